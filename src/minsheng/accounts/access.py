@@ -1,0 +1,131 @@
+"""Scope: what a user may see and change. Every view and endpoint asks here, on the server;
+hiding a link is never the check.
+
+- admin (superuser): everything.
+- quality office, leader, region officer: the region subtree of their organisation's region
+  (a city's quality office sees the whole city; a township officer its own township).
+- department reporter, window staff, survey vendor: their own organisation only.
+
+Gates named ``access_*`` return the object or raise ``PermissionDenied`` (403) for a signed-in
+outsider and ``Http404`` for what does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from minsheng.accounts.models import ApiClient, ApiScope, Role, User
+from minsheng.core.regions import AdminCode
+from minsheng.orgs.models import Organisation, Region
+
+REGION_WIDE_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
+AUDIT_ROLES = frozenset({Role.QUALITY_OFFICE})
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The resolved scope of one user: everything, a region subtree, or one organisation."""
+
+    everything: bool
+    region: Region | None  # root of the visible subtree, when region-wide
+    organisation: Organisation | None  # the user's own organisation
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everything and self.region is None and self.organisation is None
+
+
+def client_scope(client: ApiClient) -> Scope:
+    """A machine client reads within its organisation's region subtree when it holds the
+    ``regions:read`` scope, and only its own organisation otherwise."""
+    org = client.organisation
+    if not client.is_active or not org.is_active:
+        return Scope(everything=False, region=None, organisation=None)
+    if ApiScope.READ_REGIONS in client.scopes:
+        return Scope(everything=False, region=org.region, organisation=org)
+    return Scope(everything=False, region=None, organisation=org)
+
+
+def user_scope(user: Any) -> Scope:
+    """The scope of a signed-in user or of an API client."""
+    if isinstance(user, ApiClient):
+        return client_scope(user)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope(everything=False, region=None, organisation=None)
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return Scope(everything=True, region=None, organisation=user.organisation)
+    org = user.organisation
+    if org is None or not org.is_active:
+        return Scope(everything=False, region=None, organisation=None)
+    if user.role in REGION_WIDE_ROLES:
+        return Scope(everything=False, region=org.region, organisation=org)
+    return Scope(everything=False, region=None, organisation=org)
+
+
+def regions_visible(user: Any) -> QuerySet[Region]:
+    scope = user_scope(user)
+    if scope.everything:
+        return Region.objects.all()
+    if scope.region is not None:
+        return Region.objects.filter(**scope.region.subtree_filter())
+    return Region.objects.none()
+
+
+def organisations_visible(user: Any) -> QuerySet[Organisation]:
+    scope = user_scope(user)
+    if scope.everything:
+        return Organisation.objects.all()
+    if scope.region is not None:
+        return Organisation.objects.filter(**scope.region.subtree_filter("region__"))
+    if scope.organisation is not None:
+        return Organisation.objects.filter(pk=scope.organisation.pk)
+    return Organisation.objects.none()
+
+
+def _require_signed_in(user: Any) -> None:
+    if not isinstance(user, ApiClient) and not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("not signed in")
+
+
+def access_region(user: Any, code: str) -> Region:
+    """The region with ``code`` if the user may see it."""
+    _require_signed_in(user)
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404("no such region")
+    if not regions_visible(user).filter(pk=region.pk).exists():
+        raise PermissionDenied("region outside the user's scope")
+    return region
+
+
+def access_organisation(user: Any, org_id: int) -> Organisation:
+    """The organisation with ``org_id`` if the user may see it."""
+    _require_signed_in(user)
+    org = Organisation.objects.select_related("region").filter(pk=org_id).first()
+    if org is None:
+        raise Http404("no such organisation")
+    if not organisations_visible(user).filter(pk=org.pk).exists():
+        raise PermissionDenied("organisation outside the user's scope")
+    return org
+
+
+def audit_region_filter(user: Any) -> Q:
+    """The filter on audit rows a user may browse; refuses roles that may not browse the log.
+    The quality office reads the log of its own region subtree (codes share its prefix)."""
+    _require_signed_in(user)
+    scope = user_scope(user)
+    if scope.everything:
+        return Q()
+    if isinstance(user, ApiClient):
+        if ApiScope.READ_AUDIT not in user.scopes or scope.region is None:
+            raise PermissionDenied("this client may not read the audit log")
+        return Q(region_code__startswith=AdminCode.parse(scope.region.code).short)
+    if user.role not in AUDIT_ROLES or scope.region is None:
+        raise PermissionDenied("only the quality office reads the audit log")
+    return Q(region_code__startswith=AdminCode.parse(scope.region.code).short)

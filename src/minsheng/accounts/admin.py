@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts.models import ApiClient, User
+from minsheng.audit.admin import AuditedModelAdmin
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):  # type: ignore[misc]
+    list_display = ["username", "display_name", "role", "organisation", "is_active"]
+    list_filter = ["role", "is_active", "is_superuser"]
+    search_fields = ["username", "display_name", "organisation__name"]
+    raw_id_fields = ["organisation"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        (_("民生"), {"fields": ("display_name", "organisation", "role")}),
+    )
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(AuditedModelAdmin):
+    """Clients are issued with `minsheng apiclient issue` (the token is shown once);
+    here they can be inspected and revoked."""
+
+    list_display = ["name", "organisation", "channel", "token_prefix", "last_used_at", "revoked_at"]
+    readonly_fields = ["token_prefix", "token_hash", "created_at", "last_used_at"]
+    raw_id_fields = ["organisation"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

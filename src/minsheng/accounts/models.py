@@ -1,0 +1,71 @@
+"""Users (each in one organisation with one role) and machine API clients."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.core.demo_plan import Role as _CoreRole
+
+
+class Role(models.TextChoices):
+    ADMIN = _CoreRole.ADMIN, _("系统管理员")
+    QUALITY_OFFICE = _CoreRole.QUALITY_OFFICE, _("质量办")
+    DEPARTMENT_REPORTER = _CoreRole.DEPARTMENT_REPORTER, _("部门填报员")
+    REGION_OFFICER = _CoreRole.REGION_OFFICER, _("区县/乡镇联络员")
+    WINDOW_STAFF = _CoreRole.WINDOW_STAFF, _("窗口工作人员")
+    SURVEY_VENDOR = _CoreRole.SURVEY_VENDOR, _("第三方测评机构")
+    LEADER = _CoreRole.LEADER, _("领导")
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("所属机构"),
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
+    display_name = models.CharField(_("显示名"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiScope(models.TextChoices):
+    READ_REGIONS = "regions:read", _("读取地区与机构")
+    READ_AUDIT = "audit:read", _("读取审计日志")
+    WRITE_RATINGS = "ratings:write", _("提交好差评")
+
+
+class ApiClient(models.Model):
+    """A machine client (window tablet, online hall, provincial system) with its own token.
+    Only a SHA-256 hash of the token is stored; the token is shown once, when issued."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, related_name="api_clients",
+        verbose_name=_("所属机构"),
+    )
+    channel = models.CharField(_("渠道"), max_length=32, blank=True)
+    scopes = models.JSONField(_("权限范围"), default=list)
+    token_prefix = models.CharField(_("令牌前缀"), max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("API 客户端")
+        verbose_name_plural = _("API 客户端")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

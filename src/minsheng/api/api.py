@@ -1,0 +1,74 @@
+"""The REST API under ``/api/``; OpenAPI document at ``/api/openapi.json``, docs at ``/api/docs``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
+from django.db.models import QuerySet
+from ninja import NinjaAPI
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from minsheng.accounts.access import access_region, organisations_visible
+from minsheng.accounts.models import ApiClient, ApiScope
+from minsheng.api.auth import ClientTokenAuth, UserSessionAuth, require_scope
+from minsheng.api.errors import install_error_handlers
+from minsheng.api.schemas import ErrorOut, MeOut, OrganisationOut, RegionDetailOut, RegionOut
+from minsheng.orgs.models import Organisation, Region, RegionLevel
+
+api = NinjaAPI(
+    title="Minsheng API",
+    version="1.0.0",
+    description="民生公共服务质量平台 API. Machines use `Authorization: Bearer <token>`; "
+    "people use their browser session.",
+    auth=[ClientTokenAuth(), UserSessionAuth()],
+    docs_decorator=login_required,
+)
+install_error_handlers(api)
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _region_out(region: Region) -> RegionOut:
+    return RegionOut(
+        code=region.code,
+        name=region.name,
+        level=region.level,
+        level_label=str(RegionLevel(region.level).label),
+        parent_code=region.parent.code if region.parent_id else None,
+    )
+
+
+@api.get("/me", response={200: MeOut, **ERRORS}, tags=["accounts"])
+def me(request: HttpRequest) -> MeOut:
+    principal = request.auth  # type: ignore[attr-defined]
+    if isinstance(principal, ApiClient):
+        return MeOut(kind="client", name=principal.name, role=None,
+                     organisation=principal.organisation.name, scopes=list(principal.scopes))
+    org = principal.organisation
+    return MeOut(kind="user", name=principal.get_username(), role=principal.role or None,
+                 organisation=org.name if org else None, scopes=[])
+
+
+@api.get("/regions/{code}", response={200: RegionDetailOut, **ERRORS}, tags=["regions"])
+def region_detail(request: HttpRequest, code: str) -> RegionDetailOut:
+    require_scope(request.auth, ApiScope.READ_REGIONS)  # type: ignore[attr-defined]
+    region = access_region(request.auth, code)  # type: ignore[attr-defined]
+    children = Region.objects.filter(parent=region).select_related("parent")
+    return RegionDetailOut(
+        **_region_out(region).dict(), children=[_region_out(c) for c in children]
+    )
+
+
+@api.get("/organisations", response={200: list[OrganisationOut], **ERRORS}, tags=["regions"])
+@paginate(LimitOffsetPagination)
+def organisation_list(
+    request: HttpRequest, region: str | None = None, kind: str | None = None
+) -> QuerySet[Organisation]:
+    """Organisations in the caller's scope, optionally in one region's subtree and of one kind."""
+    require_scope(request.auth, ApiScope.READ_REGIONS)  # type: ignore[attr-defined]
+    rows = organisations_visible(request.auth).select_related("region")  # type: ignore[attr-defined]
+    if region:
+        root = access_region(request.auth, region)  # type: ignore[attr-defined]
+        rows = rows.filter(**root.subtree_filter("region__"))
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows

@@ -1,0 +1,53 @@
+"""One error body for every failure: ``{"error": {"code", "message", "details"}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+logger = logging.getLogger("minsheng.api")
+
+
+def _error(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
+    details: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    body = {"error": {"code": code, "message": message, "details": details or []}}
+    return api.create_response(request, body, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(AuthenticationError)
+    def unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 401, "unauthorized", "Authentication required: a bearer token or a session.")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 403, "forbidden", str(exc) or "Outside your scope.")
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 404, "not_found", str(exc) or "Not found.")
+
+    @api.exception_handler(ValidationError)
+    def invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
+        assert isinstance(exc, ValidationError)
+        details = [
+            {"loc": list(e.get("loc", [])), "message": str(e.get("msg", ""))} for e in exc.errors
+        ]
+        return _error(api, request, 422, "invalid", "The request is not valid.", details)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        assert isinstance(exc, HttpError)
+        return _error(api, request, exc.status_code, "http_error", str(exc))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("API error on %s", request.path)
+        return _error(api, request, 500, "server_error", "Internal error; it has been logged.")

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    details: list[dict[str, object]] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class MeOut(Schema):
+    kind: str  # "user" or "client"
+    name: str
+    role: str | None
+    organisation: str | None
+    scopes: list[str]
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    level_label: str
+    parent_code: str | None
+
+
+class RegionDetailOut(RegionOut):
+    children: list[RegionOut]
+
+
+class OrganisationOut(Schema):
+    id: int
+    key: str
+    name: str
+    kind: str
+    region_code: str = Field(..., alias="region.code")

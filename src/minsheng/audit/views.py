@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.audit.models import AuditAction
+from minsheng.audit.selectors import AuditFilter, audit_entries
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("操作人"), required=False)
+    object_type = forms.CharField(label=_("对象类型"), required=False)
+    action = forms.ChoiceField(
+        label=_("操作"), required=False, choices=[("", _("全部")), *AuditAction.choices]
+    )
+    date_from = forms.DateField(label=_("起始日期"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("截止日期"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = AuditFilter(**form.cleaned_data) if form.is_valid() else AuditFilter()
+    rows = audit_entries(user=request.user, filters=filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

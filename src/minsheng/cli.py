@@ -1,0 +1,69 @@
+"""The ``minsheng`` command.
+
+Commands on files that run on ``minsheng.core`` alone are dispatched here without starting
+Django (later issues add ``index`` and ``survey``); everything else is a Django management
+command (``minsheng migrate``, ``minsheng demo``, ``minsheng worker``, ``minsheng serve`` …).
+Configuration and database errors are shown as one line, never as a traceback wall.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+
+# name -> "module:function" taking argv and returning an exit code; no Django imported.
+FILE_COMMANDS: dict[str, str] = {}
+
+EXIT_CONFIG = 2
+
+
+def _mask(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+def _fail(message: str, code: int = EXIT_CONFIG) -> int:
+    print(f"minsheng: {message}", file=sys.stderr)
+    return code
+
+
+def _file_command(name: str) -> Callable[[Sequence[str]], int]:
+    module_name, func_name = FILE_COMMANDS[name].split(":")
+    module = __import__(module_name, fromlist=[func_name])
+    func: Callable[[Sequence[str]], int] = getattr(module, func_name)
+    return func
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in FILE_COMMANDS:
+        return _file_command(args[0])(args[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.site.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        return _fail(f"配置错误 / configuration error: {exc}")
+
+    from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError
+
+    try:
+        execute_from_command_line(["minsheng", *args])
+    except OperationalError as exc:
+        url = _mask(os.environ.get("DATABASE_URL", "sqlite (default)"))
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return _fail(f"数据库无法访问 / cannot reach the database ({url}): {first}")
+    except ImproperlyConfigured as exc:
+        return _fail(f"配置错误 / configuration error: {exc}")
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Periodic jobs and the tick that enqueues the due ones.
+
+Later capabilities add their periodic jobs (reminders, escalations, recomputation) with
+``periodic(...)`` from their ``AppConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from minsheng.jobs import tasks
+from minsheng.jobs.models import PeriodicJob
+
+
+@dataclass(frozen=True, slots=True)
+class Periodic:
+    name: str
+    task: Any  # a django_tasks Task
+    every: timedelta
+
+
+_PERIODIC: dict[str, Periodic] = {}
+
+
+def periodic(name: str, task: Any, every: timedelta) -> None:
+    _PERIODIC[name] = Periodic(name, task, every)
+
+
+def periodic_jobs() -> list[Periodic]:
+    return sorted(_PERIODIC.values(), key=lambda p: p.name)
+
+
+periodic("clear-expired-sessions", tasks.clear_expired_sessions, timedelta(hours=6))
+periodic("prune-task-results", tasks.prune_task_results, timedelta(days=1))
+
+
+def scheduler_tick(now: datetime | None = None) -> list[str]:
+    """Enqueue every periodic job that is due at ``now``; returns the names enqueued."""
+    now = now or timezone.now()
+    enqueued: list[str] = []
+    for job in periodic_jobs():
+        PeriodicJob.objects.get_or_create(name=job.name, defaults={"next_run_at": now})
+        with transaction.atomic():
+            claimed = PeriodicJob.objects.filter(name=job.name, next_run_at__lte=now).update(
+                next_run_at=now + job.every, last_enqueued_at=now
+            )
+            if claimed:
+                job.task.enqueue()
+                enqueued.append(job.name)
+    return enqueued

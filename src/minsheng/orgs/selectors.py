@@ -1,0 +1,81 @@
+"""Reads on regions and organisations, always through a user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from minsheng.accounts.access import organisations_visible, regions_visible, user_scope
+from minsheng.orgs.models import OrgKind, Organisation, Region, RegionLevel, Staff, Window
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeSummary:
+    root_regions: list[Region]
+    regions_by_level: list[CountRow]
+    organisations_by_kind: list[CountRow]
+    windows: int
+    staff: int
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    """The chain from the province down to ``region`` itself."""
+    chain: list[Region] = []
+    node: Region | None = region
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+def region_children(region: Region) -> QuerySet[Region]:
+    return Region.objects.filter(parent=region).annotate(n_children=Count("children"))
+
+
+def scope_summary(user: Any) -> ScopeSummary:
+    """Counts of what the user can see: regions per level, organisations per kind, windows
+    and staff of the visible service centres."""
+    scope = user_scope(user)
+    regions = regions_visible(user)
+    orgs = organisations_visible(user)
+    if scope.everything:
+        roots = list(Region.objects.filter(parent__isnull=True))
+    elif scope.region is not None:
+        roots = [scope.region]
+    else:
+        roots = []
+    level_counts = dict(regions.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
+    kind_counts = dict(orgs.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    centres = orgs.filter(kind=OrgKind.SERVICE_CENTRE)
+    return ScopeSummary(
+        root_regions=roots,
+        regions_by_level=[
+            CountRow(str(label), level_counts.get(value, 0))
+            for value, label in RegionLevel.choices
+            if level_counts.get(value)
+        ],
+        organisations_by_kind=[
+            CountRow(str(label), kind_counts.get(value, 0))
+            for value, label in OrgKind.choices
+            if kind_counts.get(value)
+        ],
+        windows=Window.objects.filter(centre__in=centres).count(),
+        staff=Staff.objects.filter(centre__in=centres).count(),
+    )
+
+
+def region_organisations(region: Region) -> QuerySet[Organisation]:
+    """Organisations located directly in ``region`` (not in its subtree)."""
+    return Organisation.objects.filter(region=region).order_by("kind", "name")
+
+
+def centre_windows(centre: Organisation) -> QuerySet[Window]:
+    return Window.objects.filter(centre=centre).prefetch_related("staff")

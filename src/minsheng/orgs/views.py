@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from minsheng.accounts.access import access_organisation, access_region
+from minsheng.orgs.models import OrgKind
+from minsheng.orgs.selectors import (
+    centre_windows,
+    region_ancestors,
+    region_children,
+    region_organisations,
+)
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code)
+    return render(
+        request,
+        "orgs/region_detail.html",
+        {
+            "region": region,
+            "ancestors": region_ancestors(region),
+            "children": region_children(region),
+            "organisations": region_organisations(region),
+            "peer_groups": region.owned_peer_groups.all(),
+        },
+    )
+
+
+@login_required
+def region_children_partial(request: HttpRequest, code: str) -> HttpResponse:
+    """The children of a region as tree nodes, loaded by htmx when a node is opened."""
+    region = access_region(request.user, code)
+    return render(request, "orgs/_region_nodes.html", {"nodes": region_children(region)})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = access_organisation(request.user, org_id)
+    windows = centre_windows(org) if org.kind == OrgKind.SERVICE_CENTRE else None
+    return render(
+        request,
+        "orgs/organisation_detail.html",
+        {"org": org, "windows": windows, "users": org.users.filter(is_active=True)},
+    )

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import include, path
+
+from minsheng.api.api import api
+from minsheng.web import views as web_views
+
+
+def _admins_only(request: HttpRequest) -> bool:
+    """Django admin is for reference data and for admins only, not for every staff flag."""
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.has_permission = _admins_only  # type: ignore[method-assign]
+admin.site.site_header = "民生 Minsheng"
+admin.site.site_title = "民生 Minsheng"
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("accounts/", include("minsheng.accounts.urls")),
+    path("", include("minsheng.orgs.urls")),
+    path("", include("minsheng.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

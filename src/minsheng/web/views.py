@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from minsheng.accounts.access import user_scope
+from minsheng.orgs.selectors import region_children, scope_summary
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = user_scope(request.user)
+    summary = scope_summary(request.user)
+    roots = [(root, region_children(root)) for root in summary.root_regions]
+    return render(
+        request, "web/home.html", {"scope": scope, "summary": summary, "roots": roots}
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness and database check for load balancers and `make demo`'s wait."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})
