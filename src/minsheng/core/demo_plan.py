@@ -172,17 +172,14 @@ class _Names:
         self._used: set[str] = set()
 
     def place(self) -> str:
-        for _ in range(10_000):
-            name = self._rng.choice(_FIRST) + self._rng.choice(_SECOND)
+        # Two characters while they are easy to find (~1,700 pairs), then three.
+        for attempt in range(1_000_000):
+            middle = self._rng.choice(_FIRST) if attempt >= 50 else ""
+            name = self._rng.choice(_FIRST) + middle + self._rng.choice(_SECOND)
             if name not in self._used:
                 self._used.add(name)
                 return name
-        # The name space (~1,700 pairs) is exhausted at province scale: add a third character.
-        while True:
-            name = self._rng.choice(_FIRST) + self._rng.choice(_FIRST) + self._rng.choice(_SECOND)
-            if name not in self._used:
-                self._used.add(name)
-                return name
+        raise RuntimeError("place names exhausted")
 
     def person(self) -> str:
         given = self._rng.choice(_GIVEN)

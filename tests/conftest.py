@@ -1,0 +1,75 @@
+"""Shared fixtures: the test-scale demo city and named personas (after healthchecks' hc/test.py).
+
+Personas: ``quality`` (city quality office), ``leader``, ``reporter`` (市教育体育局), ``county``
+(officer of the first county), ``township`` (officer of its first township), ``window`` (staff of
+the first county's centre), ``vendor``, ``admin``; and outsiders: ``other_county`` (officer of
+the second county), ``other_reporter`` (reporter of 市卫生健康委), ``other_window`` (staff of
+the second county's centre).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from minsheng.accounts.models import Role, User
+from minsheng.core.demo_plan import Scale
+from minsheng.core.regions import Level
+from minsheng.demo.registry import DemoContext
+from minsheng.demo.services import demo_build
+from minsheng.orgs.models import Organisation, Region
+
+PASSWORD = "test-pass-123"
+
+
+@dataclass
+class City:
+    ctx: DemoContext
+    users: dict[str, User]
+    county: Region
+    other_county: Region
+    township: Region
+    other_township: Region  # in the other county
+
+    def client(self, username: str | None) -> Client:
+        client = Client()
+        if username is not None:
+            client.force_login(self.users[username])
+        return client
+
+
+def _user(username: str, role: Role, org: Organisation) -> User:
+    return User.objects.create_user(
+        username=username, password=PASSWORD, role=role, organisation=org, display_name=username
+    )
+
+
+def build_city() -> City:
+    ctx = demo_build(scale=Scale.TEST, seed=7, password=PASSWORD)
+    counties = list(Region.objects.filter(level=Level.COUNTY).order_by("code"))
+    county, other_county = counties[0], counties[1]
+    users = dict(ctx.users)
+    users["other_county"] = _user(
+        "other_county", Role.REGION_OFFICER, Organisation.objects.get(key=f"gov-{other_county.code}")
+    )
+    city_code = county.parent.code  # type: ignore[union-attr]
+    users["other_reporter"] = _user(
+        "other_reporter", Role.DEPARTMENT_REPORTER,
+        Organisation.objects.get(key=f"dept-{city_code}-health"),
+    )
+    users["other_window"] = _user(
+        "other_window", Role.WINDOW_STAFF,
+        Organisation.objects.get(key=f"centre-{other_county.code}"),
+    )
+    township = Region.objects.filter(parent=county).order_by("code").first()
+    other_township = Region.objects.filter(parent=other_county).order_by("code").first()
+    assert township is not None and other_township is not None
+    return City(ctx, users, county, other_county, township, other_township)
+
+
+@pytest.fixture
+def city(db: Any) -> City:
+    return build_city()
