@@ -53,15 +53,19 @@ def build_city() -> City:
     county, other_county = counties[0], counties[1]
     users = dict(ctx.users)
     users["other_county"] = _user(
-        "other_county", Role.REGION_OFFICER, Organisation.objects.get(key=f"gov-{other_county.code}")
+        "other_county",
+        Role.REGION_OFFICER,
+        Organisation.objects.get(key=f"gov-{other_county.code}"),
     )
     city_code = county.parent.code  # type: ignore[union-attr]
     users["other_reporter"] = _user(
-        "other_reporter", Role.DEPARTMENT_REPORTER,
+        "other_reporter",
+        Role.DEPARTMENT_REPORTER,
         Organisation.objects.get(key=f"dept-{city_code}-health"),
     )
     users["other_window"] = _user(
-        "other_window", Role.WINDOW_STAFF,
+        "other_window",
+        Role.WINDOW_STAFF,
         Organisation.objects.get(key=f"centre-{other_county.code}"),
     )
     township = Region.objects.filter(parent=county).order_by("code").first()

@@ -95,8 +95,12 @@ def test_serve_runs_gunicorn_and_worker_and_ctrl_c_stops_both(tmp_path: Path) ->
         "DJANGO_SETTINGS_MODULE": "minsheng.site.settings",
     }
     proc = subprocess.Popen(
-        [*MINSHENG, "serve", "--port", str(port), "--workers", "1"], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [*MINSHENG, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         body = ""
@@ -109,7 +113,9 @@ def test_serve_runs_gunicorn_and_worker_and_ctrl_c_stops_both(tmp_path: Path) ->
                 time.sleep(0.2)
         assert "登录民生平台" in body
         css = body.split('href="/static/vendor/bootstrap.min.')[1].split('"')[0]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/vendor/bootstrap.min.{css}") as r:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/static/vendor/bootstrap.min.{css}"
+        ) as r:
             assert r.status == 200  # whitenoise serves the hashed, collected file
     finally:
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends

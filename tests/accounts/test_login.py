@@ -55,7 +55,11 @@ def test_password_change_works_and_is_audited_without_the_hash(city: City) -> No
     client = city.client("county")
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Qinghe-2025-new", "new_password2": "Qinghe-2025-new"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Qinghe-2025-new",
+            "new_password2": "Qinghe-2025-new",
+        },
     )
     assert response.status_code == 302
     assert _login(Client(), "county", "Qinghe-2025-new") == 302

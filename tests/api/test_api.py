@@ -14,7 +14,9 @@ from tests.conftest import City
 
 def _client_for(city: City, org_key: str, scopes: list[str]) -> tuple[ApiClient, Client]:
     client, token = api_client_issue(
-        actor=city.users["admin"], name="tablet", organisation=Organisation.objects.get(key=org_key),
+        actor=city.users["admin"],
+        name="tablet",
+        organisation=Organisation.objects.get(key=org_key),
         scopes=scopes,
     )
     return client, Client(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -39,7 +41,9 @@ def test_session_user_and_token_client_both_authenticate(city: City) -> None:
     _, machine = _client_for(city, f"gov-{city.county.code}", [ApiScope.READ_REGIONS])
     me = machine.get("/api/me").json()
     assert me == {
-        "kind": "client", "name": "tablet", "role": None,
+        "kind": "client",
+        "name": "tablet",
+        "role": None,
         "organisation": Organisation.objects.get(key=f"gov-{city.county.code}").name,
         "scopes": ["regions:read"],
     }
@@ -47,7 +51,9 @@ def test_session_user_and_token_client_both_authenticate(city: City) -> None:
 
 def test_token_is_stored_hashed_and_its_issue_audited(city: City) -> None:
     client, token = api_client_issue(
-        actor=city.users["admin"], name="hall", organisation=city.users["quality"].organisation,  # type: ignore[arg-type]
+        actor=city.users["admin"],
+        name="hall",
+        organisation=city.users["quality"].organisation,  # type: ignore[arg-type]
         scopes=[ApiScope.READ_REGIONS],
     )
     assert token not in {client.token_hash, client.token_prefix}
@@ -58,7 +64,9 @@ def test_token_is_stored_hashed_and_its_issue_audited(city: City) -> None:
 
 def test_unknown_scope_is_refused(city: City) -> None:
     with pytest.raises(ValueError, match="unknown scope"):
-        api_client_issue(actor=None, name="x", organisation=Organisation.objects.first(), scopes=["all"])  # type: ignore[arg-type]
+        api_client_issue(
+            actor=None, name="x", organisation=Organisation.objects.first(), scopes=["all"]
+        )  # type: ignore[arg-type]
 
 
 def test_wrong_and_revoked_tokens_get_401(city: City) -> None:
@@ -96,7 +104,9 @@ def test_organisation_list_is_scoped_filtered_and_paginated(city: City) -> None:
     codes = {o["region_code"] for o in body["items"]}
     assert all(c.startswith(city.county.code[:6]) for c in codes)
     assert body["count"] == len(body["items"])
-    centres = county.get(f"/api/organisations?kind=service_centre&region={city.township.code}&limit=500").json()
+    centres = county.get(
+        f"/api/organisations?kind=service_centre&region={city.township.code}&limit=500"
+    ).json()
     assert centres["count"] >= 1 and all(o["kind"] == "service_centre" for o in centres["items"])
     page = county.get("/api/organisations?limit=2&offset=0").json()
     assert len(page["items"]) == 2 and page["count"] == body["count"]

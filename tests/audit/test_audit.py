@@ -13,8 +13,15 @@ def test_admin_edit_records_who_what_before_and_after(city: City) -> None:
     assert window is not None
     admin = city.client("admin")
     url = reverse("admin:orgs_window_change", args=[window.pk])
-    response = admin.post(url, {"centre": window.centre_id, "number": window.number,
-                                "name": "综合受理一号窗口", "is_active": "on"})
+    response = admin.post(
+        url,
+        {
+            "centre": window.centre_id,
+            "number": window.number,
+            "name": "综合受理一号窗口",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     entry = AuditEntry.objects.get(object_type="orgs.window", object_pk=str(window.pk))
     assert entry.actor == city.users["admin"]
@@ -28,7 +35,9 @@ def test_admin_delete_is_audited(city: City) -> None:
     org = Organisation.objects.get(key=f"centre-{city.township.code}")
     window = org.windows.first()
     assert window is not None
-    city.client("admin").post(reverse("admin:orgs_window_delete", args=[window.pk]), {"post": "yes"})
+    city.client("admin").post(
+        reverse("admin:orgs_window_delete", args=[window.pk]), {"post": "yes"}
+    )
     entry = AuditEntry.objects.get(object_type="orgs.window", action=AuditAction.DELETE)
     assert entry.before is not None and entry.before["name"] == window.name
 
@@ -52,14 +61,26 @@ def test_snapshot_never_copies_secrets(city: City) -> None:
 
 
 def test_quality_office_filters_the_log(city: City) -> None:
-    audit_record(actor=city.users["county"], action=AuditAction.STATE, object_type="orgs.region",
-                 note="county note", region_code=city.county.code)
-    audit_record(actor=None, action=AuditAction.CREATE, object_type="orgs.region",
-                 note="elsewhere", region_code="110000000000")
+    audit_record(
+        actor=city.users["county"],
+        action=AuditAction.STATE,
+        object_type="orgs.region",
+        note="county note",
+        region_code=city.county.code,
+    )
+    audit_record(
+        actor=None,
+        action=AuditAction.CREATE,
+        object_type="orgs.region",
+        note="elsewhere",
+        region_code="110000000000",
+    )
     client = city.client("quality")
     body = client.get(reverse("audit_list")).content.decode()
     assert "county note" in body and "elsewhere" not in body  # another province is out of scope
-    filtered = client.get(reverse("audit_list"), {"action": "state", "actor": "county"}).content.decode()
+    filtered = client.get(
+        reverse("audit_list"), {"action": "state", "actor": "county"}
+    ).content.decode()
     assert "county note" in filtered and "demo database built" not in filtered
     assert "elsewhere" in city.client("admin").get(reverse("audit_list")).content.decode()
 

@@ -57,7 +57,10 @@ def test_child_must_be_one_level_down_and_fit_its_digits() -> None:
 
 
 @given(
-    st.integers(1, 99), st.integers(1, 99), st.integers(1, 99), st.integers(1, 999),
+    st.integers(1, 99),
+    st.integers(1, 99),
+    st.integers(1, 99),
+    st.integers(1, 999),
     st.integers(1, 999),
 )
 def test_child_then_parent_returns_to_the_start(p: int, c: int, d: int, t: int, v: int) -> None:

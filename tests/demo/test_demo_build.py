@@ -4,9 +4,9 @@ import pytest
 
 from minsheng.accounts.models import User
 from minsheng.core.demo_plan import Scale, build_plan
-from minsheng.demo.services import DemoExists, demo_build
-from minsheng.orgs.models import Organisation, PeerGroup, Region, Staff, Window
 from minsheng.core.regions import Level
+from minsheng.demo.services import DemoExistsError, demo_build
+from minsheng.orgs.models import Organisation, PeerGroup, Region, Staff, Window
 
 
 @pytest.mark.django_db
@@ -28,16 +28,20 @@ def test_ancestor_columns_make_subtree_equal_to_code_prefix() -> None:
     demo_build(scale=Scale.TEST, seed=4, password="pw-demo-123")
     for region in Region.objects.exclude(level=Level.VILLAGE):
         prefix = region.code[: {1: 2, 2: 4, 3: 6, 4: 9}[region.level]]
-        by_column = set(Region.objects.filter(**region.subtree_filter()).values_list("code", flat=True))
-        by_prefix = set(Region.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+        by_column = set(
+            Region.objects.filter(**region.subtree_filter()).values_list("code", flat=True)
+        )
+        by_prefix = set(
+            Region.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        )
         assert by_column == by_prefix, region.code
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # --reset flushes tables, as it does outside tests
 def test_second_build_refuses_and_reset_rebuilds() -> None:
     demo_build(scale=Scale.TEST, seed=5, password="pw-demo-123")
     names = list(Region.objects.values_list("name", flat=True))
-    with pytest.raises(DemoExists):
+    with pytest.raises(DemoExistsError):
         demo_build(scale=Scale.TEST, seed=6, password="pw-demo-123")
     assert list(Region.objects.values_list("name", flat=True)) == names
     demo_build(scale=Scale.TEST, seed=6, password="pw-demo-123", reset=True)

@@ -23,7 +23,7 @@ def test_due_jobs_are_enqueued_once_per_interval() -> None:
     assert DBTaskResult.objects.count() == len(first) + 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits and recycles connections
 def test_worker_runs_the_queued_tasks() -> None:
     old = SessionStore()
     old.create()

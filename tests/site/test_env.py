@@ -15,7 +15,11 @@ def test_postgres_url_is_split_into_parts() -> None:
     db = database_from_url("postgresql://ms:p%40ss@db.local:5433/minsheng?sslmode=require")
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "ms", "p@ss", "db.local", "5433", "minsheng",
+        "ms",
+        "p@ss",
+        "db.local",
+        "5433",
+        "minsheng",
     )
     assert db["OPTIONS"] == {"connect_timeout": 5, "sslmode": "require"}
 

@@ -13,7 +13,9 @@ def test_every_english_message_is_translated_and_none_is_fuzzy() -> None:
     entries = text.split("\n\n")[1:]  # the first block is the header
     assert entries
     untranslated = [
-        e for e in entries if re.search(r'^msgstr(\[\d\])? ""$', e, re.MULTILINE) and '"\n"' not in e
+        e
+        for e in entries
+        if re.search(r'^msgstr(\[\d\])? ""$', e, re.MULTILINE) and '"\n"' not in e
     ]
     assert untranslated == []
     assert "#, fuzzy" not in text

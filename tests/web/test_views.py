@@ -34,13 +34,23 @@ def _centre(attr: str) -> Url:
 
 # (page, insider, outsiders)
 PAGES: list[tuple[str, Url, str, list[str]]] = [
-    ("county page", _region("county"), "county", ["other_county", "township", "reporter", "window", "vendor"]),
+    (
+        "county page",
+        _region("county"),
+        "county",
+        ["other_county", "township", "reporter", "window", "vendor"],
+    ),
     ("township page", _region("township"), "township", ["other_county", "reporter"]),
     ("county children", _children("county"), "quality", ["other_county", "reporter", "vendor"]),
     ("department page", _org("reporter"), "reporter", ["other_reporter", "county", "window"]),
     ("centre page", _centre("county"), "window", ["other_window", "other_county", "reporter"]),
     ("vendor page", _org("vendor"), "vendor", ["reporter", "window", "county"]),
-    ("audit log", lambda c: reverse("audit_list"), "quality", ["leader", "county", "reporter", "window", "vendor"]),
+    (
+        "audit log",
+        lambda c: reverse("audit_list"),
+        "quality",
+        ["leader", "county", "reporter", "window", "vendor"],
+    ),
 ]
 
 
@@ -90,13 +100,20 @@ def test_home_requires_login(city: City) -> None:
 
 
 def test_region_page_lists_children_and_organisations(city: City) -> None:
-    body = city.client("county").get(reverse("region_detail", args=[city.county.code])).content.decode()
+    body = (
+        city.client("county")
+        .get(reverse("region_detail", args=[city.county.code]))
+        .content.decode()
+    )
     assert city.township.name in body
     assert f"{city.county.name}政务服务中心" in body
 
 
 def test_unknown_region_is_404(city: City) -> None:
-    assert city.client("quality").get(reverse("region_detail", args=["399999000000"])).status_code == 404
+    assert (
+        city.client("quality").get(reverse("region_detail", args=["399999000000"])).status_code
+        == 404
+    )
 
 
 def test_english_switch_is_kept_in_a_cookie(city: City) -> None:

@@ -57,7 +57,8 @@ def user_scope(user: Any) -> Scope:
         return client_scope(user)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(everything=False, region=None, organisation=None)
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        return Scope(everything=False, region=None, organisation=None)
     if user.is_superuser:
         return Scope(everything=True, region=None, organisation=user.organisation)
     org = user.organisation

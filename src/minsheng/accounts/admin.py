@@ -9,7 +9,7 @@ from minsheng.audit.admin import AuditedModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin[User]):
     list_display = ["username", "display_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
     search_fields = ["username", "display_name", "organisation__name"]

@@ -21,7 +21,11 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     organisation = models.ForeignKey(
-        "orgs.Organisation", models.PROTECT, null=True, blank=True, related_name="users",
+        "orgs.Organisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("所属机构"),
     )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
@@ -47,7 +51,9 @@ class ApiClient(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     organisation = models.ForeignKey(
-        "orgs.Organisation", models.PROTECT, related_name="api_clients",
+        "orgs.Organisation",
+        models.PROTECT,
+        related_name="api_clients",
         verbose_name=_("所属机构"),
     )
     channel = models.CharField(_("渠道"), max_length=32, blank=True)

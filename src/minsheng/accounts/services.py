@@ -14,7 +14,7 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record, audit_snapshot
 from minsheng.orgs.models import Organisation
 
-TOKEN_PREFIX = "ms_"
+TOKEN_PREFIX = "ms_"  # noqa: S105  (a public marker on every token, not a secret)
 
 
 def token_hash(token: str) -> str:
@@ -29,7 +29,9 @@ def api_client_issue(
     shown again."""
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if unknown:
-        raise ValueError(f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(ApiScope.values)}")
+        raise ValueError(
+            f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(ApiScope.values)}"
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     client = ApiClient.objects.create(
         name=name,
@@ -49,7 +51,11 @@ def api_client_revoke(*, actor: Any, client: ApiClient) -> ApiClient:
     client.revoked_at = timezone.now()
     client.save(update_fields=["revoked_at"])
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=client, before=before, after=audit_snapshot(client)
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=client,
+        before=before,
+        after=audit_snapshot(client),
     )
     return client
 

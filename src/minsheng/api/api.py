@@ -1,10 +1,10 @@
-"""The REST API under ``/api/``; OpenAPI document at ``/api/openapi.json``, docs at ``/api/docs``."""
+"""The REST API under ``/api/``: OpenAPI at ``/api/openapi.json``, docs at ``/api/docs``."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -33,7 +33,7 @@ def _region_out(region: Region) -> RegionOut:
         name=region.name,
         level=region.level,
         level_label=str(RegionLevel(region.level).label),
-        parent_code=region.parent.code if region.parent_id else None,
+        parent_code=region.parent.code if region.parent is not None else None,
     )
 
 
@@ -41,11 +41,21 @@ def _region_out(region: Region) -> RegionOut:
 def me(request: HttpRequest) -> MeOut:
     principal = request.auth  # type: ignore[attr-defined]
     if isinstance(principal, ApiClient):
-        return MeOut(kind="client", name=principal.name, role=None,
-                     organisation=principal.organisation.name, scopes=list(principal.scopes))
+        return MeOut(
+            kind="client",
+            name=principal.name,
+            role=None,
+            organisation=principal.organisation.name,
+            scopes=list(principal.scopes),
+        )
     org = principal.organisation
-    return MeOut(kind="user", name=principal.get_username(), role=principal.role or None,
-                 organisation=org.name if org else None, scopes=[])
+    return MeOut(
+        kind="user",
+        name=principal.get_username(),
+        role=principal.role or None,
+        organisation=org.name if org else None,
+        scopes=[],
+    )
 
 
 @api.get("/regions/{code}", response={200: RegionDetailOut, **ERRORS}, tags=["regions"])

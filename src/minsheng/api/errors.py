@@ -14,7 +14,11 @@ logger = logging.getLogger("minsheng.api")
 
 
 def _error(
-    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
     details: list[dict[str, Any]] | None = None,
 ) -> HttpResponse:
     body = {"error": {"code": code, "message": message, "details": details or []}}
@@ -24,7 +28,13 @@ def _error(
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return _error(api, request, 401, "unauthorized", "Authentication required: a bearer token or a session.")
+        return _error(
+            api,
+            request,
+            401,
+            "unauthorized",
+            "Authentication required: a bearer token or a session.",
+        )
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -36,16 +46,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
-        assert isinstance(exc, ValidationError)
+        errors = exc.errors if isinstance(exc, ValidationError) else []
         details = [
-            {"loc": list(e.get("loc", [])), "message": str(e.get("msg", ""))} for e in exc.errors
+            {"loc": list(e.get("loc", [])), "message": str(e.get("msg", ""))} for e in errors
         ]
         return _error(api, request, 422, "invalid", "The request is not valid.", details)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-        assert isinstance(exc, HttpError)
-        return _error(api, request, exc.status_code, "http_error", str(exc))
+        status = exc.status_code if isinstance(exc, HttpError) else 400
+        return _error(api, request, status, "http_error", str(exc))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

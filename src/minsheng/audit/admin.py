@@ -23,14 +23,20 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             audit_record(
                 actor=request.user,
                 action=AuditAction.UPDATE if change else AuditAction.CREATE,
-                obj=obj, before=before, after=audit_snapshot(obj), note="admin",
+                obj=obj,
+                before=before,
+                after=audit_snapshot(obj),
+                note="admin",
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             audit_record(
-                actor=request.user, action=AuditAction.DELETE, obj=obj,
-                before=audit_snapshot(obj), note="admin",
+                actor=request.user,
+                action=AuditAction.DELETE,
+                obj=obj,
+                before=audit_snapshot(obj),
+                note="admin",
             )
             super().delete_model(request, obj)
 
@@ -38,8 +44,11 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         with transaction.atomic():
             for obj in queryset:
                 audit_record(
-                    actor=request.user, action=AuditAction.DELETE, obj=obj,
-                    before=audit_snapshot(obj), note="admin",
+                    actor=request.user,
+                    action=AuditAction.DELETE,
+                    obj=obj,
+                    before=audit_snapshot(obj),
+                    note="admin",
                 )
             super().delete_queryset(request, queryset)
 

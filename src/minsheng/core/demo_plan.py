@@ -19,9 +19,13 @@ PROVINCE_CODE = "39"  # Unused by real provinces: the demo is plainly fictional.
 PROVINCE_NAME = "江淮省"
 CITY_NAME = "清河市"
 
-_FIRST = "东西南北青白金石龙凤安永长平新兴高丰宁和华云清明太仁德福寿桂柳梅松竹兰河山湖江溪泉岭峰坪塘桥湾"
+_FIRST = (
+    "东西南北青白金石龙凤安永长平新兴高丰宁和华云清明太仁德福寿桂柳梅松竹兰河山湖江溪泉岭峰坪塘桥湾"
+)
 _SECOND = "阳城源泽口坝营庄集铺店寨川沟岗洼台林田圩园陵渡关潭滩浦埠堡峪屯坊里塘"
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
+)
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌飞鹏辉宁晨欣悦"
 
 # Lead units of seed 004's action plan, plus the other departments a city reports with.
@@ -45,13 +49,43 @@ CITY_DEPARTMENTS: tuple[tuple[str, str], ...] = (
 
 _CENTRE_WINDOWS = {
     Level.CITY: (
-        "综合受理", "市场主体登记", "不动产登记", "公安户政", "出入境", "税务", "社保", "医保",
-        "公积金", "卫生健康", "交通运输", "住房建设", "教育", "民政", "人力资源", "工程建设",
-        "生态环境", "文化旅游", "水利", "城市管理", "帮办代办", "出件",
+        "综合受理",
+        "市场主体登记",
+        "不动产登记",
+        "公安户政",
+        "出入境",
+        "税务",
+        "社保",
+        "医保",
+        "公积金",
+        "卫生健康",
+        "交通运输",
+        "住房建设",
+        "教育",
+        "民政",
+        "人力资源",
+        "工程建设",
+        "生态环境",
+        "文化旅游",
+        "水利",
+        "城市管理",
+        "帮办代办",
+        "出件",
     ),
     Level.COUNTY: (
-        "综合受理", "市场主体登记", "不动产登记", "公安户政", "税务", "社保", "医保",
-        "公积金", "卫生健康", "交通运输", "民政", "帮办代办", "出件",
+        "综合受理",
+        "市场主体登记",
+        "不动产登记",
+        "公安户政",
+        "税务",
+        "社保",
+        "医保",
+        "公积金",
+        "卫生健康",
+        "交通运输",
+        "民政",
+        "帮办代办",
+        "出件",
     ),
     Level.TOWNSHIP: ("综合受理", "社保医保", "民政残联", "农业农村"),
     Level.VILLAGE: ("代办",),
@@ -197,7 +231,9 @@ def build_plan(scale: Scale, seed: int) -> DemoPlan:
     province = AdminCode.parse(PROVINCE_CODE)
     plan.regions.append(RegionPlan(province.value, PROVINCE_NAME, Level.PROVINCE))
     plan.organisations.append(
-        OrgPlan("gov-" + province.value, PROVINCE_NAME + "人民政府", OrgKind.GOVERNMENT, province.value)
+        OrgPlan(
+            "gov-" + province.value, PROVINCE_NAME + "人民政府", OrgKind.GOVERNMENT, province.value
+        )
     )
     all_counties: list[str] = []
     for c in range(1, spec.cities + 1):
@@ -208,26 +244,41 @@ def build_plan(scale: Scale, seed: int) -> DemoPlan:
         all_counties.extend(counties)
     if spec.cities > 1:
         plan.peer_groups.append(
-            PeerGroupPlan("province-counties", f"{PROVINCE_NAME}全部县（市、区）", Level.COUNTY,
-                          province.value, tuple(all_counties))
+            PeerGroupPlan(
+                "province-counties",
+                f"{PROVINCE_NAME}全部县（市、区）",
+                Level.COUNTY,
+                province.value,
+                tuple(all_counties),
+            )
         )
     _add_users(plan)
     return plan
 
 
 def _add_city(
-    plan: DemoPlan, rng: random.Random, names: _Names, city: AdminCode, city_name: str,
+    plan: DemoPlan,
+    rng: random.Random,
+    names: _Names,
+    city: AdminCode,
+    city_name: str,
     spec: ScaleSpec,
 ) -> list[str]:
     short = city_name.removesuffix("市")
-    plan.organisations.append(OrgPlan("gov-" + city.value, city_name + "人民政府", OrgKind.GOVERNMENT, city.value))
+    plan.organisations.append(
+        OrgPlan("gov-" + city.value, city_name + "人民政府", OrgKind.GOVERNMENT, city.value)
+    )
     for key, name in CITY_DEPARTMENTS:
         plan.organisations.append(
             OrgPlan(f"dept-{city.value}-{key}", short + name, OrgKind.DEPARTMENT, city.value)
         )
     plan.organisations.append(
-        OrgPlan(f"quality-{city.value}", short + "市质量强市工作领导小组办公室",
-                OrgKind.QUALITY_OFFICE, city.value)
+        OrgPlan(
+            f"quality-{city.value}",
+            short + "市质量强市工作领导小组办公室",
+            OrgKind.QUALITY_OFFICE,
+            city.value,
+        )
     )
     _add_centre(plan, rng, names, city, city_name + "政务服务中心", Level.CITY)
     n_counties = rng.randint(*spec.counties)
@@ -241,7 +292,9 @@ def _add_city(
         plan.regions.append(RegionPlan(county.value, county_name, Level.COUNTY))
         county_codes.append(county.value)
         plan.organisations.append(
-            OrgPlan("gov-" + county.value, county_name + "人民政府", OrgKind.GOVERNMENT, county.value)
+            OrgPlan(
+                "gov-" + county.value, county_name + "人民政府", OrgKind.GOVERNMENT, county.value
+            )
         )
         _add_centre(plan, rng, names, county, county_name + "政务服务中心", Level.COUNTY)
         own_townships: list[str] = []
@@ -254,7 +307,9 @@ def _add_city(
             own_townships.append(township.value)
             gov_suffix = "办事处" if t_suffix == "街道" else "人民政府"
             plan.organisations.append(
-                OrgPlan("gov-" + township.value, t_name + gov_suffix, OrgKind.GOVERNMENT, township.value)
+                OrgPlan(
+                    "gov-" + township.value, t_name + gov_suffix, OrgKind.GOVERNMENT, township.value
+                )
             )
             _add_centre(plan, rng, names, township, t_name + "便民服务中心", Level.TOWNSHIP)
             for v in range(1, rng.randint(*spec.villages) + 1):
@@ -263,17 +318,32 @@ def _add_city(
                 plan.regions.append(RegionPlan(village.value, v_name, Level.VILLAGE))
                 _add_centre(plan, rng, names, village, v_name + "便民服务站", Level.VILLAGE)
         plan.peer_groups.append(
-            PeerGroupPlan(f"townships-{county.value}", f"{county_name}全部乡镇（街道）",
-                          Level.TOWNSHIP, county.value, tuple(own_townships))
+            PeerGroupPlan(
+                f"townships-{county.value}",
+                f"{county_name}全部乡镇（街道）",
+                Level.TOWNSHIP,
+                county.value,
+                tuple(own_townships),
+            )
         )
         township_codes.extend(own_townships)
     plan.peer_groups.append(
-        PeerGroupPlan(f"counties-{city.value}", f"{city_name}{n_counties}个县（市、区）",
-                      Level.COUNTY, city.value, tuple(county_codes))
+        PeerGroupPlan(
+            f"counties-{city.value}",
+            f"{city_name}{n_counties}个县（市、区）",
+            Level.COUNTY,
+            city.value,
+            tuple(county_codes),
+        )
     )
     plan.peer_groups.append(
-        PeerGroupPlan(f"townships-{city.value}", f"{city_name}全部乡镇（街道）",
-                      Level.TOWNSHIP, city.value, tuple(township_codes))
+        PeerGroupPlan(
+            f"townships-{city.value}",
+            f"{city_name}全部乡镇（街道）",
+            Level.TOWNSHIP,
+            city.value,
+            tuple(township_codes),
+        )
     )
     plan.organisations.append(
         OrgPlan(f"vendor-{city.value}", short + "民意调查咨询有限公司", OrgKind.VENDOR, city.value)
@@ -308,8 +378,13 @@ def _add_users(plan: DemoPlan) -> None:
             UserPlan("reporter", Role.DEPARTMENT_REPORTER, f"dept-{city}-edu", "教育体育局填报员"),
             UserPlan("county", Role.REGION_OFFICER, "gov-" + county, "区县联络员"),
             UserPlan("township", Role.REGION_OFFICER, "gov-" + township, "乡镇联络员"),
-            UserPlan("window", Role.WINDOW_STAFF, "centre-" + county, first_window_staff.name,
-                     staff_no=first_window_staff.staff_no),
+            UserPlan(
+                "window",
+                Role.WINDOW_STAFF,
+                "centre-" + county,
+                first_window_staff.name,
+                staff_no=first_window_staff.staff_no,
+            ),
             UserPlan("vendor", Role.SURVEY_VENDOR, f"vendor-{city}", "测评机构数据员"),
         ]
     )

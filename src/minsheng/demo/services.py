@@ -16,7 +16,7 @@ from minsheng.demo.registry import DemoContext, steps
 from minsheng.orgs.models import Region
 
 
-class DemoExists(Exception):
+class DemoExistsError(Exception):
     """The database already holds data; the demo never overwrites it without ``reset``."""
 
 
@@ -29,14 +29,18 @@ def database_has_data() -> bool:
 
 
 def demo_build(
-    *, scale: Scale, seed: int, password: str, reset: bool = False,
+    *,
+    scale: Scale,
+    seed: int,
+    password: str,
+    reset: bool = False,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> DemoContext:
-    """Build the demo city. Refuses (``DemoExists``) when the database already holds data,
+    """Build the demo city. Refuses (``DemoExistsError``) when the database already holds data,
     unless ``reset``, which empties every table first."""
     if database_has_data() or demo_existing() is not None:
         if not reset:
-            raise DemoExists
+            raise DemoExistsError
         progress("清空数据库 / flushing the database")
         call_command("flush", interactive=False, verbosity=0)
     ctx = DemoContext(plan=build_plan(scale, seed), password=password)
@@ -47,8 +51,11 @@ def demo_build(
             progress(f"{step.name}: {time.perf_counter() - started:.1f} s")
         DemoInfo.objects.create(scale=str(scale), seed=seed, summary=ctx.summary)
         audit_record(
-            actor=None, action=AuditAction.BULK, object_type="demo.demoinfo",
+            actor=None,
+            action=AuditAction.BULK,
+            object_type="demo.demoinfo",
             after={"scale": str(scale), "seed": seed, **ctx.summary},
-            note="demo database built", region_code=ctx.plan.regions[0].code,
+            note="demo database built",
+            region_code=ctx.plan.regions[0].code,
         )
     return ctx

@@ -30,9 +30,9 @@ def build_regions(ctx: DemoContext) -> None:
             rows.append(region)
         Region.objects.bulk_create(rows, batch_size=BATCH)
         by_code.update((r.code, r) for r in rows)
-        column = ANCESTOR_FIELDS.get(level)
-        if column is not None:  # each region is its own ancestor at its own level
-            Region.objects.filter(level=level).update(**{f"{column}_id": F("pk")})
+        own_column = ANCESTOR_FIELDS.get(level)
+        if own_column is not None:  # each region is its own ancestor at its own level
+            Region.objects.filter(level=level).update(**{f"{own_column}_id": F("pk")})
     ctx.regions = by_code
     ctx.summary["regions"] = len(by_code)
 
@@ -41,7 +41,10 @@ def build_regions(ctx: DemoContext) -> None:
 def build_organisations(ctx: DemoContext) -> None:
     orgs = [
         Organisation(
-            key=o.key, name=o.name, kind=str(o.kind), region=ctx.regions[o.region_code],
+            key=o.key,
+            name=o.name,
+            kind=str(o.kind),
+            region=ctx.regions[o.region_code],
             centre_level=int(o.centre_level) if o.centre_level is not None else None,
         )
         for o in ctx.plan.organisations

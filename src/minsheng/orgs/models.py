@@ -33,7 +33,11 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("层级"), choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("上级"),
     )
     province = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+")
@@ -107,7 +111,10 @@ class Organisation(models.Model):
 
 class Window(models.Model):
     centre = models.ForeignKey(
-        Organisation, models.CASCADE, related_name="windows", verbose_name=_("服务中心"),
+        Organisation,
+        models.CASCADE,
+        related_name="windows",
+        verbose_name=_("服务中心"),
         limit_choices_to={"kind": OrgKind.SERVICE_CENTRE},
     )
     number = models.PositiveSmallIntegerField(_("窗口号"))
@@ -128,18 +135,29 @@ class Window(models.Model):
 
 class Staff(models.Model):
     centre = models.ForeignKey(
-        Organisation, models.CASCADE, related_name="staff", verbose_name=_("服务中心"),
+        Organisation,
+        models.CASCADE,
+        related_name="staff",
+        verbose_name=_("服务中心"),
         limit_choices_to={"kind": OrgKind.SERVICE_CENTRE},
     )
     window = models.ForeignKey(
-        Window, models.SET_NULL, null=True, blank=True, related_name="staff",
+        Window,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
         verbose_name=_("窗口"),
     )
     staff_no = models.CharField(_("工号"), max_length=32, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-        related_name="staff_record", verbose_name=_("登录账号"),
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_record",
+        verbose_name=_("登录账号"),
     )
     is_active = models.BooleanField(_("在岗"), default=True)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from minsheng.accounts.access import organisations_visible, regions_visible, user_scope
-from minsheng.orgs.models import OrgKind, Organisation, Region, RegionLevel, Staff, Window
+from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel, Staff, Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,9 @@ def scope_summary(user: Any) -> ScopeSummary:
         roots = [scope.region]
     else:
         roots = []
-    level_counts = dict(regions.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
+    level_counts = dict(
+        regions.values_list("level").annotate(n=Count("pk")).values_list("level", "n")
+    )
     kind_counts = dict(orgs.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     centres = orgs.filter(kind=OrgKind.SERVICE_CENTRE)
     return ScopeSummary(

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 
-class PortInUse(Exception):
+class PortInUseError(Exception):
     pass
 
 
@@ -24,7 +24,7 @@ def check_port_free(host: str, port: int) -> None:
             sock.bind((host, port))
         except OSError as exc:
             if exc.errno in {errno.EADDRINUSE, errno.EACCES}:
-                raise PortInUse(f"{host}:{port}") from None
+                raise PortInUseError(f"{host}:{port}") from None
             raise
 
 
@@ -36,9 +36,20 @@ def run_server(
     check_port_free(host, port)
     env = dict(os.environ)
     gunicorn = [
-        sys.executable, "-m", "gunicorn", "minsheng.site.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-        "--access-logfile", "-", "--graceful-timeout", "5",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "minsheng.site.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "5",
     ]
     procs = {"web": subprocess.Popen(gunicorn, env=env)}
     if with_worker:

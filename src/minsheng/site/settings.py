@@ -1,4 +1,4 @@
-"""Django settings. Every value comes from an environment variable (see README, "配置 / Configuration");
+"""Django settings. Every value comes from an environment variable (README, "配置 / Configuration");
 the defaults run a clone at once on SQLite under ``var/``."""
 
 from __future__ import annotations

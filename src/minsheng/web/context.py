@@ -26,10 +26,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     scope = user_scope(user)
     items = [NavItem(_("首页"), reverse("home"), "home")]
     if scope.region is not None:
-        items.append(NavItem(_("地区"), reverse("region_detail", args=[scope.region.code]), "regions"))
+        items.append(
+            NavItem(_("地区"), reverse("region_detail", args=[scope.region.code]), "regions")
+        )
     if scope.organisation is not None:
         items.append(
-            NavItem(_("本机构"), reverse("organisation_detail", args=[scope.organisation.pk]), "org")
+            NavItem(
+                _("本机构"), reverse("organisation_detail", args=[scope.organisation.pk]), "org"
+            )
         )
     if scope.everything or getattr(user, "role", "") in AUDIT_ROLES:
         items.append(NavItem(_("审计日志"), reverse("audit_list"), "audit"))

@@ -15,9 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
     summary = scope_summary(request.user)
     roots = [(root, region_children(root)) for root in summary.root_regions]
-    return render(
-        request, "web/home.html", {"scope": scope, "summary": summary, "roots": roots}
-    )
+    return render(request, "web/home.html", {"scope": scope, "summary": summary, "roots": roots})
 
 
 @require_GET

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         issue = sub.add_parser("issue", help="issue a new client and print its token once")
         issue.add_argument("--name", required=True)
-        issue.add_argument("--org", required=True, help="organisation key, e.g. centre-390101000000")
+        issue.add_argument(
+            "--org", required=True, help="organisation key, e.g. centre-390101000000"
+        )
         issue.add_argument("--scope", action="append", default=[], choices=ApiScope.values)
         issue.add_argument("--channel", default="")
         revoke = sub.add_parser("revoke", help="revoke a client by its token prefix")
@@ -32,18 +34,29 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"no organisation with key {options['org']!r}")
             client, token = api_client_issue(
-                actor="cli", name=options["name"], organisation=org,
-                scopes=options["scope"], channel=options["channel"],
+                actor="cli",
+                name=options["name"],
+                organisation=org,
+                scopes=options["scope"],
+                channel=options["channel"],
             )
             self.stdout.write(f"client {client.pk} {client.name}: {token}")
-            self.stdout.write("This token is shown once; store it now. / 令牌只显示一次，请妥善保存。")
+            self.stdout.write(
+                "This token is shown once; store it now. / 令牌只显示一次，请妥善保存。"
+            )
         elif action == "revoke":
-            matches = list(ApiClient.objects.filter(token_prefix=options["prefix"], revoked_at=None))
+            matches = list(
+                ApiClient.objects.filter(token_prefix=options["prefix"], revoked_at=None)
+            )
             if len(matches) != 1:
-                raise CommandError(f"{len(matches)} active clients have prefix {options['prefix']!r}")
+                raise CommandError(
+                    f"{len(matches)} active clients have prefix {options['prefix']!r}"
+                )
             api_client_revoke(actor="cli", client=matches[0])
             self.stdout.write(f"revoked {matches[0]}")
         else:
             for c in ApiClient.objects.select_related("organisation"):
                 state = "active" if c.is_active else "revoked"
-                self.stdout.write(f"{c.token_prefix}  {state:<8} {c.name}  {c.organisation}  {c.scopes}")
+                self.stdout.write(
+                    f"{c.token_prefix}  {state:<8} {c.name}  {c.organisation}  {c.scopes}"
+                )

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from minsheng.core.demo_plan import Scale, build_plan
-from minsheng.demo.services import DemoExists, demo_build, demo_existing
+from minsheng.demo.services import DemoExistsError, demo_build, demo_existing
 from minsheng.web.management.commands.serve import default_port
 
 EXIT_EXISTS = 3
@@ -33,10 +33,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             ctx = demo_build(
-                scale=scale, seed=options["seed"], password=settings.MINSHENG_DEMO_PASSWORD,
-                reset=options["reset"], progress=lambda m: self.stdout.write("  " + m),
+                scale=scale,
+                seed=options["seed"],
+                password=settings.MINSHENG_DEMO_PASSWORD,
+                reset=options["reset"],
+                progress=lambda m: self.stdout.write("  " + m),
             )
-        except DemoExists:
+        except DemoExistsError:
             existing = demo_existing()
             what = (
                 f"演示数据已存在（{existing.scale}，seed {existing.seed}） / a demo database exists"
@@ -52,7 +55,10 @@ class Command(BaseCommand):
         else:
             summary = ", ".join(f"{k} {v}" for k, v in ctx.summary.items())
             self.stdout.write(
-                self.style.SUCCESS(f"演示城市已生成 / demo built in {time.perf_counter() - started:.1f} s: {summary}")
+                self.style.SUCCESS(
+                    f"演示城市已生成 / demo built in {time.perf_counter() - started:.1f} s: "
+                    + summary
+                )
             )
         self.print_logins(scale, options["seed"])
         if not options["no_serve"]:
@@ -60,8 +66,14 @@ class Command(BaseCommand):
 
     def print_logins(self, scale: Scale, seed: int) -> None:
         existing = demo_existing()
-        plan = build_plan(Scale(existing.scale), existing.seed) if existing else build_plan(scale, seed)
-        self.stdout.write("演示账号 / demo logins (密码 / password: " + settings.MINSHENG_DEMO_PASSWORD + ")")
+        plan = (
+            build_plan(Scale(existing.scale), existing.seed)
+            if existing
+            else build_plan(scale, seed)
+        )
+        self.stdout.write(
+            "演示账号 / demo logins (密码 / password: " + settings.MINSHENG_DEMO_PASSWORD + ")"
+        )
         for u in plan.users:
             org = next(o.name for o in plan.organisations if o.key == u.org_key)
             self.stdout.write(f"  {u.username:<10} {u.role.value:<20} {org}")

@@ -37,7 +37,9 @@ class Command(DbWorkerCommand):
             "--no-schedule", action="store_true", help="Do not enqueue periodic jobs."
         )
         parser.add_argument(
-            "--schedule-every", type=float, default=30.0,
+            "--schedule-every",
+            type=float,
+            default=30.0,
             help="Seconds between checks for due periodic jobs (default 30).",
         )
 

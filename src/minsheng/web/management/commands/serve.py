@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from minsheng.site.server import PortInUse, run_server
+from minsheng.site.server import PortInUseError, run_server
 
 
 def default_port() -> int:
@@ -32,12 +32,16 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         try:
             code = run_server(
-                host=options["host"], port=port, workers=options["workers"],
-                with_worker=not options["no_worker"], say=self.stdout.write,
+                host=options["host"],
+                port=port,
+                workers=options["workers"],
+                with_worker=not options["no_worker"],
+                say=self.stdout.write,
             )
-        except PortInUse as exc:
+        except PortInUseError as exc:
             raise CommandError(
-                f"端口已被占用 / port in use: {exc}. 请换一个端口 / choose another: PORT=8001 make demo"
+                f"端口已被占用 / port in use: {exc}. "
+                "请换一个端口 / choose another: PORT=8001 make demo"
             ) from None
         if code:
             raise CommandError(f"server stopped with exit code {code}", returncode=code)
