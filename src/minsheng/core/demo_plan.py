@@ -206,9 +206,10 @@ class _Names:
         self._used: set[str] = set()
 
     def place(self) -> str:
-        # Two characters while they are easy to find (~1,700 pairs), then three.
+        # Two characters while they are easy to find (~1,700 pairs), then three, then four.
         for attempt in range(1_000_000):
-            middle = self._rng.choice(_FIRST) if attempt >= 50 else ""
+            extra = 0 if attempt < 50 else (1 if attempt < 200 else 2)
+            middle = "".join(self._rng.choice(_FIRST) for _ in range(extra))
             name = self._rng.choice(_FIRST) + middle + self._rng.choice(_SECOND)
             if name not in self._used:
                 self._used.add(name)
@@ -222,9 +223,10 @@ class _Names:
         return self._rng.choice(_SURNAMES) + given
 
 
-def build_plan(scale: Scale, seed: int) -> DemoPlan:
-    """Build the demo plan for ``scale`` with the generator seeded by ``seed``."""
-    spec = SCALES[scale]
+def build_plan(scale: Scale, seed: int, *, spec: ScaleSpec | None = None) -> DemoPlan:
+    """Build the demo plan for ``scale`` with the generator seeded by ``seed``; ``spec``
+    overrides the scale's sizes (benchmarks build a 100,000-region province this way)."""
+    spec = spec or SCALES[scale]
     rng = random.Random(seed)
     names = _Names(rng)
     plan = DemoPlan(scale=scale, seed=seed)
