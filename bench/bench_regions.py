@@ -41,7 +41,7 @@ from minsheng.core.demo_plan import Scale, ScaleSpec, build_plan  # noqa: E402
 from minsheng.core.regions import Level  # noqa: E402
 from minsheng.demo.registry import DemoContext  # noqa: E402
 from minsheng.demo.steps import build_regions  # noqa: E402
-from minsheng.orgs.models import OrgKind, Organisation, Region  # noqa: E402
+from minsheng.orgs.models import Organisation, OrgKind, Region  # noqa: E402
 
 SPEC = ScaleSpec(cities=13, counties=(8, 10), townships=(18, 22), villages=(38, 46))
 REPEAT = 200

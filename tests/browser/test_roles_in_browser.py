@@ -69,6 +69,7 @@ def test_region_tree_opens_with_htmx_and_english_switch_works(
     live_city: City, live_server: Any, page: Page, console_errors: list[str]
 ) -> None:
     sign_in(page, live_server.url, "quality")
+    expect(page.get_by_test_id("windows-chart").locator("canvas")).to_have_count(1)
     county = page.get_by_test_id("region-tree").locator("summary", has_text=live_city.county.name)
     county.click()
     expect(

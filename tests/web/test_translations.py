@@ -18,4 +18,4 @@ def test_every_english_message_is_translated_and_none_is_fuzzy() -> None:
         if re.search(r'^msgstr(\[\d\])? ""$', e, re.MULTILINE) and '"\n"' not in e
     ]
     assert untranslated == []
-    assert "#, fuzzy" not in text
+    assert "fuzzy" not in text  # msgmerge's guesses are often wrong; every entry is checked by hand

@@ -21,7 +21,7 @@ from django.http import Http404
 
 from minsheng.accounts.models import ApiClient, ApiScope, Role, User
 from minsheng.core.regions import AdminCode
-from minsheng.orgs.models import Organisation, Region
+from minsheng.orgs.models import Organisation, PeerGroup, Region
 
 REGION_WIDE_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
 AUDIT_ROLES = frozenset({Role.QUALITY_OFFICE})
@@ -130,3 +130,18 @@ def audit_region_filter(user: Any) -> Q:
     if user.role not in AUDIT_ROLES or scope.region is None:
         raise PermissionDenied("only the quality office reads the audit log")
     return Q(region_code__startswith=AdminCode.parse(scope.region.code).short)
+
+
+def peer_groups_visible(user: Any) -> QuerySet[PeerGroup]:
+    """Peer groups owned by a region the user can see."""
+    return PeerGroup.objects.filter(owner__in=regions_visible(user))
+
+
+def access_peer_group(user: Any, key: str) -> PeerGroup:
+    _require_signed_in(user)
+    group = PeerGroup.objects.select_related("owner").filter(key=key).first()
+    if group is None:
+        raise Http404("no such peer group")
+    if not peer_groups_visible(user).filter(pk=group.pk).exists():
+        raise PermissionDenied("peer group outside the user's scope")
+    return group

@@ -8,12 +8,25 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from minsheng.accounts.access import access_region, organisations_visible
+from minsheng.accounts.access import (
+    access_peer_group,
+    access_region,
+    organisations_visible,
+    peer_groups_visible,
+)
 from minsheng.accounts.models import ApiClient, ApiScope
 from minsheng.api.auth import ClientTokenAuth, UserSessionAuth, require_scope
 from minsheng.api.errors import install_error_handlers
-from minsheng.api.schemas import ErrorOut, MeOut, OrganisationOut, RegionDetailOut, RegionOut
-from minsheng.orgs.models import Organisation, Region, RegionLevel
+from minsheng.api.schemas import (
+    ErrorOut,
+    MeOut,
+    OrganisationOut,
+    PeerGroupDetailOut,
+    PeerGroupOut,
+    RegionDetailOut,
+    RegionOut,
+)
+from minsheng.orgs.models import Organisation, PeerGroup, Region, RegionLevel
 
 api = NinjaAPI(
     title="Minsheng API",
@@ -82,3 +95,25 @@ def organisation_list(
     if kind:
         rows = rows.filter(kind=kind)
     return rows
+
+
+@api.get("/peer-groups", response={200: list[PeerGroupOut], **ERRORS}, tags=["regions"])
+@paginate(LimitOffsetPagination)
+def peer_group_list(request: HttpRequest) -> QuerySet[PeerGroup]:
+    """Peer groups owned by regions in the caller's scope; rankings are computed within one."""
+    require_scope(request.auth, ApiScope.READ_REGIONS)  # type: ignore[attr-defined]
+    return peer_groups_visible(request.auth).select_related("owner")  # type: ignore[attr-defined]
+
+
+@api.get("/peer-groups/{key}", response={200: PeerGroupDetailOut, **ERRORS}, tags=["regions"])
+def peer_group_detail(request: HttpRequest, key: str) -> PeerGroupDetailOut:
+    require_scope(request.auth, ApiScope.READ_REGIONS)  # type: ignore[attr-defined]
+    group = access_peer_group(request.auth, key)  # type: ignore[attr-defined]
+    members = group.members.select_related("parent").order_by("code")
+    return PeerGroupDetailOut(
+        key=group.key,
+        name=group.name,
+        level=group.level,
+        **{"owner.code": group.owner.code},
+        members=[_region_out(m) for m in members],
+    )

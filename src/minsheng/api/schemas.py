@@ -33,6 +33,17 @@ class RegionDetailOut(RegionOut):
     children: list[RegionOut]
 
 
+class PeerGroupOut(Schema):
+    key: str
+    name: str
+    level: int
+    owner_code: str = Field(..., alias="owner.code")
+
+
+class PeerGroupDetailOut(PeerGroupOut):
+    members: list[RegionOut]
+
+
 class OrganisationOut(Schema):
     id: int
     key: str

@@ -4,11 +4,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.selectors import AuditFilter, audit_entries
+from minsheng.audit.tasks import export_audit_log, filter_to_json
+from minsheng.jobs.services import job_start
 
 
 class AuditFilterForm(forms.Form):
@@ -42,3 +45,21 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
     )
+
+
+@require_POST
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """Start an Excel export of the filtered log in the background; show its progress."""
+    form = AuditFilterForm(request.POST)
+    filters = AuditFilter(**form.cleaned_data) if form.is_valid() else AuditFilter()
+    audit_entries(user=request.user, filters=filters)  # refuses roles that may not read the log
+    run = job_start(
+        owner=request.user,
+        kind="audit-export",
+        title=str(_("导出审计日志")),
+        task=export_audit_log,
+        user_id=request.user.pk,
+        filters=filter_to_json(filters),
+    )
+    return redirect("job_detail", run.pk)

@@ -8,7 +8,15 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from minsheng.accounts.access import organisations_visible, regions_visible, user_scope
-from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel, Staff, Window
+from minsheng.orgs.models import (
+    ANCESTOR_FIELDS,
+    Organisation,
+    OrgKind,
+    Region,
+    RegionLevel,
+    Staff,
+    Window,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +89,39 @@ def region_organisations(region: Region) -> QuerySet[Organisation]:
 
 def centre_windows(centre: Organisation) -> QuerySet[Window]:
     return Window.objects.filter(centre=centre).prefetch_related("staff")
+
+
+@dataclass(frozen=True, slots=True)
+class ChildWindows:
+    code: str
+    name: str
+    centres: int
+    windows: int
+
+
+def windows_by_child(root: Region) -> list[ChildWindows]:
+    """Service centres and windows in the subtree of each child of ``root`` (one query each
+    for centres and windows, grouped by the child level's ancestor column)."""
+    child_level = root.level + 1
+    column = ANCESTOR_FIELDS.get(child_level)
+    if column is None:
+        return []
+    children = list(Region.objects.filter(parent=root).order_by("code"))
+    in_root = root.subtree_filter("centre__region__")
+    key = f"centre__region__{column}"
+    windows = dict(
+        Window.objects.filter(**in_root)
+        .values_list(key)
+        .annotate(n=Count("pk"))
+        .values_list(key, "n")
+    )
+    org_key = f"region__{column}"
+    centres = dict(
+        Organisation.objects.filter(kind=OrgKind.SERVICE_CENTRE, **root.subtree_filter("region__"))
+        .values_list(org_key)
+        .annotate(n=Count("pk"))
+        .values_list(org_key, "n")
+    )
+    return [
+        ChildWindows(c.code, c.name, centres.get(c.pk, 0), windows.get(c.pk, 0)) for c in children
+    ]

@@ -6,4 +6,5 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
     path("regions/<str:code>/children/", views.region_children_partial, name="region_children"),
     path("organisations/<int:org_id>/", views.organisation_detail, name="organisation_detail"),
+    path("peer-groups/<slug:key>/", views.peer_group_detail, name="peer_group_detail"),
 ]

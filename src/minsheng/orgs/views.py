@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from minsheng.accounts.access import access_organisation, access_region
+from minsheng.accounts.access import access_organisation, access_peer_group, access_region
 from minsheng.orgs.models import OrgKind
 from minsheng.orgs.selectors import (
     centre_windows,
@@ -45,4 +45,14 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         request,
         "orgs/organisation_detail.html",
         {"org": org, "windows": windows, "users": org.users.filter(is_active=True)},
+    )
+
+
+@login_required
+def peer_group_detail(request: HttpRequest, key: str) -> HttpResponse:
+    group = access_peer_group(request.user, key)
+    return render(
+        request,
+        "orgs/peer_group_detail.html",
+        {"group": group, "members": group.members.order_by("code")},
     )

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("minsheng.accounts.urls")),
     path("", include("minsheng.orgs.urls")),
     path("", include("minsheng.audit.urls")),
+    path("", include("minsheng.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

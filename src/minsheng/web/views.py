@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minsheng.accounts.access import user_scope
-from minsheng.orgs.selectors import region_children, scope_summary
+from minsheng.orgs.selectors import region_children, scope_summary, windows_by_child
 
 
 @login_required
@@ -15,7 +16,21 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
     summary = scope_summary(request.user)
     roots = [(root, region_children(root)) for root in summary.root_regions]
-    return render(request, "web/home.html", {"scope": scope, "summary": summary, "roots": roots})
+    chart = None
+    if len(summary.root_regions) == 1:
+        rows = windows_by_child(summary.root_regions[0])
+        if rows:
+            chart = {
+                "names": [r.name for r in rows],
+                "centres": [r.centres for r in rows],
+                "windows": [r.windows for r in rows],
+                "labels": {"centres": _("服务中心（站）"), "windows": _("服务窗口")},
+            }
+    return render(
+        request,
+        "web/home.html",
+        {"scope": scope, "summary": summary, "roots": roots, "chart": chart},
+    )
 
 
 @require_GET
