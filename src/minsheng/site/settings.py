@@ -163,6 +163,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+WHITENOISE_USE_FINDERS = DEBUG  # in production `minsheng serve` runs collectstatic first
 
 TASKS = {
     "default": {
