@@ -143,3 +143,19 @@ def test_admin_site_is_for_admins_only(city: City) -> None:
 def test_healthz_reports_the_database(city: City) -> None:
     response = city.client(None).get(reverse("healthz"))
     assert response.json()["status"] == "ok"
+
+
+def test_region_search_finds_within_scope_only(city: City) -> None:
+    url = reverse("region_search")
+    officer = city.client("county")
+    body = officer.get(url, {"q": city.township.name}).content.decode()
+    assert city.township.name in body
+    other = officer.get(
+        url, {"q": city.other_township.name}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert city.other_township.name not in other and "没有找到匹配的地区" in other
+    by_code = officer.get(url, {"q": city.county.code[:6]}, HTTP_HX_REQUEST="true").content.decode()
+    assert city.county.name in by_code
+    reporter = city.client("reporter").get(url, {"q": city.county.name}, HTTP_HX_REQUEST="true")
+    assert "没有找到匹配的地区" in reporter.content.decode()  # a reporter has no region scope
+    assert city.client(None).get(url, {"q": "x"}).status_code == 302

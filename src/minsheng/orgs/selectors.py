@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from minsheng.accounts.access import organisations_visible, regions_visible, user_scope
 from minsheng.orgs.models import (
@@ -125,3 +125,12 @@ def windows_by_child(root: Region) -> list[ChildWindows]:
     return [
         ChildWindows(c.code, c.name, centres.get(c.pk, 0), windows.get(c.pk, 0)) for c in children
     ]
+
+
+def region_search(user: Any, query: str, *, limit: int = 50) -> list[Region]:
+    """Regions in the user's scope whose name contains ``query`` or whose code starts with it."""
+    query = query.strip()
+    if not query:
+        return []
+    matches = regions_visible(user).filter(Q(name__contains=query) | Q(code__startswith=query))
+    return list(matches.select_related("parent").order_by("level", "code")[:limit])

@@ -3,6 +3,7 @@ from django.urls import path
 from minsheng.orgs import views
 
 urlpatterns = [
+    path("regions/", views.region_search_view, name="region_search"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
     path("regions/<str:code>/children/", views.region_children_partial, name="region_children"),
     path("organisations/<int:org_id>/", views.organisation_detail, name="organisation_detail"),

@@ -11,6 +11,7 @@ from minsheng.orgs.selectors import (
     region_ancestors,
     region_children,
     region_organisations,
+    region_search,
 )
 
 
@@ -56,3 +57,14 @@ def peer_group_detail(request: HttpRequest, key: str) -> HttpResponse:
         "orgs/peer_group_detail.html",
         {"group": group, "members": group.members.order_by("code")},
     )
+
+
+@login_required
+def region_search_view(request: HttpRequest) -> HttpResponse:
+    """Find a region in one's scope by name or code (htmx fills the results as one types)."""
+    query = request.GET.get("q", "")[:50]
+    results = region_search(request.user, query)
+    template = (
+        "orgs/_search_results.html" if request.headers.get("HX-Request") else "orgs/search.html"
+    )
+    return render(request, template, {"query": query, "results": results})
