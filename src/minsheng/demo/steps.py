@@ -4,37 +4,25 @@ one login per role."""
 from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import F
 
 from minsheng.accounts.models import User
-from minsheng.core.regions import AdminCode, Level
 from minsheng.demo.registry import DemoContext, register
-from minsheng.orgs.models import ANCESTOR_FIELDS, Organisation, PeerGroup, Region, Staff, Window
+from minsheng.orgs.models import Organisation, PeerGroup, Staff, Window
+from minsheng.orgs.services import regions_upsert
 
 BATCH = 2000
 
 
 @register("regions", order=10)
 def build_regions(ctx: DemoContext) -> None:
-    by_code: dict[str, Region] = {}
-    for level in Level:
-        rows = []
-        for plan in ctx.plan.regions_at(level):
-            code = AdminCode(plan.code)
-            region = Region(code=plan.code, name=plan.name, level=int(level))
-            if code.parent is not None:
-                region.parent = by_code[code.parent.value]
-            for ancestor_level, column in ANCESTOR_FIELDS.items():
-                if ancestor_level < level:
-                    setattr(region, column, by_code[code.ancestor(Level(ancestor_level)).value])
-            rows.append(region)
-        Region.objects.bulk_create(rows, batch_size=BATCH)
-        by_code.update((r.code, r) for r in rows)
-        own_column = ANCESTOR_FIELDS.get(level)
-        if own_column is not None:  # each region is its own ancestor at its own level
-            Region.objects.filter(level=level).update(**{f"{own_column}_id": F("pk")})
-    ctx.regions = by_code
-    ctx.summary["regions"] = len(by_code)
+    summary = regions_upsert(
+        actor=None,
+        regions=[(r.code, r.name) for r in ctx.plan.regions],
+        note="demo",
+        audit_each=False,
+    )
+    ctx.regions = summary.by_code
+    ctx.summary["regions"] = summary.created
 
 
 @register("organisations", order=20)

@@ -1,0 +1,210 @@
+"""Reading the tables users upload — CSV (UTF-8, UTF-8 with BOM, GBK/GB18030 detected) and Excel
+(xlsx, xls) — into one shape, with every problem located by sheet, row and column as the user
+sees them in Excel (the header is row 1).
+
+Every importer builds on this: it collects *all* errors (``CellError``) and raises one
+``TableError``, so a file with errors saves nothing and the user gets the whole list at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from charset_normalizer import from_bytes
+from python_calamine import CalamineError, CalamineWorkbook
+
+MAX_BYTES = 50 * 1024 * 1024
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+
+Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+
+
+@dataclass(frozen=True, slots=True)
+class CellError:
+    """One problem, where the user can find it. ``row`` 0 means the file as a whole."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"工作表 {self.sheet}"] if self.sheet else []
+        if self.row:
+            where.append(f"第 {self.row} 行")
+        if self.column:
+            where.append(f"列 {self.column}")
+        return f"{'，'.join(where)}：{self.message}" if where else self.message
+
+
+class TableError(Exception):
+    """The file cannot be imported; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: Sequence[CellError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors[:5]))
+
+
+@dataclass(slots=True)
+class Row:
+    number: int  # the row number in the file (header = 1)
+    values: dict[str, Cell]
+
+
+@dataclass(slots=True)
+class Table:
+    sheet: str
+    headers: list[str]
+    rows: list[Row] = field(default_factory=list)
+    encoding: str | None = None  # for CSV: the encoding that was detected
+    header_row: int = 1
+
+    def error(self, row: int, column: str, message: str) -> CellError:
+        return CellError(self.sheet, row, column, message)
+
+
+def read_table(data: bytes, *, filename: str, sheet: str | None = None) -> Table:
+    """Read the first sheet (or ``sheet``) of an Excel file, or a CSV file, from its bytes."""
+    if len(data) > MAX_BYTES:
+        raise TableError([CellError("", 0, "", f"文件超过 {MAX_BYTES // 1024 // 1024} MB")])
+    if not data.strip():
+        raise TableError([CellError("", 0, "", "文件是空的")])
+    suffix = Path(filename).suffix.lower()
+    if data.startswith(_XLSX_MAGIC) or data.startswith(_XLS_MAGIC):
+        return _read_excel(data, sheet)
+    if suffix in {".xlsx", ".xls", ".xlsm"}:
+        raise TableError([CellError("", 0, "", "文件扩展名是 Excel，但内容不是 Excel 文件")])
+    return _read_csv(data, Path(filename).stem or "CSV")
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(
+            b"\xef\xbb\xbf"
+        ) else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    guess = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "cp1252"]).best()
+    if guess is None or guess.encoding is None:
+        raise TableError(
+            [CellError("", 0, "", "无法识别文件编码；请另存为 UTF-8 或 GBK 编码的 CSV")]
+        )
+    return str(guess), guess.encoding
+
+
+def _read_csv(data: bytes, name: str) -> Table:
+    text, encoding = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    table = _from_grid(name, iter(enumerate(lines, start=1)))
+    table.encoding = encoding
+    return table
+
+
+def _read_excel(data: bytes, sheet: str | None) -> Table:
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if sheet is not None and sheet not in book.sheet_names:
+            names = "、".join(book.sheet_names)
+            raise TableError([CellError("", 0, "", f"没有名为 {sheet} 的工作表（现有：{names}）")])
+        name = sheet or book.sheet_names[0]
+        grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise TableError([CellError("", 0, "", f"无法读取 Excel 文件：{exc}")]) from None
+    return _from_grid(name, iter(enumerate(grid, start=1)))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _from_grid(sheet: str, numbered: Iterator[tuple[int, Sequence[Any]]]) -> Table:
+    header_row: Sequence[Any] = ()
+    header_number = 1
+    for number, cells in numbered:
+        if not all(_blank(c) for c in cells):
+            header_row, header_number = cells, number
+            break
+    headers = [str(h).strip() if not _blank(h) else "" for h in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        raise TableError([CellError(sheet, 0, "", "找不到表头行")])
+    errors = []
+    seen: set[str] = set()
+    for i, header in enumerate(headers):
+        key = header.lower()
+        if not header:
+            errors.append(CellError(sheet, header_number, column_letter(i), "表头为空"))
+        elif key in seen:
+            errors.append(CellError(sheet, header_number, header, "表头重复"))
+        seen.add(key)
+    if errors:
+        raise TableError(errors)
+    table = Table(sheet=sheet, headers=headers, header_row=header_number)
+    for number, cells in numbered:
+        if all(_blank(c) for c in cells):
+            continue
+        values: dict[str, Cell] = {}
+        for i, header in enumerate(headers):
+            value = cells[i] if i < len(cells) else None
+            values[header] = None if _blank(value) else value
+        extra = [c for c in cells[len(headers) :] if not _blank(c)]
+        if extra:
+            errors.append(CellError(sheet, number, column_letter(len(headers)), "表头之外还有数据"))
+        table.rows.append(Row(number, values))
+    if errors:
+        raise TableError(errors)
+    return table
+
+
+def column_letter(index: int) -> str:
+    """Excel's column name for a 0-based index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def require_columns(
+    table: Table, required: Sequence[str], aliases: dict[str, str]
+) -> dict[str, str]:
+    """Map canonical column names to the file's headers (case-insensitive, with Chinese aliases);
+    raises ``TableError`` naming every missing column."""
+    by_key = {h.lower(): h for h in table.headers}
+    for alias, canonical in aliases.items():
+        if alias.lower() in by_key and canonical not in by_key:
+            by_key[canonical] = by_key[alias.lower()]
+    missing = [c for c in required if c not in by_key]
+    if missing:
+        raise TableError(
+            [
+                table.error(
+                    table.header_row, c, f"缺少必填列 {c}（现有列：{'、'.join(table.headers)}）"
+                )
+                for c in missing
+            ]
+        )
+    return {c: by_key[c] for c in by_key}
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as text: Excel stores codes such as 320102001001 as numbers; give them back whole."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
