@@ -1,6 +1,7 @@
 """Shared fixtures: the test-scale demo city and named personas (after healthchecks' hc/test.py).
 
-Personas: ``quality`` (city quality office), ``leader``, ``reporter`` (市教育体育局), ``county``
+Personas: ``quality`` (city quality office), ``other_quality`` (the quality office of another
+city of the province), ``leader``, ``reporter`` (市教育体育局), ``county``
 (officer of the first county), ``township`` (officer of its first township), ``window`` (staff of
 the first county's centre), ``vendor``, ``admin``; and outsiders: ``other_county`` (officer of
 the second county), ``other_reporter`` (reporter of 市卫生健康委), ``other_window`` (staff of
@@ -67,6 +68,24 @@ def build_city() -> City:
         "other_window",
         Role.WINDOW_STAFF,
         Organisation.objects.get(key=f"centre-{other_county.code}"),
+    )
+    # A second city with its own quality office: the outsider for city-wide roles.
+    province = county.province
+    assert province is not None
+    other_city = Region.objects.create(
+        code=f"{province.code[:2]}99" + "0" * 8,
+        name="外市",
+        level=Level.CITY,
+        parent=province,
+        province=province,
+    )
+    Region.objects.filter(pk=other_city.pk).update(city=other_city)
+    users["other_quality"] = _user(
+        "other_quality",
+        Role.QUALITY_OFFICE,
+        Organisation.objects.create(
+            key="quality-other", name="外市质量办", kind="quality_office", region=other_city
+        ),
     )
     township = Region.objects.filter(parent=county).order_by("code").first()
     other_township = Region.objects.filter(parent=other_county).order_by("code").first()

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.conftest import City, build_city
 
 # Sync Playwright runs an event loop in this thread; Django's ORM calls from the test are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# CI machines are shared and slow at times: wait longer than Playwright's 5 s before failing.
+expect.set_options(timeout=20_000)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "artifacts"
 

@@ -106,3 +106,24 @@ def test_narrow_phone_screen_collapses_the_menu(
     expect(page.get_by_role("link", name="地区", exact=True)).to_be_visible()
     screenshot(page, "phone-county")
     assert console_errors == []
+
+
+def test_quality_office_creates_an_account_that_then_signs_in(
+    live_city: City, live_server: Any, page: Page, console_errors: list[str]
+) -> None:
+    org = Organisation.objects.get(key=f"dept-{live_city.county.parent.code}-transport")  # type: ignore[union-attr]
+    sign_in(page, live_server.url, "quality")
+    page.goto(f"{live_server.url}/organisations/{org.pk}/")
+    page.get_by_role("link", name="新建账号").click()
+    page.get_by_label("用户名").fill("jiaotong")
+    page.get_by_label("姓名或显示名").fill("交通填报员")
+    page.get_by_label("角色").select_option("department_reporter")
+    page.get_by_role("button", name="创建").click()
+    password = page.get_by_test_id("one-time-password").inner_text().strip()
+    screenshot(page, "account-created")
+    page.get_by_role("button", name="退出").click()
+    page.get_by_label("用户名").fill("jiaotong")
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("scope")).to_contain_text(org.name)
+    assert console_errors == []

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from minsheng.core.demo_plan import Role, Scale, build_plan
+from minsheng.core.demo_plan import Scale, build_plan
 from minsheng.core.regions import AdminCode, Level
+from minsheng.core.roles import Role
 
 
 def test_same_scale_and_seed_give_the_same_plan() -> None:

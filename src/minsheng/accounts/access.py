@@ -145,3 +145,38 @@ def access_peer_group(user: Any, key: str) -> PeerGroup:
     if not peer_groups_visible(user).filter(pk=group.pk).exists():
         raise PermissionDenied("peer group outside the user's scope")
     return group
+
+
+USER_ADMIN_ROLES = frozenset({Role.QUALITY_OFFICE})
+
+
+def users_manageable(user: Any) -> QuerySet[User]:
+    """Accounts a user may manage: an admin all; a quality office the non-admin accounts of the
+    organisations in its region subtree; everyone else none (refused)."""
+    _require_signed_in(user)
+    scope = user_scope(user)
+    if scope.everything:
+        return User.objects.all()
+    if isinstance(user, ApiClient) or user.role not in USER_ADMIN_ROLES or scope.region is None:
+        raise PermissionDenied("only the quality office manages accounts")
+    return User.objects.filter(
+        is_superuser=False, organisation__in=organisations_visible(user)
+    ).exclude(role=Role.ADMIN)
+
+
+def access_managed_user(user: Any, user_id: int) -> User:
+    rows = users_manageable(user)
+    target = User.objects.filter(pk=user_id).first()
+    if target is None:
+        raise Http404("no such user")
+    if not rows.filter(pk=target.pk).exists():
+        raise PermissionDenied("account outside the user's scope")
+    return target
+
+
+def can_manage_users(user: Any) -> bool:
+    try:
+        users_manageable(user)
+    except PermissionDenied:
+        return False
+    return True

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core.demo_plan import Role as _CoreRole
+from minsheng.core.roles import Role as _CoreRole
 
 
 class Role(models.TextChoices):

@@ -6,13 +6,18 @@ import hashlib
 import secrets
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from minsheng.accounts.models import ApiClient, ApiScope
+from minsheng.accounts.models import ApiClient, ApiScope, Role, User
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record, audit_snapshot
-from minsheng.orgs.models import Organisation
+from minsheng.core.roles import OrgKind as CoreKind
+from minsheng.core.roles import Role as CoreRole
+from minsheng.core.roles import role_fits
+from minsheng.orgs.models import Organisation, OrgKind
 
 TOKEN_PREFIX = "ms_"  # noqa: S105  (a public marker on every token, not a secret)
 
@@ -82,3 +87,70 @@ def api_client_for_token(token: str) -> ApiClient | None:
 def user_password_changed(*, actor: Any) -> None:
     """Record a password change (the hash itself never enters the log)."""
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=actor, note="password changed")
+
+
+class UserError(ValueError):
+    """A user change that breaks a rule; the message is shown to the user as is."""
+
+
+def _new_password() -> str:
+    # Readable one-time password: the user changes it at first sign-in.
+    return "-".join(secrets.token_urlsafe(4) for _ in range(3))
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Any, username: str, display_name: str, organisation: Organisation, role: str
+) -> tuple[User, str]:
+    """Create a user in ``organisation`` with ``role``; returns the user and a one-time password."""
+    if Role(role) == Role.ADMIN:
+        raise UserError(_("管理员账号只能由系统管理员在管理后台创建。"))
+    if not role_fits(CoreRole(role), CoreKind(organisation.kind)):
+        raise UserError(
+            _("角色“%(role)s”不适用于%(kind)s类机构。")
+            % {"role": Role(role).label, "kind": OrgKind(organisation.kind).label}
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise UserError(_("用户名 %(name)s 已被使用。") % {"name": username})
+    password = _new_password()
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        display_name=display_name,
+        organisation=organisation,
+        role=role,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=user, after=audit_snapshot(user))
+    return user, password
+
+
+@transaction.atomic
+def user_set_active(*, actor: Any, user: User, active: bool) -> User:
+    if user.pk == getattr(actor, "pk", None) and not active:
+        raise UserError(_("不能停用自己的账号。"))
+    before = audit_snapshot(user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=user, before=before, after=audit_snapshot(user)
+    )
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor: Any, user: User) -> str:
+    """Set a new one-time password, lift any lockout; returns the password to hand over."""
+    password = _new_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    axes_reset(username=user.get_username())
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, note="password reset")
+    return password
+
+
+@transaction.atomic
+def user_unlock(*, actor: Any, user: User) -> int:
+    """Lift a lockout after repeated failed logins; returns how many lockout records went."""
+    removed = int(axes_reset(username=user.get_username()))
+    audit_record(actor=actor, action=AuditAction.STATE, obj=user, note="login lockout lifted")
+    return removed

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from minsheng.core.regions import AdminCode, Level
+from minsheng.core.roles import OrgKind, Role
 
 PROVINCE_CODE = "39"  # Unused by real provinces: the demo is plainly fictional.
 PROVINCE_NAME = "江淮省"
@@ -96,26 +97,6 @@ class Scale(StrEnum):
     TEST = "test"
     CITY = "city"
     PROVINCE = "province"
-
-
-class OrgKind(StrEnum):
-    GOVERNMENT = "government"
-    DEPARTMENT = "department"
-    QUALITY_OFFICE = "quality_office"
-    SERVICE_CENTRE = "service_centre"
-    VENDOR = "vendor"
-
-
-class Role(StrEnum):
-    """The roles of DESIGN.md ("Who uses it")."""
-
-    ADMIN = "admin"
-    QUALITY_OFFICE = "quality_office"
-    DEPARTMENT_REPORTER = "department_reporter"
-    REGION_OFFICER = "region_officer"
-    WINDOW_STAFF = "window_staff"
-    SURVEY_VENDOR = "survey_vendor"
-    LEADER = "leader"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.regions import Level
+from minsheng.core.roles import OrgKind as _CoreKind
 
 
 class RegionLevel(models.IntegerChoices):
@@ -64,11 +65,11 @@ class Region(models.Model):
 
 
 class OrgKind(models.TextChoices):
-    GOVERNMENT = "government", _("人民政府")
-    DEPARTMENT = "department", _("职能部门")
-    QUALITY_OFFICE = "quality_office", _("质量办")
-    SERVICE_CENTRE = "service_centre", _("政务（便民）服务中心")
-    VENDOR = "vendor", _("第三方测评机构")
+    GOVERNMENT = _CoreKind.GOVERNMENT, _("人民政府")
+    DEPARTMENT = _CoreKind.DEPARTMENT, _("职能部门")
+    QUALITY_OFFICE = _CoreKind.QUALITY_OFFICE, _("质量办")
+    SERVICE_CENTRE = _CoreKind.SERVICE_CENTRE, _("政务（便民）服务中心")
+    VENDOR = _CoreKind.VENDOR, _("第三方测评机构")
 
 
 class CentreLevel(models.IntegerChoices):

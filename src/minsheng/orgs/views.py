@@ -4,7 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from minsheng.accounts.access import access_organisation, access_peer_group, access_region
+from minsheng.accounts.access import (
+    access_organisation,
+    access_peer_group,
+    access_region,
+    can_manage_users,
+)
 from minsheng.orgs.models import OrgKind
 from minsheng.orgs.selectors import (
     centre_windows,
@@ -45,7 +50,12 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(
         request,
         "orgs/organisation_detail.html",
-        {"org": org, "windows": windows, "users": org.users.filter(is_active=True)},
+        {
+            "org": org,
+            "windows": windows,
+            "users": org.users.filter(is_active=True),
+            "can_manage_users": can_manage_users(request.user),
+        },
     )
 
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from minsheng.accounts.access import AUDIT_ROLES, user_scope
+from minsheng.accounts.access import AUDIT_ROLES, USER_ADMIN_ROLES, user_scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 _("本机构"), reverse("organisation_detail", args=[scope.organisation.pk]), "org"
             )
         )
+    if scope.everything or getattr(user, "role", "") in USER_ADMIN_ROLES:
+        items.append(NavItem(_("账号管理"), reverse("user_list"), "users"))
     if scope.everything or getattr(user, "role", "") in AUDIT_ROLES:
         items.append(NavItem(_("审计日志"), reverse("audit_list"), "audit"))
     items.append(NavItem(_("API 文档"), reverse("api-1.0.0:openapi-view"), "api"))
