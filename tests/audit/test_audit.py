@@ -88,3 +88,20 @@ def test_quality_office_filters_the_log(city: City) -> None:
 def test_bad_filter_values_do_not_break_the_page(city: City) -> None:
     response = city.client("quality").get(reverse("audit_list"), {"date_from": "not-a-date"})
     assert response.status_code == 200
+
+
+def test_admin_password_change_is_audited(city: City) -> None:
+    target = city.users["county"]
+    url = reverse("admin:auth_user_password_change", args=[target.pk])
+    response = city.client("admin").post(
+        url,
+        {
+            "password1": "Qinghe-2025-admin",
+            "password2": "Qinghe-2025-admin",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(
+        object_pk=str(target.pk), note="password set by admin"
+    ).exists()

@@ -150,15 +150,21 @@ def access_peer_group(user: Any, key: str) -> PeerGroup:
 USER_ADMIN_ROLES = frozenset({Role.QUALITY_OFFICE})
 
 
-def users_manageable(user: Any) -> QuerySet[User]:
-    """Accounts a user may manage: an admin all; a quality office the non-admin accounts of the
-    organisations in its region subtree; everyone else none (refused)."""
+def _require_account_manager(user: Any) -> Scope:
     _require_signed_in(user)
     scope = user_scope(user)
     if scope.everything:
-        return User.objects.all()
+        return scope
     if isinstance(user, ApiClient) or user.role not in USER_ADMIN_ROLES or scope.region is None:
         raise PermissionDenied("only the quality office manages accounts")
+    return scope
+
+
+def users_manageable(user: Any) -> QuerySet[User]:
+    """Accounts a user may manage: an admin all; a quality office the non-admin accounts of the
+    organisations in its region subtree; everyone else none (refused)."""
+    if _require_account_manager(user).everything:
+        return User.objects.all()
     return User.objects.filter(
         is_superuser=False, organisation__in=organisations_visible(user)
     ).exclude(role=Role.ADMIN)
@@ -180,3 +186,21 @@ def can_manage_users(user: Any) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+def api_clients_manageable(user: Any) -> QuerySet[ApiClient]:
+    """Machine clients a user may issue and revoke: those of organisations in the scope of a
+    quality office (all for an admin)."""
+    if _require_account_manager(user).everything:
+        return ApiClient.objects.all()
+    return ApiClient.objects.filter(organisation__in=organisations_visible(user))
+
+
+def access_managed_client(user: Any, client_id: int) -> ApiClient:
+    rows = api_clients_manageable(user)
+    client = ApiClient.objects.filter(pk=client_id).first()
+    if client is None:
+        raise Http404("no such client")
+    if not rows.filter(pk=client.pk).exists():
+        raise PermissionDenied("client outside the user's scope")
+    return client

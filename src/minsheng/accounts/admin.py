@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.models import ApiClient, User
+from minsheng.accounts.services import user_password_set_by_admin
 from minsheng.audit.admin import AuditedModelAdmin
 
 
@@ -18,6 +20,14 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin[User]):
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         (_("民生"), {"fields": ("display_name", "organisation", "role")}),
     )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user_password_set_by_admin(actor=request.user, user_id=int(id))
+        return response
 
 
 @admin.register(ApiClient)

@@ -45,6 +45,19 @@ class ApiScope(models.TextChoices):
     WRITE_RATINGS = "ratings:write", _("提交好差评")
 
 
+class ApiChannel(models.TextChoices):
+    """Where a machine client sits; service ratings record the channel they came through."""
+
+    WINDOW_TABLET = "window_tablet", _("窗口评价器")
+    QR_CODE = "qr_code", _("二维码")
+    PC = "pc", _("网上办事大厅")
+    APP = "app", _("移动端")
+    SMS = "sms", _("短信")
+    HOTLINE = "hotline", _("热线")
+    PROVINCIAL = "provincial", _("省级系统")
+    OTHER = "other", _("其他")
+
+
 class ApiClient(models.Model):
     """A machine client (window tablet, online hall, provincial system) with its own token.
     Only a SHA-256 hash of the token is stored; the token is shown once, when issued."""
@@ -56,7 +69,7 @@ class ApiClient(models.Model):
         related_name="api_clients",
         verbose_name=_("所属机构"),
     )
-    channel = models.CharField(_("渠道"), max_length=32, blank=True)
+    channel = models.CharField(_("渠道"), max_length=32, choices=ApiChannel.choices, blank=True)
     scopes = models.JSONField(_("权限范围"), default=list)
     token_prefix = models.CharField(_("令牌前缀"), max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)

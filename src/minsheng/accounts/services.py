@@ -154,3 +154,9 @@ def user_unlock(*, actor: Any, user: User) -> int:
     removed = int(axes_reset(username=user.get_username()))
     audit_record(actor=actor, action=AuditAction.STATE, obj=user, note="login lockout lifted")
     return removed
+
+
+@transaction.atomic
+def user_password_set_by_admin(*, actor: Any, user_id: int) -> None:
+    user = User.objects.get(pk=user_id)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, note="password set by admin")

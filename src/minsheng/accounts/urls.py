@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from minsheng.accounts import user_views, views
+from minsheng.accounts import client_views, user_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -11,4 +11,6 @@ urlpatterns = [
     path("users/new/", user_views.user_new, name="user_new"),
     path("users/<int:user_id>/", user_views.user_detail, name="user_detail"),
     path("users/<int:user_id>/<slug:action>/", user_views.user_action, name="user_action"),
+    path("api-clients/", client_views.client_list, name="client_list"),
+    path("api-clients/<int:client_id>/revoke/", client_views.client_revoke, name="client_revoke"),
 ]

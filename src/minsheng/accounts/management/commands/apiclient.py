@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from minsheng.accounts.models import ApiClient, ApiScope
+from minsheng.accounts.models import ApiChannel, ApiClient, ApiScope
 from minsheng.accounts.services import api_client_issue, api_client_revoke
 from minsheng.orgs.models import Organisation
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             "--org", required=True, help="organisation key, e.g. centre-390101000000"
         )
         issue.add_argument("--scope", action="append", default=[], choices=ApiScope.values)
-        issue.add_argument("--channel", default="")
+        issue.add_argument("--channel", default="", choices=["", *ApiChannel.values])
         revoke = sub.add_parser("revoke", help="revoke a client by its token prefix")
         revoke.add_argument("prefix")
         sub.add_parser("list", help="list clients")
