@@ -104,6 +104,8 @@ def test_narrow_phone_screen_collapses_the_menu(
     expect(toggler).to_be_visible()
     toggler.click()
     expect(page.get_by_role("link", name="地区", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="退出")).to_be_in_viewport()
+    page.wait_for_function("!document.querySelector('.collapsing')")  # the menu has opened
     screenshot(page, "phone-county")
     assert console_errors == []
 

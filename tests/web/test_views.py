@@ -21,6 +21,10 @@ def _children(attr: str) -> Url:
     return lambda c: reverse("region_children", args=[getattr(c, attr).code])
 
 
+def _export(attr: str) -> Url:
+    return lambda c: reverse("region_export", args=[getattr(c, attr).code])
+
+
 def _org(username: str) -> Url:
     return lambda c: reverse("organisation_detail", args=[c.users[username].organisation_id])
 
@@ -41,6 +45,12 @@ PAGES: list[tuple[str, Url, str, list[str]]] = [
         ["other_county", "other_quality", "township", "reporter", "window", "vendor"],
     ),
     ("township page", _region("township"), "township", ["other_county", "reporter"]),
+    (
+        "county export",
+        _export("county"),
+        "county",
+        ["other_county", "other_quality", "township", "window"],
+    ),
     ("county children", _children("county"), "quality", ["other_county", "reporter", "vendor"]),
     (
         "department page",
@@ -169,3 +179,27 @@ def test_region_search_finds_within_scope_only(city: City) -> None:
     reporter = city.client("reporter").get(url, {"q": city.county.name}, HTTP_HX_REQUEST="true")
     assert "没有找到匹配的地区" in reporter.content.decode()  # a reporter has no region scope
     assert city.client(None).get(url, {"q": "x"}).status_code == 302
+
+
+def test_region_export_is_an_excel_register_of_the_subtree(city: City) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from minsheng.orgs.models import Staff, Window
+
+    response = city.client("county").get(reverse("region_export", args=[city.county.code]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["机构", "窗口", "窗口工作人员"]
+    prefix = city.county.code[:6]
+    counts = [book[name].max_row - 1 for name in book.sheetnames]
+    assert counts == [
+        Organisation.objects.filter(region__code__startswith=prefix).count(),
+        Window.objects.filter(centre__region__code__startswith=prefix).count(),
+        Staff.objects.filter(centre__region__code__startswith=prefix).count(),
+    ]
+    names = {row[1] for row in book["机构"].iter_rows(min_row=2, values_only=True)}
+    assert f"{city.county.name}政务服务中心" in names
+    assert f"{city.other_county.name}政务服务中心" not in names

@@ -4,8 +4,9 @@ a bold frozen header with filters, and a progress callback for long exports."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -17,44 +18,70 @@ Progress = Callable[[int], None]
 _ILLEGAL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = ()
+
+
 def _cell_value(value: Any) -> Any:
     if isinstance(value, str):
         return value.translate(_ILLEGAL)
     return value
 
 
+def write_workbook(
+    target: Path | IO[bytes],
+    sheets: Sequence[Sheet],
+    *,
+    progress: Progress | None = None,
+    every: int = 500,
+) -> int:
+    """Write ``sheets`` to a new workbook at ``target`` (a path or a binary file); returns the
+    number of data rows. ``progress(n)`` is called every ``every`` rows and once at the end."""
+    book = Workbook(write_only=True)
+    count = 0
+    for sheet in sheets:
+        ws = book.create_sheet(title=sheet.title[:31])
+        for i, width in enumerate(sheet.widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "A2"
+        header_cells = []
+        for title in sheet.headers:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = Font(bold=True)
+            header_cells.append(cell)
+        ws.append(header_cells)
+        in_sheet = 0
+        for row in sheet.rows:
+            ws.append([_cell_value(v) for v in row])
+            in_sheet += 1
+            count += 1
+            if progress is not None and count % every == 0:
+                progress(count)
+        last = get_column_letter(max(len(sheet.headers), 1))
+        ws.auto_filter.ref = f"A1:{last}{in_sheet + 1}"
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    if progress is not None:
+        progress(count)
+    return count
+
+
 def write_table(
-    path: Path,
+    target: Path | IO[bytes],
     *,
     sheet: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
-    widths: Sequence[int] | None = None,
+    widths: Sequence[int] = (),
     progress: Progress | None = None,
     every: int = 500,
 ) -> int:
-    """Write ``headers`` and ``rows`` to a new workbook at ``path``; returns the row count.
-    ``progress(n)`` is called every ``every`` rows and once at the end."""
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(title=sheet[:31])
-    for i, width in enumerate(widths or [], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    ws.append(header_cells)
-    count = 0
-    for row in rows:
-        ws.append([_cell_value(v) for v in row])
-        count += 1
-        if progress is not None and count % every == 0:
-            progress(count)
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    if progress is not None:
-        progress(count)
-    return count
+    """One-sheet form of ``write_workbook``."""
+    return write_workbook(
+        target, [Sheet(sheet, headers, rows, widths)], progress=progress, every=every
+    )

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from minsheng.accounts.access import organisations_visible, regions_visible, user_scope
+from minsheng.core.xlsx import Sheet
 from minsheng.orgs.models import (
     ANCESTOR_FIELDS,
     Organisation,
@@ -134,3 +136,63 @@ def region_search(user: Any, query: str, *, limit: int = 50) -> list[Region]:
         return []
     matches = regions_visible(user).filter(Q(name__contains=query) | Q(code__startswith=query))
     return list(matches.select_related("parent").order_by("level", "code")[:limit])
+
+
+def region_register_sheets(region: Region) -> list[Sheet]:
+    """The register of a region's subtree as Excel sheets: organisations, windows, staff."""
+    in_tree = region.subtree_filter("region__")
+    orgs = (
+        Organisation.objects.filter(**in_tree)
+        .select_related("region")
+        .order_by("region__code", "kind")
+    )
+    centre_tree = region.subtree_filter("centre__region__")
+    windows = (
+        Window.objects.filter(**centre_tree)
+        .select_related("centre")
+        .order_by("centre__region__code", "number")
+    )
+    staff = (
+        Staff.objects.filter(**centre_tree)
+        .select_related("centre", "window")
+        .order_by("centre__region__code", "staff_no")
+    )
+    return [
+        Sheet(
+            str(_("机构")),
+            [
+                str(_("标识")),
+                str(_("名称")),
+                str(_("类型")),
+                str(_("区划代码")),
+                str(_("所在地区")),
+                str(_("启用")),
+            ],
+            (
+                (o.key, o.name, o.get_kind_display(), o.region.code, o.region.name, o.is_active)
+                for o in orgs.iterator()
+            ),
+            (28, 36, 16, 16, 16, 8),
+        ),
+        Sheet(
+            str(_("窗口")),
+            [str(_("服务中心")), str(_("窗口号")), str(_("名称")), str(_("启用"))],
+            ((w.centre.name, w.number, w.name, w.is_active) for w in windows.iterator()),
+            (36, 8, 24, 8),
+        ),
+        Sheet(
+            str(_("窗口工作人员")),
+            [str(_("工号")), str(_("姓名")), str(_("服务中心")), str(_("窗口号")), str(_("在岗"))],
+            (
+                (
+                    s.staff_no,
+                    s.name,
+                    s.centre.name,
+                    s.window.number if s.window else None,
+                    s.is_active,
+                )
+                for s in staff.iterator()
+            ),
+            (20, 12, 36, 8, 8),
+        ),
+    ]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("regions/", views.region_search_view, name="region_search"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
     path("regions/<str:code>/children/", views.region_children_partial, name="region_children"),
+    path("regions/<str:code>/export.xlsx", views.region_export, name="region_export"),
     path("organisations/<int:org_id>/", views.organisation_detail, name="organisation_detail"),
     path("peer-groups/<slug:key>/", views.peer_group_detail, name="peer_group_detail"),
 ]

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import io
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from minsheng.accounts.access import (
     access_organisation,
@@ -10,14 +14,18 @@ from minsheng.accounts.access import (
     access_region,
     can_manage_users,
 )
+from minsheng.core.xlsx import write_workbook
 from minsheng.orgs.models import OrgKind
 from minsheng.orgs.selectors import (
     centre_windows,
     region_ancestors,
     region_children,
     region_organisations,
+    region_register_sheets,
     region_search,
 )
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -78,3 +86,15 @@ def region_search_view(request: HttpRequest) -> HttpResponse:
         "orgs/_search_results.html" if request.headers.get("HX-Request") else "orgs/search.html"
     )
     return render(request, template, {"query": query, "results": results})
+
+
+@login_required
+def region_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The register (organisations, windows, staff) of a region's subtree as one Excel file."""
+    region = access_region(request.user, code)
+    buffer = io.BytesIO()
+    write_workbook(buffer, region_register_sheets(region))
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"{region.name}-机构窗口人员-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

@@ -42,4 +42,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append(NavItem(_("API 文档"), reverse("api-1.0.0:openapi-view"), "api"))
     if user.is_superuser:
         items.append(NavItem(_("管理后台"), reverse("admin:index"), "admin"))
-    return {"nav_items": items, "user_scope": scope}
+    path = request.path
+    current = max(
+        (i for i in items if path.startswith(i.url)), key=lambda i: len(i.url), default=None
+    )
+    return {"nav_items": items, "nav_current": current.name if current else "", "user_scope": scope}

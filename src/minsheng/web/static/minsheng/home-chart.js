@@ -7,8 +7,8 @@
   var chart = echarts.init(el);
   chart.setOption({
     tooltip: { trigger: "axis" },
-    legend: { data: [data.labels.centres, data.labels.windows] },
-    grid: { left: 48, right: 16, bottom: 48, top: 40 },
+    legend: { top: 0, data: [data.labels.centres, data.labels.windows] },
+    grid: { left: 48, right: 16, bottom: 56, top: 40 },
     xAxis: { type: "category", data: data.names, axisLabel: { interval: 0, rotate: data.names.length > 8 ? 30 : 0 } },
     yAxis: { type: "value" },
     series: [
