@@ -13,15 +13,17 @@ outsider and ``Http404`` for what does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from minsheng.accounts.models import ApiClient, ApiScope, Role, User
 from minsheng.core.regions import AdminCode
 from minsheng.orgs.models import Organisation, PeerGroup, Region
+
+M = TypeVar("M", bound=Model)
 
 REGION_WIDE_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
 AUDIT_ROLES = frozenset({Role.QUALITY_OFFICE})
@@ -94,26 +96,26 @@ def _require_signed_in(user: Any) -> None:
         raise PermissionDenied("not signed in")
 
 
+def _gate(found: M | None, visible: QuerySet[M], what: str) -> M:
+    """404 for what does not exist, 403 for what exists outside ``visible``."""
+    if found is None:
+        raise Http404(f"no such {what}")
+    if not visible.filter(pk=found.pk).exists():
+        raise PermissionDenied(f"{what} outside the user's scope")
+    return found
+
+
 def access_region(user: Any, code: str) -> Region:
     """The region with ``code`` if the user may see it."""
     _require_signed_in(user)
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise Http404("no such region")
-    if not regions_visible(user).filter(pk=region.pk).exists():
-        raise PermissionDenied("region outside the user's scope")
-    return region
+    return _gate(Region.objects.filter(code=code).first(), regions_visible(user), "region")
 
 
 def access_organisation(user: Any, org_id: int) -> Organisation:
     """The organisation with ``org_id`` if the user may see it."""
     _require_signed_in(user)
     org = Organisation.objects.select_related("region").filter(pk=org_id).first()
-    if org is None:
-        raise Http404("no such organisation")
-    if not organisations_visible(user).filter(pk=org.pk).exists():
-        raise PermissionDenied("organisation outside the user's scope")
-    return org
+    return _gate(org, organisations_visible(user), "organisation")
 
 
 def audit_region_filter(user: Any) -> Q:
@@ -124,11 +126,13 @@ def audit_region_filter(user: Any) -> Q:
     if scope.everything:
         return Q()
     if isinstance(user, ApiClient):
-        if ApiScope.READ_AUDIT not in user.scopes or scope.region is None:
-            raise PermissionDenied("this client may not read the audit log")
-        return Q(region_code__startswith=AdminCode.parse(scope.region.code).short)
-    if user.role not in AUDIT_ROLES or scope.region is None:
-        raise PermissionDenied("only the quality office reads the audit log")
+        allowed = ApiScope.READ_AUDIT in user.scopes
+    else:
+        allowed = user.role in AUDIT_ROLES
+    if not allowed or scope.region is None:
+        raise PermissionDenied(
+            "only the quality office (or a client with audit:read) reads the log"
+        )
     return Q(region_code__startswith=AdminCode.parse(scope.region.code).short)
 
 
@@ -140,11 +144,7 @@ def peer_groups_visible(user: Any) -> QuerySet[PeerGroup]:
 def access_peer_group(user: Any, key: str) -> PeerGroup:
     _require_signed_in(user)
     group = PeerGroup.objects.select_related("owner").filter(key=key).first()
-    if group is None:
-        raise Http404("no such peer group")
-    if not peer_groups_visible(user).filter(pk=group.pk).exists():
-        raise PermissionDenied("peer group outside the user's scope")
-    return group
+    return _gate(group, peer_groups_visible(user), "peer group")
 
 
 USER_ADMIN_ROLES = frozenset({Role.QUALITY_OFFICE})
@@ -172,12 +172,7 @@ def users_manageable(user: Any) -> QuerySet[User]:
 
 def access_managed_user(user: Any, user_id: int) -> User:
     rows = users_manageable(user)
-    target = User.objects.filter(pk=user_id).first()
-    if target is None:
-        raise Http404("no such user")
-    if not rows.filter(pk=target.pk).exists():
-        raise PermissionDenied("account outside the user's scope")
-    return target
+    return _gate(User.objects.filter(pk=user_id).first(), rows, "account")
 
 
 def can_manage_users(user: Any) -> bool:
@@ -198,9 +193,4 @@ def api_clients_manageable(user: Any) -> QuerySet[ApiClient]:
 
 def access_managed_client(user: Any, client_id: int) -> ApiClient:
     rows = api_clients_manageable(user)
-    client = ApiClient.objects.filter(pk=client_id).first()
-    if client is None:
-        raise Http404("no such client")
-    if not rows.filter(pk=client.pk).exists():
-        raise PermissionDenied("client outside the user's scope")
-    return client
+    return _gate(ApiClient.objects.filter(pk=client_id).first(), rows, "client")
