@@ -50,6 +50,7 @@ test-browser: install messages system-deps
 
 bench: install
 	$(BIN)/python bench/bench_regions.py
+	$(BIN)/python bench/bench_demo.py
 
 lock:
 	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v "^minsheng\|^pip==" \
