@@ -28,6 +28,7 @@ system-deps:
 	@scripts/system-deps.sh
 
 messages: install
+	@scripts/system-deps.sh gettext
 	@cd src/minsheng && ../../$(BIN)/minsheng compilemessages --verbosity 0
 
 lint: install

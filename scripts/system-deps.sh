@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Install the system packages the tests need (PostgreSQL, Chromium, CJK fonts, gettext) when
-# they are missing. Needs root or sudo; a second run finds them and does nothing.
+# Install the system packages Minsheng needs when they are missing: gettext (to compile the
+# translations) for everything; PostgreSQL, Chromium and CJK fonts for the tests.
+#   scripts/system-deps.sh            # all of them (make test)
+#   scripts/system-deps.sh gettext    # only what `make demo` needs
+# Needs root or sudo; a second run finds them and does nothing.
 set -euo pipefail
+wanted=${*:-gettext postgresql chromium fonts-noto-cjk}
 missing=()
-ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
-command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+for package in $wanted; do
+  case $package in
+    postgresql) ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql) ;;
+    chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
+    fonts-noto-cjk) fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk fontconfig) ;;
+    gettext) command -v msgfmt >/dev/null 2>&1 || missing+=(gettext) ;;
+    *) echo "system-deps: unknown package $package" >&2; exit 2 ;;
+  esac
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${missing[*]} (apt-get)"
 if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
@@ -14,4 +23,4 @@ if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sud
 fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" fontconfig >/dev/null
+"${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -8,6 +8,7 @@ Configuration and database errors are shown as one line, never as a traceback wa
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import sys
@@ -30,8 +31,7 @@ def _fail(message: str, code: int = EXIT_CONFIG) -> int:
 
 def _file_command(name: str) -> Callable[[Sequence[str]], int]:
     module_name, func_name = FILE_COMMANDS[name].split(":")
-    module = __import__(module_name, fromlist=[func_name])
-    func: Callable[[Sequence[str]], int] = getattr(module, func_name)
+    func: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module_name), func_name)
     return func
 
 
