@@ -80,3 +80,10 @@ def test_user_of_a_deactivated_organisation_sees_nothing(city: City) -> None:
 def test_unknown_region_is_404_not_403(city: City) -> None:
     with pytest.raises(Http404):
         access_region(city.users["quality"], "999999999999")
+
+
+def test_a_region_role_in_the_wrong_kind_of_organisation_does_not_widen_scope(city: City) -> None:
+    reporter = city.users["reporter"]
+    reporter.role = "quality_office"  # as an admin might set it by mistake; the org is a department
+    assert user_scope(reporter).region is None
+    assert not regions_visible(reporter).exists()

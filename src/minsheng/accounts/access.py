@@ -21,6 +21,9 @@ from django.http import Http404
 
 from minsheng.accounts.models import ApiClient, ApiScope, Role, User
 from minsheng.core.regions import AdminCode
+from minsheng.core.roles import OrgKind as CoreKind
+from minsheng.core.roles import Role as CoreRole
+from minsheng.core.roles import role_fits
 from minsheng.orgs.models import Organisation, PeerGroup, Region
 
 M = TypeVar("M", bound=Model)
@@ -66,7 +69,9 @@ def user_scope(user: Any) -> Scope:
     org = user.organisation
     if org is None or not org.is_active:
         return Scope(everything=False, region=None, organisation=None)
-    if user.role in REGION_WIDE_ROLES:
+    # A role that does not fit its organisation (set by hand in the admin) never widens scope.
+    fits = user.role in Role.values and role_fits(CoreRole(user.role), CoreKind(org.kind))
+    if user.role in REGION_WIDE_ROLES and fits:
         return Scope(everything=False, region=org.region, organisation=org)
     return Scope(everything=False, region=None, organisation=org)
 
