@@ -12,6 +12,7 @@ outsider and ``Http404`` for what does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -199,3 +200,16 @@ def api_clients_manageable(user: Any) -> QuerySet[ApiClient]:
 def access_managed_client(user: Any, client_id: int) -> ApiClient:
     rows = api_clients_manageable(user)
     return _gate(ApiClient.objects.filter(pk=client_id).first(), rows, "client")
+
+
+def register_region_allowed(user: Any) -> Callable[[str], bool]:
+    """For importing the register: which region codes the user may write organisations,
+    windows and staff in. Admins anywhere; a quality office within its region subtree."""
+    scope = _require_account_manager(user)
+    if scope.everything:
+        return lambda _code: True
+    region = scope.region
+    if region is None:  # _require_account_manager already refuses this; kept for the types
+        raise PermissionDenied("no region scope")
+    prefix = AdminCode.parse(region.code).short
+    return lambda code: code.startswith(prefix)

@@ -125,6 +125,32 @@ def _read_excel(data: bytes, sheet: str | None) -> Table:
     return _from_grid(name, iter(enumerate(grid, start=1)))
 
 
+def read_workbook(data: bytes, *, filename: str) -> dict[str, Table]:
+    """Every non-empty sheet of an Excel file, by sheet name."""
+    if not (data.startswith(_XLSX_MAGIC) or data.startswith(_XLS_MAGIC)):
+        raise TableError([CellError("", 0, "", f"{filename} 不是 Excel 文件（.xlsx）")])
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grids = {
+            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in book.sheet_names
+        }
+    except CalamineError as exc:
+        raise TableError([CellError("", 0, "", f"无法读取 Excel 文件：{exc}")]) from None
+    tables: dict[str, Table] = {}
+    errors: list[CellError] = []
+    for name, grid in grids.items():
+        if all(_blank(c) for row in grid for c in row):
+            continue
+        try:
+            tables[name] = _from_grid(name, iter(enumerate(grid, start=1)))
+        except TableError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise TableError(errors)
+    return tables
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -208,3 +234,34 @@ def cell_text(value: Cell) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+_TRUE_WORDS = {"是", "启用", "在岗", "有效", "1", "true", "yes", "y", "t"}
+_FALSE_WORDS = {"否", "停用", "离岗", "无效", "0", "false", "no", "n", "f"}
+
+
+def cell_bool(value: Cell, *, default: bool) -> bool | None:
+    """是/否, 启用/停用, 在岗/离岗, 1/0, TRUE/FALSE (Excel booleans too); blank gives ``default``;
+    anything else gives ``None`` for the caller to report."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value).lower()
+    if text in _TRUE_WORDS:
+        return True
+    if text in _FALSE_WORDS:
+        return False
+    return None
+
+
+def cell_int(value: Cell) -> int | None:
+    """A whole number, whether Excel stored it as a number or as text; ``None`` if it is not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = cell_text(value)
+    return int(text) if text.isascii() and text.lstrip("-").isdigit() else None

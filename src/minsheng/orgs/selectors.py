@@ -6,9 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext as _
 
 from minsheng.accounts.access import organisations_visible, regions_visible, user_scope
+from minsheng.core.register import (
+    KIND_LABELS,
+    ORG_HEADERS,
+    ORG_SHEET,
+    STAFF_HEADERS,
+    STAFF_SHEET,
+    WINDOW_HEADERS,
+    WINDOW_SHEET,
+    Known,
+)
+from minsheng.core.roles import OrgKind as CoreKind
 from minsheng.core.xlsx import Sheet
 from minsheng.orgs.models import (
     ANCESTOR_FIELDS,
@@ -139,18 +149,19 @@ def region_search(user: Any, query: str, *, limit: int = 50) -> list[Region]:
 
 
 def region_register_sheets(region: Region) -> list[Sheet]:
-    """The register of a region's subtree as Excel sheets: organisations, windows, staff."""
+    """The register of a region's subtree as Excel sheets (organisations, windows, staff) in the
+    format ``core.register`` reads back."""
     in_tree = region.subtree_filter("region__")
     orgs = (
         Organisation.objects.filter(**in_tree)
         .select_related("region")
-        .order_by("region__code", "kind")
+        .order_by("region__code", "kind", "key")
     )
     centre_tree = region.subtree_filter("centre__region__")
     windows = (
         Window.objects.filter(**centre_tree)
         .select_related("centre")
-        .order_by("centre__region__code", "number")
+        .order_by("centre__region__code", "centre__key", "number")
     )
     staff = (
         Staff.objects.filter(**centre_tree)
@@ -159,40 +170,61 @@ def region_register_sheets(region: Region) -> list[Sheet]:
     )
     return [
         Sheet(
-            str(_("机构")),
-            [
-                str(_("标识")),
-                str(_("名称")),
-                str(_("类型")),
-                str(_("区划代码")),
-                str(_("所在地区")),
-                str(_("启用")),
-            ],
+            ORG_SHEET,
+            ORG_HEADERS,
             (
-                (o.key, o.name, o.get_kind_display(), o.region.code, o.region.name, o.is_active)
+                (
+                    o.key,
+                    o.name,
+                    KIND_LABELS[CoreKind(o.kind)],
+                    o.region.code,
+                    o.region.name,
+                    _yes(o.is_active),
+                )
                 for o in orgs.iterator()
             ),
-            (28, 36, 16, 16, 16, 8),
+            (28, 36, 20, 16, 16, 6),
         ),
         Sheet(
-            str(_("窗口")),
-            [str(_("服务中心")), str(_("窗口号")), str(_("名称")), str(_("启用"))],
-            ((w.centre.name, w.number, w.name, w.is_active) for w in windows.iterator()),
-            (36, 8, 24, 8),
+            WINDOW_SHEET,
+            WINDOW_HEADERS,
+            (
+                (w.centre.key, w.centre.name, w.number, w.name, _yes(w.is_active))
+                for w in windows.iterator()
+            ),
+            (28, 36, 8, 24, 6),
         ),
         Sheet(
-            str(_("窗口工作人员")),
-            [str(_("工号")), str(_("姓名")), str(_("服务中心")), str(_("窗口号")), str(_("在岗"))],
+            STAFF_SHEET,
+            STAFF_HEADERS,
             (
                 (
                     s.staff_no,
                     s.name,
-                    s.centre.name,
+                    s.centre.key,
                     s.window.number if s.window else None,
-                    s.is_active,
+                    _yes(s.is_active),
                 )
                 for s in staff.iterator()
             ),
-            (20, 12, 36, 8, 8),
+            (20, 12, 28, 8, 6),
         ),
     ]
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def register_known() -> Known:
+    """What the database holds, for validating a register upload (``core.register``)."""
+    org_regions = dict(Organisation.objects.values_list("key", "region__code"))
+    return Known(
+        region_codes=set(Region.objects.values_list("code", flat=True)),
+        org_regions=org_regions,
+        centre_keys=set(
+            Organisation.objects.filter(kind=OrgKind.SERVICE_CENTRE).values_list("key", flat=True)
+        ),
+        windows=set(Window.objects.values_list("centre__key", "number")),
+        staff_centres=dict(Staff.objects.values_list("staff_no", "centre__key")),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.orgs import views
+from minsheng.orgs import register_views, views
 
 urlpatterns = [
     path("regions/", views.region_search_view, name="region_search"),
@@ -8,5 +8,6 @@ urlpatterns = [
     path("regions/<str:code>/children/", views.region_children_partial, name="region_children"),
     path("regions/<str:code>/export.xlsx", views.region_export, name="region_export"),
     path("organisations/<int:org_id>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/import/", register_views.register_upload, name="register_upload"),
     path("peer-groups/<slug:key>/", views.peer_group_detail, name="peer_group_detail"),
 ]

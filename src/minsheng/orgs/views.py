@@ -40,6 +40,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": region_children(region),
             "organisations": region_organisations(region),
             "peer_groups": region.owned_peer_groups.all(),
+            "can_manage_users": can_manage_users(request.user),
         },
     )
 
