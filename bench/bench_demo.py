@@ -8,6 +8,7 @@ and a county officer; a region page; the API's organisation list. Prints Markdow
 
 from __future__ import annotations
 
+import io
 import os
 import statistics
 import sys
@@ -35,8 +36,13 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from minsheng.accounts.models import User  # noqa: E402
 from minsheng.core.demo_plan import Scale  # noqa: E402
+from minsheng.core.register import parse_register  # noqa: E402
+from minsheng.core.tabular import read_workbook  # noqa: E402
+from minsheng.core.xlsx import write_workbook  # noqa: E402
 from minsheng.demo.services import demo_build  # noqa: E402
 from minsheng.orgs.models import Region  # noqa: E402
+from minsheng.orgs.register_services import register_import  # noqa: E402
+from minsheng.orgs.selectors import region_register_sheets, register_known  # noqa: E402
 
 REPEAT = 30
 
@@ -66,6 +72,30 @@ def main() -> None:
             f"| {scale.value} | {s['regions']:,} | {s['organisations']:,} | {s['windows']:,} "
             f"| {s['staff']:,} | {seconds:.1f} |"
         )
+    # The register of the whole province: export, read back, validate, import (nothing changes).
+    province = Region.objects.get(parent=None)
+    steps: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    buffer = io.BytesIO()
+    rows = write_workbook(buffer, region_register_sheets(province))
+    steps.append(
+        (f"export ({rows:,} rows, {buffer.tell() / 1e6:.1f} MB)", time.perf_counter() - started)
+    )
+    started = time.perf_counter()
+    tables = read_workbook(buffer.getvalue(), filename="register.xlsx")
+    steps.append(("read the workbook", time.perf_counter() - started))
+    started = time.perf_counter()
+    register = parse_register(tables, known=register_known(), region_allowed=lambda _c: True)
+    steps.append(("validate (core.register)", time.perf_counter() - started))
+    started = time.perf_counter()
+    summary = register_import(actor="bench", register=register, note="bench")
+    steps.append(("import, nothing changed", time.perf_counter() - started))
+    assert summary.staff.updated == 0 and summary.staff.created == 0
+    print("\n| register of the province | seconds | rows/s |")
+    print("|---|---:|---:|")
+    for name, seconds in steps:
+        print(f"| {name} | {seconds:.2f} | {rows / seconds:,.0f} |")
+
     county = Region.objects.filter(level=3).order_by("code").first()
     assert county is not None
     pages = [
