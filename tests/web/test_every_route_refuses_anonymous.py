@@ -1,0 +1,70 @@
+"""A guard for routes added later: every URL of the site, called without a login, is refused
+(redirect to a login page, 401, 403 or 405), except the few that are public by design."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {
+    "/healthz",  # load balancers; says only "ok"
+    "/accounts/login/",
+    "/i18n/setlang/",  # sets the language cookie
+    "/admin/login/",  # Django admin's own login form
+    "/api/openapi.json",  # checked below: it redirects (docs_decorator=login_required)
+}
+NOT_A_PAGE = {"/api/"}  # django-ninja's mount point: 404, no view behind it
+SAMPLE = {"int": "1", "str": "390100000000", "slug": "sample", "path": "x"}
+
+
+def _routes(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def _concrete(route: str) -> str | None:
+    if route.startswith("^") or "(?P" in route:  # admin's regex routes: covered by "/admin/"
+        return None
+    path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route)
+    return "/" + path
+
+
+ROUTES = sorted(
+    {p for r in _routes(get_resolver()) if (p := _concrete(r)) and not p.startswith("/admin/")}
+)
+
+
+def test_the_route_list_is_not_empty() -> None:
+    assert (
+        len(ROUTES) > 25 and "/accounts/users/" in ROUTES and "/api/regions/390100000000" in ROUTES
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ROUTES)
+def test_anonymous_is_refused(path: str) -> None:
+    if path in PUBLIC - {"/api/openapi.json"}:
+        pytest.skip("public by design")
+    if path in NOT_A_PAGE:
+        assert Client().get(path).status_code == 404
+        return
+    for method in ("get", "post"):
+        response = getattr(Client(), method)(path)
+        if response.status_code in (301, 302):
+            assert "login" in response["Location"], (method, path, response["Location"])
+        else:
+            assert response.status_code in (401, 403, 405), (method, path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_admin_refuses_anonymous() -> None:
+    response = Client().get("/admin/orgs/region/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
