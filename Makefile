@@ -32,8 +32,8 @@ messages: install
 	@cd src/minsheng && ../../$(BIN)/minsheng compilemessages --verbosity 0
 
 lint: install
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/lint-imports
 
 typecheck: install

@@ -35,7 +35,7 @@ def test_every_problem_is_reported_with_row_and_column() -> None:
         parse_region_table(table, existing_codes={"320000000000"})
     found = [(e.row, e.column, e.message.split("：")[0]) for e in caught.value.errors]
     assert found == [
-        (3, "code", "区划代码无效"),
+        (3, "code", "区划代码“32x1”只能包含数字"),
         (4, "name", "名称为空"),
         (5, "code", "区划代码 320100000000 与第 2 行重复"),
         (6, "code", "上级地区 320599000000 既不在文件中，也不在系统中"),

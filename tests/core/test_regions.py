@@ -28,13 +28,13 @@ def test_ancestors_zero_the_deeper_parts() -> None:
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        ("", "digits only"),
-        ("32a1", "digits only"),
-        ("３２", "digits only"),  # full-width digits
-        ("321", "2, 4, 6, 9 or 12"),
-        ("00", "no province"),
-        ("320001", "skips a level"),
-        ("320000001000", "skips a level"),
+        ("", "只能包含数字"),
+        ("32a1", "只能包含数字"),
+        ("３２", "只能包含数字"),  # full-width digits
+        ("321", "应为 2、4、6、9 或 12 位"),
+        ("00", "缺少省级部分"),
+        ("320001", "跳过了一级"),
+        ("320000001000", "跳过了一级"),
     ],
 )
 def test_malformed_codes_are_refused_with_a_reason(raw: str, reason: str) -> None:

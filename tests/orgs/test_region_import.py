@@ -61,7 +61,7 @@ def test_a_file_with_errors_writes_nothing_and_lists_every_error(
     with pytest.raises(CommandError, match="2 处错误，未导入任何数据"):
         call_command("regions", "import", str(path), stdout=StringIO(), stderr=err)
     assert "第 3 行，列 name：名称为空" in err.getvalue()
-    assert "第 4 行，列 code：区划代码无效" in err.getvalue()
+    assert "第 4 行，列 code：区划代码“99x”只能包含数字" in err.getvalue()
     assert (Region.objects.count(), AuditEntry.objects.count()) == (regions, audits)
 
 

@@ -156,7 +156,8 @@ def access_peer_group(user: Any, key: str) -> PeerGroup:
 USER_ADMIN_ROLES = frozenset({Role.QUALITY_OFFICE})
 
 
-def _require_account_manager(user: Any) -> Scope:
+def _require_administrator(user: Any) -> Scope:
+    """The scope of a quality office or an admin; everyone else is refused."""
     _require_signed_in(user)
     scope = user_scope(user)
     if scope.everything:
@@ -169,7 +170,7 @@ def _require_account_manager(user: Any) -> Scope:
 def users_manageable(user: Any) -> QuerySet[User]:
     """Accounts a user may manage: an admin all; a quality office the non-admin accounts of the
     organisations in its region subtree; everyone else none (refused)."""
-    if _require_account_manager(user).everything:
+    if _require_administrator(user).everything:
         return User.objects.all()
     return User.objects.filter(
         is_superuser=False, organisation__in=organisations_visible(user)
@@ -181,9 +182,11 @@ def access_managed_user(user: Any, user_id: int) -> User:
     return _gate(User.objects.filter(pk=user_id).first(), rows, "account")
 
 
-def can_manage_users(user: Any) -> bool:
+def can_administer(user: Any) -> bool:
+    """Whether the user administers its region: the quality office (or an admin) manages
+    accounts, API clients, the register of organisations and the peer groups."""
     try:
-        users_manageable(user)
+        _require_administrator(user)
     except PermissionDenied:
         return False
     return True
@@ -192,7 +195,7 @@ def can_manage_users(user: Any) -> bool:
 def api_clients_manageable(user: Any) -> QuerySet[ApiClient]:
     """Machine clients a user may issue and revoke: those of organisations in the scope of a
     quality office (all for an admin)."""
-    if _require_account_manager(user).everything:
+    if _require_administrator(user).everything:
         return ApiClient.objects.all()
     return ApiClient.objects.filter(organisation__in=organisations_visible(user))
 
@@ -205,11 +208,29 @@ def access_managed_client(user: Any, client_id: int) -> ApiClient:
 def register_region_allowed(user: Any) -> Callable[[str], bool]:
     """For importing the register: which region codes the user may write organisations,
     windows and staff in. Admins anywhere; a quality office within its region subtree."""
-    scope = _require_account_manager(user)
+    scope = _require_administrator(user)
     if scope.everything:
         return lambda _code: True
     region = scope.region
-    if region is None:  # _require_account_manager already refuses this; kept for the types
+    if region is None:  # _require_administrator already refuses this; kept for the types
         raise PermissionDenied("no region scope")
     prefix = AdminCode.parse(region.code).short
     return lambda code: code.startswith(prefix)
+
+
+def peer_group_owner(user: Any, members: list[Region]) -> Region:
+    """The region that will own a peer group the user creates: the quality office's own region;
+    for an admin, the province of the first member."""
+    scope = _require_administrator(user)
+    if scope.region is not None:
+        return scope.region
+    first = members[0] if members else Region.objects.filter(parent=None).order_by("code").first()
+    if first is None:
+        raise Http404("no regions yet")
+    return first.province or first
+
+
+def access_peer_group_edit(user: Any, key: str) -> PeerGroup:
+    """A peer group the user may change: owned by a region in the quality office's scope."""
+    _require_administrator(user)
+    return access_peer_group(user, key)

@@ -39,7 +39,7 @@ def parse_region_table(table: Table, *, existing_codes: Set[str]) -> list[Region
         try:
             code = AdminCode.parse(raw_code) if raw_code else None
         except CodeError as exc:
-            errors.append(table.error(row.number, code_col, f"区划代码无效：{exc}"))
+            errors.append(table.error(row.number, code_col, str(exc)))
             code = None
         if not raw_code:
             errors.append(table.error(row.number, code_col, "区划代码为空"))

@@ -52,19 +52,19 @@ class AdminCode:
         """
         text = raw.strip()
         if not text.isdigit() or not text.isascii():
-            raise CodeError(f"administrative code {raw!r} must contain digits only")
+            raise CodeError(f"区划代码“{raw}”只能包含数字")
         if len(text) not in {2, 4, 6, 9, 12}:
-            raise CodeError(f"administrative code {raw!r} must have 2, 4, 6, 9 or 12 digits")
+            raise CodeError(f"区划代码“{raw}”应为 2、4、6、9 或 12 位")
         code = cls(text.ljust(CODE_LENGTH, "0"))
         if code.part(Level.PROVINCE) == "00":
-            raise CodeError(f"administrative code {raw!r} has no province part")
+            raise CodeError(f"区划代码“{raw}”缺少省级部分")
         # No gaps: a non-zero part below a zero part is not a real code.
         seen_zero = False
         for level in Level:
             if set(code.part(level)) == {"0"}:
                 seen_zero = True
             elif seen_zero:
-                raise CodeError(f"administrative code {raw!r} skips a level")
+                raise CodeError(f"区划代码“{raw}”跳过了一级")
         return code
 
     def part(self, level: Level) -> str:
@@ -82,7 +82,7 @@ class AdminCode:
     def ancestor(self, level: Level) -> AdminCode:
         """The code of the ancestor at ``level`` (the code itself at its own level)."""
         if level > self.level:
-            raise CodeError(f"{self.value} is at level {self.level.name}, above {level.name}")
+            raise CodeError(f"{self.value} 的层级（{self.level.name}）高于 {level.name}")
         end = _PARTS[level][1]
         return AdminCode(self.value[:end].ljust(CODE_LENGTH, "0"))
 
@@ -95,11 +95,11 @@ class AdminCode:
     def child(self, level: Level, number: int) -> AdminCode:
         """The code of the ``number``-th child at ``level`` directly below this code."""
         if level != self.level + 1:
-            raise CodeError(f"{level.name} is not directly below {self.level.name}")
+            raise CodeError(f"{level.name} 不是 {self.level.name} 的下一级")
         start, end = _PARTS[level]
         width = end - start
         if not 1 <= number < 10**width:
-            raise CodeError(f"child number {number} does not fit in {width} digits")
+            raise CodeError(f"下级编号 {number} 超出 {width} 位")
         return AdminCode(self.value[:start] + str(number).zfill(width) + self.value[end:])
 
     @property
@@ -109,3 +109,22 @@ class AdminCode:
 
     def __str__(self) -> str:
         return self.value
+
+
+def parse_code_list(text: str) -> tuple[list[AdminCode], list[str]]:
+    """Codes pasted by a user (one per line, or separated by commas, spaces or 、), in order and
+    without repeats; with a message for every item that is not a code."""
+    items = [i for i in text.replace("，", ",").replace("、", ",").replace(",", " ").split() if i]
+    codes: list[AdminCode] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        try:
+            code = AdminCode.parse(item)
+        except CodeError as exc:
+            errors.append(f"第 {position} 项“{item}”：{exc}")
+            continue
+        if code.value not in seen:
+            seen.add(code.value)
+            codes.append(code)
+    return codes, errors

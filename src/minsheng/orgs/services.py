@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,9 +11,9 @@ from django.db import transaction
 from django.db.models import F
 
 from minsheng.audit.models import AuditAction, AuditEntry
-from minsheng.audit.services import audit_record
+from minsheng.audit.services import audit_record, audit_snapshot
 from minsheng.core.regions import AdminCode, Level
-from minsheng.orgs.models import ANCESTOR_FIELDS, Region
+from minsheng.orgs.models import ANCESTOR_FIELDS, PeerGroup, Region
 
 BATCH = 2000
 _IN_CHUNK = 900  # stays under every SQLite build's limit on query parameters
@@ -125,3 +126,33 @@ def _row(
         else {"name": region.name},
         note=note,
     )
+
+
+@transaction.atomic
+def peer_group_save(
+    *,
+    actor: Any,
+    group: PeerGroup | None,
+    owner: Region,
+    name: str,
+    level: int,
+    members: Sequence[Region],
+) -> PeerGroup:
+    """Create a peer group (``group`` None) or change one; the member list is replaced."""
+    if group is None:
+        group = PeerGroup(key=f"pg-{uuid.uuid4().hex[:12]}", owner=owner)
+        before = None
+    else:
+        before = {
+            **audit_snapshot(group),
+            "members": sorted(group.members.values_list("code", flat=True)),
+        }
+    group.name, group.level = name, level
+    group.save()
+    group.members.set(members)
+    after = {**audit_snapshot(group), "members": sorted(m.code for m in members)}
+    action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+    audit_record(
+        actor=actor, action=action, obj=group, before=before, after=after, region_code=owner.code
+    )
+    return group

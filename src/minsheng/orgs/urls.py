@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.orgs import register_views, views
+from minsheng.orgs import peer_group_views, register_views, views
 
 urlpatterns = [
     path("regions/", views.region_search_view, name="region_search"),
@@ -9,5 +9,8 @@ urlpatterns = [
     path("regions/<str:code>/export.xlsx", views.region_export, name="region_export"),
     path("organisations/<int:org_id>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/import/", register_views.register_upload, name="register_upload"),
+    path("peer-groups/", peer_group_views.peer_group_list, name="peer_group_list"),
+    path("peer-groups/new/", peer_group_views.peer_group_edit, name="peer_group_new"),
     path("peer-groups/<slug:key>/", views.peer_group_detail, name="peer_group_detail"),
+    path("peer-groups/<slug:key>/edit/", peer_group_views.peer_group_edit, name="peer_group_edit"),
 ]

@@ -12,7 +12,7 @@ from minsheng.accounts.access import (
     access_organisation,
     access_peer_group,
     access_region,
-    can_manage_users,
+    can_administer,
 )
 from minsheng.core.xlsx import write_workbook
 from minsheng.orgs.models import OrgKind
@@ -40,7 +40,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": region_children(region),
             "organisations": region_organisations(region),
             "peer_groups": region.owned_peer_groups.all(),
-            "can_manage_users": can_manage_users(request.user),
+            "can_administer": can_administer(request.user),
         },
     )
 
@@ -63,7 +63,7 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "org": org,
             "windows": windows,
             "users": org.users.filter(is_active=True),
-            "can_manage_users": can_manage_users(request.user),
+            "can_administer": can_administer(request.user),
         },
     )
 
@@ -74,7 +74,11 @@ def peer_group_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "orgs/peer_group_detail.html",
-        {"group": group, "members": group.members.order_by("code")},
+        {
+            "group": group,
+            "members": group.members.order_by("code"),
+            "can_edit": can_administer(request.user),
+        },
     )
 
 

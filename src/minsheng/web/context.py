@@ -35,6 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 _("本机构"), reverse("organisation_detail", args=[scope.organisation.pk]), "org"
             )
         )
+    if scope.everything or scope.region is not None:
+        items.append(NavItem(_("对标组"), reverse("peer_group_list"), "peer_groups"))
     if scope.everything or getattr(user, "role", "") in USER_ADMIN_ROLES:
         items.append(NavItem(_("账号管理"), reverse("user_list"), "users"))
     if scope.everything or getattr(user, "role", "") in AUDIT_ROLES:
