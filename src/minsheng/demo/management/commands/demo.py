@@ -60,17 +60,15 @@ class Command(BaseCommand):
                     + summary
                 )
             )
-        self.print_logins(scale, options["seed"])
+        self.print_logins()
         if not options["no_serve"]:
             call_command("serve", port=port)
 
-    def print_logins(self, scale: Scale, seed: int) -> None:
+    def print_logins(self) -> None:
         existing = demo_existing()
-        plan = (
-            build_plan(Scale(existing.scale), existing.seed)
-            if existing
-            else build_plan(scale, seed)
-        )
+        if existing is None:  # not a demo database: its accounts are its own
+            return
+        plan = build_plan(Scale(existing.scale), existing.seed)
         self.stdout.write(
             "演示账号 / demo logins (密码 / password: " + settings.MINSHENG_DEMO_PASSWORD + ")"
         )
