@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -40,6 +42,11 @@ install_error_handlers(api)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+def _principal(request: HttpRequest) -> Any:
+    """The authenticated user or machine client (set by the auth classes)."""
+    return getattr(request, "auth", None)
+
+
 def _region_out(region: Region) -> RegionOut:
     return RegionOut(
         code=region.code,
@@ -52,7 +59,7 @@ def _region_out(region: Region) -> RegionOut:
 
 @api.get("/me", response={200: MeOut, **ERRORS}, tags=["accounts"])
 def me(request: HttpRequest) -> MeOut:
-    principal = request.auth  # type: ignore[attr-defined]
+    principal = _principal(request)
     if isinstance(principal, ApiClient):
         return MeOut(
             kind="client",
@@ -73,11 +80,11 @@ def me(request: HttpRequest) -> MeOut:
 
 @api.get("/regions/{code}", response={200: RegionDetailOut, **ERRORS}, tags=["regions"])
 def region_detail(request: HttpRequest, code: str) -> RegionDetailOut:
-    require_scope(request.auth, ApiScope.READ_REGIONS)  # type: ignore[attr-defined]
-    region = access_region(request.auth, code)  # type: ignore[attr-defined]
+    require_scope(_principal(request), ApiScope.READ_REGIONS)
+    region = access_region(_principal(request), code)
     children = Region.objects.filter(parent=region).select_related("parent")
     return RegionDetailOut(
-        **_region_out(region).dict(), children=[_region_out(c) for c in children]
+        **_region_out(region).model_dump(), children=[_region_out(c) for c in children]
     )
 
 
@@ -87,10 +94,10 @@ def organisation_list(
     request: HttpRequest, region: str | None = None, kind: str | None = None
 ) -> QuerySet[Organisation]:
     """Organisations in the caller's scope, optionally in one region's subtree and of one kind."""
-    require_scope(request.auth, ApiScope.READ_REGIONS)  # type: ignore[attr-defined]
-    rows = organisations_visible(request.auth).select_related("region")  # type: ignore[attr-defined]
+    require_scope(_principal(request), ApiScope.READ_REGIONS)
+    rows = organisations_visible(_principal(request)).select_related("region")
     if region:
-        root = access_region(request.auth, region)  # type: ignore[attr-defined]
+        root = access_region(_principal(request), region)
         rows = rows.filter(**root.subtree_filter("region__"))
     if kind:
         rows = rows.filter(kind=kind)
@@ -101,14 +108,14 @@ def organisation_list(
 @paginate(LimitOffsetPagination)
 def peer_group_list(request: HttpRequest) -> QuerySet[PeerGroup]:
     """Peer groups owned by regions in the caller's scope; rankings are computed within one."""
-    require_scope(request.auth, ApiScope.READ_REGIONS)  # type: ignore[attr-defined]
-    return peer_groups_visible(request.auth).select_related("owner")  # type: ignore[attr-defined]
+    require_scope(_principal(request), ApiScope.READ_REGIONS)
+    return peer_groups_visible(_principal(request)).select_related("owner")
 
 
 @api.get("/peer-groups/{key}", response={200: PeerGroupDetailOut, **ERRORS}, tags=["regions"])
 def peer_group_detail(request: HttpRequest, key: str) -> PeerGroupDetailOut:
-    require_scope(request.auth, ApiScope.READ_REGIONS)  # type: ignore[attr-defined]
-    group = access_peer_group(request.auth, key)  # type: ignore[attr-defined]
+    require_scope(_principal(request), ApiScope.READ_REGIONS)
+    group = access_peer_group(_principal(request), key)
     members = group.members.select_related("parent").order_by("code")
     return PeerGroupDetailOut(
         key=group.key,
