@@ -105,3 +105,16 @@ def test_admin_password_change_is_audited(city: City) -> None:
     assert AuditEntry.objects.filter(
         object_pk=str(target.pk), note="password set by admin"
     ).exists()
+
+
+def test_log_shows_before_and_after_as_readable_json(city: City) -> None:
+    audit_record(
+        actor=city.users["quality"],
+        action=AuditAction.UPDATE,
+        object_type="orgs.window",
+        before={"name": "旧"},
+        after={"name": "新"},
+        region_code=city.county.code,
+    )
+    body = city.client("quality").get(reverse("audit_list")).content.decode()
+    assert "&quot;name&quot;: &quot;新&quot;" in body

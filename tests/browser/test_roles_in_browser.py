@@ -129,3 +129,22 @@ def test_quality_office_creates_an_account_that_then_signs_in(
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_test_id("scope")).to_contain_text(org.name)
     assert console_errors == []
+
+
+def test_quality_office_pages_render_without_console_errors(
+    live_city: City, live_server: Any, page: Page, console_errors: list[str]
+) -> None:
+    sign_in(page, live_server.url, "quality")
+    for nav, marker, name in [
+        ("audit", "audit-table", "audit-log"),
+        ("users", "user-table", "accounts"),
+        ("peer_groups", "peer-group-table", "peer-groups"),
+    ]:
+        page.locator(f'[data-nav="{nav}"]').click()
+        expect(page.get_by_test_id(marker)).to_be_visible()
+        expect(page.locator(f'[data-nav="{nav}"]')).to_have_attribute("aria-current", "page")
+        screenshot(page, name)
+    page.goto(f"{live_server.url}/regions/{live_city.county.code}/")
+    expect(page.get_by_test_id("region-name")).to_contain_text(live_city.county.name)
+    screenshot(page, "region-county")
+    assert console_errors == []

@@ -31,7 +31,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-control-sm"
+            field.widget.attrs["class"] = f"{css} {css}-sm"
 
 
 @login_required
