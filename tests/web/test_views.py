@@ -203,3 +203,31 @@ def test_region_export_is_an_excel_register_of_the_subtree(city: City) -> None:
     names = {row[1] for row in book["机构"].iter_rows(min_row=2, values_only=True)}
     assert f"{city.county.name}政务服务中心" in names
     assert f"{city.other_county.name}政务服务中心" not in names
+
+
+def test_breadcrumb_links_only_regions_the_user_may_open(city: City) -> None:
+    body = (
+        city.client("township")
+        .get(reverse("region_detail", args=[city.township.code]))
+        .content.decode()
+    )
+    assert city.county.name in body
+    assert reverse("region_detail", args=[city.county.code]) not in body
+    county_body = (
+        city.client("county")
+        .get(reverse("region_detail", args=[city.township.code]))
+        .content.decode()
+    )
+    assert reverse("region_detail", args=[city.county.code]) in county_body
+
+
+def test_the_current_section_is_marked_in_the_menu(city: City) -> None:
+    body = (
+        city.client("quality")
+        .get(reverse("region_detail", args=[city.county.code]))
+        .content.decode()
+    )
+    assert 'data-nav="regions" aria-current="page"' in body
+    assert 'data-nav="home" aria-current="page"' not in body
+    home = city.client("quality").get(reverse("home")).content.decode()
+    assert 'data-nav="home" aria-current="page"' in home

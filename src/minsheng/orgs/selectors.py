@@ -46,14 +46,17 @@ class ScopeSummary:
     staff: int
 
 
-def region_ancestors(region: Region) -> list[Region]:
-    """The chain from the province down to ``region`` itself."""
+def region_ancestors(region: Region, *, visible: QuerySet[Region]) -> list[tuple[Region, bool]]:
+    """The chain from the province down to ``region`` itself, each with whether the user may
+    open it (a county officer sees its city's name but cannot open the city's page)."""
     chain: list[Region] = []
     node: Region | None = region
     while node is not None:
         chain.append(node)
         node = node.parent
-    return list(reversed(chain))
+    chain.reverse()
+    allowed = set(visible.filter(pk__in=[r.pk for r in chain]).values_list("pk", flat=True))
+    return [(r, r.pk in allowed) for r in chain]
 
 
 def region_children(region: Region) -> QuerySet[Region]:

@@ -13,6 +13,7 @@ from minsheng.accounts.access import (
     access_peer_group,
     access_region,
     can_administer,
+    regions_visible,
 )
 from minsheng.core.xlsx import write_workbook
 from minsheng.orgs.models import OrgKind
@@ -36,7 +37,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         "orgs/region_detail.html",
         {
             "region": region,
-            "ancestors": region_ancestors(region),
+            "ancestors": region_ancestors(region, visible=regions_visible(request.user)),
             "children": region_children(region),
             "organisations": region_organisations(region),
             "peer_groups": region.owned_peer_groups.all(),

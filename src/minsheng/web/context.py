@@ -17,6 +17,10 @@ class NavItem:
     label: str
     url: str
     name: str
+    section: str  # paths starting with this belong to the item ("" = the home page only)
+
+    def holds(self, path: str) -> bool:
+        return path == self.url if not self.section else path.startswith(self.section)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,28 +28,22 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav_items": []}
     scope = user_scope(user)
-    items = [NavItem(_("首页"), reverse("home"), "home")]
+    items = [NavItem(_("首页"), reverse("home"), "home", "")]
     if scope.region is not None:
-        items.append(
-            NavItem(_("地区"), reverse("region_detail", args=[scope.region.code]), "regions")
-        )
+        url = reverse("region_detail", args=[scope.region.code])
+        items.append(NavItem(_("地区"), url, "regions", "/regions/"))
     if scope.organisation is not None:
-        items.append(
-            NavItem(
-                _("本机构"), reverse("organisation_detail", args=[scope.organisation.pk]), "org"
-            )
-        )
+        url = reverse("organisation_detail", args=[scope.organisation.pk])
+        items.append(NavItem(_("本机构"), url, "org", "/organisations/"))
     if scope.everything or scope.region is not None:
-        items.append(NavItem(_("对标组"), reverse("peer_group_list"), "peer_groups"))
+        url = reverse("peer_group_list")
+        items.append(NavItem(_("对标组"), url, "peer_groups", "/peer-groups/"))
     if scope.everything or getattr(user, "role", "") in USER_ADMIN_ROLES:
-        items.append(NavItem(_("账号管理"), reverse("user_list"), "users"))
+        items.append(NavItem(_("账号管理"), reverse("user_list"), "users", "/accounts/users/"))
     if scope.everything or getattr(user, "role", "") in AUDIT_ROLES:
-        items.append(NavItem(_("审计日志"), reverse("audit_list"), "audit"))
-    items.append(NavItem(_("API 文档"), reverse("api-1.0.0:openapi-view"), "api"))
+        items.append(NavItem(_("审计日志"), reverse("audit_list"), "audit", "/audit/"))
+    items.append(NavItem(_("API 文档"), reverse("api-1.0.0:openapi-view"), "api", "/api/"))
     if user.is_superuser:
-        items.append(NavItem(_("管理后台"), reverse("admin:index"), "admin"))
-    path = request.path
-    current = max(
-        (i for i in items if path.startswith(i.url)), key=lambda i: len(i.url), default=None
-    )
-    return {"nav_items": items, "nav_current": current.name if current else "", "user_scope": scope}
+        items.append(NavItem(_("管理后台"), reverse("admin:index"), "admin", "/admin/"))
+    current = next((i.name for i in items if i.holds(request.path)), "")
+    return {"nav_items": items, "nav_current": current, "user_scope": scope}
