@@ -51,6 +51,12 @@ class TableError(Exception):
         self.errors = list(errors)
         super().__init__("; ".join(str(e) for e in self.errors[:5]))
 
+    @property
+    def summary(self) -> str:
+        """One line for the end of a command's output."""
+        n = len(self.errors)
+        return f"{n} 处错误，未导入任何数据 / {n} error(s); nothing was imported"
+
 
 @dataclass(slots=True)
 class Row:

@@ -45,12 +45,8 @@ class Command(BaseCommand):
             existing = set(Region.objects.values_list("code", flat=True))
             rows = parse_region_table(table, existing_codes=existing)
         except TableError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            n = len(exc.errors)
-            raise CommandError(
-                f"{n} 处错误，未导入任何数据 / {n} error(s); nothing was imported"
-            ) from None
+            self.stderr.write("\n".join(str(e) for e in exc.errors))
+            raise CommandError(exc.summary) from None
         if dry_run:
             self.stdout.write(
                 f"检查通过 / check passed: {len(rows)} rows; nothing written (--dry-run)"

@@ -43,12 +43,8 @@ class Command(BaseCommand):
                 tables, known=register_known(), region_allowed=lambda _c: True
             )
         except TableError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            n = len(exc.errors)
-            raise CommandError(
-                f"{n} 处错误，未导入任何数据 / {n} error(s); nothing was imported"
-            ) from None
+            self.stderr.write("\n".join(str(e) for e in exc.errors))
+            raise CommandError(exc.summary) from None
         if dry_run:
             self.stdout.write(
                 f"check passed: {len(register.organisations)} organisations, "
