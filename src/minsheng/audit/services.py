@@ -50,7 +50,7 @@ def _region_code(obj: models.Model | None) -> str:
     return ""
 
 
-def audit_record(
+def audit_entry(
     *,
     actor: Any,
     action: AuditAction,
@@ -61,13 +61,15 @@ def audit_record(
     note: str = "",
     region_code: str | None = None,
 ) -> AuditEntry:
-    """Write one audit row. For updates only the fields that changed are kept."""
+    """One audit row, not yet saved (bulk writers collect them for ``bulk_create``). For
+    updates only the fields that changed are kept. ``actor`` is a user, or a label such as
+    "cli" for commands, or None for the system."""
     if action == AuditAction.UPDATE and before is not None and after is not None:
-        changed = {k for k in after if before.get(k) != after.get(k)}
-        before = {k: before.get(k) for k in sorted(changed)}
-        after = {k: after[k] for k in sorted(changed)}
+        changed = sorted(k for k in after if before.get(k) != after.get(k))
+        before = {k: before.get(k) for k in changed}
+        after = {k: after[k] for k in changed}
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if authenticated else None,
         actor_label=(actor.get_username() if authenticated else str(actor or "system"))[:150],
         action=action,
@@ -79,3 +81,29 @@ def audit_record(
         after=after,
         note=note,
     )
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
+    note: str = "",
+    region_code: str | None = None,
+) -> AuditEntry:
+    """Write one audit row now; see ``audit_entry``."""
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        before=before,
+        after=after,
+        note=note,
+        region_code=region_code,
+    )
+    entry.save()
+    return entry

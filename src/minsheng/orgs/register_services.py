@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models, transaction
 
 from minsheng.audit.models import AuditAction, AuditEntry
-from minsheng.audit.services import audit_snapshot
+from minsheng.audit.services import audit_entry, audit_snapshot
 from minsheng.core.register import OrgRow, Register, StaffRow, WindowRow
 from minsheng.core.roles import OrgKind as CoreKind
 from minsheng.orgs.models import Organisation, Region, Staff, Window
@@ -32,10 +32,10 @@ class RegisterSummary:
 
 
 class _Audit:
+    """Collects the audit rows of one import, written together at the end."""
+
     def __init__(self, actor: Any, note: str) -> None:
-        signed_in = getattr(actor, "is_authenticated", False)
-        self.actor = actor if signed_in else None
-        self.label = (actor.get_username() if signed_in else str(actor or "system"))[:150]
+        self.actor = actor
         self.note = note
         self.rows: list[AuditEntry] = []
 
@@ -46,22 +46,15 @@ class _Audit:
         before: dict[str, Any] | None,
         region_code: str,
     ) -> None:
-        after = audit_snapshot(obj)
-        if before is not None:
-            changed = sorted(k for k in after if before.get(k) != after[k])
-            before, after = {k: before[k] for k in changed}, {k: after[k] for k in changed}
         self.rows.append(
-            AuditEntry(
+            audit_entry(
                 actor=self.actor,
-                actor_label=self.label,
                 action=action,
-                object_type=obj._meta.label_lower,
-                object_pk=str(obj.pk),
-                object_repr=str(obj)[:200],
-                region_code=region_code,
+                obj=obj,
                 before=before,
-                after=after,
+                after=audit_snapshot(obj),
                 note=self.note,
+                region_code=region_code,
             )
         )
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 
 from minsheng.audit.models import AuditAction, AuditEntry
-from minsheng.audit.services import audit_record, audit_snapshot
+from minsheng.audit.services import audit_entry, audit_record, audit_snapshot
 from minsheng.core.regions import AdminCode, Level
 from minsheng.orgs.models import ANCESTOR_FIELDS, PeerGroup, Region
 
@@ -56,11 +56,6 @@ def regions_upsert(
     summary = RegionUpsertSummary()
     audit_rows: list[AuditEntry] = []
     renamed: list[Region] = []
-    actor_label = (
-        actor.get_username()
-        if getattr(actor, "is_authenticated", False)
-        else str(actor or "system")
-    )
     for level in Level:
         new: list[Region] = []
         for code, name in (x for x in items if x[0].level == level):
@@ -78,7 +73,15 @@ def regions_upsert(
                 region.name = name
                 renamed.append(region)
                 audit_rows.append(
-                    _row(actor, actor_label, AuditAction.UPDATE, region, before, note)
+                    audit_entry(
+                        actor=actor,
+                        action=AuditAction.UPDATE,
+                        obj=region,
+                        note=note,
+                        before={"name": before},
+                        after={"name": name},
+                        region_code=region.code,
+                    )
                 )
             else:
                 summary.unchanged += 1
@@ -90,7 +93,17 @@ def regions_upsert(
                 **{f"{own_column}_id": F("pk")}
             )
         summary.created += len(new)
-        audit_rows.extend(_row(actor, actor_label, AuditAction.CREATE, r, None, note) for r in new)
+        audit_rows.extend(
+            audit_entry(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=r,
+                note=note,
+                region_code=r.code,
+                after={"code": r.code, "name": r.name, "level": r.level},
+            )
+            for r in new
+        )
     Region.objects.bulk_update(renamed, ["name"], batch_size=BATCH)
     summary.updated = len(renamed)
     if audit_each:
@@ -106,26 +119,6 @@ def regions_upsert(
         )
     summary.by_code = by_code
     return summary
-
-
-def _row(
-    actor: Any, label: str, action: AuditAction, region: Region, before_name: str | None, note: str
-) -> AuditEntry:
-    authenticated = getattr(actor, "is_authenticated", False)
-    return AuditEntry(
-        actor=actor if authenticated else None,
-        actor_label=label[:150],
-        action=action,
-        object_type="orgs.region",
-        object_pk=str(region.pk or ""),
-        object_repr=region.name,
-        region_code=region.code,
-        before={"name": before_name} if before_name is not None else None,
-        after={"code": region.code, "name": region.name, "level": region.level}
-        if action == AuditAction.CREATE
-        else {"name": region.name},
-        note=note,
-    )
 
 
 @transaction.atomic
