@@ -1,7 +1,7 @@
 """The ``minsheng`` command.
 
 Commands on files that run on ``minsheng.core`` alone are dispatched here without starting
-Django (later issues add ``index`` and ``survey``); everything else is a Django management
+Django (``index``; ``survey`` later); everything else is a Django management
 command (``minsheng migrate``, ``minsheng demo``, ``minsheng worker``, ``minsheng serve`` …).
 Configuration and database errors are shown as one line, never as a traceback wall.
 """
@@ -15,7 +15,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 # name -> "module:function" taking argv and returning an exit code; no Django imported.
-FILE_COMMANDS: dict[str, str] = {}
+FILE_COMMANDS: dict[str, str] = {
+    "index": "minsheng.core.index.command:main",
+}
 
 EXIT_CONFIG = 2
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,3 +272,19 @@ def cell_int(value: Cell) -> int | None:
         return int(value) if value.is_integer() else None
     text = cell_text(value)
     return int(text) if text.isascii() and text.lstrip("-").isdigit() else None
+
+
+def cell_float(value: Cell) -> float | None:
+    """A number, whether Excel stored it as a number or as text (``1,234.5``, ``85%`` → 85.0 is
+    not guessed: a percent sign is refused); ``None`` if it is not a finite number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = cell_text(value).replace(",", "").replace("，", "")
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None
