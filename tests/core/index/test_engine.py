@@ -67,7 +67,7 @@ def test_warnings_below_average_bottom_and_running() -> None:
     result = engine.compute(
         panel(three, ["2025Q2", "2025Q3", "2025Q4"]), Q4, rules=alerts.Rules(bottom_n=1)
     )
-    found = {(w.region, w.indicator, w.rule) for w in result.warnings}
+    found = {(w.region, w.code, w.rule) for w in result.warnings}
     assert ("R00", "A", "below_average") in found
     assert ("R00", "A", "worse_running") in found
     assert ("R00", None, "bottom_n") in found
@@ -109,3 +109,13 @@ def test_first_order_index_of_a_factor_that_decides_everything_is_near_one() -> 
 def test_unknown_period_is_a_clear_error() -> None:
     with pytest.raises(KeyError, match="2027Q4"):
         engine.compute(panel(X), Period(2027, 4))
+
+
+def test_warning_sentences_carry_the_numbers_and_units() -> None:
+    result = engine.compute(panel(X), Q4)
+    messages = {(w.region, w.code, w.rule): w.message for w in result.warnings}
+    # averages: A (8 + 10 + 12) / 3 = 10; C (5 + 3 + 4) / 3 = 4, lower is better
+    assert messages["R00", "A", "below_average"] == (
+        "生均校舍面积 8.00 平方米，低于平均水平 10.00 平方米（差 2.00 平方米）"
+    )
+    assert messages["R00", "C", "below_average"] == "失业率 5.00%，高于平均水平 4.00%（差 1.00%）"

@@ -106,7 +106,7 @@ def to_json(result: IndexResult) -> dict[str, Any]:
         "warnings": [
             {
                 "region": w.region,
-                "indicator": w.indicator,
+                "indicator": w.code,
                 "rule": w.rule,
                 "severity": w.severity,
                 "message": w.message,
