@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "minsheng.orgs",
     "minsheng.accounts",
     "minsheng.jobs",
+    "minsheng.indicators",
     "minsheng.demo",
     "minsheng.web",
 ]
