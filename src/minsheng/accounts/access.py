@@ -102,6 +102,9 @@ def _require_signed_in(user: Any) -> None:
         raise PermissionDenied("not signed in")
 
 
+require_signed_in = _require_signed_in  # for the gates of other apps
+
+
 def _gate(found: M | None, visible: QuerySet[M], what: str) -> M:
     """404 for what does not exist, 403 for what exists outside ``visible``."""
     if found is None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from minsheng.core.demo_plan import Level
 from minsheng.core.index import demo_catalog as dc
 from minsheng.core.index.periods import Period
-from minsheng.core.regions import AdminCode
+from minsheng.core.regions import AdminCode, Level
 from minsheng.demo.registry import DemoContext, register
 from minsheng.indicators.models import (
     Benchmark,
@@ -115,11 +114,11 @@ def build_indicators(ctx: DemoContext) -> None:
             period.year + (period.quarter == 4), period.quarter % 4 * 3 + 1, 15, tzinfo=SHANGHAI
         )
         for key in sorted(set(dept_of.values())):
-            state = SubmissionState.APPROVED
+            state: SubmissionState | None = SubmissionState.APPROVED
             if period == latest and key in LATEST_OPEN:
-                if LATEST_OPEN[key] is None:
-                    continue
                 state = LATEST_OPEN[key]
+            if state is None:
+                continue
             sub = Submission(
                 organisation=ctx.organisations[f"dept-{city}-{key}"],
                 period=str(period),

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.access import AUDIT_ROLES, USER_ADMIN_ROLES, user_scope
+from minsheng.accounts.models import Role
+from minsheng.indicators.access import RESULTS_ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.organisation is not None:
         url = reverse("organisation_detail", args=[scope.organisation.pk])
         items.append(NavItem(_("本机构"), url, "org", "/organisations/"))
+    role = getattr(user, "role", "")
+    if scope.everything or (scope.region is not None and role in RESULTS_ROLES):
+        url = reverse("indicator_ranking")
+        items.append(NavItem(_("指标监测"), url, "indicators", "/indicators/"))
+    if role == Role.DEPARTMENT_REPORTER and scope.organisation is not None:
+        url = reverse("indicator_forms")
+        items.append(NavItem(_("指标填报"), url, "indicator_forms", "/indicators/forms/"))
     if scope.everything or scope.region is not None:
         url = reverse("peer_group_list")
         items.append(NavItem(_("对标组"), url, "peer_groups", "/peer-groups/"))

@@ -1,0 +1,122 @@
+"""Who may see and change what in indicator monitoring (built on ``accounts.access``).
+
+- Results (ranks, scorecards, warnings): the quality office and leaders of a region see its
+  whole subtree; a region officer sees the rows of its own region (ranked among its peers);
+  admins everything. Department reporters, window staff and vendors see no results pages.
+- An indicator's page: results users, and the reporter of its lead department.
+- The catalog is changed by the quality office (and admins); collection forms belong to the
+  reporting organisation; submissions are reviewed by the quality office of a region above it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from minsheng.accounts.access import (
+    can_administer,
+    organisations_visible,
+    regions_visible,
+    require_signed_in,
+    user_scope,
+)
+from minsheng.accounts.models import Role
+from minsheng.indicators.models import Indicator, Submission
+from minsheng.orgs.models import OrgKind, Region
+
+RESULTS_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
+
+
+def results_root(user: Any) -> Region:
+    """The region whose results the user reads; refuses everyone without results access.
+    Admins read from the first province."""
+    require_signed_in(user)
+    scope = user_scope(user)
+    if scope.everything:
+        root = Region.objects.filter(parent=None).order_by("code").first()
+        if root is None:
+            raise Http404("no regions yet")
+        return root
+    if scope.region is None or getattr(user, "role", None) not in RESULTS_ROLES:
+        raise PermissionDenied("no access to indicator results")
+    return scope.region
+
+
+def visible_region_ids(user: Any) -> set[int]:
+    return set(regions_visible(user).values_list("pk", flat=True))
+
+
+def access_result_region(user: Any, code: str) -> Region:
+    """A region whose scorecard the user may read."""
+    results_root(user)
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404("no such region")
+    if not regions_visible(user).filter(pk=region.pk).exists():
+        raise PermissionDenied("region outside the user's scope")
+    return region
+
+
+def indicators_visible(user: Any) -> Any:
+    """Indicators whose pages the user may open."""
+    require_signed_in(user)
+    scope = user_scope(user)
+    active = Indicator.objects.select_related("category")
+    if scope.everything:
+        return active
+    if scope.region is not None and getattr(user, "role", None) in RESULTS_ROLES:
+        return active
+    org = scope.organisation
+    if org is not None and org.kind == OrgKind.DEPARTMENT:
+        return active.filter(lead_department=org)
+    return active.none()
+
+
+def access_indicator(user: Any, code: str) -> Indicator:
+    indicator = Indicator.objects.select_related("category", "lead_department").filter(code=code)
+    found = indicator.first()
+    if found is None:
+        raise Http404("no such indicator")
+    if not indicators_visible(user).filter(pk=found.pk).exists():
+        raise PermissionDenied("indicator outside the user's scope")
+    return found
+
+
+def require_catalog_editor(user: Any) -> None:
+    if not can_administer(user):
+        raise PermissionDenied("only the quality office changes the catalog")
+
+
+def reporting_organisation(user: Any) -> Any:
+    """The organisation the user reports for: a department reporter's own department."""
+    require_signed_in(user)
+    scope = user_scope(user)
+    org = scope.organisation
+    if (
+        org is None
+        or getattr(user, "role", None) != Role.DEPARTMENT_REPORTER
+        or org.kind != OrgKind.DEPARTMENT
+    ):
+        raise PermissionDenied("only a department reporter fills in forms")
+    return org
+
+
+def can_review(user: Any) -> bool:
+    return can_administer(user)
+
+
+def submissions_reviewable(user: Any) -> Any:
+    if not can_review(user):
+        raise PermissionDenied("only the quality office reviews submissions")
+    return Submission.objects.filter(organisation__in=organisations_visible(user))
+
+
+def access_submission_review(user: Any, submission_id: int) -> Submission:
+    sub = Submission.objects.select_related("organisation").filter(pk=submission_id).first()
+    if sub is None:
+        raise Http404("no such submission")
+    if not submissions_reviewable(user).filter(pk=sub.pk).exists():
+        raise PermissionDenied("submission outside the user's scope")
+    return sub

@@ -1,0 +1,63 @@
+"""The catalog page: list, Excel export, Excel import (quality office)."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from minsheng.accounts.access import organisations_visible, regions_visible
+from minsheng.core.index.catalog_book import parse_catalog_book
+from minsheng.core.tabular import TableError, read_workbook
+from minsheng.core.xlsx import write_workbook
+from minsheng.indicators.access import require_catalog_editor
+from minsheng.indicators.catalog import catalog_departments, catalog_import, catalog_sheets
+from minsheng.indicators.models import Category
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalog(request: HttpRequest) -> HttpResponse:
+    require_catalog_editor(request.user)
+    errors: list[str] = []
+    upload = request.FILES.get("file")
+    if request.method == "POST" and upload is not None:
+        departments = catalog_departments(organisations_visible(request.user))
+        try:
+            sheets = read_workbook(upload.read(), filename=upload.name or "catalog.xlsx")
+            codes = set(regions_visible(request.user).values_list("code", flat=True))
+            book = parse_catalog_book(sheets, departments=set(departments), regions=codes)
+            counts = catalog_import(user=request.user, book=book, departments=departments)
+        except TableError as exc:
+            errors = [str(e) for e in exc.errors]
+        else:
+            messages.success(
+                request,
+                _("目录已导入：新增 %(created)d，修改 %(updated)d，未变 %(unchanged)d。") % counts,
+            )
+            return redirect("indicator_catalog")
+    categories = Category.objects.prefetch_related("indicators__lead_department")
+    return render(
+        request,
+        "indicators/catalog.html",
+        {"categories": categories, "errors": errors, "can_review": True},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def catalog_export(request: HttpRequest) -> HttpResponse:
+    require_catalog_editor(request.user)
+    buffer = io.BytesIO()
+    write_workbook(buffer, catalog_sheets())
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(_('指标目录'))}.xlsx"
+    return response

@@ -1,0 +1,117 @@
+"""Writes of indicator monitoring: saving and submitting a form, approving or returning it.
+Each runs in one transaction with its audit rows; a form with any error saves nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from minsheng.audit.models import AuditAction
+from minsheng.audit.services import audit_record, audit_snapshot
+from minsheng.core.index.collection import Entry, check
+from minsheng.core.tabular import CellError, TableError
+from minsheng.indicators.models import Submission, SubmissionState, Value
+from minsheng.indicators.selectors import FormSpec, previous_values
+from minsheng.orgs.models import Organisation
+
+EDITABLE = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+
+class StateError(Exception):
+    """The submission is not in a state that allows this."""
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    user: Any,
+    organisation: Organisation,
+    spec: FormSpec,
+    entries: Sequence[Entry],
+    submit: bool,
+) -> Submission:
+    """Store ``entries`` as the organisation's data for ``spec.period`` (every cell of the form
+    is rewritten: absent cells become blank) and, with ``submit``, hand it in for review."""
+    sub, _created = Submission.objects.select_for_update().get_or_create(
+        organisation=organisation, period=str(spec.period)
+    )
+    if sub.state not in EDITABLE:
+        raise StateError(sub.get_state_display())
+    given = {(e.region, e.indicator): e for e in entries}
+    complete = [
+        given.get((r.code, i.code), Entry(r.code, i.code, None))
+        for r in spec.regions
+        for i in spec.indicators
+    ]
+    result = check(complete, spec.rules, previous_values(spec), submitting=submit)
+    if result.errors:
+        raise TableError(result.errors)
+    region_of = {r.code: r for r in spec.regions}
+    ind_of = {i.code: i for i in spec.indicators}
+    before = Value.objects.filter(submission=sub).count()
+    Value.objects.filter(submission=sub).delete()
+    Value.objects.bulk_create(
+        [
+            Value(
+                submission=sub,
+                region=region_of[e.region],
+                indicator=ind_of[e.indicator],
+                value=e.value,
+                explanation=e.explanation,
+            )
+            for e in complete
+            if e.value is not None or e.explanation
+        ]
+    )
+    filled = sum(1 for e in complete if e.value is not None)
+    audit_record(
+        actor=user,
+        action=AuditAction.BULK,
+        obj=sub,
+        note=f"indicator form {spec.period}: {filled}/{len(complete)} values (was {before} rows)",
+    )
+    if submit:
+        snapshot = audit_snapshot(sub)
+        sub.state = SubmissionState.SUBMITTED
+        sub.submitted_at = timezone.now()
+        sub.submitted_by = user
+        sub.save()
+        audit_record(
+            actor=user,
+            action=AuditAction.STATE,
+            obj=sub,
+            before=snapshot,
+            after=audit_snapshot(sub),
+            note="submitted",
+        )
+    return sub
+
+
+@transaction.atomic
+def submission_decide(
+    *, user: Any, submission: Submission, approve: bool, comment: str
+) -> Submission:
+    """Approve a submitted form, or return it with a comment saying what to fix."""
+    sub = Submission.objects.select_for_update().get(pk=submission.pk)
+    if sub.state != SubmissionState.SUBMITTED:
+        raise StateError(sub.get_state_display())
+    if not approve and not comment.strip():
+        raise TableError([CellError("", 0, "comment", "退回时请填写审核意见")])
+    before = audit_snapshot(sub)
+    sub.state = SubmissionState.APPROVED if approve else SubmissionState.RETURNED
+    sub.comment = comment.strip()
+    sub.decided_at = timezone.now()
+    sub.decided_by = user
+    sub.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.STATE,
+        obj=sub,
+        before=before,
+        after=audit_snapshot(sub),
+        note="approved" if approve else "returned",
+    )
+    return sub

@@ -1,0 +1,204 @@
+"""Results pages: ranking, region scorecard, indicator page, warnings — each with an xlsx export
+(``?format=xlsx``) of exactly the rows shown."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from minsheng.core.index import progress
+from minsheng.core.index.periods import Period, PeriodError
+from minsheng.core.xlsx import Sheet, write_workbook
+from minsheng.indicators import results
+from minsheng.indicators.access import (
+    access_indicator,
+    access_result_region,
+    can_review,
+    results_root,
+    visible_region_ids,
+)
+from minsheng.indicators.selectors import (
+    default_peer_key,
+    index_result,
+    indicator_peer_regions,
+    indicator_series,
+    peer_options,
+    peer_regions,
+    periods_available,
+    region_peers,
+)
+from minsheng.orgs.models import Region
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UI_RUNS = 500  # Monte Carlo runs behind the rank intervals shown on pages
+
+
+def _xlsx(name: str, sheets: list[Sheet]) -> HttpResponse:
+    buffer = io.BytesIO()
+    write_workbook(buffer, sheets)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.xlsx"
+    return response
+
+
+def _period(request: HttpRequest, available: list[Period]) -> Period | None:
+    text = request.GET.get("period", "")
+    if text:
+        try:
+            period = Period.parse(text)
+        except PeriodError:
+            raise Http404("no such period") from None
+        if period not in available:
+            raise Http404("no data for that period")
+        return period
+    return available[-1] if available else None
+
+
+def _visible_codes(user: Any, regions: list[Region]) -> set[str]:
+    ids = visible_region_ids(user)
+    return {r.code for r in regions if r.pk in ids}
+
+
+@login_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    option, regions = peer_regions(request.user, request.GET.get("peer"))
+    available = periods_available()
+    period = _period(request, available)
+    context: dict[str, Any] = {
+        "options": peer_options(request.user),
+        "option": option,
+        "periods": available[::-1],
+        "period": period,
+        "can_review": can_review(request.user),
+    }
+    if period is not None and regions:
+        result = index_result(regions, period, runs=UI_RUNS)
+        rows = results.rank_rows(result, _visible_codes(request.user, regions))
+        if request.GET.get("format") == "xlsx":
+            name = f"{_('水平指数排名')}-{option.label}-{period}"
+            return _xlsx(name, [results.rank_sheet(result, rows)])
+        context.update(
+            rows=rows,
+            categories=result.categories,
+            peers=len(regions),
+            policy=result.policy,
+            sensitivity=result.spread.sensitivity if result.spread else {},
+            runs=UI_RUNS,
+        )
+    return render(request, "indicators/ranking.html", context)
+
+
+@login_required
+def scorecard(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_result_region(request.user, code)
+    available = periods_available()
+    period = _period(request, available)
+    context: dict[str, Any] = {"region": region, "periods": available[::-1], "period": period}
+    peers = region_peers(region)
+    if period is not None and region in peers:
+        result = index_result(peers, period, runs=UI_RUNS)
+        rows = results.score_rows(result, region.code)
+        if request.GET.get("format") == "xlsx":
+            return _xlsx(
+                f"{region.name}-{_('指标得分')}-{period}", [results.score_sheet(rows, region.name)]
+            )
+        rank = results.rank_rows(result, {region.code})
+        context.update(
+            rows=rows,
+            rank=rank[0] if rank else None,
+            categories=list(
+                zip(result.categories, rank[0].categories if rank else [], strict=False)
+            ),
+            peers=len(peers),
+            peer_key=default_peer_key(region),
+            warnings=results.warning_rows(result, {region.code}),
+        )
+    return render(request, "indicators/scorecard.html", context)
+
+
+@login_required
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = access_indicator(request.user, code)
+    regions = indicator_peer_regions(request.user, request.GET.get("peer"))
+    available = periods_available()
+    period = _period(request, available)
+    visible = _visible_codes(request.user, regions) | indicator_reporter_codes(
+        request.user, regions, indicator
+    )
+    context: dict[str, Any] = {"indicator": indicator, "period": period, "periods": available[::-1]}
+    if period is not None and regions:
+        result = index_result(regions, period)
+        focus = request.GET.get("region") or next(iter(sorted(visible)), "")
+        if focus not in visible:
+            focus = next(iter(sorted(visible)), "")
+        series = indicator_series(result, indicator.code, focus)
+        i = [ind.code for ind in result.panel.indicators].index(indicator.code)
+        table = [
+            {
+                "code": rc,
+                "name": result.panel.names.get(rc, rc),
+                "value": results.num(result.values[r, i]),
+                "score": results.num(result.scores[r, i]),
+                "rank": results.whole(result.value_rank[r, i]),
+                "status": results.status_label(progress.STATUS[result.status[r, i]]),
+            }
+            for r, rc in enumerate(result.panel.regions)
+            if rc in visible
+        ]
+        table.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0))
+        if request.GET.get("format") == "xlsx":
+            sheet = Sheet(
+                indicator.name[:31],
+                [_("地区代码"), _("地区"), _("数值"), _("得分"), _("排名"), _("进度")],
+                [
+                    [t["code"], t["name"], t["value"], t["score"], t["rank"], t["status"]]
+                    for t in table
+                ],
+            )
+            return _xlsx(f"{indicator.code}-{indicator.name}-{period}", [sheet])
+        context.update(table=table, chart=series, focus=focus, peers=len(regions))
+    return render(request, "indicators/indicator.html", context)
+
+
+def indicator_reporter_codes(user: Any, regions: list[Region], indicator: Any) -> set[str]:
+    """A department reporter sees every region of the indicators it reports."""
+    org = getattr(user, "organisation", None)
+    if org is not None and indicator.lead_department_id == org.pk:
+        return {r.code for r in regions}
+    return set()
+
+
+@login_required
+def warnings(request: HttpRequest) -> HttpResponse:
+    results_root(request.user)
+    option, regions = peer_regions(request.user, request.GET.get("peer"))
+    available = periods_available()
+    period = _period(request, available)
+    severity = request.GET.get("severity", "")
+    rule = request.GET.get("rule", "")
+    context: dict[str, Any] = {
+        "options": peer_options(request.user),
+        "option": option,
+        "periods": available[::-1],
+        "period": period,
+        "can_review": can_review(request.user),
+        "severity": severity,
+        "rule": rule,
+        "rules": [(r, results.rule_label(r)) for r in results.RULES],
+        "severities": [(s, results.severity_label(s)) for s in ("high", "medium", "low")],
+    }
+    if period is not None and regions:
+        result = index_result(regions, period)
+        rows = results.warning_rows(
+            result, _visible_codes(request.user, regions), severity=severity, rule=rule
+        )
+        if request.GET.get("format") == "xlsx":
+            return _xlsx(f"{_('预警')}-{option.label}-{period}", [results.warning_sheet(rows)])
+        context.update(rows=rows[:500], total=len(rows))
+    return render(request, "indicators/warnings.html", context)
