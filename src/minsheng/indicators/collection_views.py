@@ -18,7 +18,7 @@ from minsheng.accounts.access import organisations_visible
 from minsheng.core.index.collection import Entry, check, read_template
 from minsheng.core.index.form_book import TemplateRow, write_form_template
 from minsheng.core.index.periods import Period, PeriodError
-from minsheng.core.tabular import TableError, cell_float, read_table
+from minsheng.core.tabular import CellError, TableError, cell_float, read_table
 from minsheng.indicators.access import (
     access_submission_review,
     reporting_organisation,
@@ -93,16 +93,22 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
         upload = request.FILES.get("file")
         bad: list[str] = []
         entries: list[Entry] = []
+        read_errors: list[CellError] = []
         try:
             if upload is not None:
                 table = read_table(upload.read(), filename=upload.name or "upload.xlsx")
-                entries = read_template(table, spec.cells)
+                entries, read_errors = read_template(table, spec.cells)
             else:
                 entries, bad = _posted_entries(request, spec.cells)
                 if bad:
                     raise TableError([])
             submission_save(
-                user=request.user, organisation=org, spec=spec, entries=entries, submit=submit
+                user=request.user,
+                organisation=org,
+                spec=spec,
+                entries=entries,
+                submit=submit,
+                read_errors=read_errors,
             )
         except TableError as exc:
             errors = [str(e) for e in exc.errors] or bad
@@ -253,8 +259,9 @@ def review(request: HttpRequest, submission_id: int) -> HttpResponse:
         "indicators/review.html",
         {
             "submission": sub,
-            "values": values[:2000],
-            "flags": {f"{r}-{i}": t for (r, i), t in flags.items()},
+            "values": [
+                (v, flags.get((v.region.code, v.indicator.code), "")) for v in values[:2000]
+            ],
             "errors": errors,
             "cells": len(spec.cells),
             "filled": sum(1 for v in stored.values() if v.value is not None),

@@ -32,9 +32,11 @@ def submission_save(
     spec: FormSpec,
     entries: Sequence[Entry],
     submit: bool,
+    read_errors: Sequence[CellError] = (),
 ) -> Submission:
     """Store ``entries`` as the organisation's data for ``spec.period`` (every cell of the form
-    is rewritten: absent cells become blank) and, with ``submit``, hand it in for review."""
+    is rewritten: absent cells become blank) and, with ``submit``, hand it in for review.
+    ``read_errors`` are problems found reading the upload: reported with the rest, all at once."""
     sub, _created = Submission.objects.select_for_update().get_or_create(
         organisation=organisation, period=str(spec.period)
     )
@@ -47,8 +49,9 @@ def submission_save(
         for i in spec.indicators
     ]
     result = check(complete, spec.rules, previous_values(spec), submitting=submit)
-    if result.errors:
-        raise TableError(result.errors)
+    problems = sorted([*read_errors, *result.errors], key=lambda e: (e.sheet, e.row, e.column))
+    if problems:
+        raise TableError(problems)
     region_of = {r.code: r for r in spec.regions}
     ind_of = {i.code: i for i in spec.indicators}
     before = Value.objects.filter(submission=sub).count()

@@ -24,7 +24,6 @@ from minsheng.core.tabular import (
     Cell,
     CellError,
     Table,
-    TableError,
     cell_float,
     cell_text,
     require_columns,
@@ -83,8 +82,11 @@ class Check:
     flags: dict[tuple[str, str], str]
 
 
-def read_template(table: Table, expected: set[tuple[str, str]]) -> list[Entry]:
-    """Entries from an uploaded template; rows must be cells of this form, each at most once."""
+def read_template(
+    table: Table, expected: set[tuple[str, str]]
+) -> tuple[list[Entry], list[CellError]]:
+    """Entries from an uploaded template and the problems found reading them (rows that are not
+    cells of this form, repeated rows, values that are not numbers); ``check`` adds the rest."""
     cols = require_columns(table, ["region", "indicator", "value"], TEMPLATE_ALIASES)
     errors: list[CellError] = []
     seen: dict[tuple[str, str], int] = {}
@@ -110,9 +112,7 @@ def read_template(table: Table, expected: set[tuple[str, str]]) -> list[Entry]:
             continue
         explanation = cell_text(v.get(cols["explanation"])) if "explanation" in cols else ""
         out.append(Entry(region, code, value, explanation, row.number, table.sheet))
-    if errors:
-        raise TableError(errors)
-    return out
+    return out, errors
 
 
 def check(

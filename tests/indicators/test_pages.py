@@ -1,0 +1,172 @@
+"""Indicator pages: insiders read them, outsiders (other county, other department, other city,
+roles without results) are refused on the server, anonymous goes to login; exports hold only
+what the user may see."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from minsheng.indicators.models import Submission, SubmissionState
+from tests.conftest import City
+
+Url = Callable[[City], str]
+
+
+def _submission(state: str) -> Url:
+    return lambda c: reverse(
+        "indicator_review",
+        args=[Submission.objects.filter(state=state).order_by("pk").first().pk],  # type: ignore[union-attr]
+    )
+
+
+PAGES: list[tuple[str, Url, str, list[str]]] = [
+    (
+        "ranking",
+        lambda c: reverse("indicator_ranking"),
+        "quality",
+        ["reporter", "other_reporter", "window", "vendor"],
+    ),
+    (
+        "ranking export",
+        lambda c: reverse("indicator_ranking") + "?format=xlsx",
+        "leader",
+        ["reporter", "window", "vendor"],
+    ),
+    (
+        "county scorecard",
+        lambda c: reverse("indicator_scorecard", args=[c.county.code]),
+        "county",
+        ["other_county", "other_quality", "township", "reporter", "window", "vendor"],
+    ),
+    (
+        "township scorecard",
+        lambda c: reverse("indicator_scorecard", args=[c.township.code]),
+        "township",
+        ["other_county", "reporter"],
+    ),
+    (
+        "indicator page",
+        lambda c: reverse("indicator_detail", args=["EDU01"]),
+        "reporter",
+        ["other_reporter", "window", "vendor"],
+    ),
+    (
+        "warnings",
+        lambda c: reverse("indicator_warnings"),
+        "quality",
+        ["reporter", "window", "vendor"],
+    ),
+    (
+        "catalog",
+        lambda c: reverse("indicator_catalog"),
+        "quality",
+        ["leader", "county", "reporter", "window", "vendor"],
+    ),
+    (
+        "catalog export",
+        lambda c: reverse("indicator_catalog_export"),
+        "quality",
+        ["leader", "county", "reporter"],
+    ),
+    (
+        "collection board",
+        lambda c: reverse("indicator_board"),
+        "quality",
+        ["leader", "county", "reporter", "window"],
+    ),
+    (
+        "review",
+        _submission(SubmissionState.SUBMITTED),
+        "quality",
+        ["other_quality", "leader", "county", "reporter", "other_reporter"],
+    ),
+    (
+        "my forms",
+        lambda c: reverse("indicator_forms"),
+        "reporter",
+        ["quality", "county", "window", "vendor"],
+    ),
+    (
+        "form",
+        lambda c: reverse("indicator_form", args=["2026Q3"]),
+        "reporter",
+        ["quality", "county", "leader", "window"],
+    ),
+    (
+        "form template",
+        lambda c: reverse("indicator_form_template", args=["2026Q3"]),
+        "reporter",
+        ["quality", "county", "window"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "insider", "outsiders"), PAGES, ids=[p[0] for p in PAGES])
+def test_insider_reads_and_outsiders_are_refused(
+    city: City, name: str, url: Url, insider: str, outsiders: list[str]
+) -> None:
+    path = url(city)
+    assert city.client(insider).get(path).status_code == 200, name
+    for outsider in outsiders:
+        assert city.client(outsider).get(path).status_code == 403, (name, outsider)
+    response = city.client(None).get(path)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_ranking_shows_every_county_with_rank_intervals(city: City) -> None:
+    body = city.client("quality").get(reverse("indicator_ranking")).content.decode()
+    assert city.county.name in body and city.other_county.name in body
+    assert 'data-testid="sensitivity"' in body and "排名区间" in body
+
+
+def test_county_officer_sees_only_its_own_row_ranked_among_all(city: City) -> None:
+    body = city.client("county").get(reverse("indicator_ranking")).content.decode()
+    assert f'data-region="{city.county.code}"' in body
+    assert f'data-region="{city.other_county.code}"' not in body
+
+
+def test_ranking_export_holds_only_visible_regions(city: City) -> None:
+    response = city.client("county").get(reverse("indicator_ranking"), {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("地区代码", "地区", "水平指数", "排名")
+    assert [r[0] for r in rows[1:]] == [city.county.code]
+
+
+def test_a_peer_group_outside_the_scope_is_refused(city: City) -> None:
+    url = reverse("indicator_ranking")
+    other = city.client("county").get(url, {"peer": f"townships:{city.other_county.code}"})
+    assert other.status_code == 403
+
+
+def test_scorecard_states_the_seed_sentence(city: City) -> None:
+    body = (
+        city.client("county")
+        .get(reverse("indicator_scorecard", args=[city.county.code]))
+        .content.decode()
+    )
+    assert "项已达到目标值" in body and "项低于省平均水平" in body
+    assert 'data-status="' in body
+
+
+def test_unknown_period_is_404(city: City) -> None:
+    response = city.client("quality").get(reverse("indicator_ranking"), {"period": "1999Q1"})
+    assert response.status_code == 404
+
+
+def test_warnings_are_limited_to_the_officers_region(city: City) -> None:
+    body = city.client("county").get(reverse("indicator_warnings")).content.decode()
+    assert city.other_county.name not in body.split('data-testid="warning-table"')[1]
+
+
+def test_another_citys_quality_office_sees_none_of_our_regions(city: City) -> None:
+    for name in ("indicator_ranking", "indicator_warnings"):
+        body = city.client("other_quality").get(reverse(name)).content.decode()
+        assert city.county.name not in body and city.other_county.name not in body, name
+    own_peer = f"counties:{city.county.parent.code}"  # type: ignore[union-attr]
+    refused = city.client("other_quality").get(reverse("indicator_ranking"), {"peer": own_peer})
+    assert refused.status_code == 403
