@@ -52,6 +52,8 @@ test-browser: install messages system-deps
 bench: install
 	$(BIN)/python bench/bench_regions.py
 	$(BIN)/python bench/bench_demo.py
+	$(BIN)/python bench/bench_index.py
+	$(BIN)/python bench/bench_collection.py
 
 lock:
 	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v "^minsheng\|^pip==" \
