@@ -120,3 +120,14 @@ def access_submission_review(user: Any, submission_id: int) -> Submission:
     if not submissions_reviewable(user).filter(pk=sub.pk).exists():
         raise PermissionDenied("submission outside the user's scope")
     return sub
+
+
+def target_region_codes(user: Any) -> set[str]:
+    """Regions a catalog import may set targets for: the user's subtree and the regions above
+    it (a city keeps the provincial targets that apply to it in its own catalog)."""
+    require_catalog_editor(user)
+    codes = set(regions_visible(user).values_list("code", flat=True))
+    region = user_scope(user).region
+    if region is not None:
+        codes |= {r.code for r in (region.province, region.city, region.county) if r is not None}
+    return codes

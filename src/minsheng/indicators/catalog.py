@@ -14,6 +14,7 @@ from minsheng.core.index.catalog_book import (
     TARGET_HEADERS,
     CatalogBook,
 )
+from minsheng.core.tabular import CellError, TableError
 from minsheng.core.xlsx import Sheet
 from minsheng.indicators.models import Category, Frequency, Indicator, Polarity, Target
 from minsheng.orgs.models import Organisation, OrgKind, Region
@@ -68,10 +69,28 @@ def catalog_departments(organisations: Any) -> dict[str, Organisation]:
 
 @transaction.atomic
 def catalog_import(
-    *, user: Any, book: CatalogBook, departments: dict[str, Organisation]
+    *,
+    user: Any,
+    book: CatalogBook,
+    departments: dict[str, Organisation],
+    writable: set[str],
 ) -> dict[str, int]:
     """Create or update every category, indicator and target of ``book``; nothing is deleted.
-    One audit row per created or changed record."""
+    Targets of regions outside ``writable`` (e.g. the province's, kept in a city's catalog) must
+    come back unchanged. One audit row per created or changed record."""
+    stored = {
+        (t.indicator.code, t.year, t.region.code): t.value
+        for t in Target.objects.select_related("indicator", "region")
+    }
+    foreign = [
+        CellError(
+            "目标值", t.row, "目标值", f"只能修改本地区的目标值；{t.region} 的目标值由上级设定"
+        )
+        for t in book.targets
+        if t.region not in writable and stored.get((t.indicator, t.year, t.region)) != t.value
+    ]
+    if foreign:
+        raise TableError(foreign)
     audits: list[AuditEntry] = []
     counts = {"created": 0, "updated": 0, "unchanged": 0}
 

@@ -16,7 +16,7 @@ from minsheng.accounts.access import organisations_visible, regions_visible
 from minsheng.core.index.catalog_book import parse_catalog_book
 from minsheng.core.tabular import TableError, read_workbook
 from minsheng.core.xlsx import write_workbook
-from minsheng.indicators.access import require_catalog_editor
+from minsheng.indicators.access import require_catalog_editor, target_region_codes
 from minsheng.indicators.catalog import catalog_departments, catalog_import, catalog_sheets
 from minsheng.indicators.models import Category
 
@@ -33,9 +33,14 @@ def catalog(request: HttpRequest) -> HttpResponse:
         departments = catalog_departments(organisations_visible(request.user))
         try:
             sheets = read_workbook(upload.read(), filename=upload.name or "catalog.xlsx")
-            codes = set(regions_visible(request.user).values_list("code", flat=True))
+            codes = target_region_codes(request.user)
             book = parse_catalog_book(sheets, departments=set(departments), regions=codes)
-            counts = catalog_import(user=request.user, book=book, departments=departments)
+            counts = catalog_import(
+                user=request.user,
+                book=book,
+                departments=departments,
+                writable=set(regions_visible(request.user).values_list("code", flat=True)),
+            )
         except TableError as exc:
             errors = [str(e) for e in exc.errors]
         else:

@@ -75,6 +75,7 @@ class TargetRow:
     year: int
     region: str
     value: float
+    row: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +216,7 @@ def parse_catalog_book(
                 value = rd.number(n, v, "目标值")
                 if cell_text(v.get("目标值")) == "":
                     errors.append(t.error(n, "目标值", "不能为空"))
-                targets.append(TargetRow(code, year or 0, region, value or 0.0))
+                targets.append(TargetRow(code, year or 0, region, value or 0.0, n))
     if errors:
         raise TableError(errors)
     return CatalogBook(cats, inds, targets)
