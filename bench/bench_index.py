@@ -114,7 +114,7 @@ def main() -> None:
         rows.append((f"read OBS CSV ({n:,} rows)", t_read, f"{n / t_read:,.0f} rows/s"))
         rows.append(("validate OBS rows into the panel", t_parse, f"{n / t_parse:,.0f} rows/s"))
 
-    print(f"## Level index at national scale (`bench/bench_index.py`)\n")
+    print("## Level index at national scale (`bench/bench_index.py`)\n")
     print(
         f"{REGIONS:,} regions × {INDICATORS} indicators ({CATEGORIES} categories) × "
         f"{QUARTERS} quarters, 3 % missing; median of repeated runs.\n"
