@@ -295,4 +295,23 @@ def warning_sheet(rows: list[WarningRow]) -> Sheet:
     )
 
 
+def indicator_rows(result: IndexResult, code: str, visible: set[str]) -> list[dict[str, Any]]:
+    """One indicator across the visible regions of the peer group, best first."""
+    i = [ind.code for ind in result.panel.indicators].index(code)
+    rows = [
+        {
+            "code": rc,
+            "name": result.panel.names.get(rc, rc),
+            "value": num(result.values[r, i]),
+            "score": num(result.scores[r, i]),
+            "rank": whole(result.value_rank[r, i]),
+            "status": status_label(progress.STATUS[result.status[r, i]]),
+        }
+        for r, rc in enumerate(result.panel.regions)
+        if rc in visible
+    ]
+    rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0))
+    return rows
+
+
 RULES = tuple(alerts.RULE_LABELS)

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from minsheng.core.index import progress
 from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.xlsx import Sheet, write_workbook
 from minsheng.indicators import results
@@ -138,20 +137,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         if focus not in visible:
             focus = next(iter(sorted(visible)), "")
         series = indicator_series(result, indicator.code, focus)
-        i = [ind.code for ind in result.panel.indicators].index(indicator.code)
-        table = [
-            {
-                "code": rc,
-                "name": result.panel.names.get(rc, rc),
-                "value": results.num(result.values[r, i]),
-                "score": results.num(result.scores[r, i]),
-                "rank": results.whole(result.value_rank[r, i]),
-                "status": results.status_label(progress.STATUS[result.status[r, i]]),
-            }
-            for r, rc in enumerate(result.panel.regions)
-            if rc in visible
-        ]
-        table.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0))
+        table = results.indicator_rows(result, indicator.code, visible)
         if request.GET.get("format") == "xlsx":
             sheet = Sheet(
                 indicator.name[:31],
