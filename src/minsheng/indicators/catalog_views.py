@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,12 +12,10 @@ from django.views.decorators.http import require_http_methods
 from minsheng.accounts.access import organisations_visible, regions_visible
 from minsheng.core.index.catalog_book import parse_catalog_book
 from minsheng.core.tabular import TableError, read_workbook
-from minsheng.core.xlsx import write_workbook
 from minsheng.indicators.access import require_catalog_editor, target_region_codes
 from minsheng.indicators.catalog import catalog_departments, catalog_import, catalog_sheets
 from minsheng.indicators.models import Category
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from minsheng.web.downloads import sheets_response
 
 
 @login_required
@@ -61,8 +56,4 @@ def catalog(request: HttpRequest) -> HttpResponse:
 @login_required
 def catalog_export(request: HttpRequest) -> HttpResponse:
     require_catalog_editor(request.user)
-    buffer = io.BytesIO()
-    write_workbook(buffer, catalog_sheets())
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(_('指标目录'))}.xlsx"
-    return response
+    return sheets_response(_("指标目录"), catalog_sheets())

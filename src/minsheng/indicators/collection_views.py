@@ -3,9 +3,7 @@ status board (报送率) and review (approve / return)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,8 +31,7 @@ from minsheng.indicators.selectors import (
     previous_values,
 )
 from minsheng.indicators.services import StateError, submission_decide, submission_save
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from minsheng.web.downloads import written_response
 
 
 def _period(text: str) -> Period:
@@ -187,12 +184,11 @@ def form_template(request: HttpRequest, period: str) -> HttpResponse:
         for i in spec.indicators  # one block per indicator: its validation is one range
         for r in spec.regions
     ]
-    buffer = io.BytesIO()
-    write_form_template(buffer, rows, spec.rules, title=f"{org.name} {spec.period.label}")
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"{org.name}-{spec.period}-{_('指标填报')}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    title = f"{org.name} {spec.period.label}"
+    return written_response(
+        f"{org.name}-{spec.period}-{_('指标填报')}",
+        lambda out: write_form_template(out, rows, spec.rules, title=title),
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from minsheng.core.index import alerts, progress
@@ -170,7 +171,7 @@ class ScoreRow:
 def score_rows(result: IndexResult, region: str) -> list[ScoreRow]:
     r = result.panel.regions.index(region)
     target = result.panel.column("target")
-    peers = (~(result.values != result.values)).sum(axis=0)  # non-missing per indicator
+    peers = (~np.isnan(result.values)).sum(axis=0)  # regions reporting each indicator
     return [
         ScoreRow(
             code=ind.code,

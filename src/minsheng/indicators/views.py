@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from minsheng.core.index.periods import Period, PeriodError
-from minsheng.core.xlsx import Sheet, write_workbook
+from minsheng.core.xlsx import Sheet
 from minsheng.indicators import results
 from minsheng.indicators.access import (
     access_indicator,
@@ -33,17 +31,9 @@ from minsheng.indicators.selectors import (
     region_peers,
 )
 from minsheng.orgs.models import Region
+from minsheng.web.downloads import sheets_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UI_RUNS = 500  # Monte Carlo runs behind the rank intervals shown on pages
-
-
-def _xlsx(name: str, sheets: list[Sheet]) -> HttpResponse:
-    buffer = io.BytesIO()
-    write_workbook(buffer, sheets)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.xlsx"
-    return response
 
 
 def _period(request: HttpRequest, available: list[Period]) -> Period | None:
@@ -81,7 +71,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         rows = results.rank_rows(result, _visible_codes(request.user, regions))
         if request.GET.get("format") == "xlsx":
             name = f"{_('水平指数排名')}-{option.label}-{period}"
-            return _xlsx(name, [results.rank_sheet(result, rows)])
+            return sheets_response(name, [results.rank_sheet(result, rows)])
         context.update(
             rows=rows,
             categories=result.categories,
@@ -104,7 +94,7 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
         result = index_result(peers, period, runs=UI_RUNS)
         rows = results.score_rows(result, region.code)
         if request.GET.get("format") == "xlsx":
-            return _xlsx(
+            return sheets_response(
                 f"{region.name}-{_('指标得分')}-{period}", [results.score_sheet(rows, region.name)]
             )
         rank = results.rank_rows(result, {region.code})
@@ -147,7 +137,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
                     for t in table
                 ],
             )
-            return _xlsx(f"{indicator.code}-{indicator.name}-{period}", [sheet])
+            return sheets_response(f"{indicator.code}-{indicator.name}-{period}", [sheet])
         context.update(table=table, chart=series, focus=focus, peers=len(regions))
     return render(request, "indicators/indicator.html", context)
 
@@ -185,6 +175,8 @@ def warnings(request: HttpRequest) -> HttpResponse:
             result, _visible_codes(request.user, regions), severity=severity, rule=rule
         )
         if request.GET.get("format") == "xlsx":
-            return _xlsx(f"{_('预警')}-{option.label}-{period}", [results.warning_sheet(rows)])
+            return sheets_response(
+                f"{_('预警')}-{option.label}-{period}", [results.warning_sheet(rows)]
+            )
         context.update(rows=rows[:500], total=len(rows))
     return render(request, "indicators/warnings.html", context)

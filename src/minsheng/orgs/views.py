@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import io
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,7 +12,6 @@ from minsheng.accounts.access import (
     can_administer,
     regions_visible,
 )
-from minsheng.core.xlsx import write_workbook
 from minsheng.orgs.models import OrgKind
 from minsheng.orgs.selectors import (
     centre_windows,
@@ -25,8 +21,7 @@ from minsheng.orgs.selectors import (
     region_register_sheets,
     region_search,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from minsheng.web.downloads import sheets_response
 
 
 @login_required
@@ -98,9 +93,5 @@ def region_search_view(request: HttpRequest) -> HttpResponse:
 def region_export(request: HttpRequest, code: str) -> HttpResponse:
     """The register (organisations, windows, staff) of a region's subtree as one Excel file."""
     region = access_region(request.user, code)
-    buffer = io.BytesIO()
-    write_workbook(buffer, region_register_sheets(region))
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"{region.name}-机构窗口人员-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    name = f"{region.name}-机构窗口人员-{timezone.localdate():%Y%m%d}"
+    return sheets_response(name, region_register_sheets(region))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from minsheng.core.index.files import POLARITY
 from minsheng.core.tabular import (
     Cell,
     CellError,
@@ -36,7 +37,6 @@ INDICATOR_HEADERS = (
     "数据来源",
 )
 TARGET_HEADERS = ("指标代码", "年度", "地区代码", "目标值")
-POLARITY = {"越高越好": 1, "1": 1, "越低越好": -1, "-1": -1}
 FREQUENCY = {"季度": "quarterly", "quarterly": "quarterly", "年度": "yearly", "yearly": "yearly"}
 
 

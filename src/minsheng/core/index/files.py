@@ -55,19 +55,10 @@ OBS_ALIASES = {
     "数值": "value",
     "值": "value",
 }
-_POLARITY = {
-    "1": 1,
-    "+1": 1,
-    "正向": 1,
-    "高优": 1,
-    "higher": 1,
-    "up": 1,
-    "-1": -1,
-    "逆向": -1,
-    "负向": -1,
-    "低优": -1,
-    "lower": -1,
-    "down": -1,
+# Every way a catalog says which direction is good (CSV of the command and the catalog workbook).
+POLARITY = {
+    **dict.fromkeys(("1", "+1", "正向", "高优", "越高越好", "higher", "up"), 1),
+    **dict.fromkeys(("-1", "逆向", "负向", "低优", "越低越好", "lower", "down"), -1),
 }
 
 T = TypeVar("T")
@@ -108,7 +99,7 @@ def parse_catalog(table: Table) -> list[Indicator]:
             errors.append(table.error(n, cols["code"], f"指标代码 {code} 与第 {seen[code]} 行重复"))
         seen.setdefault(code, n)
         pol_text = cell_text(v.get("polarity")).lower()
-        polarity = _POLARITY.get(pol_text.removesuffix(".0"))
+        polarity = POLARITY.get(pol_text.removesuffix(".0"))
         if polarity is None:
             errors.append(
                 table.error(
