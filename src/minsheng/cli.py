@@ -1,7 +1,7 @@
 """The ``minsheng`` command.
 
 Commands on files that run on ``minsheng.core`` alone are dispatched here without starting
-Django (``index``; ``survey`` later); everything else is a Django management
+Django (``index``, ``survey``); everything else is a Django management
 command (``minsheng migrate``, ``minsheng demo``, ``minsheng worker``, ``minsheng serve`` …).
 Configuration and database errors are shown as one line, never as a traceback wall.
 """
@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 # name -> "module:function" taking argv and returning an exit code; no Django imported.
 FILE_COMMANDS: dict[str, str] = {
     "index": "minsheng.core.index.command:main",
+    "survey": "minsheng.core.survey.command:main",
 }
 
 EXIT_CONFIG = 2

@@ -1,0 +1,128 @@
+"""Respondent data as columns: numbers (NaN for missing) or text (with a missing mask).
+
+A column is numeric when every present value reads as a number, as R's ``read.csv`` decides;
+``NA`` and blank cells are missing. Categories (levels) sort numerically for numbers and by
+code point for text, and numbers are labelled as R prints them (``1``, not ``1.0``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+MISSING_TEXT = frozenset({"", "NA", "N/A", "NaN", "nan"})
+
+
+def number_label(value: float) -> str:
+    """A number as R labels a factor level made from it (15 significant digits)."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    numbers: Floats | None  # set for numeric columns
+    text: npt.NDArray[np.str_] | None  # set for text columns
+    missing: Bools
+
+    @property
+    def numeric(self) -> bool:
+        return self.numbers is not None
+
+    def __len__(self) -> int:
+        return len(self.missing)
+
+    def codes(self) -> tuple[list[str], Ints]:
+        """Sorted level labels and each row's level index (-1 where missing)."""
+        codes = np.full(len(self), -1, dtype=np.int64)
+        present = ~self.missing
+        if self.numbers is not None:
+            values, inverse = np.unique(self.numbers[present], return_inverse=True)
+            labels = [number_label(float(v)) for v in values]
+        else:
+            assert self.text is not None
+            values, inverse = np.unique(self.text[present], return_inverse=True)
+            labels = [str(v) for v in values]
+        codes[present] = inverse
+        return labels, codes
+
+
+class Frame:
+    """Named columns of equal length."""
+
+    def __init__(self, columns: Mapping[str, Column]) -> None:
+        lengths = {len(c) for c in columns.values()}
+        if len(lengths) > 1:
+            raise ValueError("columns differ in length")
+        self.columns = dict(columns)
+        self.n = lengths.pop() if lengths else 0
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.columns
+
+    def __getitem__(self, name: str) -> Column:
+        return self.columns[name]
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.ArrayLike]) -> Frame:
+        """Numeric arrays (NaN = missing) or text arrays (None or "NA" = missing)."""
+        columns: dict[str, Column] = {}
+        for name, raw in arrays.items():
+            array = np.asarray(raw)
+            if array.dtype.kind in "biuf":
+                numbers = array.astype(np.float64)
+                columns[name] = Column(name, numbers, None, np.isnan(numbers))
+            else:
+                columns[name] = text_column(name, [None if v is None else str(v) for v in array])
+        return cls(columns)
+
+    @classmethod
+    def from_rows(cls, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Frame:
+        columns: dict[str, Column] = {}
+        for j, name in enumerate(headers):
+            cells = [row[j] if j < len(row) else None for row in rows]
+            columns[name] = parse_column(name, cells)
+        return cls(columns)
+
+
+def text_column(name: str, values: Sequence[str | None]) -> Column:
+    missing = np.array([v is None or v.strip() in MISSING_TEXT for v in values], dtype=bool)
+    text = np.array(["" if v is None else v.strip() for v in values], dtype=np.str_)
+    return Column(name, None, text, missing)
+
+
+def parse_column(name: str, cells: Sequence[object]) -> Column:
+    """Numbers if every present cell is a number, else text."""
+    texts: list[str | None] = []
+    numbers: list[float] = []
+    numeric = True
+    for cell in cells:
+        if cell is None or isinstance(cell, bool):
+            text = None if cell is None else str(cell).upper()
+        elif isinstance(cell, int | float):
+            text = number_label(float(cell)) if np.isfinite(cell) else None
+        else:
+            text = str(cell).strip()
+        if text is None or text in MISSING_TEXT:
+            texts.append(None)
+            numbers.append(np.nan)
+            continue
+        texts.append(text)
+        if numeric:
+            try:
+                numbers.append(float(text))
+            except ValueError:
+                numeric = False
+    if numeric:
+        values = np.array(numbers, dtype=np.float64)
+        return Column(name, values, None, np.isnan(values))
+    return text_column(name, texts)

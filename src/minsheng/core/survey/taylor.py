@@ -1,0 +1,100 @@
+"""Taylor-linearisation variance of weighted influence values, as R's ``svyrecvar``.
+
+For each stage, within each stratum h with n_h sampled units (clusters) and sampling fraction
+n_h/N_h: v_h = (1 - n_h/N_h) · n_h/(n_h - 1) · Σ_c (X_c - X̄_h)², X_c the sum of the
+influence values in unit c and X̄_h their mean over the n_h units (units without any value
+count as zeros, so domain estimates keep the full design). Later stages are added, each
+multiplied by the sampling fractions of the stages above, only when an fpc is given (else
+the first stage stands for all, the "ultimate cluster" approximation R uses too).
+
+Columns are independent estimates; ``x`` may be a dense array or a scipy sparse matrix (one
+column per domain × variable keeps the million-row case small). Only variances (the diagonal)
+are computed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from minsheng.core.survey.calibrate import Calibration, residualise
+from minsheng.core.survey.design import Design, Stage
+from minsheng.core.survey.frame import Floats
+
+CHUNK = 64  # columns densified at a time when a calibration has to be removed first
+
+Matrix = Any  # numpy array or scipy sparse matrix, (rows × columns)
+
+
+def variance(design: Design, x: Matrix, calibration: Calibration | None = None) -> Floats:
+    """Variance of the column totals of ``x`` (already weighted influence values)."""
+    if calibration is None:
+        return _stages(design, x)
+    p = x.shape[1]
+    out = np.empty(p)
+    for start in range(0, p, CHUNK):
+        block = x[:, start : start + CHUNK]
+        dense = block.toarray() if sp.issparse(block) else np.asarray(block, dtype=np.float64)
+        out[start : start + CHUNK] = _stages(design, residualise(dense, calibration))
+    return out
+
+
+def _stages(design: Design, x: Matrix) -> Floats:
+    total = np.zeros(x.shape[1])
+    multiplier = np.ones(design.n)
+    for k, stage in enumerate(design.stages):
+        if k > 0 and not design.has_fpc:
+            break
+        total += _one_stage(stage, x, multiplier, design.lonely_psu, first=k == 0)
+        if stage.population is not None:
+            multiplier = multiplier * stage.n / stage.population
+    return total
+
+
+def _square(m: Matrix) -> Matrix:
+    return m.multiply(m) if sp.issparse(m) else m * m
+
+
+def _dense(m: Matrix) -> Floats:
+    return np.asarray(m.toarray() if sp.issparse(m) else m, dtype=np.float64).reshape(-1)
+
+
+def _one_stage(stage: Stage, x: Matrix, multiplier: Floats, lonely: str, first: bool) -> Floats:
+    n_rows = len(stage.cluster)
+    n_clusters = int(stage.cluster.max()) + 1
+    n_strata = int(stage.stratum.max()) + 1
+    to_cluster = sp.csr_matrix(
+        (np.ones(n_rows), (stage.cluster, np.arange(n_rows))), shape=(n_clusters, n_rows)
+    )
+    cluster_stratum = np.zeros(n_clusters, dtype=np.int64)
+    cluster_stratum[stage.cluster] = stage.stratum
+    to_stratum = sp.csr_matrix(
+        (np.ones(n_clusters), (cluster_stratum, np.arange(n_clusters))),
+        shape=(n_strata, n_clusters),
+    )
+    sums = to_cluster @ x
+    s1 = to_stratum @ sums
+    s2 = to_stratum @ _square(sums)
+
+    _, first_row = np.unique(stage.stratum, return_index=True)
+    n = stage.n[first_row]
+    f = stage.fraction_left()[first_row]
+    m = multiplier[first_row]
+    single = n == 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(single, f, f * n / (n - 1))
+    scale = np.where(f < 1e-7, 0.0, scale) * m
+    centre = np.where(single & (lonely == "adjust"), 0.0, scale / n)
+    if lonely != "adjust":
+        # A lone unit minus its own mean is zero: "remove", "certainty" (and "fail", which the
+        # design refused before) add nothing; "average" is handled below.
+        scale = np.where(single, 0.0, scale)
+        centre = np.where(single, 0.0, centre)
+    v = _dense(scale @ s2) - _dense(centre @ _square(s1))
+    if lonely == "average" and first:
+        counted = int((~single | (f < 1e-7)).sum())
+        if counted:
+            v = v * len(n) / counted
+    return np.asarray(v, dtype=np.float64)
