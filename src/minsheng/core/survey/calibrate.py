@@ -111,7 +111,7 @@ def _poststep(weights: Floats, margin: Margin) -> Floats:
 
 
 def _table(weights: Floats, cell: Ints) -> Floats:
-    return np.bincount(cell, weights=weights)
+    return np.bincount(cell, weights=weights).astype(np.float64)
 
 
 def calibrate(

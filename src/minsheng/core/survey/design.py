@@ -124,9 +124,7 @@ def build_design(
             )
     stage_strata = [strata_codes[0]]
     for i in range(1, stages_n):
-        stage_strata.append(
-            _interact(strata_codes[min(i, len(strata_codes) - 1)], clusters[i - 1])
-        )
+        stage_strata.append(_interact(strata_codes[min(i, len(strata_codes) - 1)], clusters[i - 1]))
     sampled = [_count_units(stage_strata[i], clusters[i]) for i in range(stages_n)]
     populations = _populations(frame, fpc, sampled)
     if weights:

@@ -192,7 +192,8 @@ def _replicate_variance(
     """Re-estimate with every replicate's weights, grouped by (unit, calibration cell, domain)
     so the work is per group, not per row."""
     reps = survey.replicates
-    assert reps is not None
+    if reps is None:
+        raise ValueError("no replicates")
     calibration = survey.calibration
     base = survey.design.weights if calibration is None else calibration.base_weights
     unit = reps.unit
@@ -214,8 +215,13 @@ def _replicate_variance(
     np.add.at(sy, group_of, w[:, None] * yv)
     sz = np.bincount(group_of, weights=w * zv, minlength=n_groups)
     numer = sp.csr_matrix(
-        (sy.reshape(-1), (np.repeat(group_dom, j) * j + np.tile(np.arange(j), n_groups),
-                          np.repeat(np.arange(n_groups), j))),
+        (
+            sy.reshape(-1),
+            (
+                np.repeat(group_dom, j) * j + np.tile(np.arange(j), n_groups),
+                np.repeat(np.arange(n_groups), j),
+            ),
+        ),
         shape=(n_dom * j, n_groups),
     )
     denom = sp.csr_matrix((sz, (group_dom, np.arange(n_groups))), shape=(n_dom, n_groups))
@@ -241,11 +247,9 @@ def _calibrated_factors(
 ) -> Floats:
     """Each replicate's weights calibrated again, as a factor on the base weights per pair."""
     n_pairs = pair_factor.shape[0]
-    pair_weight = np.bincount(pair_of_row, weights=base, minlength=n_pairs)
+    pair_weight = np.bincount(pair_of_row, weights=base, minlength=n_pairs).astype(np.float64)
     _, first = np.unique(pair_of_row, return_index=True)
-    margins = tuple(
-        type(m)(m.name, m.codes[first], m.population) for m in calibration.margins
-    )
+    margins = tuple(type(m)(m.name, m.codes[first], m.population) for m in calibration.margins)
     reduced = type(calibration)(
         calibration.method, margins, (), calibration.passes, True, pair_weight
     )

@@ -48,10 +48,11 @@ class Column:
         if self.numbers is not None:
             values, inverse = np.unique(self.numbers[present], return_inverse=True)
             labels = [number_label(float(v)) for v in values]
-        else:
-            assert self.text is not None
+        elif self.text is not None:
             values, inverse = np.unique(self.text[present], return_inverse=True)
             labels = [str(v) for v in values]
+        else:
+            raise ValueError(f"column {self.name} has neither numbers nor text")
         codes[present] = inverse
         return labels, codes
 

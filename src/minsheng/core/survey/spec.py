@@ -27,8 +27,18 @@ from minsheng.core.survey.frame import Frame
 from minsheng.core.survey.replicates import KIND_CHOICES, bootstrap, jk1
 from minsheng.core.tabular import TableError, read_table
 
-KEYS = {"data", "ids", "strata", "weights", "fpc", "nest", "lonely_psu", "calibrate",
-        "replicates", "estimates"}
+KEYS = {
+    "data",
+    "ids",
+    "strata",
+    "weights",
+    "fpc",
+    "nest",
+    "lonely_psu",
+    "calibrate",
+    "replicates",
+    "estimates",
+}
 
 
 class SpecError(ValueError):
@@ -145,9 +155,7 @@ def run_estimates(survey: Survey, requests: Sequence[Any]) -> list[Estimate]:
             raise SpecError(f"estimates 第 {i} 项缺少 var / estimate {i} has no var")
         by = _names(request, "by")
         denominator = request.get("denominator")
-        out.extend(
-            estimate(survey, cast(Stat, stat), var, by=by, denominator=denominator)
-        )
+        out.extend(estimate(survey, cast(Stat, stat), var, by=by, denominator=denominator))
     return out
 
 

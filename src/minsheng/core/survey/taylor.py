@@ -14,8 +14,6 @@ are computed.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import scipy.sparse as sp
 
@@ -25,23 +23,23 @@ from minsheng.core.survey.frame import Floats
 
 CHUNK = 64  # columns densified at a time when a calibration has to be removed first
 
-Matrix = Any  # numpy array or scipy sparse matrix, (rows × columns)
 
-
-def variance(design: Design, x: Matrix, calibration: Calibration | None = None) -> Floats:
+def variance(
+    design: Design, x: sp.csr_matrix | Floats, calibration: Calibration | None = None
+) -> Floats:
     """Variance of the column totals of ``x`` (already weighted influence values)."""
+    matrix = sp.csr_matrix(x)
     if calibration is None:
-        return _stages(design, x)
-    p = x.shape[1]
+        return _stages(design, matrix)
+    p = matrix.shape[1]
     out = np.empty(p)
     for start in range(0, p, CHUNK):
-        block = x[:, start : start + CHUNK]
-        dense = block.toarray() if sp.issparse(block) else np.asarray(block, dtype=np.float64)
-        out[start : start + CHUNK] = _stages(design, residualise(dense, calibration))
+        dense = matrix[:, start : start + CHUNK].toarray()
+        out[start : start + CHUNK] = _stages(design, sp.csr_matrix(residualise(dense, calibration)))
     return out
 
 
-def _stages(design: Design, x: Matrix) -> Floats:
+def _stages(design: Design, x: sp.csr_matrix) -> Floats:
     total = np.zeros(x.shape[1])
     multiplier = np.ones(design.n)
     for k, stage in enumerate(design.stages):
@@ -53,15 +51,13 @@ def _stages(design: Design, x: Matrix) -> Floats:
     return total
 
 
-def _square(m: Matrix) -> Matrix:
-    return m.multiply(m) if sp.issparse(m) else m * m
+def _square(m: sp.csr_matrix) -> sp.csr_matrix:
+    return sp.csr_matrix(m.multiply(m))
 
 
-def _dense(m: Matrix) -> Floats:
-    return np.asarray(m.toarray() if sp.issparse(m) else m, dtype=np.float64).reshape(-1)
-
-
-def _one_stage(stage: Stage, x: Matrix, multiplier: Floats, lonely: str, first: bool) -> Floats:
+def _one_stage(
+    stage: Stage, x: sp.csr_matrix, multiplier: Floats, lonely: str, first: bool
+) -> Floats:
     n_rows = len(stage.cluster)
     n_clusters = int(stage.cluster.max()) + 1
     n_strata = int(stage.stratum.max()) + 1
@@ -92,7 +88,7 @@ def _one_stage(stage: Stage, x: Matrix, multiplier: Floats, lonely: str, first: 
         # design refused before) add nothing; "average" is handled below.
         scale = np.where(single, 0.0, scale)
         centre = np.where(single, 0.0, centre)
-    v = _dense(scale @ s2) - _dense(centre @ _square(s1))
+    v = (s2.T @ scale) - (_square(s1).T @ centre)
     if lonely == "average" and first:
         counted = int((~single | (f < 1e-7)).sum())
         if counted:
