@@ -11,7 +11,7 @@ of N/n over the stages; with neither weights nor fpc every row weighs 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -32,6 +32,8 @@ class Stage:
     cluster: Ints  # 0..C-1 per row (unique across strata)
     n: Floats  # units sampled in the row's stratum
     population: Floats | None  # units in the population (inf = sampled with replacement)
+    first_row: Ints  # per stratum: its first row
+    cluster_stratum: Ints  # per cluster: its stratum
 
     def fraction_left(self) -> Floats:
         """(N - n) / N per row; 1 without an fpc."""
@@ -68,22 +70,32 @@ def _codes_of(frame: Frame, name: str, what: str) -> Ints:
     if column.missing.any():
         row = int(np.flatnonzero(column.missing)[0]) + 2
         raise DesignError(f"{what}：列 {name} 第 {row} 行为空 / column {name!r} is missing a value")
-    return column.codes()[1]
+    return column.index()
+
+
+def _dense_codes(key: Ints) -> Ints:
+    """0..K-1 codes for non-negative integer keys (sorted order)."""
+    return np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
 
 
 def _interact(*codes: Ints) -> Ints:
-    """Codes of the combination of several code vectors."""
-    if len(codes) == 1:
-        return codes[0]
-    stacked = np.stack(codes, axis=1)
-    return np.unique(stacked, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    """Codes of the combination of several code vectors (each 0..K-1)."""
+    out = codes[0]
+    for more in codes[1:]:
+        out = _dense_codes(out * (int(more.max()) + 1) + more)
+    return out
 
 
-def _count_units(stratum: Ints, cluster: Ints) -> Floats:
-    """Distinct clusters in each row's stratum."""
-    pairs = np.unique(np.stack([stratum, cluster], axis=1), axis=0)
-    per_stratum = np.bincount(pairs[:, 0], minlength=int(stratum.max()) + 1)
-    return per_stratum[stratum].astype(np.float64)
+def _stage(stratum: Ints, cluster: Ints, population: Floats | None) -> Stage:
+    n_clusters = int(cluster.max()) + 1
+    cluster_stratum = np.zeros(n_clusters, dtype=np.int64)
+    cluster_stratum[cluster] = stratum
+    n_strata = int(stratum.max()) + 1
+    per_stratum = np.bincount(cluster_stratum, minlength=n_strata)
+    first_row = np.full(n_strata, len(stratum), dtype=np.int64)
+    np.minimum.at(first_row, stratum, np.arange(len(stratum)))
+    n = per_stratum[stratum].astype(np.float64)
+    return Stage(stratum, cluster, n, population, first_row, cluster_stratum)
 
 
 def build_design(
@@ -115,8 +127,9 @@ def build_design(
             for i in range(stages_n)
         ]
     elif has_strata:
-        pairs = np.unique(np.stack([clusters[0], strata_codes[0]], axis=1), axis=0)
-        if len(pairs) != len(np.unique(clusters[0])):
+        strata_of_cluster = np.zeros(int(clusters[0].max()) + 1, dtype=np.int64)
+        strata_of_cluster[clusters[0]] = strata_codes[0]
+        if (strata_of_cluster[clusters[0]] != strata_codes[0]).any():
             raise DesignError(
                 "初级抽样单位跨越多个层；若单位编号只在层内唯一，请设 nest=true / clusters are "
                 "not nested in strata at the top level; set nest to true if ids repeat across "
@@ -125,7 +138,8 @@ def build_design(
     stage_strata = [strata_codes[0]]
     for i in range(1, stages_n):
         stage_strata.append(_interact(strata_codes[min(i, len(strata_codes) - 1)], clusters[i - 1]))
-    sampled = [_count_units(stage_strata[i], clusters[i]) for i in range(stages_n)]
+    bare = [_stage(stage_strata[i], clusters[i], None) for i in range(stages_n)]
+    sampled = [stage.n for stage in bare]
     populations = _populations(frame, fpc, sampled)
     if weights:
         w = _weights(frame, weights)
@@ -134,13 +148,8 @@ def build_design(
     else:
         w = np.ones(n)
     stages = tuple(
-        Stage(
-            stage_strata[i],
-            clusters[i],
-            sampled[i],
-            None if populations is None else populations[i],
-        )
-        for i in range(stages_n)
+        stage if populations is None else replace(stage, population=populations[i])
+        for i, stage in enumerate(bare)
     )
     design = Design(
         w,

@@ -138,15 +138,17 @@ def estimate(
             raise DesignError("ratio 的分子须为数字 / a ratio's numerator must be numeric")
     domains, dom = _domains(frame, by)
     valid &= dom >= 0
-    rows = np.flatnonzero(valid)
-    d = dom[rows]
-    w = design.weights[rows]
-    yv = np.nan_to_num(y[rows])
-    zv = z[rows]
+    if valid.all():
+        rows = np.arange(frame.n)
+        d, w, yv, zv = dom, design.weights, y, z
+    else:
+        rows = np.flatnonzero(valid)
+        d, w, yv, zv = dom[rows], design.weights[rows], y[rows], z[rows]
     n_dom = len(domains)
     j = y.shape[1]
-    wy = np.zeros((n_dom, j))
-    np.add.at(wy, d, w[:, None] * yv)
+    wy = np.stack(
+        [np.bincount(d, weights=w * yv[:, c], minlength=n_dom) for c in range(j)], axis=1
+    )
     wz = np.bincount(d, weights=w * zv, minlength=n_dom)
     counts = np.bincount(d, minlength=n_dom)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -155,11 +157,13 @@ def estimate(
             influence = w[:, None] * yv
         else:
             est = wy / wz[:, None]
-            influence = (w[:, None] * (yv - est[d] * zv[:, None])) / wz[d][:, None]
+            centred = yv - (est[d] * zv[:, None] if stat == "ratio" else est[d])
+            influence = (w / wz[d])[:, None] * centred
+    # One column per (domain, outcome); each row has values only in its own domain's columns.
+    indptr = np.zeros(frame.n + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(valid * j)
     cols = (d[:, None] * j + np.arange(j)[None, :]).reshape(-1)
-    x = sp.csr_matrix(
-        (influence.reshape(-1), (np.repeat(rows, j), cols)), shape=(frame.n, n_dom * j)
-    )
+    x = sp.csr_matrix((influence.reshape(-1), cols, indptr), shape=(frame.n, n_dom * j))
     if survey.replicates is None:
         var_ = variance(design, x, survey.calibration)
     else:

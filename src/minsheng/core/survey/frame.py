@@ -41,20 +41,38 @@ class Column:
     def __len__(self) -> int:
         return len(self.missing)
 
+    def index(self) -> Ints:
+        """Each row's level index (-1 where missing), without building labels."""
+        return self._factorise()[1]
+
     def codes(self) -> tuple[list[str], Ints]:
         """Sorted level labels and each row's level index (-1 where missing)."""
+        values, codes = self._factorise()
+        if self.numbers is not None:
+            return [number_label(float(v)) for v in values], codes
+        return [str(v) for v in values], codes
+
+    def _factorise(self) -> tuple[npt.NDArray[np.generic], Ints]:
         codes = np.full(len(self), -1, dtype=np.int64)
         present = ~self.missing
-        if self.numbers is not None:
-            values, inverse = np.unique(self.numbers[present], return_inverse=True)
-            labels = [number_label(float(v)) for v in values]
+        numbers = self.numbers
+        if numbers is not None:
+            values = numbers[present]
+            if len(values) and values.min() >= 0 and values.max() <= 10 * len(values) + 1000:
+                whole = values.astype(np.int64)
+                if (whole == values).all():
+                    # Small non-negative whole numbers (ids, codes): factorise without sorting.
+                    seen = np.zeros(int(whole.max()) + 1, dtype=np.int64)
+                    seen[whole] = 1
+                    codes[present] = (np.cumsum(seen) - 1)[whole]
+                    return np.flatnonzero(seen).astype(np.float64), codes
+            unique, inverse = np.unique(values, return_inverse=True)
         elif self.text is not None:
-            values, inverse = np.unique(self.text[present], return_inverse=True)
-            labels = [str(v) for v in values]
+            unique, inverse = np.unique(self.text[present], return_inverse=True)
         else:
             raise ValueError(f"column {self.name} has neither numbers nor text")
-        codes[present] = inverse
-        return labels, codes
+        codes[present] = inverse.reshape(-1)
+        return unique, codes
 
 
 class Frame:

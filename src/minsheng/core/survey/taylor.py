@@ -59,22 +59,20 @@ def _one_stage(
     stage: Stage, x: sp.csr_matrix, multiplier: Floats, lonely: str, first: bool
 ) -> Floats:
     n_rows = len(stage.cluster)
-    n_clusters = int(stage.cluster.max()) + 1
-    n_strata = int(stage.stratum.max()) + 1
+    n_clusters = len(stage.cluster_stratum)
+    n_strata = len(stage.first_row)
     to_cluster = sp.csr_matrix(
-        (np.ones(n_rows), (stage.cluster, np.arange(n_rows))), shape=(n_clusters, n_rows)
-    )
-    cluster_stratum = np.zeros(n_clusters, dtype=np.int64)
-    cluster_stratum[stage.cluster] = stage.stratum
+        (np.ones(n_rows), stage.cluster, np.arange(n_rows + 1)), shape=(n_rows, n_clusters)
+    ).T
     to_stratum = sp.csr_matrix(
-        (np.ones(n_clusters), (cluster_stratum, np.arange(n_clusters))),
-        shape=(n_strata, n_clusters),
-    )
-    sums = to_cluster @ x
-    s1 = to_stratum @ sums
-    s2 = to_stratum @ _square(sums)
+        (np.ones(n_clusters), stage.cluster_stratum, np.arange(n_clusters + 1)),
+        shape=(n_clusters, n_strata),
+    ).T
+    sums = sp.csr_matrix(to_cluster @ x)
+    s1 = sp.csr_matrix(to_stratum @ sums)
+    s2 = sp.csr_matrix(to_stratum @ _square(sums))
 
-    _, first_row = np.unique(stage.stratum, return_index=True)
+    first_row = stage.first_row
     n = stage.n[first_row]
     f = stage.fraction_left()[first_row]
     m = multiplier[first_row]
