@@ -146,9 +146,7 @@ def estimate(
         d, w, yv, zv = dom[rows], design.weights[rows], y[rows], z[rows]
     n_dom = len(domains)
     j = y.shape[1]
-    wy = np.stack(
-        [np.bincount(d, weights=w * yv[:, c], minlength=n_dom) for c in range(j)], axis=1
-    )
+    wy = np.stack([np.bincount(d, weights=w * yv[:, c], minlength=n_dom) for c in range(j)], axis=1)
     wz = np.bincount(d, weights=w * zv, minlength=n_dom)
     counts = np.bincount(d, minlength=n_dom)
     with np.errstate(divide="ignore", invalid="ignore"):

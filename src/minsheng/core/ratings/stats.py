@@ -1,0 +1,166 @@
+"""Rating statistics per group (department, window, centre, region, item, channel, day, month).
+
+Over *active* ratings only — default and system ratings are counted beside them, never in a
+rate: 好评率 = levels 3–5 ÷ active, 差评率 = levels 1–2 ÷ active, score = mean mapped score
+(default 1→20 … 5→100). 差评整改率 = rectified bad ratings ÷ bad ratings whose case was not
+found untrue; 按期整改率 = those rectified by the deadline ÷ the same.
+
+Ranking (small-sample shrinkage): groups are ranked by the Bayesian average of the score,
+(C·m + Σ scores) / (C + n), with m the mean score of all active ratings in the table and C the
+prior weight (default: the minimum n). Groups with fewer than ``min_n`` active ratings are not
+ranked (``ranked`` false, rank null), so a window with three ratings never tops the list.
+Ranks are competition ranks (1, 2, 2, 4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from minsheng.core.ratings.vocabulary import DEFAULT_SCORES
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+MIN_N = 30
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True, slots=True)
+class RatingColumns:
+    """One element per rating. ``group`` indexes ``labels``. ``case_state``: 0 no case,
+    1 open (not rectified yet), 2 rectified, 3 found untrue; ``on_time``: rectified by the
+    deadline."""
+
+    group: Ints
+    level: Ints
+    source: npt.NDArray[np.str_]  # active/default/system
+    case_state: Ints
+    on_time: Bools
+    follow_up: Bools  # 追评: kept, not counted again
+
+
+CASE_NONE, CASE_OPEN, CASE_RECTIFIED, CASE_UNTRUE = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStats:
+    group: str
+    n_active: int
+    n_default: int
+    n_system: int
+    good_rate: float | None
+    bad_rate: float | None
+    score: float | None
+    bad_n: int
+    rectified_rate: float | None
+    on_time_rate: float | None
+    shrunk_score: float | None
+    good_rate_low: float | None  # Wilson 95 % lower bound of the 好评率
+    rank: int | None
+    ranked: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "group": self.group,
+            "n_active": self.n_active,
+            "n_default": self.n_default,
+            "n_system": self.n_system,
+            "good_rate": self.good_rate,
+            "bad_rate": self.bad_rate,
+            "score": self.score,
+            "bad_n": self.bad_n,
+            "rectified_rate": self.rectified_rate,
+            "on_time_rate": self.on_time_rate,
+            "rank": self.rank,
+            "ranked": self.ranked,
+            "shrunk_score": self.shrunk_score,
+            "good_rate_low": self.good_rate_low,
+        }
+
+
+def wilson_lower(successes: int, n: int, z: float = Z95) -> float | None:
+    """Wilson score interval's lower bound for a proportion."""
+    if n == 0:
+        return None
+    p = successes / n
+    centre = p + z * z / (2 * n)
+    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - margin) / (1 + z * z / n)
+
+
+def competition_ranks(values: Sequence[float]) -> list[int]:
+    """Highest first; ties share the best rank (values rounded to 9 decimals)."""
+    rounded = [round(v, 9) for v in values]
+    return [1 + sum(1 for other in rounded if other > v) for v in rounded]
+
+
+def group_stats(
+    columns: RatingColumns,
+    labels: Sequence[str],
+    *,
+    min_n: int = MIN_N,
+    prior_weight: float | None = None,
+    scores: Mapping[int, float] = DEFAULT_SCORES,
+) -> list[GroupStats]:
+    k = len(labels)
+    counted = ~columns.follow_up
+    active = counted & (columns.source == "active")
+    level = columns.level
+    score_of = np.zeros(6)
+    for lvl, value in scores.items():
+        score_of[lvl] = value
+    group = columns.group
+
+    def count(mask: Bools) -> Ints:
+        return np.bincount(group[mask], minlength=k).astype(np.int64)
+
+    n_active = count(active)
+    n_default = count(counted & (columns.source == "default"))
+    n_system = count(counted & (columns.source == "system"))
+    good = count(active & (level >= 3))
+    bad = count(active & (level <= 2))
+    score_sum = np.bincount(group[active], weights=score_of[level[active]], minlength=k)
+    bad_cases = active & (level <= 2)
+    judged = count(bad_cases & (columns.case_state != CASE_UNTRUE))
+    rectified = count(bad_cases & (columns.case_state == CASE_RECTIFIED))
+    on_time = count(bad_cases & (columns.case_state == CASE_RECTIFIED) & columns.on_time)
+    total_active = int(n_active.sum())
+    overall = float(score_sum.sum() / total_active) if total_active else 0.0
+    c = float(min_n if prior_weight is None else prior_weight)
+    shrunk = (c * overall + score_sum) / (c + n_active)
+    ranked = n_active >= max(min_n, 1)
+    ranks = competition_ranks([float(shrunk[g]) for g in range(k) if ranked[g]])
+    rank_of = dict(zip([g for g in range(k) if ranked[g]], ranks, strict=True))
+
+    def rate(a: int, b: int) -> float | None:
+        return a / b if b else None
+
+    out = []
+    for g, label in enumerate(labels):
+        n = int(n_active[g])
+        if n == 0 and not n_default[g] and not n_system[g]:
+            continue
+        out.append(
+            GroupStats(
+                group=label,
+                n_active=n,
+                n_default=int(n_default[g]),
+                n_system=int(n_system[g]),
+                good_rate=rate(int(good[g]), n),
+                bad_rate=rate(int(bad[g]), n),
+                score=float(score_sum[g] / n) if n else None,
+                bad_n=int(bad[g]),
+                rectified_rate=rate(int(rectified[g]), int(judged[g])),
+                on_time_rate=rate(int(on_time[g]), int(judged[g])),
+                shrunk_score=float(shrunk[g]) if n else None,
+                good_rate_low=wilson_lower(int(good[g]), n),
+                rank=rank_of.get(g),
+                ranked=bool(ranked[g]),
+            )
+        )
+    out.sort(key=lambda s: (s.rank is None, s.rank or 0, s.group))
+    return out
