@@ -146,13 +146,16 @@ def estimate(
         d, w, yv, zv = dom[rows], design.weights[rows], y[rows], z[rows]
     n_dom = len(domains)
     j = y.shape[1]
-    wy = np.stack([np.bincount(d, weights=w * yv[:, c], minlength=n_dom) for c in range(j)], axis=1)
-    wz = np.bincount(d, weights=w * zv, minlength=n_dom)
+    wy: Floats = np.stack(
+        [np.bincount(d, weights=w * yv[:, c], minlength=n_dom) for c in range(j)], axis=1
+    ).astype(np.float64)
+    wz: Floats = np.bincount(d, weights=w * zv, minlength=n_dom).astype(np.float64)
+    est: Floats
     counts = np.bincount(d, minlength=n_dom)
     with np.errstate(divide="ignore", invalid="ignore"):
         if stat == "total":
             est = wy
-            influence = w[:, None] * yv
+            influence = np.asarray(w[:, None] * yv, dtype=np.float64)
         else:
             est = wy / wz[:, None]
             centred = yv - (est[d] * zv[:, None] if stat == "ratio" else est[d])
