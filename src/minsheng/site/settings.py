@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "minsheng.accounts",
     "minsheng.jobs",
     "minsheng.indicators",
+    "minsheng.reviews",
     "minsheng.demo",
     "minsheng.web",
 ]

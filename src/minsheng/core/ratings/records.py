@@ -77,6 +77,11 @@ class RatingRecord:
     comment: str
     source: Source
     rated_at: dt.datetime  # aware
+    contact: str = ""  # real-name contact, encrypted before it is stored
+    idempotency_key: str = ""
+    handled_at: dt.datetime | None = None
+    device: str = ""
+    follow_up: bool = False
 
 
 def parse_time(value: Cell) -> dt.datetime | None:

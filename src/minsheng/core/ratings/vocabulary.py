@@ -26,8 +26,10 @@ DEFAULT_SCORES: dict[int, float] = {1: 20.0, 2: 40.0, 3: 60.0, 4: 80.0, 5: 100.0
 
 
 class Channel(StrEnum):
-    WINDOW = "window"  # 窗口评价器 / 平板
-    QR = "qr"  # 二维码
+    """The same codes as API clients' channels (``accounts.ApiChannel``)."""
+
+    WINDOW = "window_tablet"  # 窗口评价器 / 平板
+    QR = "qr_code"  # 二维码
     PC = "pc"  # PC 端网上办事大厅
     APP = "app"  # 移动端
     SMS = "sms"  # 短信
@@ -36,8 +38,8 @@ class Channel(StrEnum):
 
 
 CHANNEL_LABELS: dict[str, str] = {
-    "window": "窗口评价器",
-    "qr": "二维码",
+    "window_tablet": "窗口评价器",
+    "qr_code": "二维码",
     "pc": "网上办事大厅",
     "app": "移动端",
     "sms": "短信",
@@ -57,6 +59,9 @@ SOURCE_LABELS: dict[str, str] = {"active": "主动评价", "default": "默认评
 _CHANNEL_WORDS = {
     **{c.value: c for c in Channel},
     **{label: Channel(code) for code, label in CHANNEL_LABELS.items()},
+    "window": Channel.WINDOW,
+    "tablet": Channel.WINDOW,
+    "qr": Channel.QR,
     "平板": Channel.WINDOW,
     "窗口": Channel.WINDOW,
     "评价器": Channel.WINDOW,

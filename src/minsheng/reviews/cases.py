@@ -1,0 +1,144 @@
+"""The closed loop of a bad rating: open → verifying → rectifying → answered → closed, or
+verifying → appealed (不属实, with evidence) → untrue | rectifying, decided by the quality
+office. Every step is a ``CaseEvent``; the state machine lives in ``TRANSITIONS``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minsheng.reviews.deadlines import deadline_days, deadlines, work_calendar
+from minsheng.reviews.models import (
+    CaseEvent,
+    CaseState,
+    Feedback,
+    Level,
+    Rating,
+    RectificationCase,
+    Source,
+)
+
+S = CaseState
+# action -> (states it may start from, state it leads to, who: "department" | "office")
+TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
+    "verify": (frozenset({S.OPEN}), S.VERIFYING, "department"),
+    "confirm": (frozenset({S.VERIFYING}), S.RECTIFYING, "department"),
+    "appeal": (frozenset({S.OPEN, S.VERIFYING}), S.APPEALED, "department"),
+    "uphold": (frozenset({S.APPEALED}), S.UNTRUE, "office"),
+    "overturn": (frozenset({S.APPEALED}), S.RECTIFYING, "office"),
+    "answer": (frozenset({S.RECTIFYING}), S.ANSWERED, "department"),
+    "close": (frozenset({S.ANSWERED}), S.CLOSED, "office"),
+}
+RECTIFIED_STATES = frozenset({S.ANSWERED, S.CLOSED})
+
+
+class CaseError(ValueError):
+    """The action is not possible in the case's state, or lacks what it needs."""
+
+
+def needs_case(rating: Rating) -> bool:
+    return rating.level <= Level.DISSATISFIED and rating.source == Source.ACTIVE
+
+
+def open_cases(ratings: Iterable[Rating], *, actor_label: str = "") -> list[RectificationCase]:
+    """A case for every bad active rating, with its working-day deadlines."""
+    calendar = work_calendar()
+    days_by_region: dict[int, tuple[int, int]] = {}
+    cases = []
+    for rating in ratings:
+        if not needs_case(rating):
+            continue
+        region = rating.centre.region
+        if region.pk not in days_by_region:
+            days_by_region[region.pk] = deadline_days(region)
+        verify_due, rectify_due = deadlines(calendar, rating.rated_at, days_by_region[region.pk])
+        cases.append(
+            RectificationCase(
+                rating=rating,
+                department_id=rating.department_id,
+                verify_due=verify_due,
+                rectify_due=rectify_due,
+            )
+        )
+    created = RectificationCase.objects.bulk_create(cases)
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=c, action="open", to_state=S.OPEN, actor_label=actor_label or "系统")
+        for c in created
+    )
+    return created
+
+
+@transaction.atomic
+def act(
+    case: RectificationCase, action: str, *, actor: Any, note: str = "", role: str = "department"
+) -> RectificationCase:
+    """Move a case one step. ``role`` is what the caller's access gate established."""
+    if action not in TRANSITIONS:
+        raise CaseError(_("未知操作"))
+    case = RectificationCase.objects.select_for_update().get(pk=case.pk)
+    sources, target, who = TRANSITIONS[action]
+    if who != role:
+        raise CaseError(
+            _("此操作须由%(who)s执行") % {"who": _("质量办") if who == "office" else _("责任部门")}
+        )
+    if case.state not in sources:
+        raise CaseError(
+            _("当前状态“%(state)s”不能执行此操作") % {"state": CaseState(case.state).label}
+        )
+    if action in {"appeal", "answer"} and not note.strip():
+        raise CaseError(_("请填写证据或答复内容"))
+    now = timezone.now()
+    before = case.state
+    case.state = target
+    if action in {"confirm", "appeal"}:
+        case.verified_at = case.verified_at or now
+    if action == "appeal":
+        case.evidence = note
+    if action == "answer":
+        case.reply = note
+        case.answered_at = now
+    if target in {S.CLOSED, S.UNTRUE}:
+        case.closed_at = now
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(actor),
+        action=action,
+        from_state=before,
+        to_state=target,
+        note=note,
+    )
+    return case
+
+
+@transaction.atomic
+def record_feedback(case: RectificationCase, feedback: str, *, actor_label: str) -> None:
+    """The citizen's rating of the fix (when contact details exist)."""
+    if feedback not in Feedback.values:
+        raise CaseError(_("未知评价"))
+    if case.state not in RECTIFIED_STATES:
+        raise CaseError(_("尚未答复，不能回访"))
+    case.feedback = feedback
+    case.save(update_fields=["feedback"])
+    CaseEvent.objects.create(
+        case=case, action="feedback", actor_label=actor_label, note=str(Feedback(feedback).label)
+    )
+
+
+def overdue(case: RectificationCase, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if case.state in {S.OPEN}:
+        return now > case.verify_due
+    if case.state in {S.VERIFYING, S.RECTIFYING}:
+        return now > case.rectify_due
+    return False
+
+
+def on_time(case: RectificationCase) -> bool:
+    return case.answered_at is not None and case.answered_at <= case.rectify_due

@@ -1,0 +1,34 @@
+"""The working-day calendar as the administrator left it, and each region's deadline rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from minsheng.core.workdays.calendar import WorkCalendar
+from minsheng.orgs.models import Region
+from minsheng.reviews.models import CalendarDay, DeadlineRule
+
+DEFAULT_VERIFY_DAYS = 1
+DEFAULT_RECTIFY_DAYS = 15
+
+
+def work_calendar() -> WorkCalendar:
+    """The published schedule with the administrator's overrides (read once per call)."""
+    return WorkCalendar({d.date: d.is_working for d in CalendarDay.objects.all()})
+
+
+def deadline_days(region: Region) -> tuple[int, int]:
+    """(verify, rectify) working days: the nearest rule from the region up to the province."""
+    chain = [region.pk, region.township_id, region.county_id, region.city_id, region.province_id]
+    ids = [pk for pk in chain if pk is not None]
+    rules = {r.region_id: r for r in DeadlineRule.objects.filter(region_id__in=ids)}
+    for pk in ids:
+        if pk in rules:
+            return rules[pk].verify_days, rules[pk].rectify_days
+    return DEFAULT_VERIFY_DAYS, DEFAULT_RECTIFY_DAYS
+
+
+def deadlines(
+    calendar: WorkCalendar, rated_at: dt.datetime, days: tuple[int, int]
+) -> tuple[dt.datetime, dt.datetime]:
+    return calendar.due(rated_at, days[0]), calendar.due(rated_at, days[1])

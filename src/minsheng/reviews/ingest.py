@@ -1,0 +1,256 @@
+"""Taking ratings in — from the API (single or batch), the window tablet, the QR page and
+files — with one set of rules:
+
+- idempotent: a repeated idempotency key returns the first rating, never a second one;
+- one rating per case and channel (a follow-up rating, 追评, is kept as such);
+- a batch answers per item (accepted, duplicate, or what is wrong) and stores the valid items
+  even when others fail; a crash stores nothing (one transaction);
+- a bad active rating opens its rectification case with working-day deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from minsheng.accounts.models import ApiClient
+from minsheng.audit.models import AuditAction
+from minsheng.audit.services import audit_record
+from minsheng.core.ratings.records import RatingRecord
+from minsheng.orgs.models import Organisation, OrgKind
+from minsheng.reviews.cases import open_cases
+from minsheng.reviews.contact import encrypt, mask
+from minsheng.reviews.directory import Directory
+from minsheng.reviews.models import Channel, Rating, ReasonTag
+
+Status = Literal["accepted", "duplicate", "error"]
+MAX_BATCH = 1000
+FUTURE_SLACK = dt.timedelta(minutes=5)
+EARLIEST = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(slots=True)
+class ItemResult:
+    index: int  # position in the batch, or the row number of a file
+    status: Status
+    rating_id: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"index": self.index, "status": self.status}
+        if self.rating_id is not None:
+            out["id"] = self.rating_id
+        if self.errors:
+            out["errors"] = self.errors
+        return out
+
+
+def _client_centres(client: ApiClient) -> Organisation | None:
+    """A centre's client rates for that centre only; another organisation's client (a
+    provincial system) for the centres of its region subtree (checked per rating)."""
+    return client.organisation if client.organisation.kind == OrgKind.SERVICE_CENTRE else None
+
+
+def _reason_codes() -> dict[str, str]:
+    tags = ReasonTag.objects.filter(is_active=True)
+    out = {}
+    for tag in tags:
+        out[tag.code] = tag.code
+        out[tag.name] = tag.code
+    return out
+
+
+def ingest(
+    records: Sequence[RatingRecord],
+    *,
+    directory: Directory,
+    client: ApiClient | None = None,
+    actor_label: str = "",
+) -> list[ItemResult]:
+    results: list[ItemResult] = []
+    pending: list[tuple[ItemResult, Rating]] = []
+    reasons_known = _reason_codes()
+    now = timezone.now()
+    keys_seen: dict[str, ItemResult] = {}
+    aliases: list[tuple[ItemResult, ItemResult]] = []  # (duplicate, the earlier item it repeats)
+    cases_seen: dict[tuple[str, str], ItemResult] = {}
+    existing_keys = _existing_keys(records, client)
+    existing_cases = _existing_cases(records)
+    own_centre = _client_centres(client) if client is not None else None
+    for record in records:
+        result = ItemResult(record.row, "error")
+        results.append(result)
+        errors = result.errors
+        key = record.idempotency_key
+        if key and key in existing_keys:
+            result.status, result.rating_id = "duplicate", existing_keys[key]
+            continue
+        if key and key in keys_seen:
+            result.status = "duplicate"
+            aliases.append((result, keys_seen[key]))
+            continue
+        department = directory.department(record.department)
+        if department is None:
+            errors.append(f"未知部门“{record.department}” / unknown department")
+        centre = directory.centre(record.centre)
+        if centre is None:
+            errors.append(f"未知服务中心“{record.centre}” / unknown centre")
+        window = staff = None
+        if centre is not None:
+            window = directory.window(centre, record.window)
+            if record.window and window is None:
+                errors.append(f"未知窗口“{record.window}” / unknown window")
+            staff = directory.staff(centre, record.staff)
+            if record.staff and staff is None:
+                errors.append(f"未知工作人员“{record.staff}” / unknown staff")
+            if client is not None:
+                errors.extend(_client_errors(client, own_centre, centre, record))
+        item = None
+        if department is not None and record.service_item:
+            item = directory.service_item(record.service_item, department)
+            if item is None:
+                errors.append(f"未知服务事项“{record.service_item}” / unknown service item")
+        if record.rated_at > now + FUTURE_SLACK or record.rated_at < EARLIEST:
+            errors.append("评价时间不合理 / rated_at is in the future or too early")
+        reasons: list[str] = []
+        for reason in record.reasons:
+            code = reasons_known.get(reason) if reasons_known else reason
+            if code is None:
+                errors.append(f"未知评价原因“{reason}” / unknown reason")
+            else:
+                reasons.append(code[:32])
+        if errors or department is None or centre is None:
+            continue
+        case_key = (record.case_no, str(record.channel))
+        if not record.follow_up and case_key in existing_cases:
+            result.status, result.rating_id = "duplicate", existing_cases[case_key]
+            continue
+        if not record.follow_up and case_key in cases_seen:
+            result.status = "duplicate"
+            aliases.append((result, cases_seen[case_key]))
+            continue
+        rating = Rating(
+            case_no=record.case_no,
+            service_item=item,
+            department=department,
+            centre=centre,
+            window=window,
+            staff=staff,
+            channel=str(record.channel),
+            level=record.level,
+            reasons=reasons,
+            comment=record.comment,
+            contact_cipher=encrypt(record.contact),
+            contact_masked=mask(record.contact),
+            source=str(record.source),
+            is_follow_up=record.follow_up,
+            rated_at=record.rated_at,
+            received_at=now,
+            handled_at=record.handled_at,
+            client=client,
+            idempotency_key=record.idempotency_key,
+            device=record.device[:64],
+        )
+        result.status = "accepted"
+        pending.append((result, rating))
+        if record.idempotency_key:
+            keys_seen[record.idempotency_key] = result
+        if not record.follow_up:
+            cases_seen[case_key] = result
+    if pending:
+        _store(pending, actor_label)
+    for duplicate, first in aliases:
+        duplicate.rating_id = first.rating_id
+    return results
+
+
+def _client_errors(
+    client: ApiClient, own: Organisation | None, centre: Organisation, record: RatingRecord
+) -> list[str]:
+    errors = []
+    if own is not None and centre.pk != own.pk:
+        errors.append("此客户端只能提交本服务中心的评价 / this client rates its own centre only")
+    if own is None:
+        root = client.organisation.region
+        inside = (
+            centre.region_id == root.pk
+            or Organisation.objects.filter(pk=centre.pk, **root.subtree_filter("region__")).exists()
+        )
+        if not inside:
+            errors.append("服务中心不在此客户端的范围内 / centre outside this client's scope")
+    if client.channel in Channel.values and client.channel != str(record.channel):
+        errors.append(
+            f"此客户端的渠道是 {client.channel} / this client submits {client.channel} ratings"
+        )
+    return errors
+
+
+def _existing_keys(records: Sequence[RatingRecord], client: ApiClient | None) -> dict[str, int]:
+    keys = [r.idempotency_key for r in records if r.idempotency_key]
+    if not keys:
+        return {}
+    rows = Rating.objects.filter(client=client, idempotency_key__in=keys)
+    return dict(rows.values_list("idempotency_key", "pk"))
+
+
+def _existing_cases(records: Sequence[RatingRecord]) -> dict[tuple[str, str], int]:
+    numbers = list({r.case_no for r in records})
+    out: dict[tuple[str, str], int] = {}
+    for start in range(0, len(numbers), 900):
+        rows = Rating.objects.filter(
+            case_no__in=numbers[start : start + 900], is_follow_up=False
+        ).values_list("case_no", "channel", "pk")
+        out.update({(c, ch): pk for c, ch, pk in rows})
+    return out
+
+
+def _store(pending: list[tuple[ItemResult, Rating]], actor_label: str) -> None:
+    try:
+        with transaction.atomic():
+            created = Rating.objects.bulk_create([r for _, r in pending])
+            open_cases(created, actor_label=actor_label)
+    except IntegrityError:
+        # Another request stored some of these meanwhile: one by one, the rest are duplicates.
+        for result, rating in pending:
+            rating.pk = None
+            try:
+                with transaction.atomic():
+                    rating.save()
+                    open_cases([rating], actor_label=actor_label)
+            except IntegrityError:
+                result.status = "duplicate"
+                result.rating_id = _find_existing(rating)
+                continue
+            result.rating_id = rating.pk
+        return
+    for (result, _), rating in zip(pending, created, strict=True):
+        result.rating_id = rating.pk
+
+
+def _find_existing(rating: Rating) -> int | None:
+    if rating.idempotency_key:
+        found = Rating.objects.filter(
+            client=rating.client, idempotency_key=rating.idempotency_key
+        ).first()
+        if found is not None:
+            return found.pk
+    found = Rating.objects.filter(
+        case_no=rating.case_no, channel=rating.channel, is_follow_up=False
+    ).first()
+    return found.pk if found is not None else None
+
+
+def audit_import(actor: object, results: list[ItemResult], directory: Directory, note: str) -> None:
+    accepted = sum(1 for r in results if r.status == "accepted")
+    audit_record(
+        actor=actor,
+        action=AuditAction.BULK,
+        object_type="reviews.rating",
+        note=f"{note}: {accepted} accepted; created {directory.created or {}}",
+        region_code=directory.city.code if directory.city is not None else None,
+    )

@@ -1,0 +1,124 @@
+"""``minsheng reviews import FILE [--create-missing] [--city CODE]`` and ``minsheng reviews stats
+--month 2026-10 --by department|window|centre|region [--format json|xlsx] [--output FILE]``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from minsheng.core.ratings.stats import MIN_N
+from minsheng.core.tabular import TableError
+from minsheng.core.xlsx import Sheet, write_workbook
+from minsheng.orgs.models import Region, RegionLevel
+from minsheng.reviews.imports import import_ratings
+from minsheng.reviews.selectors import BY_CHOICES, rating_stats, ratings_in
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+SHOWN_ERRORS = 200
+STAT_HEADERS = (
+    "group",
+    "n_active",
+    "n_default",
+    "n_system",
+    "good_rate",
+    "bad_rate",
+    "score",
+    "bad_n",
+    "rectified_rate",
+    "on_time_rate",
+    "rank",
+    "ranked",
+    "shrunk_score",
+    "good_rate_low",
+)
+
+
+def _city(code: str | None) -> Region | None:
+    if code:
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise CommandError(f"没有区划代码为 {code} 的地区 / no region {code}")
+        return region
+    cities = list(Region.objects.filter(level=RegionLevel.CITY)[:2])
+    if len(cities) == 1:
+        return cities[0]
+    if not cities:
+        return None
+    raise CommandError("数据库中有多个市，请用 --city 指定 / several cities: pass --city CODE")
+
+
+class Command(BaseCommand):
+    help = "Service ratings (好差评): import a file, or print a month's statistics."
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="import ratings from CSV or xlsx")
+        imp.add_argument("file", type=Path)
+        imp.add_argument("--create-missing", action="store_true")
+        imp.add_argument("--city", default=None, help="city region code (default: the only one)")
+        st = sub.add_parser("stats", help="statistics of one month")
+        st.add_argument("--month", required=True, help="YYYY-MM")
+        st.add_argument("--by", required=True, choices=BY_CHOICES)
+        st.add_argument("--format", choices=("json", "xlsx"), default="json")
+        st.add_argument("--output", type=Path, default=None)
+        st.add_argument("--min-n", type=int, default=MIN_N)
+        st.add_argument("--city", default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "import":
+            self.do_import(options)
+        else:
+            self.do_stats(options)
+
+    def do_import(self, options: dict[str, Any]) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"文件不存在 / no such file: {path}")
+        try:
+            report = import_ratings(
+                path.read_bytes(),
+                filename=path.name,
+                actor="command line",
+                city=_city(options["city"]),
+                create_missing=options["create_missing"],
+            )
+        except TableError as exc:
+            self.stderr.write("\n".join(str(e) for e in exc.errors))
+            raise CommandError(exc.summary) from None
+        for error in report.errors[:SHOWN_ERRORS]:
+            self.stderr.write(str(error))
+        if len(report.errors) > SHOWN_ERRORS:
+            self.stderr.write(f"…… 另有 {len(report.errors) - SHOWN_ERRORS} 处错误")
+        created = ", ".join(f"{k} {v}" for k, v in report.created.items())
+        self.stdout.write(
+            f"accepted {report.accepted}, duplicates {report.duplicates}, "
+            f"errors {report.error_rows}" + (f" (created: {created})" if created else "")
+        )
+
+    def do_stats(self, options: dict[str, Any]) -> None:
+        month = options["month"]
+        if not MONTH.match(month):
+            raise CommandError(f"--month 须为 YYYY-MM：{month}")
+        scope = Region.objects.filter(code=options["city"]).first() if options["city"] else None
+        stats = rating_stats(ratings_in(month, scope), options["by"], min_n=options["min_n"])
+        rows = [s.as_dict() for s in stats]
+        if options["format"] == "json":
+            text = json.dumps(rows, ensure_ascii=False, indent=2)
+            if options["output"] is None:
+                self.stdout.write(text)
+            else:
+                options["output"].write_text(text + "\n", encoding="utf-8")
+            return
+        if options["output"] is None:
+            raise CommandError("--format xlsx 需要 --output FILE.xlsx")
+        sheet = Sheet(
+            f"{month} {options['by']}",
+            STAT_HEADERS,
+            [[row[h] for h in STAT_HEADERS] for row in rows],
+        )
+        write_workbook(options["output"], [sheet])
+        self.stdout.write(f"wrote {len(rows)} rows to {options['output']}")

@@ -1,0 +1,110 @@
+"""Reading ratings for statistics: one month (Asia/Shanghai) grouped by department, window,
+centre, region, staff, service item or channel, as arrays for ``core.ratings.stats``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+from django.db.models import QuerySet
+
+from minsheng.core.ratings.stats import (
+    CASE_NONE,
+    CASE_OPEN,
+    CASE_RECTIFIED,
+    CASE_UNTRUE,
+    MIN_N,
+    GroupStats,
+    RatingColumns,
+    group_stats,
+)
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.orgs.models import Organisation, Region, Staff, Window
+from minsheng.reviews.models import CaseState, Channel, Rating, ServiceItem
+
+BY_FIELDS: dict[str, str] = {
+    "department": "department_id",
+    "centre": "centre_id",
+    "window": "window_id",
+    "region": "centre__region_id",
+    "staff": "staff_id",
+    "item": "service_item_id",
+    "channel": "channel",
+}
+BY_CHOICES = tuple(BY_FIELDS)
+
+
+def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """ "2026-10" → [2026-10-01 00:00, 2026-11-01 00:00) Asia/Shanghai."""
+    year, mon = (int(p) for p in month.split("-"))
+    start = dt.datetime(year, mon, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start, end
+
+
+def ratings_in(month: str, scope: Region | None = None) -> QuerySet[Rating]:
+    start, end = month_bounds(month)
+    qs = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end)
+    if scope is not None:
+        qs = qs.filter(**scope.subtree_filter("centre__region__"))
+    return qs
+
+
+def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
+    if by in {"department", "centre"}:
+        return dict(Organisation.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "region":
+        return dict(Region.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "window":
+        return {
+            w.pk: f"{w.centre.name} {w.number}号窗口"
+            for w in Window.objects.filter(pk__in=keys).select_related("centre")
+        }
+    if by == "staff":
+        return {s.pk: f"{s.name}（{s.staff_no}）" for s in Staff.objects.filter(pk__in=keys)}
+    if by == "item":
+        return dict(ServiceItem.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return {c: str(Channel(c).label) for c in keys if c in Channel.values}
+
+
+def rating_stats(ratings: QuerySet[Rating], by: str, *, min_n: int = MIN_N) -> list[GroupStats]:
+    field = BY_FIELDS[by]
+    rows = list(
+        ratings.exclude(**{f"{field}__isnull": True}).values_list(
+            field,
+            "level",
+            "source",
+            "is_follow_up",
+            "case__state",
+            "case__answered_at",
+            "case__rectify_due",
+        )
+    )
+    keys = sorted({r[0] for r in rows}, key=str)
+    index = {k: i for i, k in enumerate(keys)}
+    names = _labels(by, keys)
+    labels = [names.get(k, str(k)) for k in keys]
+    n = len(rows)
+    state = np.full(n, CASE_NONE, dtype=np.int64)
+    on_time = np.zeros(n, dtype=bool)
+    for i, row in enumerate(rows):
+        case_state, answered, due = row[4], row[5], row[6]
+        if case_state is None:
+            continue
+        if case_state in (CaseState.ANSWERED, CaseState.CLOSED):
+            state[i] = CASE_RECTIFIED
+            on_time[i] = answered is not None and answered <= due
+        elif case_state == CaseState.UNTRUE:
+            state[i] = CASE_UNTRUE
+        else:
+            state[i] = CASE_OPEN
+    columns = RatingColumns(
+        group=np.array([index[r[0]] for r in rows], dtype=np.int64),
+        level=np.array([r[1] for r in rows], dtype=np.int64),
+        source=np.array([r[2] for r in rows], dtype=np.str_),
+        case_state=state,
+        on_time=on_time,
+        follow_up=np.array([r[3] for r in rows], dtype=bool),
+    )
+    return group_stats(columns, labels, min_n=min_n)
