@@ -22,7 +22,10 @@ from minsheng.reviews.ingest import ingest
 from minsheng.reviews.models import CaseState, DeadlineRule, Rating, RectificationCase
 from tests.conftest import City
 
-HEADER = "case_no,service_item,department,centre,window,staff,channel,level,reasons,comment,source,rated_at"
+HEADER = (
+    "case_no,service_item,department,centre,window,staff,channel,level,reasons,comment,source,"
+    "rated_at"
+)
 
 
 def _names(city: City) -> tuple[str, str, Window]:
@@ -41,9 +44,7 @@ def _csv(city: City, lines: list[str]) -> bytes:
 
 
 def _import(city: City, data: bytes, **kw: object) -> object:
-    return import_ratings(
-        data, filename="ratings.csv", actor="test", city=city.county.parent, **kw
-    )
+    return import_ratings(data, filename="ratings.csv", actor="test", city=city.county.parent, **kw)
 
 
 def test_import_counts_duplicates_and_locates_errors(city: City) -> None:
