@@ -15,11 +15,11 @@ from minsheng.core.ratings.records import RatingRecord
 from minsheng.core.ratings.vocabulary import Channel, Source
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Organisation, Window
-from minsheng.reviews.cases import CaseError, act
-from minsheng.reviews.directory import Directory
-from minsheng.reviews.imports import import_ratings
-from minsheng.reviews.ingest import ingest
 from minsheng.reviews.models import CaseState, DeadlineRule, Rating, RectificationCase
+from minsheng.reviews.services.cases import CaseError, act
+from minsheng.reviews.services.directory import Directory
+from minsheng.reviews.services.imports import import_ratings
+from minsheng.reviews.services.ingest import ingest
 from tests.conftest import City
 
 HEADER = (

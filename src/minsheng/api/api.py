@@ -29,6 +29,7 @@ from minsheng.api.schemas import (
     RegionOut,
 )
 from minsheng.orgs.models import Organisation, PeerGroup, Region, RegionLevel
+from minsheng.reviews.api import router as ratings_router
 
 api = NinjaAPI(
     title="Minsheng API",
@@ -39,6 +40,7 @@ api = NinjaAPI(
     docs_decorator=login_required,
 )
 install_error_handlers(api)
+api.add_router("/ratings", ratings_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

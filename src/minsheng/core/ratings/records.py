@@ -161,3 +161,123 @@ def _read_row(table: Table, headers: dict[str, str], row: Row) -> RatingRecord |
         source,
         rated_at,
     )
+
+
+PAYLOAD_FIELDS = frozenset(
+    {
+        "case_no",
+        "service_item",
+        "department",
+        "centre",
+        "window",
+        "staff",
+        "channel",
+        "level",
+        "reasons",
+        "comment",
+        "contact",
+        "source",
+        "rated_at",
+        "handled_at",
+        "idempotency_key",
+        "device",
+        "follow_up",
+    }
+)
+
+
+def _text(payload: dict[str, object], key: str, limit: int) -> tuple[str, str | None]:
+    value = payload.get(key)
+    if value is None:
+        return "", None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return "", f"{key}: 须为文本 / must be text"
+    text = str(value).strip()
+    if len(text) > limit:
+        return "", f"{key}: 超过 {limit} 个字符 / longer than {limit}"
+    return text, None
+
+
+def record_from_payload(
+    index: int, payload: object, *, centre: str = "", channel: str = ""
+) -> RatingRecord | list[str]:
+    """One item of an API request, with every problem in it; ``centre``/``channel`` are the
+    client's own when the item leaves them out."""
+    if not isinstance(payload, dict):
+        return ["须为对象 / each item must be an object"]
+    errors = [f"{k}: 未知字段 / unknown field" for k in sorted(set(payload) - PAYLOAD_FIELDS)]
+    texts: dict[str, str] = {}
+    limits = {
+        "case_no": MAX_CASE_NO,
+        "service_item": 200,
+        "department": 200,
+        "centre": 200,
+        "window": 100,
+        "staff": 100,
+        "comment": MAX_COMMENT,
+        "contact": 64,
+        "idempotency_key": 100,
+        "device": 64,
+    }
+    for key, limit in limits.items():
+        texts[key], problem = _text(payload, key, limit)
+        if problem:
+            errors.append(problem)
+    texts["centre"] = texts["centre"] or centre
+    for key in ("case_no", "department", "centre"):
+        if not texts[key]:
+            errors.append(f"{key}: 必填 / required")
+    raw_channel = payload.get("channel") or channel
+    parsed_channel = parse_channel(str(raw_channel)) if raw_channel else None
+    if parsed_channel is None:
+        errors.append(f"channel: 未知渠道 {raw_channel!r} / unknown channel")
+    raw_level = payload.get("level")
+    level = (
+        raw_level
+        if isinstance(raw_level, int) and not isinstance(raw_level, bool) and 1 <= raw_level <= 5
+        else None
+    )
+    if level is None:
+        errors.append(f"level: 须为 1–5 的整数，实际 {raw_level!r} / must be an integer 1–5")
+    source = parse_source(str(payload.get("source") or ""))
+    if source is None:
+        errors.append(
+            f"source: 须为 active/default/system / unknown source {payload.get('source')!r}"
+        )
+    rated_at = parse_time(payload.get("rated_at"))
+    if rated_at is None:
+        errors.append("rated_at: 须为 ISO 8601 时间 / must be an ISO 8601 time")
+    handled_at = None
+    if payload.get("handled_at") is not None:
+        handled_at = parse_time(payload.get("handled_at"))
+        if handled_at is None:
+            errors.append("handled_at: 须为 ISO 8601 时间 / must be an ISO 8601 time")
+    reasons = payload.get("reasons") or []
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+        errors.append("reasons: 须为文本列表 / must be a list of texts")
+        reasons = []
+    follow_up = payload.get("follow_up", False)
+    if not isinstance(follow_up, bool):
+        errors.append("follow_up: 须为 true/false / must be a boolean")
+    if errors or parsed_channel is None or level is None or source is None or rated_at is None:
+        return errors
+    return RatingRecord(
+        index,
+        texts["case_no"],
+        texts["service_item"],
+        texts["department"],
+        texts["centre"],
+        texts["window"],
+        texts["staff"],
+        parsed_channel,
+        level,
+        tuple(r.strip() for r in reasons if r.strip()),
+        texts["comment"],
+        source,
+        rated_at,
+        contact=texts["contact"],
+        idempotency_key=texts["idempotency_key"],
+        handled_at=handled_at,
+        device=texts["device"],
+        follow_up=bool(follow_up),
+    )

@@ -14,8 +14,8 @@ from minsheng.core.ratings.stats import MIN_N
 from minsheng.core.tabular import TableError
 from minsheng.core.xlsx import Sheet, write_workbook
 from minsheng.orgs.models import Region, RegionLevel
-from minsheng.reviews.imports import import_ratings
 from minsheng.reviews.selectors import BY_CHOICES, rating_stats, ratings_in
+from minsheng.reviews.services.imports import import_ratings
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SHOWN_ERRORS = 200

@@ -23,10 +23,10 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.ratings.records import RatingRecord
 from minsheng.orgs.models import Organisation, OrgKind
-from minsheng.reviews.cases import open_cases
-from minsheng.reviews.contact import encrypt, mask
-from minsheng.reviews.directory import Directory
 from minsheng.reviews.models import Channel, Rating, ReasonTag
+from minsheng.reviews.services.cases import open_cases
+from minsheng.reviews.services.contact import encrypt, mask
+from minsheng.reviews.services.directory import Directory
 
 Status = Literal["accepted", "duplicate", "error"]
 MAX_BATCH = 1000

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minsheng.reviews.deadlines import deadline_days, deadlines, work_calendar
 from minsheng.reviews.models import (
     CaseEvent,
     CaseState,
@@ -22,6 +21,7 @@ from minsheng.reviews.models import (
     RectificationCase,
     Source,
 )
+from minsheng.reviews.services.deadlines import deadline_days, deadlines, work_calendar
 
 S = CaseState
 # action -> (states it may start from, state it leads to, who: "department" | "office")

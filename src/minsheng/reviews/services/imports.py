@@ -13,8 +13,8 @@ from django.db import transaction
 from minsheng.core.ratings.records import read_records
 from minsheng.core.tabular import CellError, read_table
 from minsheng.orgs.models import Region
-from minsheng.reviews.directory import Directory
-from minsheng.reviews.ingest import audit_import, ingest
+from minsheng.reviews.services.directory import Directory
+from minsheng.reviews.services.ingest import audit_import, ingest
 
 
 @dataclass(slots=True)
