@@ -108,3 +108,40 @@ def rating_stats(ratings: QuerySet[Rating], by: str, *, min_n: int = MIN_N) -> l
         follow_up=np.array([r[3] for r in rows], dtype=bool),
     )
     return group_stats(columns, labels, min_n=min_n)
+
+
+def months_available(scope: Region | None) -> list[str]:
+    """Months (YYYY-MM, Shanghai) that hold ratings in the scope, newest first."""
+    qs = Rating.objects.all()
+    if scope is not None:
+        qs = qs.filter(**scope.subtree_filter("centre__region__"))
+    first = qs.order_by("rated_at").values_list("rated_at", flat=True).first()
+    last = qs.order_by("-rated_at").values_list("rated_at", flat=True).first()
+    if first is None or last is None:
+        return []
+    start, end = first.astimezone(SHANGHAI), last.astimezone(SHANGHAI)
+    months = []
+    year, month = end.year, end.month
+    while (year, month) >= (start.year, start.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
+def monthly_trend(scope: Region | None, months: list[str]) -> list[dict[str, Any]]:
+    """City-wide 好评率 and score per month (oldest first), for the dashboard's line."""
+    out = []
+    for month in reversed(months):
+        stats = rating_stats(ratings_in(month, scope), "channel", min_n=0)
+        active = sum(s.n_active for s in stats)
+        good = sum((s.good_rate or 0) * s.n_active for s in stats)
+        score = sum((s.score or 0) * s.n_active for s in stats)
+        out.append(
+            {
+                "month": month,
+                "n": active,
+                "good_rate": good / active if active else None,
+                "score": score / active if active else None,
+            }
+        )
+    return out

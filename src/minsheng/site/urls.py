@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("minsheng.audit.urls")),
     path("", include("minsheng.jobs.urls")),
     path("", include("minsheng.indicators.urls")),
+    path("", include("minsheng.reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

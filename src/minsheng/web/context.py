@@ -13,6 +13,8 @@ from minsheng.accounts.access import AUDIT_ROLES, USER_ADMIN_ROLES, user_scope
 from minsheng.accounts.models import Role
 from minsheng.indicators.access import RESULTS_ROLES
 
+CASE_ROLES = frozenset({Role.DEPARTMENT_REPORTER, Role.WINDOW_STAFF})
+
 
 @dataclass(frozen=True, slots=True)
 class NavItem:
@@ -44,6 +46,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if role == Role.DEPARTMENT_REPORTER and scope.organisation is not None:
         url = reverse("indicator_forms")
         items.append(NavItem(_("指标填报"), url, "indicator_forms", "/indicators/forms/"))
+    if scope.everything or scope.region is not None or role in CASE_ROLES:
+        url = reverse("review_inbox")
+        items.append(NavItem(_("好差评"), url, "reviews", "/reviews/"))
     if scope.everything or scope.region is not None:
         url = reverse("peer_group_list")
         items.append(NavItem(_("对标组"), url, "peer_groups", "/peer-groups/"))

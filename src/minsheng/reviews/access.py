@@ -1,0 +1,104 @@
+"""Who may see and act on ratings and their rectification cases.
+
+- Cases: the handling department's reporter and the staff of the centre where the rating was
+  given see and act for the department (verify, confirm, appeal, answer); the quality office,
+  leaders and region officers see the cases of their region's subtree and the quality office
+  decides appeals and closes cases; admins everything.
+- Statistics: the quality office, leaders and region officers of a region (its subtree).
+- The public disclosure page and the rating pages for citizens need no login.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from minsheng.accounts.access import require_signed_in, user_scope
+from minsheng.accounts.models import Role
+from minsheng.orgs.models import OrgKind, Region
+from minsheng.reviews.models import RectificationCase
+
+STATS_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
+
+
+def cases_visible(user: Any) -> QuerySet[RectificationCase]:
+    require_signed_in(user)
+    scope = user_scope(user)
+    cases = RectificationCase.objects.all()
+    if scope.everything:
+        return cases
+    role = getattr(user, "role", "")
+    if scope.region is not None:
+        return cases.filter(**scope.region.subtree_filter("rating__centre__region__"))
+    org = scope.organisation
+    if org is None:
+        return cases.none()
+    if role == Role.DEPARTMENT_REPORTER and org.kind == OrgKind.DEPARTMENT:
+        return cases.filter(department=org)
+    if role == Role.WINDOW_STAFF and org.kind == OrgKind.SERVICE_CENTRE:
+        return cases.filter(rating__centre=org)
+    return cases.none()
+
+
+def access_case(user: Any, case_id: int) -> RectificationCase:
+    case = (
+        RectificationCase.objects.select_related("rating", "rating__centre", "department")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404("no such case")
+    if not cases_visible(user).filter(pk=case.pk).exists():
+        raise PermissionDenied("case outside the user's scope")
+    return case
+
+
+def case_roles(user: Any, case: RectificationCase) -> set[str]:
+    """What the user may do on a case they can see: "department" and/or "office"."""
+    scope = user_scope(user)
+    role = getattr(user, "role", "")
+    roles: set[str] = set()
+    if scope.everything:
+        return {"department", "office"}
+    org = scope.organisation
+    if org is not None and (
+        (role == Role.DEPARTMENT_REPORTER and case.department_id == org.pk)
+        or (role == Role.WINDOW_STAFF and case.rating.centre_id == org.pk)
+    ):
+        roles.add("department")
+    if role == Role.QUALITY_OFFICE and scope.region is not None:
+        roles.add("office")
+    return roles
+
+
+def stats_root(user: Any) -> Region:
+    """The region whose rating statistics the user reads."""
+    require_signed_in(user)
+    scope = user_scope(user)
+    if scope.everything:
+        root = Region.objects.filter(parent=None).order_by("code").first()
+        if root is None:
+            raise Http404("no regions yet")
+        return root
+    if scope.region is None or getattr(user, "role", None) not in STATS_ROLES:
+        raise PermissionDenied("no access to rating statistics")
+    return scope.region
+
+
+def case_filter_for_inbox(state: str) -> Q:
+    if state == "open":
+        return Q(state__in=["open", "verifying", "rectifying", "appealed"])
+    if state == "done":
+        return Q(state__in=["answered", "closed", "untrue"])
+    return Q()
+
+
+def can_read_stats(user: Any) -> bool:
+    try:
+        stats_root(user)
+    except (PermissionDenied, Http404):
+        return False
+    return True

@@ -1,0 +1,289 @@
+"""Pages of the ratings capability: the case inbox, a case with its history and actions, the
+monthly statistics (with xlsx export), and the public disclosure page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minsheng.core.ratings.stats import MIN_N
+from minsheng.core.xlsx import Sheet
+from minsheng.orgs.models import Region, RegionLevel
+from minsheng.reviews.access import (
+    access_case,
+    can_read_stats,
+    case_filter_for_inbox,
+    case_roles,
+    cases_visible,
+    stats_root,
+)
+from minsheng.reviews.models import CaseState, Feedback
+from minsheng.reviews.selectors import (
+    BY_CHOICES,
+    monthly_trend,
+    months_available,
+    rating_stats,
+    ratings_in,
+)
+from minsheng.reviews.services.cases import TRANSITIONS, CaseError, act, overdue, record_feedback
+from minsheng.web.downloads import sheets_response
+
+PAGE = 50
+BY_LABELS = {
+    "department": "部门",
+    "centre": "服务中心",
+    "window": "窗口",
+    "region": "地区",
+    "staff": "工作人员",
+    "item": "服务事项",
+    "channel": "渠道",
+}
+ACTION_LABELS = {
+    "verify": "开始核实",
+    "confirm": "核实属实，进入整改",
+    "appeal": "核实不属实，提交申诉",
+    "uphold": "复核：认定不属实",
+    "overturn": "复核：驳回申诉，继续整改",
+    "answer": "整改完成，答复群众",
+    "close": "办结",
+}
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "open")
+    cases = (
+        cases_visible(request.user)
+        .filter(case_filter_for_inbox(state))
+        .select_related("rating", "rating__centre", "rating__window", "department")
+        .order_by("rectify_due", "pk")
+    )
+    now = timezone.now()
+    page = Paginator(cases, PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {"case": c, "overdue": overdue(c, now), "due": _current_due(c)} for c in page.object_list
+    ]
+    if request.GET.get("format") == "xlsx":
+        return sheets_response(_("差评整改"), [_inbox_sheet(cases, now)])
+    return render(
+        request,
+        "reviews/inbox.html",
+        {
+            "rows": rows,
+            "page": page,
+            "state": state,
+            "total": page.paginator.count,
+            "show_stats": can_read_stats(request.user),
+        },
+    )
+
+
+def _current_due(case: Any) -> Any:
+    return case.verify_due if case.state == CaseState.OPEN else case.rectify_due
+
+
+def _inbox_sheet(cases: Any, now: Any) -> Sheet:
+    headers = [
+        _("办件编号"),
+        _("责任部门"),
+        _("服务中心"),
+        _("评价"),
+        _("状态"),
+        _("时限"),
+        _("超期"),
+    ]
+    rows = [
+        [
+            c.rating.case_no,
+            c.department.name,
+            c.rating.centre.name,
+            c.rating.get_level_display(),
+            c.get_state_display(),
+            timezone.localtime(_current_due(c)).strftime("%Y-%m-%d %H:%M"),
+            _("是") if overdue(c, now) else "",
+        ]
+        for c in cases[:20000]
+    ]
+    return Sheet(_("差评整改"), headers, rows)
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    roles = case_roles(request.user, case)
+    actions = [
+        (name, _(ACTION_LABELS[name]))
+        for name, (sources, _target, who) in TRANSITIONS.items()
+        if case.state in sources and who in roles
+    ]
+    return render(
+        request,
+        "reviews/case.html",
+        {
+            "case": case,
+            "rating": case.rating,
+            "events": case.events.all(),
+            "actions": actions,
+            "overdue": overdue(case),
+            "feedback_choices": Feedback.choices,
+            "can_feedback": "office" in roles
+            and bool(case.rating.contact_cipher)
+            and case.state in {CaseState.ANSWERED, CaseState.CLOSED}
+            and not case.feedback,
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    action = request.POST.get("action", "")
+    roles = case_roles(request.user, case)
+    try:
+        if action == "feedback":
+            if "office" not in roles:
+                raise CaseError(_("只有质量办可以录入回访结果"))
+            record_feedback(case, request.POST.get("feedback", ""), actor_label=str(request.user))
+        else:
+            who = TRANSITIONS[action][2] if action in TRANSITIONS else ""
+            if who not in roles:
+                raise CaseError(_("您不能执行此操作"))
+            act(case, action, actor=request.user, note=request.POST.get("note", ""), role=who)
+        messages.success(request, _("已保存"))
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    return redirect("review_case", case_id=case.pk)
+
+
+def _month(request: HttpRequest, months: list[str]) -> str | None:
+    month = request.GET.get("month") or (months[0] if months else None)
+    if month is not None and month not in months:
+        raise Http404("no ratings in that month")
+    return month
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    root = stats_root(request.user)
+    months = months_available(root)
+    month = _month(request, months)
+    by = request.GET.get("by", "department")
+    if by not in BY_CHOICES:
+        raise Http404("unknown grouping")
+    rows = rating_stats(ratings_in(month, root), by) if month else []
+    if request.GET.get("format") == "xlsx" and month:
+        return sheets_response(f"{_('好差评统计')}-{month}-{by}", [_stats_sheet(rows, by)])
+    chart = {
+        "groups": [r.group for r in rows if r.ranked][:30],
+        "shrunk": [round(r.shrunk_score or 0, 2) for r in rows if r.ranked][:30],
+        "trend": monthly_trend(root, months[:12]),
+        "labels": {"score": _("满意度得分（收缩后）"), "good": _("好评率"), "n": _("主动评价数")},
+    }
+    return render(
+        request,
+        "reviews/stats.html",
+        {
+            "root": root,
+            "months": months,
+            "month": month,
+            "by": by,
+            "by_choices": [(k, _(BY_LABELS[k])) for k in BY_CHOICES],
+            "rows": [_stats_row(r) for r in rows],
+            "min_n": MIN_N,
+            "chart": chart,
+        },
+    )
+
+
+def _stats_row(s: Any) -> dict[str, Any]:
+    return {
+        "group": s.group,
+        "n_active": s.n_active,
+        "n_default": s.n_default,
+        "n_system": s.n_system,
+        "good_rate": _pct(s.good_rate),
+        "bad_rate": _pct(s.bad_rate),
+        "score": _num(s.score),
+        "shrunk": _num(s.shrunk_score),
+        "bad_n": s.bad_n,
+        "rectified": _pct(s.rectified_rate),
+        "on_time": _pct(s.on_time_rate),
+        "rank": s.rank,
+        "ranked": s.ranked,
+    }
+
+
+def _stats_sheet(rows: list[Any], by: str) -> Sheet:
+    headers = [
+        _(BY_LABELS[by]),
+        _("主动评价"),
+        _("默认评价"),
+        _("系统生成"),
+        _("好评率"),
+        _("差评率"),
+        _("满意度得分"),
+        _("收缩后得分"),
+        _("差评数"),
+        _("差评整改率"),
+        _("按期整改率"),
+        _("排名"),
+    ]
+    body = [
+        [
+            s.group,
+            s.n_active,
+            s.n_default,
+            s.n_system,
+            s.good_rate,
+            s.bad_rate,
+            s.score,
+            s.shrunk_score,
+            s.bad_n,
+            s.rectified_rate,
+            s.on_time_rate,
+            s.rank if s.ranked else _("样本不足"),
+        ]
+        for s in rows
+    ]
+    return Sheet(_("好差评统计"), headers, body)
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """公开: per service centre of the city, the month's active ratings and rates."""
+    cities = list(Region.objects.filter(level=RegionLevel.CITY).order_by("code"))
+    code = request.GET.get("city") or (cities[0].code if cities else "")
+    city = next((c for c in cities if c.code == code), None)
+    if city is None:
+        raise Http404("no such city")
+    months = months_available(city)
+    month = _month(request, months)
+    rows = rating_stats(ratings_in(month, city), "centre") if month else []
+    return render(
+        request,
+        "reviews/public.html",
+        {
+            "cities": cities,
+            "city": city,
+            "months": months,
+            "month": month,
+            "rows": [_stats_row(r) for r in rows],
+            "min_n": MIN_N,
+        },
+    )

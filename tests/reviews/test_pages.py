@@ -1,0 +1,134 @@
+"""Ratings pages: inbox, case page and actions, statistics, public page — insiders see their
+own, outsiders (other county, other department, anonymous) are refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from minsheng.core.ratings.records import RatingRecord
+from minsheng.core.ratings.vocabulary import Channel, Source
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.orgs.models import Organisation
+from minsheng.reviews.models import CaseState, RectificationCase
+from minsheng.reviews.services.directory import Directory
+from minsheng.reviews.services.ingest import ingest
+from tests.conftest import City
+
+
+def _rate(city: City, n: int, level: int, *, dept: str = "edu", county: bool = True) -> None:
+    city_code = city.county.parent.code  # type: ignore[union-attr]
+    region = city.county if county else city.other_county
+    record = RatingRecord(
+        n,
+        f"P{n:05d}",
+        "",
+        f"dept-{city_code}-{dept}",
+        f"centre-{region.code}",
+        "",
+        "",
+        Channel.PC,
+        level,
+        (),
+        "",
+        Source.ACTIVE,
+        dt.datetime(2026, 10, 9, 10, tzinfo=SHANGHAI),
+        contact="13800001234",
+    )
+    ingest([record], directory=Directory(city.county.parent))
+
+
+@pytest.fixture
+def cases(city: City) -> City:
+    _rate(city, 1, 1)  # edu, first county: the reporter's and the window's
+    _rate(city, 2, 2, dept="health", county=False)  # health, other county
+    for k in range(3, 40):
+        _rate(city, k, 5)
+    return city
+
+
+def _case(case_no: str) -> RectificationCase:
+    return RectificationCase.objects.get(rating__case_no=case_no)
+
+
+@pytest.mark.parametrize(
+    ("user", "sees"),
+    [
+        ("quality", {"P00001", "P00002"}),
+        ("reporter", {"P00001"}),
+        ("other_reporter", {"P00002"}),
+        ("window", {"P00001"}),
+        ("other_window", {"P00002"}),
+        ("county", {"P00001"}),
+        ("other_county", {"P00002"}),
+        ("vendor", set()),
+        ("other_quality", set()),
+    ],
+)
+def test_inbox_shows_only_the_users_cases(cases: City, user: str, sees: set[str]) -> None:
+    response = cases.client(user).get(reverse("review_inbox"))
+    assert response.status_code == 200
+    shown = {row["case"].rating.case_no for row in response.context["rows"]}
+    assert shown == sees
+
+
+def test_anonymous_is_sent_to_login(cases: City) -> None:
+    for name, args in [("review_inbox", []), ("review_stats", []), ("review_case", [1])]:
+        response = cases.client(None).get(reverse(name, args=args))
+        assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_case_page_scope(cases: City) -> None:
+    case = _case("P00001")
+    url = reverse("review_case", args=[case.pk])
+    assert cases.client("reporter").get(url).status_code == 200
+    assert cases.client("other_reporter").get(url).status_code == 403
+    assert cases.client("other_county").get(url).status_code == 403
+    assert cases.client("other_window").get(url).status_code == 403
+    page = cases.client("reporter").get(url).content.decode()
+    assert "138****1234" in page and "13800001234" not in page
+
+
+def test_actions_follow_roles(cases: City) -> None:
+    case = _case("P00001")
+    url = reverse("review_case_action", args=[case.pk])
+    # An outsider cannot act, even by posting directly.
+    assert cases.client("other_reporter").post(url, {"action": "verify"}).status_code == 403
+    reporter = cases.client("reporter")
+    reporter.post(url, {"action": "verify"})
+    reporter.post(url, {"action": "appeal", "note": "录像证明已按时办结"})
+    assert _case("P00001").state == CaseState.APPEALED
+    # The department cannot decide its own appeal; the quality office does.
+    reporter.post(url, {"action": "uphold"})
+    assert _case("P00001").state == CaseState.APPEALED
+    cases.client("quality").post(url, {"action": "overturn"})
+    reporter.post(url, {"action": "answer", "note": "已整改并致歉"})
+    assert _case("P00001").state == CaseState.ANSWERED
+    cases.client("quality").post(url, {"action": "feedback", "feedback": "satisfied"})
+    assert _case("P00001").feedback == "satisfied"
+
+
+def test_stats_page_and_export(cases: City) -> None:
+    url = reverse("review_stats")
+    response = cases.client("quality").get(url, {"month": "2026-10", "by": "centre"})
+    assert response.status_code == 200
+    groups = {r["group"]: r for r in response.context["rows"]}
+    first = Organisation.objects.get(key=f"centre-{cases.county.code}").name
+    assert groups[first]["n_active"] == 38 and groups[first]["ranked"]
+    export = cases.client("quality").get(url, {"month": "2026-10", "by": "centre", "format": "xlsx"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    # The county officer reads its own subtree only.
+    county_rows = cases.client("county").get(url, {"month": "2026-10", "by": "centre"})
+    assert {r["group"] for r in county_rows.context["rows"]} == {first}
+    for outsider in ("reporter", "window", "vendor"):
+        assert cases.client(outsider).get(url).status_code == 403
+    assert cases.client("other_quality").get(url, {"month": "2026-10"}).status_code == 404
+
+
+def test_public_page_needs_no_login_and_counts_active_only(cases: City) -> None:
+    response = cases.client(None).get(reverse("review_public"), {"month": "2026-10"})
+    assert response.status_code == 200
+    assert "好评率" in response.content.decode()
+    assert sum(r["n_active"] for r in response.context["rows"]) == 39
