@@ -117,7 +117,9 @@ def test_stats_page_and_export(cases: City) -> None:
     groups = {r["group"]: r for r in response.context["rows"]}
     first = Organisation.objects.get(key=f"centre-{cases.county.code}").name
     assert groups[first]["n_active"] == 38 and groups[first]["ranked"]
-    export = cases.client("quality").get(url, {"month": "2026-10", "by": "centre", "format": "xlsx"})
+    export = cases.client("quality").get(
+        url, {"month": "2026-10", "by": "centre", "format": "xlsx"}
+    )
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     # The county officer reads its own subtree only.
     county_rows = cases.client("county").get(url, {"month": "2026-10", "by": "centre"})

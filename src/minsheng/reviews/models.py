@@ -110,6 +110,7 @@ class Rating(models.Model):
     )
     idempotency_key = models.CharField(_("幂等键"), max_length=100, blank=True)
     device = models.CharField(_("设备"), max_length=64, blank=True)
+    ip_hash = models.CharField(_("来源地址（摘要）"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-rated_at"]
@@ -126,11 +127,19 @@ class Rating(models.Model):
                 condition=~models.Q(idempotency_key=""),
                 name="rating_idempotency_key",
             ),
+            # Ratings from the platform's own pages have no client (NULLs never collide).
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(client__isnull=True) & ~models.Q(idempotency_key=""),
+                name="rating_idempotency_key_pages",
+            ),
         ]
         indexes = [
             models.Index(fields=["centre", "rated_at"]),
             models.Index(fields=["department", "rated_at"]),
             models.Index(fields=["rated_at"]),
+            models.Index(fields=["device", "received_at"]),
+            models.Index(fields=["ip_hash", "received_at"]),
         ]
 
     def __str__(self) -> str:
@@ -139,6 +148,24 @@ class Rating(models.Model):
     @property
     def is_bad(self) -> bool:
         return self.level <= Level.DISSATISFIED
+
+
+class WindowDepartment(models.Model):
+    """The department that staffs a window: a rating given there is its case (谁办理谁负责)."""
+
+    window = models.OneToOneField(
+        "orgs.Window", models.CASCADE, related_name="department_link", verbose_name=_("窗口")
+    )
+    department = models.ForeignKey(
+        "orgs.Organisation", models.CASCADE, related_name="+", verbose_name=_("所属部门")
+    )
+
+    class Meta:
+        verbose_name = _("窗口所属部门")
+        verbose_name_plural = _("窗口所属部门")
+
+    def __str__(self) -> str:
+        return f"{self.window} → {self.department}"
 
 
 class CaseState(models.TextChoices):

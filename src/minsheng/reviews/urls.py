@@ -1,11 +1,19 @@
 from django.urls import path
 
-from minsheng.reviews import views
+from minsheng.reviews import citizen_views, views
 
 urlpatterns = [
     path("reviews/cases/", views.inbox, name="review_inbox"),
     path("reviews/cases/<int:case_id>/", views.case_detail, name="review_case"),
     path("reviews/cases/<int:case_id>/action/", views.case_action, name="review_case_action"),
     path("reviews/stats/", views.stats, name="review_stats"),
+    path(
+        "reviews/centres/<int:centre_id>/codes/",
+        citizen_views.window_codes,
+        name="review_window_codes",
+    ),
     path("public/ratings/", views.public, name="review_public"),
+    path("r/<str:token>/", citizen_views.qr_rate, name="review_qr"),
+    path("kiosk/", citizen_views.kiosk, name="review_kiosk"),
+    path("kiosk/rate/", citizen_views.kiosk_rate, name="review_kiosk_rate"),
 ]

@@ -82,6 +82,7 @@ class RatingRecord:
     handled_at: dt.datetime | None = None
     device: str = ""
     follow_up: bool = False
+    ip_hash: str = ""
 
 
 def parse_time(value: Cell) -> dt.datetime | None:

@@ -41,6 +41,10 @@ class Directory:
             self._items.setdefault(item.name, item)
         self.created: dict[str, int] = {}
 
+    def allow(self, org: Organisation) -> None:
+        """Let ``org`` be named as a handling department (e.g. a centre for its own windows)."""
+        self._departments.setdefault(org.key, org)
+
     def _made(self, what: str) -> None:
         self.created[what] = self.created.get(what, 0) + 1
 

@@ -155,6 +155,7 @@ def ingest(
             client=client,
             idempotency_key=record.idempotency_key,
             device=record.device[:64],
+            ip_hash=record.ip_hash[:64],
         )
         result.status = "accepted"
         pending.append((result, rating))
