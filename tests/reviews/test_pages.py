@@ -134,3 +134,47 @@ def test_public_page_needs_no_login_and_counts_active_only(cases: City) -> None:
     assert response.status_code == 200
     assert "好评率" in response.content.decode()
     assert sum(r["n_active"] for r in response.context["rows"]) == 39
+
+
+def test_integrity_page_finds_a_burst_and_only_the_quality_office_sees_it(city: City) -> None:
+    city_code = city.county.parent.code  # type: ignore[union-attr]
+    records = [
+        RatingRecord(
+            k,
+            f"G{k:03d}",
+            "",
+            f"dept-{city_code}-edu",
+            f"centre-{city.county.code}",
+            "",
+            "",
+            Channel.WINDOW,
+            5,
+            (),
+            "",
+            Source.ACTIVE,
+            dt.datetime(2026, 10, 9, 10, k, tzinfo=SHANGHAI),
+            device="tablet-1",
+        )
+        for k in range(10)
+    ]
+    ingest(records, directory=Directory(city.county.parent))
+    quality = city.client("quality")
+    run = quality.post(reverse("review_integrity_run"), {"month": "2026-10"})
+    assert run.status_code == 302
+    page = quality.get(reverse("review_integrity"), {"month": "2026-10"})
+    assert page.status_code == 200
+    (row,) = page.context["rows"]
+    assert row["flag"].kind == "burst" and len(row["examples"]) == 10
+    flag = row["flag"]
+    decide = reverse("review_integrity_decide", args=[flag.pk])
+    for outsider in ("leader", "county", "reporter", "window"):
+        assert city.client(outsider).get(reverse("review_integrity")).status_code == 403
+        assert city.client(outsider).post(decide, {"status": "dismissed"}).status_code == 403
+    # Another city's quality office sees its own (empty) list and cannot touch this finding.
+    other = city.client("other_quality")
+    assert other.get(reverse("review_integrity")).context["rows"] == []
+    assert other.post(decide, {"status": "dismissed"}).status_code == 404
+    assert city.client(None).get(reverse("review_integrity")).status_code == 302
+    quality.post(decide, {"status": "confirmed"})
+    flag.refresh_from_db()
+    assert flag.status == "confirmed"

@@ -102,3 +102,19 @@ def can_read_stats(user: Any) -> bool:
     except (PermissionDenied, Http404):
         return False
     return True
+
+
+def integrity_root(user: Any) -> Region:
+    """Integrity findings go to the quality office (and admins)."""
+    root = stats_root(user)
+    if not user_scope(user).everything and getattr(user, "role", None) != Role.QUALITY_OFFICE:
+        raise PermissionDenied("integrity findings are for the quality office")
+    return root
+
+
+def can_see_integrity(user: Any) -> bool:
+    try:
+        integrity_root(user)
+    except (PermissionDenied, Http404):
+        return False
+    return True

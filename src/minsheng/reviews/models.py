@@ -302,3 +302,40 @@ class DeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verify_days}/{self.rectify_days}"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("待核查")
+    CONFIRMED = "confirmed", _("确认异常")
+    DISMISSED = "dismissed", _("排除")
+
+
+class IntegrityFlag(models.Model):
+    """An integrity check's finding, with its evidence, for the quality office."""
+
+    kind = models.CharField(_("类型"), max_length=20)
+    centre = models.ForeignKey(
+        "orgs.Organisation", models.CASCADE, related_name="+", verbose_name=_("服务中心")
+    )
+    subject = models.CharField(_("对象"), max_length=80, blank=True)
+    month = models.CharField(_("月份"), max_length=7)
+    severity = models.CharField(_("级别"), max_length=10)
+    message = models.TextField(_("说明"))
+    evidence = models.JSONField(_("证据"), default=dict)
+    detected_at = models.DateTimeField(_("发现时间"), default=timezone.now)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN
+    )
+
+    class Meta:
+        ordering = ["-month", "status", "-detected_at"]
+        verbose_name = _("异常评价线索")
+        verbose_name_plural = _("异常评价线索")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "centre", "subject", "month"], name="integrity_flag_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.kind} {self.subject}"

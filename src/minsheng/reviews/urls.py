@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.reviews import citizen_views, views
+from minsheng.reviews import citizen_views, integrity_views, views
 
 urlpatterns = [
     path("reviews/cases/", views.inbox, name="review_inbox"),
@@ -11,6 +11,13 @@ urlpatterns = [
         "reviews/centres/<int:centre_id>/codes/",
         citizen_views.window_codes,
         name="review_window_codes",
+    ),
+    path("reviews/integrity/", integrity_views.integrity, name="review_integrity"),
+    path("reviews/integrity/run/", integrity_views.integrity_run, name="review_integrity_run"),
+    path(
+        "reviews/integrity/<int:flag_id>/",
+        integrity_views.integrity_decide,
+        name="review_integrity_decide",
     ),
     path("public/ratings/", views.public, name="review_public"),
     path("r/<str:token>/", citizen_views.qr_rate, name="review_qr"),

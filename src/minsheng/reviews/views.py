@@ -20,6 +20,7 @@ from minsheng.orgs.models import Region, RegionLevel
 from minsheng.reviews.access import (
     access_case,
     can_read_stats,
+    can_see_integrity,
     case_filter_for_inbox,
     case_roles,
     cases_visible,
@@ -90,6 +91,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "state": state,
             "total": page.paginator.count,
             "show_stats": can_read_stats(request.user),
+            "show_integrity": can_see_integrity(request.user),
         },
     )
 
@@ -208,6 +210,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             "rows": [_stats_row(r) for r in rows],
             "min_n": MIN_N,
             "chart": chart,
+            "show_integrity": can_see_integrity(request.user),
         },
     )
 
