@@ -16,7 +16,7 @@ from minsheng.core.ratings.vocabulary import Channel, Source
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Organisation, Window
 from minsheng.reviews.models import CaseState, DeadlineRule, Rating, RectificationCase
-from minsheng.reviews.services.cases import CaseError, act
+from minsheng.reviews.services.cases import CaseError, act, sweep
 from minsheng.reviews.services.directory import Directory
 from minsheng.reviews.services.imports import import_ratings
 from minsheng.reviews.services.ingest import ingest
@@ -228,3 +228,19 @@ def test_reviews_command_import_and_stats(city: City, tmp_path: Path) -> None:
         "reviews", "stats", "--month", "2026-10", "--by", "window", "--min-n", "50", stdout=out
     )
     assert [(r["rank"], r["ranked"]) for r in json.loads(out.getvalue())] == [(None, False)]
+
+
+def test_sweep_reminds_before_and_escalates_after_the_deadline(city: City) -> None:
+    ingest([_record(city, 7, level=1)], directory=Directory(city.county.parent))
+    case = RectificationCase.objects.get()
+    # Rated Friday 9 October 2026 10:00; verification due Saturday 10 October (a make-up day).
+    assert case.verify_due == dt.datetime(2026, 10, 10, 23, 59, 59, tzinfo=SHANGHAI)
+    early = sweep(dt.datetime(2026, 10, 9, 12, tzinfo=SHANGHAI))
+    assert (early.reminded, early.escalated) == (0, 0)
+    near = sweep(dt.datetime(2026, 10, 10, 9, tzinfo=SHANGHAI))
+    assert (near.reminded, near.escalated) == (1, 0)
+    late = sweep(dt.datetime(2026, 10, 12, 9, tzinfo=SHANGHAI))
+    assert (late.reminded, late.escalated) == (0, 1)
+    again = sweep(dt.datetime(2026, 10, 13, 9, tzinfo=SHANGHAI))
+    assert (again.reminded, again.escalated) == (0, 0)
+    assert list(case.events.values_list("action", flat=True)) == ["open", "remind", "escalate"]

@@ -17,7 +17,7 @@ PUBLIC = {
     "/admin/login/",  # Django admin's own login form
     "/api/openapi.json",  # checked below: it redirects (docs_decorator=login_required)
     "/public/ratings/",  # the public disclosure of 好差评 (tests/reviews/test_pages.py)
-    "/r/390100000000/",  # a window's QR rating page, by signed token (tests/reviews/test_citizen.py)
+    "/r/390100000000/",  # a window QR rating page (tests/reviews/test_citizen.py)
 }
 NOT_A_PAGE = {"/api/"}  # django-ninja's mount point: 404, no view behind it
 SAMPLE = {"int": "1", "str": "390100000000", "slug": "sample", "path": "x"}

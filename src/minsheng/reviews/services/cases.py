@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -142,3 +143,45 @@ def overdue(case: RectificationCase, now: dt.datetime | None = None) -> bool:
 
 def on_time(case: RectificationCase) -> bool:
     return case.answered_at is not None and case.answered_at <= case.rectify_due
+
+
+REMIND_BEFORE = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    reminded: int
+    escalated: int
+
+
+@transaction.atomic
+def sweep(now: dt.datetime | None = None) -> SweepReport:
+    """Remind the department of deadlines within 24 hours; escalate overdue cases to the
+    department head (once each). Run it every few minutes (``minsheng reviews sweep``)."""
+    now = now or timezone.now()
+    pending = RectificationCase.objects.select_for_update().filter(
+        state__in=[S.OPEN, S.VERIFYING, S.RECTIFYING]
+    )
+    reminded = escalated = 0
+    events = []
+    for case in pending.select_related("department"):
+        due = case.verify_due if case.state == S.OPEN else case.rectify_due
+        if now > due and case.escalated_at is None:
+            case.escalated_at = now
+            case.save(update_fields=["escalated_at"])
+            note = _("已超过时限 %(due)s，升级至%(dept)s主要负责人督办") % {
+                "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+                "dept": case.department.name,
+            }
+            events.append(CaseEvent(case=case, action="escalate", actor_label="系统", note=note))
+            escalated += 1
+        elif now <= due <= now + REMIND_BEFORE and case.reminded_at is None:
+            case.reminded_at = now
+            case.save(update_fields=["reminded_at"])
+            note = _("距时限 %(due)s 不足 24 小时") % {
+                "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+            }
+            events.append(CaseEvent(case=case, action="remind", actor_label="系统", note=note))
+            reminded += 1
+    CaseEvent.objects.bulk_create(events)
+    return SweepReport(reminded, escalated)

@@ -15,7 +15,9 @@ from minsheng.core.tabular import TableError
 from minsheng.core.xlsx import Sheet, write_workbook
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.reviews.selectors import BY_CHOICES, rating_stats, ratings_in
+from minsheng.reviews.services.cases import sweep
 from minsheng.reviews.services.imports import import_ratings
+from minsheng.reviews.services.integrity import detect
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SHOWN_ERRORS = 200
@@ -67,10 +69,25 @@ class Command(BaseCommand):
         st.add_argument("--output", type=Path, default=None)
         st.add_argument("--min-n", type=int, default=MIN_N)
         st.add_argument("--city", default=None)
+        sub.add_parser("sweep", help="send deadline reminders and escalate overdue cases")
+        ig = sub.add_parser("integrity", help="run the integrity checks for a month")
+        ig.add_argument("--month", required=True, help="YYYY-MM")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self.do_import(options)
+        elif options["action"] == "sweep":
+            report = sweep()
+            self.stdout.write(f"reminded {report.reminded}, escalated {report.escalated}")
+        elif options["action"] == "integrity":
+            if not MONTH.match(options["month"]):
+                raise CommandError(f"--month 须为 YYYY-MM：{options['month']}")
+            flags = detect(options["month"])
+            for flag in flags:
+                self.stdout.write(
+                    f"{flag.kind}\tcentre {flag.centre}\t{flag.subject}\t{flag.message}"
+                )
+            self.stdout.write(f"{len(flags)} findings")
         else:
             self.do_stats(options)
 
