@@ -10,12 +10,19 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from minsheng.core.ratings.records import RatingRecord
 from minsheng.core.ratings.vocabulary import Channel, Source
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Organisation, Window
-from minsheng.reviews.models import CaseState, DeadlineRule, Rating, RectificationCase
+from minsheng.reviews.models import (
+    CaseState,
+    DeadlineRule,
+    HandledCount,
+    Rating,
+    RectificationCase,
+)
 from minsheng.reviews.services.cases import CaseError, act, sweep
 from minsheng.reviews.services.directory import Directory
 from minsheng.reviews.services.imports import import_ratings
@@ -244,3 +251,25 @@ def test_sweep_reminds_before_and_escalates_after_the_deadline(city: City) -> No
     again = sweep(dt.datetime(2026, 10, 13, 9, tzinfo=SHANGHAI))
     assert (again.reminded, again.escalated) == (0, 0)
     assert list(case.events.values_list("action", flat=True)) == ["open", "remind", "escalate"]
+
+
+def test_handled_counts_give_the_active_rating_rate(city: City, tmp_path: Path) -> None:
+    ingest([_record(city, k) for k in range(1, 5)], directory=Directory(city.county.parent))
+    _, centre, _ = _names(city)
+    path = tmp_path / "handled.csv"
+    path.write_text(f"centre,month,count\n{centre},2026-10,40\n", encoding="utf-8")
+    city_code = city.county.parent.code  # type: ignore[union-attr]
+    out = io.StringIO()
+    call_command("reviews", "handled", str(path), "--city", city_code, stdout=out)
+    assert "imported 1" in out.getvalue()
+    out = io.StringIO()
+    call_command("reviews", "stats", "--month", "2026-10", "--by", "centre", stdout=out)
+    (row,) = json.loads(out.getvalue())
+    assert (row["handled"], row["active_rate"]) == (40, pytest.approx(0.1))
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        f"centre,month,count\n{centre},2026-13,x\n没有的中心,2026-10,5\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError):
+        call_command("reviews", "handled", str(bad), "--city", city_code, stderr=io.StringIO())
+    assert HandledCount.objects.get().count == 40  # nothing changed

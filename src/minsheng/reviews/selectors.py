@@ -21,7 +21,7 @@ from minsheng.core.ratings.stats import (
 )
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Organisation, Region, Staff, Window
-from minsheng.reviews.models import CaseState, Channel, Rating, ServiceItem
+from minsheng.reviews.models import CaseState, Channel, HandledCount, Rating, ServiceItem
 
 BY_FIELDS: dict[str, str] = {
     "department": "department_id",
@@ -68,7 +68,10 @@ def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
     return {c: str(Channel(c).label) for c in keys if c in Channel.values}
 
 
-def rating_stats(ratings: QuerySet[Rating], by: str, *, min_n: int = MIN_N) -> list[GroupStats]:
+def rating_stats(
+    ratings: QuerySet[Rating], by: str, *, min_n: int = MIN_N, month: str | None = None
+) -> list[GroupStats]:
+    """``month`` adds 主动评价率 where handled-case counts were entered for it."""
     field = BY_FIELDS[by]
     rows = list(
         ratings.exclude(**{f"{field}__isnull": True}).values_list(
@@ -107,7 +110,24 @@ def rating_stats(ratings: QuerySet[Rating], by: str, *, min_n: int = MIN_N) -> l
         on_time=on_time,
         follow_up=np.array([r[3] for r in rows], dtype=bool),
     )
-    return group_stats(columns, labels, min_n=min_n)
+    handled = _handled(month, by, keys) if month else None
+    return group_stats(columns, labels, min_n=min_n, handled=handled)
+
+
+def _handled(month: str, by: str, keys: list[Any]) -> list[int | None] | None:
+    """Handled cases of the month per centre (or service item), when they were entered."""
+    if by not in {"centre", "item"}:
+        return None
+    start, _ = month_bounds(month)
+    field = "centre_id" if by == "centre" else "service_item_id"
+    counts: dict[Any, int] = {}
+    for key, count in HandledCount.objects.filter(
+        month=start.date(), **{f"{field}__in": keys}
+    ).values_list(field, "count"):
+        counts[key] = counts.get(key, 0) + count
+    if not counts:
+        return None
+    return [counts.get(k) for k in keys]
 
 
 def months_available(scope: Region | None) -> list[str]:

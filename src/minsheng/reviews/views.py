@@ -189,7 +189,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "department")
     if by not in BY_CHOICES:
         raise Http404("unknown grouping")
-    rows = rating_stats(ratings_in(month, root), by) if month else []
+    rows = rating_stats(ratings_in(month, root), by, month=month) if month else []
     if request.GET.get("format") == "xlsx" and month:
         return sheets_response(f"{_('好差评统计')}-{month}-{by}", [_stats_sheet(rows, by)])
     chart = {
@@ -208,6 +208,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             "by": by,
             "by_choices": [(k, _(BY_LABELS[k])) for k in BY_CHOICES],
             "rows": [_stats_row(r) for r in rows],
+            "has_handled": any(r.handled for r in rows),
             "min_n": MIN_N,
             "chart": chart,
             "show_integrity": can_see_integrity(request.user),
@@ -230,6 +231,8 @@ def _stats_row(s: Any) -> dict[str, Any]:
         "on_time": _pct(s.on_time_rate),
         "rank": s.rank,
         "ranked": s.ranked,
+        "handled": s.handled,
+        "active_rate": _pct(s.active_rate),
     }
 
 
@@ -246,6 +249,8 @@ def _stats_sheet(rows: list[Any], by: str) -> Sheet:
         _("差评数"),
         _("差评整改率"),
         _("按期整改率"),
+        _("办件量"),
+        _("主动评价率"),
         _("排名"),
     ]
     body = [
@@ -261,6 +266,8 @@ def _stats_sheet(rows: list[Any], by: str) -> Sheet:
             s.bad_n,
             s.rectified_rate,
             s.on_time_rate,
+            s.handled,
+            s.active_rate,
             s.rank if s.ranked else _("样本不足"),
         ]
         for s in rows
@@ -277,7 +284,7 @@ def public(request: HttpRequest) -> HttpResponse:
         raise Http404("no such city")
     months = months_available(city)
     month = _month(request, months)
-    rows = rating_stats(ratings_in(month, city), "centre") if month else []
+    rows = rating_stats(ratings_in(month, city), "centre", month=month) if month else []
     return render(
         request,
         "reviews/public.html",

@@ -62,6 +62,8 @@ class GroupStats:
     good_rate_low: float | None  # Wilson 95 % lower bound of the 好评率
     rank: int | None
     ranked: bool
+    handled: int | None = None  # handled cases, when counted for the group
+    active_rate: float | None = None  # 主动评价率 = active ratings ÷ handled cases
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -79,6 +81,8 @@ class GroupStats:
             "ranked": self.ranked,
             "shrunk_score": self.shrunk_score,
             "good_rate_low": self.good_rate_low,
+            "handled": self.handled,
+            "active_rate": self.active_rate,
         }
 
 
@@ -105,7 +109,9 @@ def group_stats(
     min_n: int = MIN_N,
     prior_weight: float | None = None,
     scores: Mapping[int, float] = DEFAULT_SCORES,
+    handled: Sequence[int | None] | None = None,
 ) -> list[GroupStats]:
+    """``handled``: per group, the cases handled in the period (for 主动评价率), or None."""
     k = len(labels)
     counted = ~columns.follow_up
     active = counted & (columns.source == "active")
@@ -144,6 +150,7 @@ def group_stats(
         n = int(n_active[g])
         if n == 0 and not n_default[g] and not n_system[g]:
             continue
+        cases = handled[g] if handled is not None else None
         out.append(
             GroupStats(
                 group=label,
@@ -160,6 +167,8 @@ def group_stats(
                 good_rate_low=wilson_lower(int(good[g]), n),
                 rank=rank_of.get(g),
                 ranked=bool(ranked[g]),
+                handled=cases,
+                active_rate=min(n / cases, 1.0) if cases else None,
             )
         )
     out.sort(key=lambda s: (s.rank is None, s.rank or 0, s.group))

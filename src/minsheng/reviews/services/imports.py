@@ -5,16 +5,30 @@ that cannot be read, or lacks a required column, stores nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 
+from minsheng.audit.models import AuditAction
+from minsheng.audit.services import audit_record
 from minsheng.core.ratings.records import read_records
-from minsheng.core.tabular import CellError, read_table
+from minsheng.core.tabular import (
+    CellError,
+    TableError,
+    cell_int,
+    cell_text,
+    read_table,
+    require_columns,
+)
 from minsheng.orgs.models import Region
+from minsheng.reviews.models import HandledCount
 from minsheng.reviews.services.directory import Directory
 from minsheng.reviews.services.ingest import audit_import, ingest
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass(slots=True)
@@ -54,3 +68,60 @@ def import_ratings(
     report.errors.sort(key=lambda e: (e.row, e.column))
     audit_import(actor, results, directory, f"import {filename}")
     return report
+
+
+HANDLED_REQUIRED = ("centre", "month", "count")
+HANDLED_ALIASES = {"服务中心": "centre", "事项": "service_item", "月份": "month", "办件量": "count"}
+
+
+@transaction.atomic
+def import_handled(data: bytes, *, filename: str, actor: Any, city: Region | None) -> int:
+    """Handled-case counts per centre (and optionally item) and month — the denominator of
+    主动评价率. All or nothing: any error raises ``TableError`` listing every one."""
+    table = read_table(data, filename=filename)
+    headers = require_columns(table, HANDLED_REQUIRED, HANDLED_ALIASES)
+    directory = Directory(city)
+    errors: list[CellError] = []
+    rows: list[tuple[int, int | None, dt.date, int]] = []
+    for row in table.rows:
+
+        def cell(column: str, row: Any = row) -> str:
+            return cell_text(row.values.get(headers.get(column, ""), None))
+
+        centre = directory.centre(cell("centre"))
+        if centre is None:
+            errors.append(
+                table.error(row.number, headers["centre"], f"未知服务中心“{cell('centre')}”")
+            )
+        item = None
+        if cell("service_item"):
+            item = directory.service_item(cell("service_item"), centre) if centre else None
+            if item is None:
+                errors.append(
+                    table.error(
+                        row.number, headers["service_item"], f"未知事项“{cell('service_item')}”"
+                    )
+                )
+        month = MONTH.match(cell("month"))
+        if month is None:
+            errors.append(table.error(row.number, headers["month"], "月份须为 YYYY-MM"))
+        count = cell_int(row.values.get(headers["count"]))
+        if count is None or count < 0:
+            errors.append(table.error(row.number, headers["count"], "办件量须为非负整数"))
+        if centre is not None and month is not None and count is not None and count >= 0:
+            first = dt.date(int(cell("month")[:4]), int(cell("month")[5:7]), 1)
+            rows.append((centre.pk, item.pk if item else None, first, count))
+    if errors:
+        raise TableError(errors)
+    for centre_id, item_id, first, count in rows:
+        HandledCount.objects.update_or_create(
+            centre_id=centre_id, service_item_id=item_id, month=first, defaults={"count": count}
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.BULK,
+        object_type="reviews.handledcount",
+        note=f"import {filename}: {len(rows)} rows",
+        region_code=city.code if city is not None else None,
+    )
+    return len(rows)

@@ -16,7 +16,7 @@ from minsheng.core.xlsx import Sheet, write_workbook
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.reviews.selectors import BY_CHOICES, rating_stats, ratings_in
 from minsheng.reviews.services.cases import sweep
-from minsheng.reviews.services.imports import import_ratings
+from minsheng.reviews.services.imports import import_handled, import_ratings
 from minsheng.reviews.services.integrity import detect
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -69,6 +69,9 @@ class Command(BaseCommand):
         st.add_argument("--output", type=Path, default=None)
         st.add_argument("--min-n", type=int, default=MIN_N)
         st.add_argument("--city", default=None)
+        hd = sub.add_parser("handled", help="import handled-case counts (centre,month,count)")
+        hd.add_argument("file", type=Path)
+        hd.add_argument("--city", default=None)
         sub.add_parser("sweep", help="send deadline reminders and escalate overdue cases")
         ig = sub.add_parser("integrity", help="run the integrity checks for a month")
         ig.add_argument("--month", required=True, help="YYYY-MM")
@@ -76,6 +79,21 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self.do_import(options)
+        elif options["action"] == "handled":
+            path = options["file"]
+            if not path.is_file():
+                raise CommandError(f"文件不存在 / no such file: {path}")
+            try:
+                n = import_handled(
+                    path.read_bytes(),
+                    filename=path.name,
+                    actor="command line",
+                    city=_city(options["city"]),
+                )
+            except TableError as exc:
+                self.stderr.write("\n".join(str(e) for e in exc.errors))
+                raise CommandError(exc.summary) from None
+            self.stdout.write(f"imported {n} handled-case counts")
         elif options["action"] == "sweep":
             report = sweep()
             self.stdout.write(f"reminded {report.reminded}, escalated {report.escalated}")
@@ -121,7 +139,9 @@ class Command(BaseCommand):
         if not MONTH.match(month):
             raise CommandError(f"--month 须为 YYYY-MM：{month}")
         scope = Region.objects.filter(code=options["city"]).first() if options["city"] else None
-        stats = rating_stats(ratings_in(month, scope), options["by"], min_n=options["min_n"])
+        stats = rating_stats(
+            ratings_in(month, scope), options["by"], min_n=options["min_n"], month=month
+        )
         rows = [s.as_dict() for s in stats]
         if options["format"] == "json":
             text = json.dumps(rows, ensure_ascii=False, indent=2)
