@@ -59,7 +59,7 @@ def test_import_counts_duplicates_and_locates_errors(city: City) -> None:
         city,
         [
             "A001,,{d},{c},{w},,window_tablet,5,,,active,2026-10-09T10:00:00+08:00",
-            "A002,,{d},{c},{w},,qr,2,态度差;等待久,排队太久,active,2026-10-09T11:00",
+            "A002,,{d},{c},{w},,qr,2,服务态度差;waiting,排队太久,active,2026-10-09T11:00",
             "A001,,{d},{c},{w},,window_tablet,4,,,active,2026-10-09T12:00:00+08:00",
             "A003,,{d},{c},,,pc,6,,,active,2026-10-09T12:00:00+08:00",
             "A004,,不存在的局,{c},,,pc,3,,,active,2026-10-09T12:00:00+08:00",
@@ -76,6 +76,8 @@ def test_import_counts_duplicates_and_locates_errors(city: City) -> None:
     again = _import(city, data)
     assert (again.accepted, again.duplicates) == (0, 3)  # type: ignore[attr-defined]
     assert Rating.objects.count() == 2
+    # Reason tags are stored by code, whether the file gave the name or the code.
+    assert Rating.objects.get(case_no="A002").reasons == ["attitude", "waiting"]
 
 
 def test_bad_rating_opens_a_case_with_working_day_deadlines(city: City) -> None:

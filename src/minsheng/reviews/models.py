@@ -136,10 +136,8 @@ class Rating(models.Model):
         ]
         indexes = [
             models.Index(fields=["centre", "rated_at"]),
-            models.Index(fields=["department", "rated_at"]),
             models.Index(fields=["rated_at"]),
-            models.Index(fields=["device", "received_at"]),
-            models.Index(fields=["ip_hash", "received_at"]),
+            models.Index(fields=["received_at"]),  # rate limits look at the last minutes
         ]
 
     def __str__(self) -> str:

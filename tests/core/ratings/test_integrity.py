@@ -65,3 +65,44 @@ def test_rules_are_configurable() -> None:
     burst = [Event(10_000 + k, 1, None, "t", 5, "active", T0 + k * 40, None) for k in range(5)]
     assert not find_flags(burst, {}, Rules())
     assert find_flags(burst, {}, Rules(burst_count=5))
+
+
+def test_the_demo_year_plants_both_patterns_and_the_checks_find_them() -> None:
+    import datetime as dt
+
+    from minsheng.core.ratings.demo import DemoCentre, DemoWindow, demo_ratings, plant
+
+    centres = [
+        DemoCentre("city", 2, tuple(DemoWindow(n, "d", (f"a{n}", f"b{n}")) for n in range(1, 23))),
+        DemoCentre("county", 3, tuple(DemoWindow(n, "d", (f"s{n}",)) for n in range(1, 12))),
+        DemoCentre("town", 4, (DemoWindow(1, "town", ("t",)),)),
+    ]
+    planted = plant(centres)
+    ratings = list(
+        demo_ratings(centres, start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30), seed=3)
+    )
+    events = [
+        Event(
+            k,
+            ["city", "county", "town"].index(r.centre),
+            hash(r.staff) if r.staff else None,
+            r.device,
+            r.level,
+            str(r.source),
+            r.rated_at.timestamp(),
+            r.handled_at.timestamp(),
+        )
+        for k, r in enumerate(ratings)
+    ]
+    flags = find_flags(events, {})
+    by_kind = {(f.kind, f.centre) for f in flags}
+    county, town = 1, 2
+    assert ("burst", county) in by_kind and ("before_handled", county) in by_kind
+    assert ("default_share", town) in by_kind and ("system", town) in by_kind
+    assert planted.self_rating_centre == "county" and planted.default_centre == "town"
+    # Honest centres are not flagged for gaming.
+    assert not {k for k, c in by_kind if c == 0} & {"burst", "before_handled", "default_share"}
+    # Realistic rates: the city's active ratings are mostly good, a few percent bad.
+    city_active = [r for r in ratings if r.centre == "city" and str(r.source) == "active"]
+    bad = sum(r.level <= 2 for r in city_active) / len(city_active)
+    assert 0.002 < bad < 0.06

@@ -1,0 +1,88 @@
+"""Fast insertion of many ratings (the demo's year, benchmarks): one prepared INSERT run with
+``executemany``, values adapted by the backend's own field preparation. Ten times faster than
+``bulk_create`` for half a million rows; it skips signals and model validation, so it is only
+for generated data that is valid by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from minsheng.reviews.models import Rating
+
+FIELDS = (
+    "case_no",
+    "service_item_id",
+    "department_id",
+    "centre_id",
+    "window_id",
+    "staff_id",
+    "channel",
+    "level",
+    "reasons",
+    "comment",
+    "contact_cipher",
+    "contact_masked",
+    "source",
+    "is_follow_up",
+    "rated_at",
+    "received_at",
+    "handled_at",
+    "client_id",
+    "idempotency_key",
+    "device",
+    "ip_hash",
+)
+CHUNK = 5000
+
+
+def _adapters() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """JSON and aware-datetime adapters as this backend stores them (looked up once: the
+    connection proxy is slow to ask half a million times)."""
+    ops = connection.ops
+    json_value = ops.adapt_json_value
+
+    def as_json(value: Any) -> Any:
+        return json_value(value, None)
+
+    if connection.vendor != "sqlite":
+        return as_json, lambda value: value
+    utc = dt.UTC
+
+    def as_text(value: dt.datetime | None) -> str | None:
+        # Django keeps SQLite datetimes as naive UTC text ("2026-10-31 15:30:15.123456").
+        return None if value is None else str(value.astimezone(utc).replace(tzinfo=None))
+
+    return as_json, as_text
+
+
+def insert_ratings(rows: Iterable[Sequence[Any]]) -> int:
+    """Insert rows given in the order of ``FIELDS`` (plain Python values); returns the count."""
+    meta = Rating._meta
+    fields: list[Any] = [meta.get_field(name.removesuffix("_id")) for name in FIELDS]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Table and column names come from the model, values are parameters: nothing user-given.
+    table = connection.ops.quote_name(meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    as_json, as_moment = _adapters()
+    prepare = [
+        as_json if name == "reasons" else as_moment if name.endswith("_at") else None
+        for name in FIELDS
+    ]
+    total = 0
+    chunk: list[tuple[Any, ...]] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for row in rows:
+            chunk.append(tuple(v if p is None else p(v) for v, p in zip(row, prepare, strict=True)))
+            if len(chunk) >= CHUNK:
+                cursor.executemany(sql, chunk)
+                total += len(chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+            total += len(chunk)
+    return total
