@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from minsheng.core.ratings.stats import (
     CASE_NONE,
@@ -149,19 +149,17 @@ def months_available(scope: Region | None) -> list[str]:
 
 
 def monthly_trend(scope: Region | None, months: list[str]) -> list[dict[str, Any]]:
-    """City-wide 好评率 and score per month (oldest first), for the dashboard's line."""
+    """好评率 and active ratings per month (oldest first): one indexed range count per month
+    (truncating half a million timestamps to months is slower on SQLite)."""
+    base = Rating.objects.filter(source="active", is_follow_up=False)
+    if scope is not None:
+        base = base.filter(**scope.subtree_filter("centre__region__"))
     out = []
     for month in reversed(months):
-        stats = rating_stats(ratings_in(month, scope), "channel", min_n=0)
-        active = sum(s.n_active for s in stats)
-        good = sum((s.good_rate or 0) * s.n_active for s in stats)
-        score = sum((s.score or 0) * s.n_active for s in stats)
-        out.append(
-            {
-                "month": month,
-                "n": active,
-                "good_rate": good / active if active else None,
-                "score": score / active if active else None,
-            }
+        start, end = month_bounds(month)
+        counts = base.filter(rated_at__gte=start, rated_at__lt=end).aggregate(
+            n=Count("pk"), good=Count("pk", filter=Q(level__gte=3))
         )
+        n, good = counts["n"], counts["good"]
+        out.append({"month": month, "n": n, "good_rate": good / n if n else None})
     return out
