@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from minsheng.orgs.models import CentreLevel, Organisation, OrgKind, Region, Staff, Window
 from minsheng.reviews.models import ServiceItem
@@ -24,22 +24,25 @@ class Directory:
     def __init__(self, city: Region | None, *, create_missing: bool = False) -> None:
         self.city = city
         self.create_missing = create_missing and city is not None
-        orgs = Organisation.objects.filter(is_active=True)
+        self._orgs = Organisation.objects.filter(is_active=True).exclude(kind=OrgKind.VENDOR)
         if city is not None:
-            orgs = orgs.filter(**city.subtree_filter("region__"))
-        self._departments: dict[str, Organisation] = {}
-        self._centres: dict[str, Organisation] = {}
-        for org in orgs.exclude(kind=OrgKind.VENDOR):
-            table = self._centres if org.kind == OrgKind.SERVICE_CENTRE else self._departments
-            table.setdefault(org.key, org)
-            table.setdefault(org.name, org)
+            self._orgs = self._orgs.filter(**city.subtree_filter("region__"))
+        # Looked up on first use and remembered (a single API rating touches two or three).
+        self._departments: dict[str, Organisation | None] = {}
+        self._centres: dict[str, Organisation | None] = {}
         self._windows: dict[int, dict[str, Window]] = {}
         self._staff: dict[int, dict[str, Staff]] = {}
-        self._items: dict[str, ServiceItem] = {}
-        for item in ServiceItem.objects.all():
-            self._items.setdefault(item.code, item)
-            self._items.setdefault(item.name, item)
+        self._items: dict[str, ServiceItem | None] = {}
         self.created: dict[str, int] = {}
+
+    def _org(self, text: str, *, centre: bool) -> Organisation | None:
+        table = self._centres if centre else self._departments
+        if text not in table:
+            kind = Q(kind=OrgKind.SERVICE_CENTRE) if centre else ~Q(kind=OrgKind.SERVICE_CENTRE)
+            found = list(self._orgs.filter(kind, Q(key=text) | Q(name=text)).order_by("pk")[:2])
+            by_key = [o for o in found if o.key == text]
+            table[text] = by_key[0] if by_key else (found[0] if found else None)
+        return table[text]
 
     def allow(self, org: Organisation) -> None:
         """Let ``org`` be named as a handling department (e.g. a centre for its own windows)."""
@@ -49,7 +52,7 @@ class Directory:
         self.created[what] = self.created.get(what, 0) + 1
 
     def department(self, text: str) -> Organisation | None:
-        found = self._departments.get(text)
+        found = self._org(text, centre=False) if text else None
         if found is None and self.create_missing and self.city is not None:
             found = Organisation.objects.create(
                 key=_key("dept", f"{self.city.code}:{text}"),
@@ -62,7 +65,7 @@ class Directory:
         return found
 
     def centre(self, text: str) -> Organisation | None:
-        found = self._centres.get(text)
+        found = self._org(text, centre=True) if text else None
         if found is None and self.create_missing and self.city is not None:
             found = Organisation.objects.create(
                 key=_key("centre", f"{self.city.code}:{text}"),
@@ -126,7 +129,12 @@ class Directory:
     def service_item(self, text: str, department: Organisation) -> ServiceItem | None:
         if not text:
             return None
-        found = self._items.get(text)
+        if text not in self._items:
+            self._items[text] = (
+                ServiceItem.objects.filter(code=text).first()
+                or ServiceItem.objects.filter(name=text).order_by("pk").first()
+            )
+        found = self._items[text]
         if found is None and self.create_missing:
             found = ServiceItem.objects.create(
                 code=_key("item", text), name=text[:200], department=department
