@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minsheng.audit.models import AuditAction
@@ -15,11 +16,11 @@ from minsheng.reviews.selectors import months_available
 from minsheng.reviews.services.integrity import detect
 
 KIND_LABELS = {
-    "burst": "短时集中好评",
-    "before_handled": "评价早于办结",
-    "default_share": "默认评价占比高",
-    "system": "系统生成评价",
-    "shift": "差评率突变",
+    "burst": gettext_lazy("短时集中好评"),
+    "before_handled": gettext_lazy("评价早于办结"),
+    "default_share": gettext_lazy("默认评价占比高"),
+    "system": gettext_lazy("系统生成评价"),
+    "shift": gettext_lazy("差评率突变"),
 }
 
 
@@ -36,7 +37,7 @@ def integrity(request: HttpRequest) -> HttpResponse:
         ids = flag.evidence.get("ratings", []) if isinstance(flag.evidence, dict) else []
         examples = Rating.objects.filter(pk__in=ids[:10]).order_by("rated_at")
         rows.append(
-            {"flag": flag, "kind": KIND_LABELS.get(flag.kind, flag.kind), "examples": examples}
+            {"flag": flag, "kind": str(KIND_LABELS.get(flag.kind, flag.kind)), "examples": examples}
         )
     return render(
         request,

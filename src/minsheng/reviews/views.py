@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minsheng.core.ratings.stats import MIN_N
@@ -39,22 +40,22 @@ from minsheng.web.downloads import sheets_response
 
 PAGE = 50
 BY_LABELS = {
-    "department": "部门",
-    "centre": "服务中心",
-    "window": "窗口",
-    "region": "地区",
-    "staff": "工作人员",
-    "item": "服务事项",
-    "channel": "渠道",
+    "department": gettext_lazy("部门"),
+    "centre": gettext_lazy("服务中心"),
+    "window": gettext_lazy("窗口"),
+    "region": gettext_lazy("地区"),
+    "staff": gettext_lazy("工作人员"),
+    "item": gettext_lazy("服务事项"),
+    "channel": gettext_lazy("渠道"),
 }
 ACTION_LABELS = {
-    "verify": "开始核实",
-    "confirm": "核实属实，进入整改",
-    "appeal": "核实不属实，提交申诉",
-    "uphold": "复核：认定不属实",
-    "overturn": "复核：驳回申诉，继续整改",
-    "answer": "整改完成，答复群众",
-    "close": "办结",
+    "verify": gettext_lazy("开始核实"),
+    "confirm": gettext_lazy("核实属实，进入整改"),
+    "appeal": gettext_lazy("核实不属实，提交申诉"),
+    "uphold": gettext_lazy("复核：认定不属实"),
+    "overturn": gettext_lazy("复核：驳回申诉，继续整改"),
+    "answer": gettext_lazy("整改完成，答复群众"),
+    "close": gettext_lazy("办结"),
 }
 
 
@@ -130,7 +131,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id)
     roles = case_roles(request.user, case)
     actions = [
-        (name, _(ACTION_LABELS[name]))
+        (name, str(ACTION_LABELS[name]))
         for name, (sources, _target, who) in TRANSITIONS.items()
         if case.state in sources and who in roles
     ]
@@ -206,7 +207,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             "months": months,
             "month": month,
             "by": by,
-            "by_choices": [(k, _(BY_LABELS[k])) for k in BY_CHOICES],
+            "by_choices": [(k, str(BY_LABELS[k])) for k in BY_CHOICES],
             "rows": [_stats_row(r) for r in rows],
             "has_handled": any(r.handled for r in rows),
             "min_n": MIN_N,
@@ -238,7 +239,7 @@ def _stats_row(s: Any) -> dict[str, Any]:
 
 def _stats_sheet(rows: list[Any], by: str) -> Sheet:
     headers = [
-        _(BY_LABELS[by]),
+        str(BY_LABELS[by]),
         _("主动评价"),
         _("默认评价"),
         _("系统生成"),
