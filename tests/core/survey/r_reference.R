@@ -160,6 +160,14 @@ case("srs fpc only",
   '{"data": "apisrs.csv", "ids": null, "fpc": ["fpc"], "estimates": [{"stat": "mean", "var": "api00"}, {"stat": "total", "var": "enroll"}]}',
   list(plain("mean", "api00", svymean(~api00, d)), plain("total", "enroll", svytotal(~enroll, d))))
 
+# 13. Trimmed weights (trimWeights, strict) of the stratified sample, and of a raked one
+d <- trimWeights(svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat), upper = 40, strict = TRUE)
+case("strat trim",
+  '{"data": "apistrat.csv", "strata": "stype", "weights": "pw", "fpc": ["fpc"], "trim": {"upper": 40, "strict": true}, "estimates": [
+    {"stat": "mean", "var": "api00"}, {"stat": "total", "var": "enroll"}, {"stat": "mean", "var": "api00", "by": "stype"}]}',
+  list(plain("mean", "api00", svymean(~api00, d)), plain("total", "enroll", svytotal(~enroll, d)),
+       byrows("mean", "api00", "stype", svyby(~api00, ~stype, d, svymean))))
+
 cat(sprintf('{"_meta": {"R": %s, "survey": %s, "lonely_psu": %s, "script": "tests/core/survey/r_reference.R"},\n "cases": [\n%s\n]}\n',
             str(R.version.string), str(as.character(packageVersion("survey"))), str(getOption("survey.lonely.psu")),
             paste(cases, collapse = ",\n")))

@@ -5,6 +5,7 @@ run. Field names mirror R's ``svydesign``:
      "fpc": ["fpc1", "fpc2"], "nest": false, "lonely_psu": "fail",
      "calibrate": null | {"method": "poststratify" | "rake",
                           "margins": {"stype": {"E": 4421, "H": 755, "M": 1018}, ...}},
+     "trim": null | {"upper": 40, "lower": 5, "strict": true},   (R's trimWeights)
      "replicates": null | {"type": "JK1" | "bootstrap", "n": 200, "seed": 1},
      "estimates": [{"stat": "mean" | "total" | "ratio", "var": "api00", "by": null,
                     "denominator": null}]}
@@ -25,6 +26,7 @@ from minsheng.core.survey.design import LONELY_CHOICES, DesignError, LonelyPsu, 
 from minsheng.core.survey.estimate import STAT_CHOICES, Estimate, Stat, Survey, estimate
 from minsheng.core.survey.frame import Frame
 from minsheng.core.survey.replicates import KIND_CHOICES, bootstrap, jk1
+from minsheng.core.survey.weights import trim
 from minsheng.core.tabular import TableError, read_table
 
 KEYS = {
@@ -136,6 +138,18 @@ def build_survey(spec: Mapping[str, Any], frame: Frame) -> Survey:
             cast(Method, cal["method"]),
             maxit=int(cal.get("maxit", 10)),
             epsilon=float(cal.get("epsilon", 1.0)),
+        )
+    cut = spec.get("trim")
+    if cut is not None:
+        if not isinstance(cut, dict) or not set(cut) <= {"upper", "lower", "strict"}:
+            raise SpecError(
+                'trim 须为 {"upper", "lower", "strict"} / trim takes upper, lower, strict'
+            )
+        bounds = [cut.get("upper", float("inf")), cut.get("lower", float("-inf"))]
+        if not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds):
+            raise SpecError("trim 的上下限须为数字 / trim bounds must be numbers")
+        design = design.with_weights(
+            trim(design.weights, upper=bounds[0], lower=bounds[1], strict=bool(cut.get("strict")))
         )
     return Survey(frame, design, calibration, replicates)
 
