@@ -8,4 +8,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("好差评")
 
     def ready(self) -> None:
+        from datetime import timedelta
+
+        from minsheng.jobs.schedule import periodic
         from minsheng.reviews import demo_steps  # noqa: F401  (registers the demo step)
+        from minsheng.reviews.tasks import sweep_deadlines
+
+        periodic("reviews-sweep-deadlines", sweep_deadlines, timedelta(minutes=15))
