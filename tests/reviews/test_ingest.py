@@ -237,6 +237,11 @@ def test_reviews_command_import_and_stats(city: City, tmp_path: Path) -> None:
         "reviews", "stats", "--month", "2026-10", "--by", "window", "--min-n", "50", stdout=out
     )
     assert [(r["rank"], r["ranked"]) for r in json.loads(out.getvalue())] == [(None, False)]
+    out = io.StringIO()
+    call_command(
+        "reviews", "stats", "--month", "2026-10", "--by", "day", "--min-n", "1", stdout=out
+    )
+    assert [(r["group"], r["n_active"]) for r in json.loads(out.getvalue())] == [("2026-10-09", 40)]
 
 
 def test_sweep_reminds_before_and_escalates_after_the_deadline(city: City) -> None:

@@ -31,6 +31,8 @@ BY_FIELDS: dict[str, str] = {
     "staff": "staff_id",
     "item": "service_item_id",
     "channel": "channel",
+    "day": "rated_at",
+    "month": "rated_at",
 }
 BY_CHOICES = tuple(BY_FIELDS)
 
@@ -65,6 +67,8 @@ def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
         return {s.pk: f"{s.name}（{s.staff_no}）" for s in Staff.objects.filter(pk__in=keys)}
     if by == "item":
         return dict(ServiceItem.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by in {"day", "month"}:
+        return {k: k for k in keys}
     return {c: str(Channel(c).label) for c in keys if c in Channel.values}
 
 
@@ -82,8 +86,13 @@ def rating_stats(
             "case__state",
             "case__answered_at",
             "case__rectify_due",
+            "contact_cipher",
+            "case__feedback",
         )
     )
+    if by in {"day", "month"}:
+        shape = "%Y-%m-%d" if by == "day" else "%Y-%m"
+        rows = [(r[0].astimezone(SHANGHAI).strftime(shape), *r[1:]) for r in rows]
     keys = sorted({r[0] for r in rows}, key=str)
     index = {k: i for i, k in enumerate(keys)}
     names = _labels(by, keys)
@@ -109,6 +118,8 @@ def rating_stats(
         case_state=state,
         on_time=on_time,
         follow_up=np.array([r[3] for r in rows], dtype=bool),
+        reachable=np.array([bool(r[7]) for r in rows], dtype=bool),
+        revisited=np.array([bool(r[8]) for r in rows], dtype=bool),
     )
     handled = _handled(month, by, keys) if month else None
     return group_stats(columns, labels, min_n=min_n, handled=handled)

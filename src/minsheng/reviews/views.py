@@ -47,6 +47,8 @@ BY_LABELS = {
     "staff": gettext_lazy("工作人员"),
     "item": gettext_lazy("服务事项"),
     "channel": gettext_lazy("渠道"),
+    "day": gettext_lazy("日"),
+    "month": gettext_lazy("月"),
 }
 ACTION_LABELS = {
     "verify": gettext_lazy("开始核实"),
@@ -230,6 +232,7 @@ def _stats_row(s: Any) -> dict[str, Any]:
         "bad_n": s.bad_n,
         "rectified": _pct(s.rectified_rate),
         "on_time": _pct(s.on_time_rate),
+        "revisit": _pct(s.revisit_rate),
         "rank": s.rank,
         "ranked": s.ranked,
         "handled": s.handled,
@@ -250,6 +253,7 @@ def _stats_sheet(rows: list[Any], by: str) -> Sheet:
         _("差评数"),
         _("差评整改率"),
         _("按期整改率"),
+        _("回访率"),
         _("办件量"),
         _("主动评价率"),
         _("排名"),
@@ -267,6 +271,7 @@ def _stats_sheet(rows: list[Any], by: str) -> Sheet:
             s.bad_n,
             s.rectified_rate,
             s.on_time_rate,
+            s.revisit_rate,
             s.handled,
             s.active_rate,
             s.rank if s.ranked else _("样本不足"),

@@ -109,3 +109,26 @@ def test_records_locate_every_problem() -> None:
         (3, "来源"),
         (3, "评价时间"),
     }
+
+
+def test_revisit_rate_counts_rectified_bad_ratings_with_contact() -> None:
+    base = columns(
+        [
+            (0, 1, "active", CASE_RECTIFIED, True),  # contact, revisited
+            (0, 2, "active", CASE_RECTIFIED, True),  # contact, not revisited
+            (0, 2, "active", CASE_RECTIFIED, True),  # no contact: cannot be revisited
+            (0, 1, "active", CASE_OPEN, False),  # not rectified yet
+        ]
+    )
+    cols = RatingColumns(
+        base.group,
+        base.level,
+        base.source,
+        base.case_state,
+        base.on_time,
+        base.follow_up,
+        reachable=np.array([True, True, False, True]),
+        revisited=np.array([True, False, False, False]),
+    )
+    (s,) = group_stats(cols, ["g"], min_n=1)
+    assert s.revisit_rate == pytest.approx(1 / 2)

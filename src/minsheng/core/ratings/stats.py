@@ -5,7 +5,8 @@ rate: 好评率 = levels 3–5 ÷ active, 差评率 = levels 1–2 ÷ active, sc
 (default 1→20 … 5→100). 差评整改率 = rectified bad ratings ÷ bad ratings whose case was not
 found untrue; 按期整改率 = those rectified by the deadline ÷ the same.
 
-Ranking (small-sample shrinkage): groups are ranked by the Bayesian average of the score,
+回访率 = rectified bad ratings whose citizen's view of the fix was recorded ÷ those with contact
+details. Ranking (small-sample shrinkage): groups are ranked by the Bayesian average of the score,
 (C·m + Σ scores) / (C + n), with m the mean score of all active ratings in the table and C the
 prior weight (default: the minimum n). Groups with fewer than ``min_n`` active ratings are not
 ranked (``ranked`` false, rank null), so a window with three ratings never tops the list.
@@ -41,6 +42,8 @@ class RatingColumns:
     case_state: Ints
     on_time: Bools
     follow_up: Bools  # 追评: kept, not counted again
+    reachable: Bools | None = None  # the citizen left contact details
+    revisited: Bools | None = None  # the citizen's view of the fix was recorded (回访)
 
 
 CASE_NONE, CASE_OPEN, CASE_RECTIFIED, CASE_UNTRUE = 0, 1, 2, 3
@@ -64,6 +67,7 @@ class GroupStats:
     ranked: bool
     handled: int | None = None  # handled cases, when counted for the group
     active_rate: float | None = None  # 主动评价率 = active ratings ÷ handled cases
+    revisit_rate: float | None = None  # 回访率 = revisited ÷ rectified bad ratings with contact
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -83,6 +87,7 @@ class GroupStats:
             "good_rate_low": self.good_rate_low,
             "handled": self.handled,
             "active_rate": self.active_rate,
+            "revisit_rate": self.revisit_rate,
         }
 
 
@@ -134,6 +139,14 @@ def group_stats(
     judged = count(bad_cases & (columns.case_state != CASE_UNTRUE))
     rectified = count(bad_cases & (columns.case_state == CASE_RECTIFIED))
     on_time = count(bad_cases & (columns.case_state == CASE_RECTIFIED) & columns.on_time)
+    none = np.zeros(len(group), dtype=bool)
+    reachable = (
+        bad_cases
+        & (columns.case_state == CASE_RECTIFIED)
+        & (columns.reachable if columns.reachable is not None else none)
+    )
+    can_revisit = count(reachable)
+    revisited = count(reachable & (columns.revisited if columns.revisited is not None else none))
     total_active = int(n_active.sum())
     overall = float(score_sum.sum() / total_active) if total_active else 0.0
     c = float(min_n if prior_weight is None else prior_weight)
@@ -168,6 +181,7 @@ def group_stats(
                 rank=rank_of.get(g),
                 ranked=bool(ranked[g]),
                 handled=cases,
+                revisit_rate=rate(int(revisited[g]), int(can_revisit[g])),
                 active_rate=min(n / cases, 1.0) if cases else None,
             )
         )
