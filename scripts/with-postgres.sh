@@ -25,4 +25,4 @@ trap stop EXIT
   -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGDATA -c fsync=off" start >/dev/null
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres minsheng
 echo "with-postgres: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
-DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/minsheng" "$@"
+DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/minsheng${MINSHENG_PGQUERY:-}" "$@"

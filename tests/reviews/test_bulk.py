@@ -45,3 +45,40 @@ def test_insert_ratings_round_trips_through_the_orm(city: City) -> None:
     # Range filters see it in its Shanghai month (October), not in November.
     october = (dt.datetime(2026, 10, 1, tzinfo=SHANGHAI), dt.datetime(2026, 11, 1, tzinfo=SHANGHAI))
     assert Rating.objects.filter(rated_at__gte=october[0], rated_at__lt=october[1]).count() == 1
+
+
+def test_insert_returning_gives_ids_in_row_order(city: City) -> None:
+    from minsheng.reviews.services.bulk import RETURNING_CHUNK, insert_returning
+
+    centre = Organisation.objects.get(key=f"centre-{city.county.code}")
+    at = dt.datetime(2026, 10, 9, 10, tzinfo=SHANGHAI)
+    rows = [
+        (
+            f"ORD{k:05d}",
+            None,
+            centre.pk,
+            centre.pk,
+            None,
+            None,
+            "pc",
+            1 + k % 5,
+            [f"r{k}"],
+            "",
+            "",
+            "",
+            "active",
+            False,
+            at,
+            at,
+            None,
+            None,
+            "",
+            "",
+            "",
+        )
+        for k in range(RETURNING_CHUNK + 7)  # two statements
+    ]
+    ids = insert_returning(rows)
+    stored = dict(Rating.objects.filter(pk__in=ids).values_list("pk", "case_no"))
+    assert [stored[pk] for pk in ids] == [row[0] for row in rows]
+    assert Rating.objects.get(case_no="ORD00003").reasons == ["r3"]

@@ -70,7 +70,7 @@ def api_client_for_token(token: str) -> ApiClient | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
     client = (
-        ApiClient.objects.select_related("organisation__region")
+        ApiClient.objects.select_related("organisation__region__city")
         .filter(token_hash=token_hash(token), revoked_at__isnull=True)
         .first()
     )

@@ -48,12 +48,13 @@ def needs_case(rating: Rating) -> bool:
 
 def open_cases(ratings: Iterable[Rating], *, actor_label: str = "") -> list[RectificationCase]:
     """A case for every bad active rating, with its working-day deadlines."""
+    ratings = [r for r in ratings if needs_case(r)]
+    if not ratings:
+        return []
     calendar = work_calendar()
     days_by_region: dict[int, tuple[int, int]] = {}
     cases = []
     for rating in ratings:
-        if not needs_case(rating):
-            continue
         region = rating.centre.region
         if region.pk not in days_by_region:
             days_by_region[region.pk] = deadline_days(region)

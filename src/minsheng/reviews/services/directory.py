@@ -44,6 +44,11 @@ class Directory:
             table[text] = by_key[0] if by_key else (found[0] if found else None)
         return table[text]
 
+    def know_centre(self, centre: Organisation) -> None:
+        """Remember a centre already at hand (an API client's own), by key and by name."""
+        self._centres.setdefault(centre.key, centre)
+        self._centres.setdefault(centre.name, centre)
+
     def allow(self, org: Organisation) -> None:
         """Let ``org`` be named as a handling department (e.g. a centre for its own windows)."""
         self._departments.setdefault(org.key, org)

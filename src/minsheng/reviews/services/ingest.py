@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +23,8 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.ratings.records import RatingRecord
 from minsheng.orgs.models import Organisation, OrgKind
-from minsheng.reviews.models import Channel, Rating, ReasonTag
+from minsheng.reviews.models import Channel, Level, Rating, ReasonTag, Source
+from minsheng.reviews.services.bulk import FIELDS, insert_returning
 from minsheng.reviews.services.cases import open_cases
 from minsheng.reviews.services.contact import encrypt, mask
 from minsheng.reviews.services.directory import Directory
@@ -73,8 +74,8 @@ def ingest(
     actor_label: str = "",
 ) -> list[ItemResult]:
     results: list[ItemResult] = []
-    pending: list[tuple[ItemResult, Rating]] = []
-    reasons_known = _reason_codes()
+    pending: list[tuple[ItemResult, tuple[Any, ...]]] = []
+    reasons_known = _reason_codes() if any(r.reasons for r in records) else {}
     now = timezone.now()
     keys_seen: dict[str, ItemResult] = {}
     aliases: list[tuple[ItemResult, ItemResult]] = []  # (duplicate, the earlier item it repeats)
@@ -134,31 +135,31 @@ def ingest(
             result.status = "duplicate"
             aliases.append((result, cases_seen[case_key]))
             continue
-        rating = Rating(
-            case_no=record.case_no,
-            service_item=item,
-            department=department,
-            centre=centre,
-            window=window,
-            staff=staff,
-            channel=str(record.channel),
-            level=record.level,
-            reasons=reasons,
-            comment=record.comment,
-            contact_cipher=encrypt(record.contact),
-            contact_masked=mask(record.contact),
-            source=str(record.source),
-            is_follow_up=record.follow_up,
-            rated_at=record.rated_at,
-            received_at=now,
-            handled_at=record.handled_at,
-            client=client,
-            idempotency_key=record.idempotency_key,
-            device=record.device[:64],
-            ip_hash=record.ip_hash[:64],
+        row = (  # in the order of bulk.FIELDS
+            record.case_no,
+            item.pk if item is not None else None,
+            department.pk,
+            centre.pk,
+            window.pk if window is not None else None,
+            staff.pk if staff is not None else None,
+            str(record.channel),
+            record.level,
+            reasons,
+            record.comment,
+            encrypt(record.contact),
+            mask(record.contact),
+            str(record.source),
+            record.follow_up,
+            record.rated_at,
+            now,
+            record.handled_at,
+            client.pk if client is not None else None,
+            record.idempotency_key,
+            record.device[:64],
+            record.ip_hash[:64],
         )
         result.status = "accepted"
-        pending.append((result, rating))
+        pending.append((result, row))
         if record.idempotency_key:
             keys_seen[record.idempotency_key] = result
         if not record.follow_up:
@@ -210,38 +211,51 @@ def _existing_cases(records: Sequence[RatingRecord]) -> dict[tuple[str, str], in
     return out
 
 
-def _store(pending: list[tuple[ItemResult, Rating]], actor_label: str) -> None:
+def _store(pending: list[tuple[ItemResult, tuple[Any, ...]]], actor_label: str) -> None:
+    """Insert in one statement per thousand rows, then open the cases of the bad ones."""
     try:
         with transaction.atomic():
-            created = Rating.objects.bulk_create([r for _, r in pending])
-            open_cases(created, actor_label=actor_label)
+            ids = insert_returning([row for _, row in pending])
+            for (result, _), pk in zip(pending, ids, strict=True):
+                result.rating_id = pk
+            _open_cases_for(ids, pending, actor_label)
     except IntegrityError:
         # Another request stored some of these meanwhile: one by one, the rest are duplicates.
-        for result, rating in pending:
-            rating.pk = None
+        for result, row in pending:
             try:
                 with transaction.atomic():
-                    rating.save()
-                    open_cases([rating], actor_label=actor_label)
+                    (pk,) = insert_returning([row])
+                    result.rating_id = pk
+                    _open_cases_for([pk], [(result, row)], actor_label)
             except IntegrityError:
                 result.status = "duplicate"
-                result.rating_id = _find_existing(rating)
-                continue
-            result.rating_id = rating.pk
-        return
-    for (result, _), rating in zip(pending, created, strict=True):
-        result.rating_id = rating.pk
+                result.rating_id = _find_existing(row)
 
 
-def _find_existing(rating: Rating) -> int | None:
-    if rating.idempotency_key:
+def _open_cases_for(
+    ids: list[int], pending: list[tuple[ItemResult, tuple[Any, ...]]], actor_label: str
+) -> None:
+    level, source = FIELDS.index("level"), FIELDS.index("source")
+    bad = [
+        pk
+        for pk, (_, row) in zip(ids, pending, strict=True)
+        if int(row[level]) <= Level.DISSATISFIED and row[source] == Source.ACTIVE
+    ]
+    if bad:
+        ratings = Rating.objects.filter(pk__in=bad).select_related("centre__region")
+        open_cases(list(ratings), actor_label=actor_label)
+
+
+def _find_existing(row: tuple[Any, ...]) -> int | None:
+    values = dict(zip(FIELDS, row, strict=True))
+    if values["idempotency_key"]:
         found = Rating.objects.filter(
-            client=rating.client, idempotency_key=rating.idempotency_key
+            client_id=values["client_id"], idempotency_key=values["idempotency_key"]
         ).first()
         if found is not None:
             return found.pk
     found = Rating.objects.filter(
-        case_no=rating.case_no, channel=rating.channel, is_follow_up=False
+        case_no=values["case_no"], channel=values["channel"], is_follow_up=False
     ).first()
     return found.pk if found is not None else None
 
