@@ -122,7 +122,9 @@ def ingest_rates(centre: Organisation, token: str) -> list[tuple[str, str, str]]
 
 def single_post_latency(token: str) -> list[tuple[str, str, str]]:
     port = 8765
-    workers = "2" if connection.vendor == "postgresql" else "1"
+    # As `minsheng serve` runs it (2 workers × 4 threads) unless BENCH_WORKERS/BENCH_THREADS say.
+    workers = os.environ.get("BENCH_WORKERS", "2" if connection.vendor == "postgresql" else "1")
+    threads = os.environ.get("BENCH_THREADS", "4")
     server = subprocess.Popen(
         [
             sys.executable,

@@ -96,3 +96,12 @@ def build_city() -> City:
 @pytest.fixture
 def city(db: Any) -> City:
     return build_city()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_lookups() -> None:
+    """The ratings API keeps name lookups for a minute across requests; every test has a new
+    database, so none may see the previous test's."""
+    from minsheng.reviews.services.directory import clear_shared
+
+    clear_shared()

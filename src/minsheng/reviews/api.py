@@ -62,7 +62,7 @@ def _run(client: ApiClient, items: list[Any]) -> list[ItemResult]:
             early[index] = ItemResult(index, "error", errors=parsed)
     region = org.region
     city = region.city if region.city is not None else region
-    directory = Directory(city)
+    directory = Directory(city, shared=True)
     if org.kind == OrgKind.SERVICE_CENTRE:
         directory.know_centre(org)
     results = ingest(records, directory=directory, client=client, actor_label=str(client))

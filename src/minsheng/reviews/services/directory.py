@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
+from typing import Any
 
 from django.db.models import Max, Q
 
@@ -12,6 +14,26 @@ from minsheng.orgs.models import CentreLevel, Organisation, OrgKind, Region, Sta
 from minsheng.reviews.models import ServiceItem
 
 _WINDOW_NUMBER = re.compile(r"^(\d{1,4})\s*(号|号窗口)?$")
+SHARED_SECONDS = 60.0
+# Lookups shared across requests by the API (a tablet posts the same centre all day); entries
+# live a minute, so a renamed or closed organisation is seen within that time.
+_SHARED: dict[tuple[object, ...], tuple[float, Any]] = {}
+
+
+def _shared_get(key: tuple[object, ...]) -> Any:
+    hit = _SHARED.get(key)
+    if hit is not None and time.monotonic() - hit[0] < SHARED_SECONDS:
+        return hit[1]
+    return _MISSING
+
+
+def _shared_put(key: tuple[object, ...], value: Any) -> None:
+    if len(_SHARED) > 10_000:
+        _SHARED.clear()
+    _SHARED[key] = (time.monotonic(), value)
+
+
+_MISSING = object()
 
 
 def _key(prefix: str, text: str) -> str:
@@ -21,8 +43,11 @@ def _key(prefix: str, text: str) -> str:
 class Directory:
     """Lookups cached for one import or batch; ``created`` counts what was created."""
 
-    def __init__(self, city: Region | None, *, create_missing: bool = False) -> None:
+    def __init__(
+        self, city: Region | None, *, create_missing: bool = False, shared: bool = False
+    ) -> None:
         self.city = city
+        self.shared = shared and not create_missing
         self.create_missing = create_missing and city is not None
         self._orgs = Organisation.objects.filter(is_active=True).exclude(kind=OrgKind.VENDOR)
         if city is not None:
@@ -37,11 +62,18 @@ class Directory:
 
     def _org(self, text: str, *, centre: bool) -> Organisation | None:
         table = self._centres if centre else self._departments
+        key = ("org", self.city.pk if self.city else None, centre, text)
+        if text not in table and self.shared:
+            cached = _shared_get(key)
+            if cached is not _MISSING:
+                table[text] = cached
         if text not in table:
             kind = Q(kind=OrgKind.SERVICE_CENTRE) if centre else ~Q(kind=OrgKind.SERVICE_CENTRE)
             found = list(self._orgs.filter(kind, Q(key=text) | Q(name=text)).order_by("pk")[:2])
             by_key = [o for o in found if o.key == text]
             table[text] = by_key[0] if by_key else (found[0] if found else None)
+            if self.shared:
+                _shared_put(key, table[text])
         return table[text]
 
     def know_centre(self, centre: Organisation) -> None:
@@ -87,12 +119,17 @@ class Directory:
         if not text:
             return None
         table = self._windows.get(centre.pk)
+        if table is None and self.shared:
+            cached = _shared_get(("windows", centre.pk))
+            table = None if cached is _MISSING else cached
         if table is None:
             table = {}
             for w in Window.objects.filter(centre=centre):
                 table.setdefault(str(w.number), w)
                 table.setdefault(w.name, w)
-            self._windows[centre.pk] = table
+            if self.shared:
+                _shared_put(("windows", centre.pk), table)
+        self._windows[centre.pk] = table
         match = _WINDOW_NUMBER.match(text)
         found = table.get(match.group(1) if match else text)
         if found is None and self.create_missing:
@@ -147,3 +184,8 @@ class Directory:
             self._items[text] = found
             self._made("service_item")
         return found
+
+
+def clear_shared() -> None:
+    """Forget the shared lookups (tests start each database afresh)."""
+    _SHARED.clear()

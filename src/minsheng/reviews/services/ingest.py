@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from minsheng.accounts.models import ApiClient
@@ -80,8 +81,7 @@ def ingest(
     keys_seen: dict[str, ItemResult] = {}
     aliases: list[tuple[ItemResult, ItemResult]] = []  # (duplicate, the earlier item it repeats)
     cases_seen: dict[tuple[str, str], ItemResult] = {}
-    existing_keys = _existing_keys(records, client)
-    existing_cases = _existing_cases(records)
+    existing_keys, existing_cases = _existing(records, client)
     own_centre = _client_centres(client) if client is not None else None
     for record in records:
         result = ItemResult(record.row, "error")
@@ -192,23 +192,30 @@ def _client_errors(
     return errors
 
 
-def _existing_keys(records: Sequence[RatingRecord], client: ApiClient | None) -> dict[str, int]:
-    keys = [r.idempotency_key for r in records if r.idempotency_key]
-    if not keys:
-        return {}
-    rows = Rating.objects.filter(client=client, idempotency_key__in=keys)
-    return dict(rows.values_list("idempotency_key", "pk"))
-
-
-def _existing_cases(records: Sequence[RatingRecord]) -> dict[tuple[str, str], int]:
+def _existing(
+    records: Sequence[RatingRecord], client: ApiClient | None
+) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Ratings already stored under these idempotency keys (of this client) or for these
+    (case, channel) pairs — one query."""
+    keys = list({r.idempotency_key for r in records if r.idempotency_key})
     numbers = list({r.case_no for r in records})
-    out: dict[tuple[str, str], int] = {}
-    for start in range(0, len(numbers), 900):
-        rows = Rating.objects.filter(
-            case_no__in=numbers[start : start + 900], is_follow_up=False
-        ).values_list("case_no", "channel", "pk")
-        out.update({(c, ch): pk for c, ch, pk in rows})
-    return out
+    by_key: dict[str, int] = {}
+    by_case: dict[tuple[str, str], int] = {}
+    if not numbers:
+        return by_key, by_case
+    wanted = Q(case_no__in=numbers, is_follow_up=False)
+    if keys:
+        wanted |= Q(client=client, idempotency_key__in=keys)
+    rows = Rating.objects.filter(wanted).values_list(
+        "pk", "case_no", "channel", "is_follow_up", "client_id", "idempotency_key"
+    )
+    client_id = client.pk if client is not None else None
+    for pk, case_no, channel, follow_up, owner, key in rows:
+        if key and owner == client_id:
+            by_key[key] = pk
+        if not follow_up:
+            by_case[(case_no, channel)] = pk
+    return by_key, by_case
 
 
 def _store(pending: list[tuple[ItemResult, tuple[Any, ...]]], actor_label: str) -> None:
