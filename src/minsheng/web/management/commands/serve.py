@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from minsheng.site.server import PortInUseError, run_server
+from minsheng.site.server import PortInUseError, default_workers, run_server
 
 
 def default_port() -> int:
@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--workers", type=int, default=default_workers(), help="default: cores + 1"
+        )
         parser.add_argument("--no-worker", action="store_true", help="web server only")
 
     def handle(self, *args: Any, **options: Any) -> None:
