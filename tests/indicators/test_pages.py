@@ -170,3 +170,18 @@ def test_another_citys_quality_office_sees_none_of_our_regions(city: City) -> No
     own_peer = f"counties:{city.county.parent.code}"  # type: ignore[union-attr]
     refused = city.client("other_quality").get(reverse("indicator_ranking"), {"peer": own_peer})
     assert refused.status_code == 403
+
+
+def test_scorecard_and_chart_show_the_provincial_best(city: City) -> None:
+    from minsheng.indicators.models import Benchmark, BenchmarkKind
+
+    response = city.client("county").get(reverse("indicator_scorecard", args=[city.county.code]))
+    rows = {r.code: r for r in response.context["rows"]}
+    period = str(response.context["period"])
+    best = Benchmark.objects.filter(kind=BenchmarkKind.BEST, period=period).select_related(
+        "indicator"
+    )
+    assert best.exists()
+    for b in best[:5]:
+        assert rows[b.indicator.code].best == pytest.approx(b.value)
+    assert "省最优" in response.content.decode()

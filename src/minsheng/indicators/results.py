@@ -157,6 +157,7 @@ class ScoreRow:
     average: float | None
     vs_average: float | None
     status: str
+    best: float | None
     projection: float | None
 
     @property
@@ -189,6 +190,7 @@ def score_rows(result: IndexResult, region: str) -> list[ScoreRow]:
             vs_average=num(result.vs_average[r, i]),
             status=progress.STATUS[result.status[r, i]],
             projection=num(result.projection[r, i]),
+            best=ind.best,
         )
         for i, ind in enumerate(result.panel.indicators)
     ]
@@ -210,6 +212,7 @@ def score_sheet(rows: list[ScoreRow], region_name: str) -> Sheet:
             _("目标达成率%"),
             _("省平均"),
             _("与平均差"),
+            _("省最优"),
             _("进度"),
         ],
         [
@@ -226,6 +229,7 @@ def score_sheet(rows: list[ScoreRow], region_name: str) -> Sheet:
                 s.attainment,
                 s.average,
                 s.vs_average,
+                s.best,
                 s.status_label,
             ]
             for s in rows

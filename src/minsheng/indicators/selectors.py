@@ -143,14 +143,13 @@ def load_panel(regions: list[Region], period: Period) -> Panel:
     first = regions[0] if regions else None
     anchors = [r for r in (first.province_id, first.city_id) if r] if first else []
     targets = _targets(indicators, anchors, period)
-    averages = dict(
-        Benchmark.objects.filter(
-            indicator__in=indicators,
-            period=str(period),
-            kind=BenchmarkKind.AVERAGE,
-            region_id__in=anchors,
-        ).values_list("indicator_id", "value")
+    benchmarks = Benchmark.objects.filter(
+        indicator__in=indicators, period=str(period), region_id__in=anchors
     )
+    averages = dict(
+        benchmarks.filter(kind=BenchmarkKind.AVERAGE).values_list("indicator_id", "value")
+    )
+    bests = dict(benchmarks.filter(kind=BenchmarkKind.BEST).values_list("indicator_id", "value"))
     core = tuple(
         CoreIndicator(
             code=i.code,
@@ -165,6 +164,7 @@ def load_panel(regions: list[Region], period: Period) -> Panel:
             lower=i.lower,
             upper=i.upper,
             average=averages.get(i.pk),
+            best=bests.get(i.pk),
         )
         for i in indicators
     )
@@ -255,12 +255,14 @@ def indicator_series(result: engine.IndexResult, code: str, region: str) -> dict
         "median": median,
         "target": ind.target,
         "average": ind.average,
+        "best": ind.best,
         "unit": ind.unit,
         "labels": {
             "region": panel.names.get(region, region),
             "median": _("同组中位数"),
             "target": _("目标值"),
             "average": _("省平均"),
+            "best": _("省最优"),
         },
     }
 

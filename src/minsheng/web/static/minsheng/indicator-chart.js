@@ -10,6 +10,7 @@
     { name: d.labels.median, type: "line", data: d.median, lineStyle: { type: "dashed" } }
   ];
   if (d.target !== null) { series.push({ name: d.labels.target, type: "line", data: flat(d.target), symbol: "none", lineStyle: { type: "dotted", color: "#198754" } }); }
+  if (d.best !== null && d.best !== undefined) { series.push({ name: d.labels.best, type: "line", data: flat(d.best), symbol: "none", lineStyle: { type: "dotted", color: "#0d6efd" } }); }
   if (d.average !== null) { series.push({ name: d.labels.average, type: "line", data: flat(d.average), symbol: "none", lineStyle: { type: "dotted", color: "#6c757d" } }); }
   var chart = echarts.init(el);
   chart.setOption({
