@@ -1,0 +1,169 @@
+"""Indicator monitoring over REST (session users; the same gates as the pages):
+``GET /api/indicators`` (the catalog the caller may see), ``GET /api/indicators/ranking``
+(the level index of a peer group for a period, with rank intervals), and
+``GET /api/indicators/regions/{code}/scores`` (a region's scorecard)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from minsheng.core.index.periods import Period, PeriodError
+from minsheng.indicators import results
+from minsheng.indicators.access import (
+    access_result_region,
+    indicators_visible,
+    visible_region_ids,
+)
+from minsheng.indicators.selectors import (
+    index_result,
+    peer_regions,
+    periods_available,
+    region_peers,
+)
+
+router = Router(tags=["indicators"])
+API_RUNS = 200  # Monte Carlo runs behind the rank intervals
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    category: str
+    unit: str
+    polarity: int
+    frequency: str
+    lead_department: str | None
+
+
+class RankOut(Schema):
+    region: str
+    name: str
+    index: float | None
+    rank: int | None
+    rank_p05: int | None
+    rank_median: int | None
+    rank_p95: int | None
+    previous_rank: int | None
+    movement: int | None
+    categories: dict[str, float | None]
+    met_target: int
+    below_average: int
+    rank_first: int
+
+
+class RankingOut(Schema):
+    peer_group: str
+    period: str
+    policy: dict[str, Any]
+    regions: list[RankOut]
+
+
+class ScoreOut(Schema):
+    indicator: str
+    name: str
+    category: str
+    unit: str
+    value: float | None
+    score: float | None
+    rank: int | None
+    peers: int
+    target: float | None
+    attainment: float | None
+    average: float | None
+    vs_average: float | None
+    best: float | None
+    status: str
+
+
+def _period(text: str | None) -> Period:
+    available = periods_available()
+    if not text:
+        if not available:
+            raise Http404("no data yet")
+        return available[-1]
+    try:
+        period = Period.parse(text)
+    except PeriodError:
+        raise Http404("no such period") from None
+    if period not in available:
+        raise Http404("no data for that period")
+    return period
+
+
+@router.get("", response=list[IndicatorOut])
+def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
+    rows = indicators_visible(request.user).select_related("category", "lead_department")
+    return [
+        IndicatorOut(
+            code=i.code,
+            name=i.name,
+            name_en=i.name_en,
+            category=i.category.name,
+            unit=i.unit,
+            polarity=i.polarity,
+            frequency=i.frequency,
+            lead_department=i.lead_department.name if i.lead_department else None,
+        )
+        for i in rows.order_by("order", "code")
+    ]
+
+
+@router.get("/ranking", response=RankingOut)
+def indicator_ranking(
+    request: HttpRequest, peer: str | None = None, period: str | None = None
+) -> RankingOut:
+    """Ranks are those of the whole peer group; only the regions the caller may see are
+    listed."""
+    option, regions = peer_regions(request.user, peer)
+    when = _period(period)
+    result = index_result(regions, when, runs=API_RUNS)
+    visible = {r.code for r in regions if r.pk in visible_region_ids(request.user)}
+    rows = results.rank_rows(result, visible)
+    return RankingOut(
+        peer_group=option.key,
+        period=str(when),
+        policy=result.policy.as_dict(),
+        regions=[
+            RankOut(
+                region=r.code,
+                name=r.name,
+                index=r.index,
+                rank=r.rank,
+                rank_p05=r.p05,
+                rank_median=r.median,
+                rank_p95=r.p95,
+                previous_rank=r.previous,
+                movement=r.movement,
+                categories=dict(zip(result.categories, r.categories, strict=True)),
+                met_target=r.met,
+                below_average=r.below,
+                rank_first=r.first,
+            )
+            for r in rows
+        ],
+    )
+
+
+@router.get("/regions/{code}/scores", response=list[ScoreOut])
+def region_scores(request: HttpRequest, code: str, period: str | None = None) -> list[ScoreOut]:
+    region = access_result_region(request.user, code)
+    peers = region_peers(region)
+    if region not in peers:
+        raise Http404("the region has no peer group to be scored in")
+    result = index_result(peers, _period(period), runs=0)
+    return [
+        ScoreOut(
+            indicator=s.code,
+            **{
+                k: v
+                for k, v in dataclasses.asdict(s).items()
+                if k in ScoreOut.model_fields and k != "indicator"
+            },
+        )
+        for s in results.score_rows(result, region.code)
+    ]

@@ -1,0 +1,50 @@
+"""The indicators REST endpoints: same scope as the pages, outsiders refused."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from minsheng.accounts.models import ApiScope
+from minsheng.accounts.services import api_client_issue
+from minsheng.orgs.models import Organisation
+from tests.conftest import City
+
+
+def test_catalog_follows_the_pages_scope(city: City) -> None:
+    everything = city.client("quality").get("/api/indicators").json()
+    assert len(everything) == 57
+    own = city.client("reporter").get("/api/indicators").json()
+    assert 0 < len(own) < 57
+    assert Client().get("/api/indicators").status_code == 401
+
+
+def test_ranking_lists_visible_regions_with_whole_group_ranks(city: City) -> None:
+    body = city.client("quality").get("/api/indicators/ranking").json()
+    assert body["peer_group"].startswith("counties:") and body["regions"]
+    ranks = sorted(r["rank"] for r in body["regions"] if r["rank"] is not None)
+    assert ranks[0] == 1
+    first = body["regions"][0]
+    assert first["rank_p05"] <= first["rank"] <= first["rank_p95"]
+    assert set(first["categories"]) and body["policy"]["normalise"] == "minmax"
+    county = city.client("county").get("/api/indicators/ranking").json()
+    assert [r["region"] for r in county["regions"]] == [city.county.code]
+    for outsider in ("reporter", "window", "vendor"):
+        assert city.client(outsider).get("/api/indicators/ranking").status_code == 403
+    assert city.client("quality").get("/api/indicators/ranking?period=1999Q1").status_code == 404
+
+
+def test_region_scores_scope(city: City) -> None:
+    url = f"/api/indicators/regions/{city.county.code}/scores"
+    rows = city.client("county").get(url).json()
+    assert len(rows) == 57 and {"indicator", "value", "best", "status"} <= set(rows[0])
+    assert city.client("other_county").get(url).status_code == 403
+    assert city.client("reporter").get(url).status_code == 403
+    assert Client().get(url).status_code == 401
+    _, token = api_client_issue(
+        actor=city.users["admin"],
+        name="reader",
+        organisation=Organisation.objects.get(key=f"gov-{city.county.code}"),
+        scopes=[ApiScope.READ_REGIONS],
+    )
+    machine = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert machine.get(url).status_code == 403  # results are for people with a results role
