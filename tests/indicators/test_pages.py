@@ -185,3 +185,22 @@ def test_scorecard_and_chart_show_the_provincial_best(city: City) -> None:
     for b in best[:5]:
         assert rows[b.indicator.code].best == pytest.approx(b.value)
     assert "省最优" in response.content.decode()
+
+
+def test_warning_rules_are_set_by_the_quality_office_and_change_the_warnings(city: City) -> None:
+    from minsheng.audit.models import AuditEntry
+
+    url = reverse("indicator_warning_settings")
+    quality = city.client("quality")
+    before = quality.get(reverse("indicator_warnings")).context["total"]
+    assert quality.get(url).status_code == 200
+    response = quality.post(
+        url, {"below_average": "", "off_track": "", "worse_periods": "0", "bottom_n": "0"}
+    )
+    assert response.status_code == 302
+    after = quality.get(reverse("indicator_warnings")).context["total"]
+    assert after == 0 < before
+    assert AuditEntry.objects.filter(object_type__contains="warningsettings").exists()
+    for outsider in ("county", "reporter", "leader", "window"):
+        assert city.client(outsider).get(url).status_code == 403
+        assert city.client(outsider).post(url, {"bottom_n": "1"}).status_code == 403

@@ -192,3 +192,22 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}@{self.region_id}: {self.value}"
+
+
+class WarningSettings(models.Model):
+    """Which warning rules run for a region's rankings (the nearest settings up the tree)."""
+
+    region = models.OneToOneField(
+        "orgs.Region", models.CASCADE, related_name="warning_settings", verbose_name=_("地区")
+    )
+    below_average = models.BooleanField(_("低于省平均"), default=True)
+    off_track = models.BooleanField(_("偏离目标进度"), default=True)
+    worse_periods = models.PositiveSmallIntegerField(_("连续变差期数（0 为关闭）"), default=2)
+    bottom_n = models.PositiveSmallIntegerField(_("同组末位名次数（0 为关闭）"), default=3)
+
+    class Meta:
+        verbose_name = _("预警规则")
+        verbose_name_plural = _("预警规则")
+
+    def __str__(self) -> str:
+        return f"{self.region}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.access import peer_groups_visible
-from minsheng.core.index import engine, uncertainty
+from minsheng.core.index import alerts, engine, uncertainty
 from minsheng.core.index.collection import Rule
 from minsheng.core.index.model import Indicator as CoreIndicator
 from minsheng.core.index.model import Panel, Policy
@@ -28,6 +28,7 @@ from minsheng.indicators.models import (
     SubmissionState,
     Target,
     Value,
+    WarningSettings,
 )
 from minsheng.orgs.models import Organisation, Region, RegionLevel
 
@@ -203,12 +204,28 @@ def category_policy(**options: Any) -> Policy:
     return Policy(category_weights=weights, **options)
 
 
+def warning_rules(region: Region | None) -> alerts.Rules:
+    """The warning rules of the nearest region up the tree that set them (else the defaults)."""
+    if region is None:
+        return alerts.Rules()
+    chain = [region.pk, region.township_id, region.county_id, region.city_id, region.province_id]
+    ids = [pk for pk in chain if pk is not None]
+    found = {w.region_id: w for w in WarningSettings.objects.filter(region_id__in=ids)}
+    for pk in ids:
+        if pk in found:
+            w = found[pk]
+            return alerts.Rules(w.below_average, w.off_track, w.worse_periods, w.bottom_n)
+    return alerts.Rules()
+
+
 def index_result(
     regions: list[Region], period: Period, *, policy: Policy | None = None, runs: int = 0
 ) -> engine.IndexResult:
     panel = load_panel(regions, period)
     mc = uncertainty.MonteCarlo(runs=runs, seed=0) if runs else None
-    return engine.compute(panel, period, policy or category_policy(), mc=mc)
+    anchor = regions[0].parent if regions else None
+    rules = warning_rules(anchor)
+    return engine.compute(panel, period, policy or category_policy(), rules=rules, mc=mc)
 
 
 def region_peers(region: Region) -> list[Region]:

@@ -13,9 +13,9 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record, audit_snapshot
 from minsheng.core.index.collection import Entry, check
 from minsheng.core.tabular import CellError, TableError
-from minsheng.indicators.models import Submission, SubmissionState, Value
+from minsheng.indicators.models import Submission, SubmissionState, Value, WarningSettings
 from minsheng.indicators.selectors import FormSpec, previous_values
-from minsheng.orgs.models import Organisation
+from minsheng.orgs.models import Organisation, Region
 
 EDITABLE = (SubmissionState.DRAFT, SubmissionState.RETURNED)
 
@@ -118,3 +118,32 @@ def submission_decide(
         note="approved" if approve else "returned",
     )
     return sub
+
+
+@transaction.atomic
+def warning_settings_save(
+    *,
+    actor: Any,
+    region: Region,
+    below_average: bool,
+    off_track: bool,
+    worse_periods: int,
+    bottom_n: int,
+) -> WarningSettings:
+    """Set which warning rules run for the region's rankings (audited)."""
+    settings_row, created = WarningSettings.objects.get_or_create(region=region)
+    before = audit_snapshot(settings_row)
+    settings_row.below_average = below_average
+    settings_row.off_track = off_track
+    settings_row.worse_periods = worse_periods
+    settings_row.bottom_n = bottom_n
+    settings_row.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=settings_row,
+        before=None if created else before,
+        after=audit_snapshot(settings_row),
+        region_code=region.code,
+    )
+    return settings_row

@@ -8,6 +8,11 @@ urlpatterns = [
     path("indicators/warnings/", views.warnings, name="indicator_warnings"),
     path("indicators/catalog/", catalog_views.catalog, name="indicator_catalog"),
     path(
+        "indicators/warnings/settings/",
+        catalog_views.warning_settings,
+        name="indicator_warning_settings",
+    ),
+    path(
         "indicators/catalog/export.xlsx",
         catalog_views.catalog_export,
         name="indicator_catalog_export",
