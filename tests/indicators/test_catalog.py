@@ -70,3 +70,31 @@ def test_bad_workbook_changes_nothing_and_lists_every_error(city: City) -> None:
     assert "工作表 指标，第 4 行，列 方向" in body
     assert "工作表 目标值，第 2 行，列 年度" in body
     assert list(Indicator.objects.values_list("code", "name", "category_id", "polarity")) == names
+
+
+def _formula_book(city: City, numerator: str, denominator: str) -> io.BytesIO:
+    book = load_workbook(_export(city))
+    sheet = book["指标"]
+    headers = [c.value for c in sheet[1]]
+    col = {h: headers.index(h) + 1 for h in ("分子", "分母", "系数")}
+    # Row 4 is the third indicator: it becomes a formula over the first two.
+    sheet.cell(4, col["分子"]).value = numerator or None
+    sheet.cell(4, col["分母"]).value = denominator or None
+    sheet.cell(4, col["系数"]).value = 100
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def test_formula_columns_round_trip_and_are_checked(city: City) -> None:
+    codes = list(Indicator.objects.order_by("order", "code").values_list("code", flat=True))
+    ok = _formula_book(city, codes[0], codes[1])
+    assert _upload(city, ok).status_code == 302  # type: ignore[attr-defined]
+    formula = Indicator.objects.get(code=codes[2])
+    assert (formula.numerator, formula.denominator, formula.factor) == (codes[0], codes[1], 100)
+    half = _formula_book(city, codes[0], "")
+    page = _upload(city, half).content.decode()  # type: ignore[attr-defined]
+    assert "分子与分母须同时填写" in page
+    unknown = _formula_book(city, "NOPE", codes[1])
+    assert "没有 NOPE" in _upload(city, unknown).content.decode()  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from minsheng.audit.models import AuditAction, AuditEntry
 from minsheng.audit.services import audit_entry, audit_snapshot
 from minsheng.core.index.catalog_book import (
     CATEGORY_HEADERS,
+    FORMULA_HEADERS,
     INDICATOR_HEADERS,
     TARGET_HEADERS,
     CatalogBook,
@@ -30,7 +31,7 @@ def catalog_sheets() -> list[Sheet]:
         Sheet("类别", CATEGORY_HEADERS, [[c.code, c.name, c.name_en, c.weight] for c in cats]),
         Sheet(
             "指标",
-            INDICATOR_HEADERS,
+            INDICATOR_HEADERS + FORMULA_HEADERS,
             [
                 [
                     i.code,
@@ -50,10 +51,14 @@ def catalog_sheets() -> list[Sheet]:
                     i.jump_threshold,
                     i.definition,
                     i.source,
+                    i.numerator,
+                    i.denominator,
+                    i.factor,
+                    "是" if i.in_index else "否",
                 ]
                 for i in inds
             ],
-            widths=(10, 28, 28, 8, 10, 10, 6, 8, 8, 6, 20, 6, 8, 8, 8, 40, 20),
+            widths=(10, 28, 28, 8, 10, 10, 6, 8, 8, 6, 20, 6, 8, 8, 8, 40, 20, 10, 10, 8, 8),
         ),
         Sheet(
             "目标值",
@@ -159,6 +164,10 @@ def catalog_import(
                 "jump_threshold": i.jump_threshold,
                 "definition": i.definition,
                 "source": i.source,
+                "numerator": i.numerator,
+                "denominator": i.denominator,
+                "factor": i.factor,
+                "in_index": i.in_index,
                 "order": order,
             },
         )

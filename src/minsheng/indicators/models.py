@@ -70,6 +70,9 @@ class Indicator(models.Model):
         default=0.3,
         help_text=_("与上期相比变动超过此比例（0.3 = 30%）须填写说明"),
     )
+    in_index = models.BooleanField(
+        _("计入水平指数"), default=True, help_text=_("基础数据项（如常住人口）只采集、不计分")
+    )
     numerator = models.CharField(_("分子（基础数据项）"), max_length=100, blank=True)
     denominator = models.CharField(_("分母（基础数据项）"), max_length=100, blank=True)
     factor = models.FloatField(_("系数"), null=True, blank=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from minsheng.accounts.access import peer_groups_visible
 from minsheng.core.index import alerts, engine, uncertainty
 from minsheng.core.index.collection import Rule
+from minsheng.core.index.formulas import derive
 from minsheng.core.index.model import Indicator as CoreIndicator
 from minsheng.core.index.model import Panel, Policy
 from minsheng.core.index.periods import Period
@@ -140,7 +141,17 @@ def _targets(
 def load_panel(regions: list[Region], period: Period) -> Panel:
     """Approved values of the active indicators for ``regions``, every period up to ``period``,
     with the targets and provincial averages that apply to ``period``."""
-    indicators = list(Indicator.objects.filter(is_active=True).select_related("category"))
+    indicators = list(
+        Indicator.objects.filter(is_active=True, in_index=True).select_related("category")
+    )
+    formulas = {i.code: i for i in indicators if i.numerator and i.denominator}
+    elements = {
+        e.code: e
+        for e in Indicator.objects.filter(
+            code__in={c for i in formulas.values() for c in (i.numerator, i.denominator)}
+        )
+    }
+    loaded = indicators + [e for e in elements.values() if e not in indicators]
     first = regions[0] if regions else None
     anchors = [r for r in (first.province_id, first.city_id) if r] if first else []
     targets = _targets(indicators, anchors, period)
@@ -173,21 +184,30 @@ def load_panel(regions: list[Region], period: Period) -> Panel:
         Value.objects.filter(
             submission__state=SubmissionState.APPROVED,
             region__in=regions,
-            indicator__in=indicators,
+            indicator__in=loaded,
         )
         .filter(Q(submission__period__lte=str(period)))
         .values_list("region_id", "indicator_id", "submission__period", "value")
     )
     r_of = {r.pk: k for k, r in enumerate(regions)}
-    i_of = {i.pk: k for k, i in enumerate(indicators)}
+    i_of = {i.pk: k for k, i in enumerate(loaded)}
     cells = [(r, i, Period.parse(p), v) for r, i, p, v in rows]
     periods = sorted({c[2] for c in cells} | {period}, key=lambda p: (p.time, p.quarter))
     periods = [p for p in periods if (p.time, p.quarter) <= (period.time, period.quarter)]
     t_of = {p: k for k, p in enumerate(periods)}
-    values = np.full((len(regions), len(indicators), len(periods)), np.nan)
+    values = np.full((len(regions), len(loaded), len(periods)), np.nan)
     for r, i, p, v in cells:
         if p in t_of and v is not None:
             values[r_of[r], i_of[i], t_of[p]] = v
+    index_of = {ind.code: k for k, ind in enumerate(loaded)}
+    for code, ind in formulas.items():
+        if ind.numerator in index_of and ind.denominator in index_of:
+            values[:, index_of[code], :] = derive(
+                values[:, index_of[ind.numerator], :],
+                values[:, index_of[ind.denominator], :],
+                ind.factor,
+            )
+    values = values[:, : len(indicators), :]  # base data elements are not scored
     return Panel(
         tuple(r.code for r in regions),
         core,
@@ -306,10 +326,11 @@ class FormSpec:
 
 
 def form_spec(organisation: Organisation, period: Period) -> FormSpec:
+    """Formula indicators are derived, not reported: the form asks for their elements."""
     indicators = list(
-        Indicator.objects.filter(lead_department=organisation, is_active=True).select_related(
-            "category"
-        )
+        Indicator.objects.filter(lead_department=organisation, is_active=True)
+        .filter(Q(numerator="") | Q(denominator=""))
+        .select_related("category")
     )
     root = organisation.region.city or organisation.region
     regions = list(

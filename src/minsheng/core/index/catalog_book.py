@@ -36,6 +36,8 @@ INDICATOR_HEADERS = (
     "定义",
     "数据来源",
 )
+# Optional columns (older files lack them): formula indicators and base data elements.
+FORMULA_HEADERS = ("分子", "分母", "系数", "计入指数")
 TARGET_HEADERS = ("指标代码", "年度", "地区代码", "目标值")
 FREQUENCY = {"季度": "quarterly", "quarterly": "quarterly", "年度": "yearly", "yearly": "yearly"}
 
@@ -67,6 +69,10 @@ class IndicatorRow:
     jump_threshold: float
     definition: str
     source: str
+    numerator: str = ""  # formula: numerator ÷ denominator × factor (codes of data elements)
+    denominator: str = ""
+    factor: float | None = None
+    in_index: bool = True  # a base data element is collected but not scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +199,22 @@ def parse_catalog_book(
                     jump_threshold=0.3 if nums["环比变动阈值"] is None else nums["环比变动阈值"],
                     definition=rd.text(n, v, "定义"),
                     source=rd.text(n, v, "数据来源"),
+                    numerator=rd.text(n, v, "分子"),
+                    denominator=rd.text(n, v, "分母"),
+                    factor=rd.number(n, v, "系数"),
+                    in_index=cell_text(v.get("计入指数")) not in {"否", "0", "false", "FALSE"},
                 )
             )
+        codes = {i.code for i in inds}
+        rows_of = {i.code: seen[i.code] for i in inds}
+        for i in inds:
+            if bool(i.numerator) != bool(i.denominator):
+                errors.append(t.error(rows_of[i.code], "分母", "分子与分母须同时填写"))
+            for column, ref in (("分子", i.numerator), ("分母", i.denominator)):
+                if ref and ref not in codes:
+                    errors.append(t.error(rows_of[i.code], column, f"“指标”表中没有 {ref}"))
+                if ref == i.code:
+                    errors.append(t.error(rows_of[i.code], column, "公式不能引用指标自身"))
     targets: list[TargetRow] = []
     if "目标值" in sheets:
         t = sheets["目标值"]
