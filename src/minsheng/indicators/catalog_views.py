@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from minsheng.accounts.access import organisations_visible, regions_visible
@@ -64,13 +64,13 @@ def catalog_export(request: HttpRequest) -> HttpResponse:
 
 
 class WarningSettingsForm(forms.Form):
-    below_average = forms.BooleanField(label=_lazy("低于省平均时预警"), required=False)
-    off_track = forms.BooleanField(label=_lazy("偏离目标进度时预警"), required=False)
+    below_average = forms.BooleanField(label=gettext_lazy("低于省平均时预警"), required=False)
+    off_track = forms.BooleanField(label=gettext_lazy("偏离目标进度时预警"), required=False)
     worse_periods = forms.IntegerField(
-        label=_lazy("连续变差几期时预警（0 为关闭）"), min_value=0, max_value=8
+        label=gettext_lazy("连续变差几期时预警（0 为关闭）"), min_value=0, max_value=8
     )
     bottom_n = forms.IntegerField(
-        label=_lazy("同组末位几名预警（0 为关闭）"), min_value=0, max_value=50
+        label=gettext_lazy("同组末位几名预警（0 为关闭）"), min_value=0, max_value=50
     )
 
 
