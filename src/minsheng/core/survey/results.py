@@ -1,0 +1,200 @@
+"""What a poll's results page needs beyond estimates: scores from answers, rank intervals from
+replicate weights with a minimum-n rule, change against the previous round with a test, and
+importance–performance analysis.
+
+- Scores: each answer code maps to a score (default 非常满意 100 … 非常不满意 20); "说不清/不了解"
+  maps to nothing and is missing, never a score. The overall score is the weighted mean of the
+  item scores (item weights); the satisfaction rate is the share of answers at 基本满意 or better.
+- Rank intervals: the domains are ranked in every replicate (highest first); the 5 % and 95 %
+  quantiles of each domain's replicate ranks (R's type 7) bound its rank. Domains under
+  ``min_n`` respondents are not ranked (样本不足).
+- Change: rounds are independent samples, so the difference of two estimates has standard
+  error √(se₁² + se₀²); z = Δ / se, two-sided p from the normal. A change of rank is beyond
+  sampling error when the 90 % interval of rank changes across paired replicates excludes 0.
+- Importance–performance: importance of an item = its weighted Pearson correlation with the
+  overall-satisfaction item over respondents answering both (the method is stated on the page);
+  performance = its weighted mean score. Items with importance above the mean and performance
+  below the mean are "improve first".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import norm
+
+from minsheng.core.survey.frame import Floats
+
+DEFAULT_SCORES: dict[str, float] = {
+    "非常满意": 100.0,
+    "满意": 80.0,
+    "基本满意": 60.0,
+    "不满意": 40.0,
+    "非常不满意": 20.0,
+}
+SATISFIED = frozenset({"非常满意", "满意", "基本满意"})
+DONT_KNOW = frozenset({"说不清", "不了解", "不知道", ""})
+
+
+def score_answers(answers: Sequence[str | None], mapping: Mapping[str, float]) -> Floats:
+    """Scores of answer codes; unknown, 说不清 and blank are NaN."""
+    return np.array(
+        [
+            mapping.get(a, np.nan) if a is not None and a not in DONT_KNOW else np.nan
+            for a in answers
+        ],
+        dtype=np.float64,
+    )
+
+
+def competition_ranks(values: Floats) -> Floats:
+    """Highest first, ties share the best rank; NaN stays unranked (NaN)."""
+    out = np.full(len(values), np.nan)
+    ok = ~np.isnan(values)
+    v = values[ok]
+    out[ok] = 1 + (v[None, :] > v[:, None]).sum(axis=1)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RankInterval:
+    rank: int | None
+    low: int | None  # 5 % quantile of the replicate ranks
+    high: int | None  # 95 %
+    ranked: bool  # False: under the minimum n (样本不足)
+
+
+def rank_intervals(
+    estimates: Floats, replicates: Floats, counts: Sequence[int], *, min_n: int = 30
+) -> list[RankInterval]:
+    """``replicates``: R × D replicate estimates of the D domains."""
+    eligible = np.array([n >= min_n for n in counts])
+    point = np.where(eligible, estimates, np.nan)
+    ranks = competition_ranks(point)
+    reps = np.where(eligible[None, :], replicates, np.nan)
+    rep_ranks = np.vstack([competition_ranks(row) for row in reps]) if len(reps) else reps
+    out = []
+    for d in range(len(estimates)):
+        if not eligible[d] or np.isnan(ranks[d]):
+            out.append(RankInterval(None, None, None, False))
+            continue
+        col = rep_ranks[:, d]
+        col = col[~np.isnan(col)]
+        if len(col) == 0:
+            out.append(RankInterval(int(ranks[d]), None, None, True))
+            continue
+        low, high = np.quantile(col, [0.05, 0.95])
+        out.append(RankInterval(int(ranks[d]), math.floor(low), math.ceil(high), True))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    difference: float
+    se: float
+    z: float
+    p: float
+    significant: bool  # at the 5 % level
+
+
+def change(now: float, se_now: float, before: float, se_before: float) -> Change:
+    se = math.sqrt(se_now**2 + se_before**2)
+    diff = now - before
+    z = diff / se if se > 0 else math.inf if diff else 0.0
+    p = float(2 * norm.sf(abs(z))) if math.isfinite(z) else 0.0
+    return Change(diff, se, z, p, p < 0.05)
+
+
+@dataclass(frozen=True, slots=True)
+class RankChange:
+    places: int  # positive: rose
+    low: int  # 5 % quantile of replicate rank changes
+    high: int
+    beyond_noise: bool
+
+
+def rank_change(
+    rank_now: Floats, reps_now: Floats, rank_before: Floats, reps_before: Floats
+) -> list[RankChange | None]:
+    """Per domain: places moved (before − now), and whether the 90 % interval of the change
+    over paired replicates (replicate r of each round) excludes 0."""
+    now = np.vstack([competition_ranks(r) for r in reps_now])
+    before = np.vstack([competition_ranks(r) for r in reps_before])
+    pairs = min(len(now), len(before))
+    moved = before[:pairs] - now[:pairs]
+    out: list[RankChange | None] = []
+    for d in range(len(rank_now)):
+        if np.isnan(rank_now[d]) or np.isnan(rank_before[d]):
+            out.append(None)
+            continue
+        col = moved[:, d]
+        col = col[~np.isnan(col)]
+        low, high = np.quantile(col, [0.05, 0.95]) if len(col) else (np.nan, np.nan)
+        places = int(rank_before[d] - rank_now[d])
+        beyond = bool(len(col)) and (low > 0 or high < 0)
+        out.append(
+            RankChange(
+                places,
+                math.floor(low) if len(col) else places,
+                math.ceil(high) if len(col) else places,
+                beyond,
+            )
+        )
+    return out
+
+
+def weighted_correlation(x: Floats, y: Floats, w: Floats) -> float:
+    ok = ~(np.isnan(x) | np.isnan(y) | np.isnan(w)) & (w > 0)
+    x, y, w = x[ok], y[ok], w[ok]
+    if len(x) < 3:
+        return float("nan")
+    mx, my = np.average(x, weights=w), np.average(y, weights=w)
+    cov = np.average((x - mx) * (y - my), weights=w)
+    vx, vy = np.average((x - mx) ** 2, weights=w), np.average((y - my) ** 2, weights=w)
+    return float(cov / math.sqrt(vx * vy)) if vx > 0 and vy > 0 else float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class IpaPoint:
+    item: str
+    importance: float
+    performance: float
+    quadrant: str  # "improve" | "keep" | "low" | "overkill"
+
+
+def importance_performance(
+    items: Mapping[str, Floats], overall: Floats, weights: Floats
+) -> list[IpaPoint]:
+    raw = {
+        code: (
+            weighted_correlation(scores, overall, weights),
+            float(np.average(scores[~np.isnan(scores)], weights=weights[~np.isnan(scores)]))
+            if (~np.isnan(scores)).any()
+            else float("nan"),
+        )
+        for code, scores in items.items()
+    }
+    usable = [v for v in raw.values() if not (math.isnan(v[0]) or math.isnan(v[1]))]
+    if not usable:
+        return []
+    mean_imp = float(np.mean([v[0] for v in usable]))
+    mean_perf = float(np.mean([v[1] for v in usable]))
+    out = []
+    for code, (imp, perf) in raw.items():
+        if math.isnan(imp) or math.isnan(perf):
+            continue
+        high_imp, high_perf = imp >= mean_imp, perf >= mean_perf
+        quadrant = (
+            "improve"
+            if high_imp and not high_perf
+            else "keep"
+            if high_imp
+            else "overkill"
+            if high_perf
+            else "low"
+        )
+        out.append(IpaPoint(code, imp, perf, quadrant))
+    return out

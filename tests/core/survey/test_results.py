@@ -1,0 +1,87 @@
+"""Poll results: scores from answers, rank intervals, change tests, importance–performance.
+References: scipy (normal distribution, Pearson correlation), numpy (weighted averages)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from minsheng.core.survey.results import (
+    DEFAULT_SCORES,
+    change,
+    competition_ranks,
+    importance_performance,
+    rank_change,
+    rank_intervals,
+    score_answers,
+    weighted_correlation,
+)
+
+
+def test_dont_know_is_missing_never_a_score() -> None:
+    scores = score_answers(["非常满意", "说不清", None, "不满意", "乱码"], DEFAULT_SCORES)
+    assert scores[0] == 100 and scores[3] == 40
+    assert np.isnan(scores[[1, 2, 4]]).all()
+
+
+def test_change_matches_a_two_sample_z_test() -> None:
+    c = change(78.6, 0.9, 76.09, 1.1)
+    se = math.hypot(0.9, 1.1)
+    assert c.se == pytest.approx(se)
+    assert c.p == pytest.approx(2 * stats.norm.sf(2.51 / se))
+    assert c.significant == (c.p < 0.05)
+    assert not change(76.5, 1.0, 76.09, 1.2).significant
+
+
+def test_weighted_correlation_with_equal_weights_is_pearson() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=200)
+    y = 0.6 * x + rng.normal(size=200)
+    assert weighted_correlation(x, y, np.ones(200)) == pytest.approx(stats.pearsonr(x, y)[0])
+    # Integer weights equal repeating the rows.
+    w = rng.integers(1, 4, 200).astype(float)
+    reps = np.repeat(np.arange(200), w.astype(int))
+    assert weighted_correlation(x, y, w) == pytest.approx(stats.pearsonr(x[reps], y[reps])[0])
+
+
+def test_rank_intervals_and_minimum_n() -> None:
+    estimates = np.array([80.0, 70.0, 75.0, 90.0])
+    rng = np.random.default_rng(2)
+    replicates = estimates + rng.normal(0, [0.5, 0.5, 6.0, 0.5], size=(200, 4))
+    out = rank_intervals(estimates, replicates, [100, 100, 100, 5], min_n=30)
+    assert [r.rank for r in out] == [1, 3, 2, None]  # the fourth has only 5 respondents
+    assert out[3].ranked is False
+    assert out[0].low == 1 and out[0].high <= 2  # first, unless the noisy one jumps over it
+    assert out[2].low == 1 and out[2].high == 3  # noisy: could be anywhere
+
+
+def test_rank_change_beyond_noise() -> None:
+    rng = np.random.default_rng(3)
+    before = np.array([70.0, 80.0, 75.0, 60.0, 50.0])
+    now = np.array([85.0, 80.0, 75.0, 50.2, 50.0])  # the first region rose from 3rd to 1st
+    noise = np.array([0.5, 0.5, 0.5, 2.0, 2.0])
+    reps_before = before + rng.normal(0, noise, (200, 5))
+    reps_now = now + rng.normal(0, noise, (200, 5))
+    moves = rank_change(competition_ranks(now), reps_now, competition_ranks(before), reps_before)
+    assert moves[0] is not None and moves[0].places == 2 and moves[0].beyond_noise
+    # The fourth "stays 4th" while neck and neck with the fifth: no change beyond noise.
+    assert moves[3] is not None and moves[3].places == 0 and not moves[3].beyond_noise
+
+
+def test_importance_performance_quadrants() -> None:
+    rng = np.random.default_rng(4)
+    overall = rng.normal(70, 10, 500)
+    items = {
+        "strong_low": overall * 0.9 - 10 + rng.normal(0, 3, 500),  # important, scores low
+        "strong_high": overall + 10 + rng.normal(0, 3, 500),  # important, scores high
+        "weak_low": rng.normal(50, 10, 500),  # unrelated, low
+        "weak_high": rng.normal(95, 3, 500),  # unrelated, high
+    }
+    points = {p.item: p for p in importance_performance(items, overall, np.ones(500))}
+    assert points["strong_low"].quadrant == "improve"
+    assert points["strong_high"].quadrant == "keep"
+    assert points["weak_low"].quadrant == "low"
+    assert points["weak_high"].quadrant == "overkill"
