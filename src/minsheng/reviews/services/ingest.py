@@ -43,14 +43,6 @@ class ItemResult:
     rating_id: int | None = None
     errors: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"index": self.index, "status": self.status}
-        if self.rating_id is not None:
-            out["id"] = self.rating_id
-        if self.errors:
-            out["errors"] = self.errors
-        return out
-
 
 def _client_centres(client: ApiClient) -> Organisation | None:
     """A centre's client rates for that centre only; another organisation's client (a
