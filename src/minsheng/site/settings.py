@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "minsheng.jobs",
     "minsheng.indicators",
     "minsheng.reviews",
+    "minsheng.polls",
     "minsheng.demo",
     "minsheng.web",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("minsheng.jobs.urls")),
     path("", include("minsheng.indicators.urls")),
     path("", include("minsheng.reviews.urls")),
+    path("", include("minsheng.polls.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

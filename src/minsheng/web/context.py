@@ -46,6 +46,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if role == Role.DEPARTMENT_REPORTER and scope.organisation is not None:
         url = reverse("indicator_forms")
         items.append(NavItem(_("指标填报"), url, "indicator_forms", "/indicators/forms/"))
+    if scope.everything or role in RESULTS_ROLES or role == Role.SURVEY_VENDOR:
+        items.append(NavItem(_("满意度测评"), reverse("poll_list"), "polls", "/polls/"))
     if scope.everything or scope.region is not None or role in CASE_ROLES:
         url = reverse("review_inbox")
         items.append(NavItem(_("好差评"), url, "reviews", "/reviews/"))

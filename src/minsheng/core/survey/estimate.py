@@ -122,6 +122,29 @@ def estimate(
     by: Sequence[str] = (),
     denominator: str | None = None,
 ) -> list[Estimate]:
+    return _compute(survey, stat, var, by, denominator)[0]
+
+
+def estimate_with_replicates(
+    survey: Survey, stat: Stat, var: str, *, by: Sequence[str] = ()
+) -> tuple[list[Estimate], Floats]:
+    """Estimates and, from the survey's replicate weights, the replicate estimates of every
+    domain (replicates × domains, domains in the order of all levels, empty ones included)."""
+    if survey.replicates is None:
+        raise DesignError("需要重复权重 / replicate weights are needed")
+    rows, thetas = _compute(survey, stat, var, by, None)
+    if thetas is None:
+        raise DesignError("需要重复权重 / replicate weights are needed")
+    return rows, thetas
+
+
+def _compute(
+    survey: Survey,
+    stat: Stat,
+    var: str,
+    by: Sequence[str],
+    denominator: str | None,
+) -> tuple[list[Estimate], Floats | None]:
     frame, design = survey.frame, survey.design
     y, categories = _outcome(_column(frame, var, "var"))
     valid = ~np.isnan(y).any(axis=1)
@@ -165,10 +188,12 @@ def estimate(
     indptr[1:] = np.cumsum(valid * j)
     cols = (d[:, None] * j + np.arange(j)[None, :]).reshape(-1)
     x = sp.csr_matrix((influence.reshape(-1), cols, indptr), shape=(frame.n, n_dom * j))
+    thetas = None
     if survey.replicates is None:
         var_ = variance(design, x, survey.calibration)
     else:
-        var_ = _replicate_variance(survey, stat, rows, d, yv, zv, n_dom)
+        thetas = _replicate_thetas(survey, stat, rows, d, yv, zv, n_dom)
+        var_ = replicate_variance(thetas, survey.replicates.scale)
     se = np.sqrt(np.maximum(var_, 0.0)).reshape(n_dom, j)
     by_label = "+".join(by) or None
     out = []
@@ -188,10 +213,10 @@ def estimate(
                     int(counts[k]),
                 )
             )
-    return out
+    return out, thetas
 
 
-def _replicate_variance(
+def _replicate_thetas(
     survey: Survey, stat: Stat, rows: Ints, d: Ints, yv: Floats, zv: Floats, n_dom: int
 ) -> Floats:
     """Re-estimate with every replicate's weights, grouped by (unit, calibration cell, domain)
@@ -244,7 +269,7 @@ def _replicate_variance(
             den = np.asarray(denom @ group_factor)
             with np.errstate(divide="ignore", invalid="ignore"):
                 thetas[start : start + factors.shape[1]] = (num / np.repeat(den, j, axis=0)).T
-    return replicate_variance(thetas, reps.scale)
+    return thetas
 
 
 def _calibrated_factors(

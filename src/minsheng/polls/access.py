@@ -1,0 +1,75 @@
+"""Who may see a poll and upload its fieldwork.
+
+- The quality office, leaders and region officers see the polls of their city (a county's
+  officer reads the rows of its own subtree); admins everything.
+- A polling vendor sees and uploads to its own polls only.
+- Uploading: the poll's vendor, or the quality office of the poll's region.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from minsheng.accounts.access import require_signed_in, user_scope
+from minsheng.accounts.models import Role
+from minsheng.orgs.models import OrgKind
+from minsheng.polls.models import Poll
+
+RESULTS_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
+
+
+def polls_visible(user: Any) -> QuerySet[Poll]:
+    require_signed_in(user)
+    scope = user_scope(user)
+    polls = Poll.objects.select_related("region", "vendor", "questionnaire")
+    if scope.everything:
+        return polls
+    role = getattr(user, "role", "")
+    if scope.region is not None and role in RESULTS_ROLES:
+        region = scope.region
+        above = [pk for pk in (region.province_id, region.city_id, region.county_id) if pk]
+        return polls.filter(Q(**region.subtree_filter("region__")) | Q(region_id__in=above))
+    org = scope.organisation
+    if org is not None and role == Role.SURVEY_VENDOR and org.kind == OrgKind.VENDOR:
+        return polls.filter(vendor=org)
+    return polls.none()
+
+
+def access_poll(user: Any, poll_id: int) -> Poll:
+    poll = Poll.objects.filter(pk=poll_id).first()
+    if poll is None:
+        raise Http404("no such poll")
+    if not polls_visible(user).filter(pk=poll.pk).exists():
+        raise PermissionDenied("poll outside the user's scope")
+    return poll
+
+
+def can_upload(user: Any, poll: Poll) -> bool:
+    scope = user_scope(user)
+    if scope.everything:
+        return True
+    role = getattr(user, "role", "")
+    if role == Role.SURVEY_VENDOR:
+        return scope.organisation is not None and poll.vendor_id == scope.organisation.pk
+    if role == Role.QUALITY_OFFICE and scope.region is not None:
+        return poll.region.pk == scope.region.pk or scope.region.pk in {
+            poll.region.province_id,
+            poll.region.city_id,
+        }
+    return False
+
+
+def access_upload(user: Any, poll_id: int) -> Poll:
+    poll = access_poll(user, poll_id)
+    if not can_upload(user, poll):
+        raise PermissionDenied("only the poll's vendor or quality office uploads fieldwork")
+    return poll
+
+
+def can_read_results(user: Any) -> bool:
+    scope = user_scope(user)
+    return scope.everything or getattr(user, "role", "") in RESULTS_ROLES

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PollsConfig(AppConfig):
+    name = "minsheng.polls"
+    label = "polls"
+    verbose_name = _("满意度测评")

@@ -1,0 +1,43 @@
+"""Background import of a fieldwork file, with progress for the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django_tasks import task
+
+from minsheng.accounts.models import User
+from minsheng.core.tabular import TableError
+from minsheng.jobs.services import job_progress, job_running
+from minsheng.polls.models import Poll
+from minsheng.polls.services import fieldwork_import
+
+SHOWN_ERRORS = 500
+
+
+@task()
+def import_fieldwork(*, run_id: int, poll_id: int, path: str, filename: str, user_id: int) -> int:
+    """All or nothing; the row errors (first 500) go into the run's result for the page."""
+    upload = Path(path)
+    with job_running(run_id) as run:
+        poll = Poll.objects.get(pk=poll_id)
+        user = User.objects.get(pk=user_id)
+        try:
+            count = fieldwork_import(
+                poll,
+                upload.read_bytes(),
+                filename=filename,
+                actor=user,
+                progress=lambda done, total: job_progress(run_id, done=done, total=total),
+            )
+        except TableError as exc:
+            run.result = {
+                "ok": False,
+                "errors": [str(e) for e in exc.errors[:SHOWN_ERRORS]],
+                "count": len(exc.errors),
+            }
+            return 0
+        finally:
+            upload.unlink(missing_ok=True)
+        run.result = {"ok": True, "imported": count}
+        return count

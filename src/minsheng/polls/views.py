@@ -1,0 +1,155 @@
+"""Poll pages: the list, a poll's results (ranking with intervals, change, items and the
+importance–performance chart, xlsx export), and the fieldwork upload (vendor or quality
+office) run as a background job with progress."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from minsheng.accounts.access import regions_visible
+from minsheng.core.xlsx import Sheet
+from minsheng.jobs.models import JobRun
+from minsheng.jobs.services import job_start
+from minsheng.polls.access import (
+    access_poll,
+    access_upload,
+    can_read_results,
+    can_upload,
+    polls_visible,
+)
+from minsheng.polls.selectors import LEVELS, PollResults, poll_results
+from minsheng.polls.tasks import import_fieldwork
+from minsheng.web.downloads import sheets_response
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+@login_required
+def poll_list(request: HttpRequest) -> HttpResponse:
+    polls = list(polls_visible(request.user).order_by("-round", "name"))
+    rows = [{"poll": p, "upload": can_upload(request.user, p)} for p in polls]
+    return render(request, "polls/list.html", {"rows": rows})
+
+
+@login_required
+def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
+    poll = access_poll(request.user, poll_id)
+    if not can_read_results(request.user):
+        raise PermissionDenied("results are for the quality office, leaders and region officers")
+    level = request.GET.get("level", "county")
+    if level not in LEVELS:
+        raise Http404("unknown level")
+    visible = set(regions_visible(request.user).values_list("code", flat=True))
+    results = poll_results(poll, level, visible)
+    if request.GET.get("format") == "xlsx":
+        return sheets_response(f"{poll.name}-{level}", _sheets(results))
+    chart = {
+        "items": [
+            {"code": i.code, "text": i.text, "x": i.score, "y": i.importance, "q": i.quadrant}
+            for i in results.items
+            if i.importance is not None
+        ],
+        "labels": {"x": _("表现（得分）"), "y": _("重要性（与总体满意度的相关）")},
+    }
+    return render(
+        request,
+        "polls/detail.html",
+        {
+            "poll": poll,
+            "results": results,
+            "level": level,
+            "levels": [("county", _("县（市、区）")), ("township", _("乡镇（街道）"))],
+            "chart": chart,
+            "upload": can_upload(request.user, poll),
+        },
+    )
+
+
+def _sheets(results: PollResults) -> list[Sheet]:
+    regions = Sheet(
+        _("地区得分"),
+        [
+            _("排名"),
+            _("名次区间"),
+            _("地区"),
+            _("样本量"),
+            _("得分"),
+            _("标准误"),
+            _("95%下限"),
+            _("95%上限"),
+            _("满意率"),
+            _("上轮得分"),
+            _("变化"),
+            _("变化显著"),
+        ],
+        [
+            [
+                r.rank.rank if r.rank.ranked else _("样本不足"),
+                f"{r.rank.low}–{r.rank.high}" if r.rank.low is not None else "",
+                r.name,
+                r.n,
+                r.score,
+                r.se,
+                r.ci_low,
+                r.ci_high,
+                r.satisfied,
+                r.previous_score,
+                r.change.difference if r.change else None,
+                (_("是") if r.change.significant else _("否")) if r.change else "",
+            ]
+            for r in results.rows
+        ],
+    )
+    items = Sheet(
+        _("题目"),
+        [_("题号"), _("题目"), _("领域"), _("得分"), _("标准误"), _("重要性"), _("象限")],
+        [
+            [i.code, i.text, i.domain, i.score, i.se, i.importance, i.quadrant]
+            for i in results.items
+        ],
+    )
+    return [regions, items]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poll_upload(request: HttpRequest, poll_id: int) -> HttpResponse:
+    poll = access_upload(request.user, poll_id)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("请选择文件")
+        elif upload.size and upload.size > MAX_UPLOAD:
+            error = _("文件超过 50 MB")
+        else:
+            folder = settings.VAR_DIR / "uploads"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"poll-{poll.pk}-{uuid.uuid4().hex}"
+            path.write_bytes(upload.read())
+            run = job_start(
+                owner=request.user,
+                kind="polls.fieldwork",
+                title=f"{poll} {upload.name}",
+                task=import_fieldwork,
+                poll_id=poll.pk,
+                path=str(path),
+                filename=upload.name or "fieldwork.csv",
+                user_id=request.user.pk,
+            )
+            return redirect("job_detail", run_id=run.pk)
+    runs = JobRun.objects.filter(kind="polls.fieldwork", title__startswith=str(poll)).order_by(
+        "-created_at"
+    )[:10]
+    context: dict[str, Any] = {"poll": poll, "error": error, "runs": runs}
+    context["items"] = list(poll.questionnaire.items.all())
+    return render(request, "polls/upload.html", context)

@@ -1,0 +1,165 @@
+"""Polls: fieldwork upload (all or nothing, hashed phones, vendor scope), results with
+intervals, ranks, change against the previous round and importance–performance."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from minsheng.core.tabular import TableError
+from minsheng.jobs.models import JobRun
+from minsheng.orgs.models import Organisation, Region, RegionLevel
+from minsheng.polls.models import Item, Poll, Questionnaire, Respondent
+from minsheng.polls.selectors import poll_results
+from minsheng.polls.services import fieldwork_import
+from minsheng.polls.tasks import import_fieldwork
+from tests.conftest import City
+
+CODES = ["Q1", "Q2", "Q3", "Q0"]
+
+
+def _poll(city: City, round_: str = "2026Q3", previous: Poll | None = None) -> Poll:
+    questionnaire, _ = Questionnaire.objects.get_or_create(name="群众满意度", version=1)
+    if not questionnaire.items.exists():
+        for k, code in enumerate(CODES):
+            Item.objects.create(
+                questionnaire=questionnaire,
+                code=code,
+                text=f"题目{code}",
+                scale="satisfaction5",
+                is_overall=code == "Q0",
+                order=k,
+            )
+    vendor = Organisation.objects.get(key=f"vendor-{city.county.parent.code}")  # type: ignore[union-attr]
+    return Poll.objects.create(
+        name="公共服务满意度",
+        round=round_,
+        region=city.county.parent,
+        questionnaire=questionnaire,
+        vendor=vendor,
+        previous=previous,
+        min_n=30,
+    )
+
+
+def _csv(city: City, n: int, *, seed: int, better: str | None = None) -> bytes:
+    """Respondents in every county; ``better`` (a county code) answers one level higher."""
+    rng = random.Random(seed)
+    counties = list(Region.objects.filter(level=RegionLevel.COUNTY, parent=city.county.parent))
+    lines = ["respondent_id,region,stratum,phone,interviewer,duration," + ",".join(CODES)]
+    for k in range(n):
+        county = counties[k % len(counties)]
+        base = 1 if county.code == better else 2
+        answers = [str(min(5, max(1, base + rng.choice([-1, 0, 0, 1])))) for _ in CODES]
+        if k % 17 == 0:
+            answers[1] = "9"  # 说不清
+        lines.append(
+            f"R{seed}-{k},{county.code},{'移动' if k % 3 else '联通'},1{seed:02d}{k:08d},"
+            f"A{k % 5},{rng.randint(200, 900)}," + ",".join(answers)
+        )
+    return ("\n".join(lines) + "\n").encode("gbk")
+
+
+def test_import_all_or_nothing_and_only_hashes(city: City) -> None:
+    poll = _poll(city)
+    good = _csv(city, 60, seed=1)
+    bad = good.replace(b",1,", b",7,", 1)  # one code out of range somewhere
+    with pytest.raises(TableError) as caught:
+        fieldwork_import(poll, bad + good.split(b"\n", 1)[1], filename="f.csv", actor="t")
+    assert caught.value.errors and not Respondent.objects.exists()
+    assert fieldwork_import(poll, good, filename="f.csv", actor="t") == 60
+    stored = list(Respondent.objects.values_list("respondent_id", "phone_hash", "answers"))
+    assert all(len(h) == 64 for _, h, _ in stored)
+    assert "10100000000" not in repr(stored)  # the first phone number, nowhere in clear
+    # The same people again are refused as duplicates; nothing more is stored.
+    with pytest.raises(TableError):
+        fieldwork_import(poll, good, filename="f.csv", actor="t")
+    assert Respondent.objects.count() == 60
+    assert poll.questionnaire.__class__.objects.get(pk=poll.questionnaire_id).frozen
+
+
+def test_results_rank_change_and_items(city: City) -> None:
+    before = _poll(city, "2026Q2")
+    fieldwork_import(before, _csv(city, 400, seed=2), filename="a.csv", actor="t")
+    now = _poll(city, "2026Q3", previous=before)
+    fieldwork_import(
+        now, _csv(city, 400, seed=3, better=city.county.code), filename="b.csv", actor="t"
+    )
+    results = poll_results(now, "county")
+    rows = {r.code: r for r in results.rows}
+    top = rows[city.county.code]
+    assert top.rank.rank == 1 and top.rank.low == 1
+    assert top.change is not None and top.change.difference > 10 and top.change.significant
+    assert top.rank_change is not None and top.rank_change.places > 0
+    assert top.ci_low < top.score < top.ci_high
+    assert 0 <= top.satisfied <= 1
+    items = {i.code: i for i in results.items}
+    assert set(items) == set(CODES) and items["Q1"].importance is not None
+    # A county officer sees its own row, ranked among all.
+    own = poll_results(now, "county", {city.county.code})
+    assert [r.code for r in own.rows] == [city.county.code] and own.rows[0].rank.rank == 1
+
+
+def test_scope_upload_and_pages(city: City) -> None:
+    poll = _poll(city)
+    fieldwork_import(poll, _csv(city, 120, seed=4), filename="a.csv", actor="t")
+    detail = reverse("poll_detail", args=[poll.pk])
+    upload = reverse("poll_upload", args=[poll.pk])
+    page = city.client("quality").get(detail)
+    assert page.status_code == 200 and page.context["results"].rows
+    assert (
+        city.client("quality")
+        .get(detail, {"format": "xlsx"})["Content-Type"]
+        .startswith("application/vnd.openxmlformats")
+    )
+    assert city.client("county").get(detail).status_code == 200
+    assert city.client("vendor").get(upload).status_code == 200
+    assert city.client("vendor").get(detail).status_code == 403  # uploads, does not read results
+    for outsider in ("reporter", "window", "other_quality"):
+        assert city.client(outsider).get(detail).status_code == 403
+        assert city.client(outsider).get(upload).status_code == 403
+    assert city.client("county").get(upload).status_code == 403
+    assert Client().get(detail).status_code == 302
+    # Another vendor's poll is not the vendor's.
+    other_vendor = Organisation.objects.create(
+        key="vendor-other", name="另一家调查公司", kind="vendor", region=city.county.parent
+    )
+    Poll.objects.filter(pk=poll.pk).update(vendor=other_vendor)
+    assert city.client("vendor").get(upload).status_code == 403
+    assert city.client("vendor").get(reverse("poll_list")).context["rows"] == []
+
+
+def test_upload_runs_as_a_job_with_its_result(city: City) -> None:
+    poll = _poll(city)
+    vendor = city.client("vendor")
+    data = _csv(city, 40, seed=5)
+    response = vendor.post(
+        reverse("poll_upload", args=[poll.pk]),
+        {"file": SimpleUploadedFile("fieldwork.csv", data, content_type="text/csv")},
+    )
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    run = JobRun.objects.get(kind="polls.fieldwork")
+
+    path = next(
+        iter(
+            __import__("pathlib")
+            .Path(__import__("django.conf").conf.settings.VAR_DIR, "uploads")
+            .glob(f"poll-{poll.pk}-*")
+        )
+    )
+    import_fieldwork.call(
+        run_id=run.pk,
+        poll_id=poll.pk,
+        path=str(path),
+        filename="fieldwork.csv",
+        user_id=city.users["vendor"].pk,
+    )
+    run.refresh_from_db()
+    assert run.result == {"ok": True, "imported": 40}
+    assert not path.exists()
+    page = vendor.get(reverse("job_detail", args=[run.pk])).content.decode()
+    assert "已导入 40 条" in page
