@@ -21,7 +21,8 @@ BATCH = 2000
 
 
 def poll_salt(poll: Poll) -> str:
-    """Per-poll salt: the same number is the same respondent within a poll, unlinkable across."""
+    """Per-poll salt: the same number is the same respondent within a poll, unlinkable across.
+    (The demo step uses the same recipe.)"""
     return f"{settings.SECRET_KEY}:poll:{poll.pk}"
 
 
