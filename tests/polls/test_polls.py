@@ -4,6 +4,7 @@ intervals, ranks, change against the previous round and importance–performance
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -163,3 +164,42 @@ def test_upload_runs_as_a_job_with_its_result(city: City) -> None:
     assert not path.exists()
     page = vendor.get(reverse("job_detail", args=[run.pk])).content.decode()
     assert "已导入 40 条" in page
+
+
+def test_online_answering_with_tokens_and_region_links(city: City) -> None:
+    from minsheng.polls.models import PollLink
+
+    poll = _poll(city)
+    links_url = reverse("poll_links", args=[poll.pk])
+    quality = city.client("quality")
+    assert quality.get(links_url).status_code == 200
+    quality.post(links_url, {"region": city.county.pk, "one_time": "on", "count": "2"})
+    quality.post(links_url, {"region": city.township.pk, "count": "1"})
+    tokens = list(PollLink.objects.filter(poll=poll, one_time=True))
+    qr = PollLink.objects.get(poll=poll, one_time=False)
+    assert len(tokens) == 2 and quality.get(links_url, {"format": "xlsx"}).status_code == 200
+    for outsider in ("vendor", "county", "reporter", "other_quality"):
+        assert city.client(outsider).get(links_url).status_code == 403
+    citizen = Client()
+    page = citizen.get(reverse("poll_answer", args=[tokens[0].token])).content.decode()
+    radios = re.findall(r'<input type="radio"[^>]*>', page)
+    assert len(radios) == len(CODES) * 6 and not any("checked" in r for r in radios)
+    answers = dict.fromkeys(CODES, "2")
+    missing = citizen.post(reverse("poll_answer", args=[tokens[0].token]), {"Q1": "1"})
+    assert "请回答这一题" in missing.content.decode()
+    done = citizen.post(reverse("poll_answer", args=[tokens[0].token]), answers)
+    assert "感谢您参加测评" in done.content.decode()
+    again = Client().post(reverse("poll_answer", args=[tokens[0].token]), answers)
+    assert "已经作答过了" in again.content.decode()
+    # A region's QR link: once per device.
+    phone = Client()
+    phone.get(reverse("poll_answer", args=[qr.token]))
+    assert "感谢" in phone.post(reverse("poll_answer", args=[qr.token]), answers).content.decode()
+    twice = phone.post(reverse("poll_answer", args=[qr.token]), answers).content.decode()
+    assert "已参加过" in twice
+    stored = Respondent.objects.filter(poll=poll)
+    assert stored.count() == 2 and {r.region_id for r in stored} == {
+        city.county.pk,
+        city.township.pk,
+    }
+    assert Client().get(reverse("poll_answer", args=["nope"])).status_code == 404

@@ -18,6 +18,7 @@ PUBLIC = {
     "/api/openapi.json",  # checked below: it redirects (docs_decorator=login_required)
     "/public/ratings/",  # the public disclosure of 好差评 (tests/reviews/test_pages.py)
     "/r/390100000000/",  # a window QR rating page (tests/reviews/test_citizen.py)
+    "/p/390100000000/",  # online poll answering by token (tests/polls/test_polls.py)
 }
 NOT_A_PAGE = {"/api/"}  # django-ninja's mount point: 404, no view behind it
 SAMPLE = {"int": "1", "str": "390100000000", "slug": "sample", "path": "x"}

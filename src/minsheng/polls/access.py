@@ -73,3 +73,11 @@ def access_upload(user: Any, poll_id: int) -> Poll:
 def can_read_results(user: Any) -> bool:
     scope = user_scope(user)
     return scope.everything or getattr(user, "role", "") in RESULTS_ROLES
+
+
+def access_links(user: Any, poll_id: int) -> Poll:
+    """Online answering links are made by the quality office of the poll's region."""
+    poll = access_poll(user, poll_id)
+    if getattr(user, "role", "") == Role.SURVEY_VENDOR or not can_upload(user, poll):
+        raise PermissionDenied("only the quality office makes answering links")
+    return poll

@@ -135,3 +135,25 @@ class Respondent(models.Model):
 
     def __str__(self) -> str:
         return self.respondent_id
+
+
+class PollLink(models.Model):
+    """A way in for online answering: a one-time token for one invited person, or a region's
+    QR link that anyone may use once per device."""
+
+    poll = models.ForeignKey(Poll, models.CASCADE, related_name="links", verbose_name=_("测评"))
+    region = models.ForeignKey(
+        "orgs.Region", models.PROTECT, related_name="+", verbose_name=_("地区")
+    )
+    token = models.CharField(_("令牌"), max_length=40, unique=True)
+    one_time = models.BooleanField(_("一次性"), default=True)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["poll", "region", "created_at"]
+        verbose_name = _("在线答题链接")
+        verbose_name_plural = _("在线答题链接")
+
+    def __str__(self) -> str:
+        return f"{self.poll} · {self.region}"

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
-from minsheng.core.polls.fieldwork import ItemSpec, read_respondents
+from minsheng.core.polls.fieldwork import ItemSpec, phone_hash, read_respondents
 from minsheng.core.polls.scales import Scale
 from minsheng.core.tabular import TableError, read_table
 from minsheng.orgs.models import Region, RegionLevel
-from minsheng.polls.models import Poll, Questionnaire, Respondent
+from minsheng.polls.models import Poll, PollLink, PollState, Questionnaire, Respondent
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
@@ -94,3 +96,60 @@ def fieldwork_import(
         region_code=poll.region.code,
     )
     return total
+
+
+MAX_LINKS = 5000
+
+
+@transaction.atomic
+def links_create(
+    poll: Poll, region: Region, *, count: int, one_time: bool, actor: Any
+) -> list[PollLink]:
+    """``count`` one-time tokens, or one QR link, for a county or township of the poll."""
+    if not 1 <= count <= MAX_LINKS:
+        raise ValueError(f"count must be 1–{MAX_LINKS}")
+    links = PollLink.objects.bulk_create(
+        PollLink(poll=poll, region=region, token=secrets.token_urlsafe(18), one_time=one_time)
+        for _ in range(count if one_time else 1)
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=poll,
+        note=f"{len(links)} {'one-time tokens' if one_time else 'QR link'} for {region.code}",
+        region_code=region.code,
+    )
+    return links
+
+
+class AnswerError(ValueError):
+    """The link cannot take (another) answer; the message is for the citizen."""
+
+
+@transaction.atomic
+def answer_online(link: PollLink, answers: dict[str, str], *, device: str) -> Respondent:
+    """Store one online respondent. A one-time token answers once; a QR link once per device
+    (the device cookie is kept only as a salted hash, in place of a phone number)."""
+    link = PollLink.objects.select_for_update().get(pk=link.pk)
+    if link.poll.state != PollState.FIELDWORK:
+        raise AnswerError("本次测评已结束")
+    if link.one_time and link.used_at is not None:
+        raise AnswerError("此链接已经作答过了")
+    hashed = phone_hash(
+        f"device:{device}:{link.token if link.one_time else ''}", poll_salt(link.poll)
+    )
+    if Respondent.objects.filter(poll=link.poll, phone_hash=hashed).exists():
+        raise AnswerError("您已参加过本次测评，谢谢")
+    respondent = Respondent.objects.create(
+        poll=link.poll,
+        respondent_id=f"W-{secrets.token_hex(8)}",
+        region=link.region,
+        stratum="online",
+        phone_hash=hashed,
+        interviewer="online",
+        answers=answers,
+    )
+    if link.one_time:
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+    return respondent

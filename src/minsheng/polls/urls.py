@@ -1,9 +1,11 @@
 from django.urls import path
 
-from minsheng.polls import views
+from minsheng.polls import online_views, views
 
 urlpatterns = [
     path("polls/", views.poll_list, name="poll_list"),
     path("polls/<int:poll_id>/", views.poll_detail, name="poll_detail"),
     path("polls/<int:poll_id>/upload/", views.poll_upload, name="poll_upload"),
+    path("polls/<int:poll_id>/links/", online_views.links, name="poll_links"),
+    path("p/<str:token>/", online_views.answer, name="poll_answer"),
 ]
