@@ -203,3 +203,44 @@ def test_online_answering_with_tokens_and_region_links(city: City) -> None:
         city.township.pk,
     }
     assert Client().get(reverse("poll_answer", args=["nope"])).status_code == 404
+
+
+def _with_attributes(city: City, n: int, seed: int) -> bytes:
+    rng = random.Random(seed)
+    base = _csv(city, n, seed=seed).decode("gbk").splitlines()
+    rows = [base[0] + ",sex,age"]
+    for line in base[1:]:
+        sex = "男" if rng.random() < 0.65 else "女"  # men over-represented in the sample
+        rows.append(line + f",{sex},{rng.choice(['18-39', '40-59', '60+'])}")
+    return ("\n".join(rows) + "\n").encode("gbk")
+
+
+def test_weights_rake_to_margins_and_trim(city: City) -> None:
+    poll = _poll(city)
+    Poll.objects.filter(pk=poll.pk).update(attributes=["sex", "age"])
+    poll.refresh_from_db()
+    fieldwork_import(poll, _with_attributes(city, 300, seed=6), filename="a.csv", actor="t")
+    url = reverse("poll_weights", args=[poll.pk])
+    margins = (
+        "variable,category,count\nsex,男,5000\nsex,女,5000\n"
+        "age,18-39,4000\nage,40-59,3500\nage,60+,2500\n"
+    )
+    quality = city.client("quality")
+    page = quality.post(
+        url, {"file": SimpleUploadedFile("m.csv", margins.encode()), "method": "rake", "trim": "3"}
+    )
+    assert page.status_code == 200 and page.context["errors"] == [], page.context["errors"]
+    totals: dict[str, float] = {}
+    for r in Respondent.objects.filter(poll=poll):
+        for var in ("sex", "age"):
+            key = f"{var}={r.attributes[var]}"
+            totals[key] = totals.get(key, 0.0) + r.weight
+    assert totals["sex=男"] == pytest.approx(5000, rel=1e-3)
+    assert totals["age=60+"] == pytest.approx(2500, rel=1e-3)
+    weights = [r.weight for r in Respondent.objects.filter(poll=poll)]
+    assert max(weights) / min(weights) < 20
+    bad = "variable,category,count\nsex,男,5000\n"  # 女 in the data, not in the margins
+    page = quality.post(url, {"file": SimpleUploadedFile("m.csv", bad.encode()), "method": "rake"})
+    assert any("女" in e for e in page.context["errors"])
+    for outsider in ("vendor", "county", "other_quality"):
+        assert city.client(outsider).get(url).status_code == 403

@@ -94,7 +94,8 @@ class Poll(models.Model):
     scores = models.JSONField(_("计分"), default=dict, blank=True)  # code -> score overrides
     min_n = models.PositiveIntegerField(_("排名最少样本"), default=30)
     min_duration = models.PositiveIntegerField(_("最短访问时长（秒）"), default=120)
-    mapping = models.JSONField(_("列对应"), default=dict, blank=True)
+    mapping = models.JSONField(_("列对应"), default=dict, blank=True)  # our name -> vendor column
+    attributes = models.JSONField(_("加权变量"), default=list, blank=True)  # e.g. ["age", "sex"]
     state = models.CharField(
         _("状态"), max_length=10, choices=PollState.choices, default=PollState.FIELDWORK
     )
@@ -123,6 +124,7 @@ class Respondent(models.Model):
     duration = models.FloatField(_("时长（秒）"), null=True, blank=True)
     weight = models.FloatField(_("权重"), default=1.0)
     answers = models.JSONField(_("答案"), default=dict)
+    attributes = models.JSONField(_("人口属性"), default=dict, blank=True)  # age group, sex …
 
     class Meta:
         verbose_name = _("受访者")

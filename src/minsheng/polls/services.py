@@ -58,6 +58,7 @@ def fieldwork_import(
         salt=poll_salt(poll),
         known_hashes=known,
         min_duration=float(poll.min_duration),
+        attributes=[str(a) for a in poll.attributes or []],
     )
     taken = set(Respondent.objects.filter(poll=poll).values_list("respondent_id", flat=True))
     errors += [
@@ -82,6 +83,7 @@ def fieldwork_import(
                 duration=r.duration,
                 weight=r.weight if r.weight is not None else 1.0,
                 answers=r.answers,
+                attributes=r.attributes,
             )
             for r in respondents[start : start + BATCH]
         )

@@ -7,5 +7,6 @@ urlpatterns = [
     path("polls/<int:poll_id>/", views.poll_detail, name="poll_detail"),
     path("polls/<int:poll_id>/upload/", views.poll_upload, name="poll_upload"),
     path("polls/<int:poll_id>/links/", online_views.links, name="poll_links"),
+    path("polls/<int:poll_id>/weights/", online_views.weights, name="poll_weights"),
     path("p/<str:token>/", online_views.answer, name="poll_answer"),
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from minsheng.core.polls.scales import DONT_KNOW_CODES, SCALES, Scale, normal_code
 from minsheng.core.tabular import Cell, CellError, Table, cell_float, cell_text
@@ -43,6 +43,7 @@ class Respondent:
     duration: float | None
     weight: float | None
     answers: dict[str, str]  # item code -> answer code ("" when skipped)
+    attributes: dict[str, str] = field(default_factory=dict)  # for weighting: age group, sex …
 
 
 def phone_hash(phone: str, salt: str) -> str:
@@ -59,11 +60,13 @@ def read_respondents(
     salt: str,
     known_hashes: frozenset[str] = frozenset(),
     min_duration: float = 120.0,
+    attributes: Sequence[str] = (),
 ) -> tuple[list[Respondent], list[CellError]]:
     """``mapping``: our field or item code -> the vendor's column header (missing entries mean
     the same name)."""
-    column = {key: mapping.get(key, key) for key in (*STANDARD, *(i.code for i in items))}
-    required = ["respondent_id", "region", "phone", *(i.code for i in items)]
+    keys = (*STANDARD, *(i.code for i in items), *attributes)
+    column = {key: mapping.get(key, key) for key in keys}
+    required = ["respondent_id", "region", "phone", *(i.code for i in items), *attributes]
     missing = [column[k] for k in required if column[k] not in table.headers]
     if missing:
         return [], [
@@ -147,6 +150,7 @@ def read_respondents(
                 duration,
                 weight,
                 answers,
+                {a: text(a) for a in attributes},
             )
         )
     return out, errors

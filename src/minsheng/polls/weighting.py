@@ -1,0 +1,92 @@
+"""Weighting a poll (a service): raking (or post-stratifying) the respondents to the population
+margins the user uploads — e.g. age group × sex × urban/rural from the census — optionally
+trimming extreme weights and raking again, then storing the weights with their diagnostics.
+The computation is ``core.survey`` (checked against R's ``rake``, ``postStratify`` and
+``trimWeights``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from minsheng.audit.models import AuditAction
+from minsheng.audit.services import audit_record
+from minsheng.core.survey.calibrate import Method, calibrate, read_margins
+from minsheng.core.survey.design import DesignError, build_design
+from minsheng.core.survey.frame import Frame
+from minsheng.core.survey.weights import WeightSummary, summary, trim
+from minsheng.core.tabular import CellError, Table, TableError, cell_float, cell_text
+from minsheng.polls.models import Poll, Respondent
+
+MARGIN_COLUMNS = ("variable", "category", "count")
+
+
+def read_margin_table(table: Table) -> dict[str, dict[str, float]]:
+    """Rows ``variable,category,count`` → {variable: {category: count}}; every error located."""
+    missing = [c for c in MARGIN_COLUMNS if c not in table.headers]
+    if missing:
+        raise TableError([table.error(table.header_row, c, f"缺少列 {c}") for c in missing])
+    margins: dict[str, dict[str, float]] = {}
+    errors: list[CellError] = []
+    for row in table.rows:
+        variable = cell_text(row.values.get("variable"))
+        category = cell_text(row.values.get("category"))
+        count = cell_float(row.values.get("count"))
+        if not variable or not category:
+            errors.append(table.error(row.number, "variable", "变量与类别不能为空"))
+        if count is None or count < 0:
+            errors.append(table.error(row.number, "count", "总体数须为非负数字"))
+        if variable and category and count is not None:
+            if category in margins.setdefault(variable, {}):
+                errors.append(table.error(row.number, "category", f"{variable}={category} 重复"))
+            margins[variable][category] = count
+    if errors:
+        raise TableError(errors)
+    return margins
+
+
+@transaction.atomic
+def weights_compute(
+    poll: Poll,
+    margins: Mapping[str, Mapping[str, float]],
+    *,
+    method: Method = "rake",
+    trim_ratio: float | None = None,
+    actor: Any,
+) -> tuple[WeightSummary, WeightSummary]:
+    """Calibrate every respondent's weight to ``margins``; with ``trim_ratio`` cap weights at
+    that multiple of the median and rake again. Returns the summaries before and after.
+    Raises ``DesignError`` (one clear message) when the margins do not fit the data."""
+    rows = list(Respondent.objects.filter(poll=poll).values_list("pk", "weight", "attributes"))
+    if not rows:
+        raise DesignError("本测评还没有受访者 / the poll has no respondents yet")
+    columns: dict[str, Any] = {"w": np.array([w for _, w, _ in rows], dtype=np.float64)}
+    for variable in margins:
+        columns[variable] = np.array([attrs.get(variable) for _, _, attrs in rows], dtype=object)
+    frame = Frame.from_arrays(columns)
+    design = build_design(frame, weights="w")
+    before = summary(design.weights)
+    fitted = read_margins(frame, margins)
+    design, _ = calibrate(design, fitted, method)
+    if trim_ratio is not None:
+        cap = float(np.median(design.weights)) * trim_ratio
+        design = design.with_weights(trim(design.weights, upper=cap, strict=True))
+        design, _ = calibrate(design, fitted, method)
+    after = summary(design.weights)
+    updates = [
+        Respondent(pk=pk, weight=float(w))
+        for (pk, _, _), w in zip(rows, design.weights, strict=True)
+    ]
+    Respondent.objects.bulk_update(updates, ["weight"], batch_size=2000)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=poll,
+        note=f"weights {method} to {sorted(margins)}, trim {trim_ratio}: {asdict(after)}",
+        region_code=poll.region.code,
+    )
+    return before, after
