@@ -9,6 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from minsheng.core.polls.integrity import (
+    InterviewerFlag,
+    RepeatFlag,
+    interviewer_flags,
+    repeated_sequences,
+)
 from minsheng.core.polls.scales import DONT_KNOW_CODES, SCALES, Scale
 from minsheng.core.survey.design import build_design
 from minsheng.core.survey.estimate import Estimate, Survey, estimate, estimate_with_replicates
@@ -260,3 +266,21 @@ def _item_rows(poll: Poll, frame: Frame, survey: Survey) -> list[ItemRow]:
             )
         )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class FieldworkFlags:
+    interviewers: list[InterviewerFlag]
+    repeats: list[RepeatFlag]
+
+
+def fieldwork_flags(poll: Poll) -> FieldworkFlags:
+    codes = list(poll.questionnaire.items.values_list("code", flat=True))
+    rows = list(
+        Respondent.objects.filter(poll=poll).values_list("respondent_id", "interviewer", "answers")
+    )
+    sequences = [[answers.get(c, "") for c in codes] for _, _, answers in rows]
+    return FieldworkFlags(
+        interviewer_flags([(who, seq) for (_, who, _), seq in zip(rows, sequences, strict=True)]),
+        repeated_sequences([(rid, seq) for (rid, _, _), seq in zip(rows, sequences, strict=True)]),
+    )

@@ -26,7 +26,7 @@ from minsheng.polls.access import (
     can_upload,
     polls_visible,
 )
-from minsheng.polls.selectors import LEVELS, PollResults, poll_results
+from minsheng.polls.selectors import LEVELS, PollResults, fieldwork_flags, poll_results
 from minsheng.polls.tasks import import_fieldwork
 from minsheng.web.downloads import sheets_response
 
@@ -70,6 +70,7 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
             "levels": [("county", _("县（市、区）")), ("township", _("乡镇（街道）"))],
             "chart": chart,
             "upload": can_upload(request.user, poll),
+            "flags": fieldwork_flags(poll) if can_upload(request.user, poll) else None,
         },
     )
 
