@@ -112,6 +112,7 @@ def test_scope_upload_and_pages(city: City) -> None:
     upload = reverse("poll_upload", args=[poll.pk])
     page = city.client("quality").get(detail)
     assert page.status_code == 200 and page.context["results"].rows
+    assert page.context["flags"] is not None  # fieldwork checks for the quality office
     assert (
         city.client("quality")
         .get(detail, {"format": "xlsx"})["Content-Type"]
@@ -244,3 +245,31 @@ def test_weights_rake_to_margins_and_trim(city: City) -> None:
     assert any("女" in e for e in page.context["errors"])
     for outsider in ("vendor", "county", "other_quality"):
         assert city.client(outsider).get(url).status_code == 403
+
+
+def test_the_quality_office_sets_up_a_poll(city: City) -> None:
+    first = _poll(city, "2026Q3")
+    vendor = Organisation.objects.get(key=f"vendor-{city.county.parent.code}")  # type: ignore[union-attr]
+    url = reverse("poll_new")
+    form = {
+        "name": "公共服务满意度",
+        "round": "2026Q4",
+        "questionnaire": first.questionnaire_id,
+        "vendor": vendor.pk,
+        "previous": first.pk,
+        "min_n": "40",
+        "min_duration": "150",
+        "attributes": "sex, age",
+    }
+    response = city.client("quality").post(url, form)
+    assert response.status_code == 302
+    poll = Poll.objects.get(round="2026Q4")
+    assert (poll.region, poll.previous, poll.min_n, poll.attributes) == (
+        city.county.parent,
+        first,
+        40,
+        ["sex", "age"],
+    )
+    for outsider in ("leader", "county", "vendor", "reporter"):
+        assert city.client(outsider).get(url).status_code == 403
+    assert Client().get(url).status_code == 302

@@ -81,3 +81,19 @@ def access_links(user: Any, poll_id: int) -> Poll:
     if getattr(user, "role", "") == Role.SURVEY_VENDOR or not can_upload(user, poll):
         raise PermissionDenied("only the quality office makes answering links")
     return poll
+
+
+def poll_creator_region(user: Any) -> Any:
+    """The region a user may start polls in: the quality office's own (admins: the first city)."""
+    require_signed_in(user)
+    scope = user_scope(user)
+    if scope.everything:
+        from minsheng.orgs.models import Region, RegionLevel
+
+        city = Region.objects.filter(level=RegionLevel.CITY).order_by("code").first()
+        if city is None:
+            raise Http404("no city yet")
+        return city
+    if getattr(user, "role", "") != Role.QUALITY_OFFICE or scope.region is None:
+        raise PermissionDenied("polls are set up by the quality office")
+    return scope.region

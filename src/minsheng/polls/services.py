@@ -155,3 +155,14 @@ def answer_online(link: PollLink, answers: dict[str, str], *, device: str) -> Re
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
     return respondent
+
+
+@transaction.atomic
+def poll_create(*, actor: Any, region: Region, **fields: Any) -> Poll:
+    """A new poll round in ``region`` (audited); the questionnaire is frozen from now on."""
+    poll = Poll.objects.create(region=region, **fields)
+    Questionnaire.objects.filter(pk=poll.questionnaire_id).update(frozen=True)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=poll, note=str(poll), region_code=region.code
+    )
+    return poll

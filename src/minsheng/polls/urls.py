@@ -4,6 +4,7 @@ from minsheng.polls import online_views, views
 
 urlpatterns = [
     path("polls/", views.poll_list, name="poll_list"),
+    path("polls/new/", views.poll_new, name="poll_new"),
     path("polls/<int:poll_id>/", views.poll_detail, name="poll_detail"),
     path("polls/<int:poll_id>/upload/", views.poll_upload, name="poll_upload"),
     path("polls/<int:poll_id>/links/", online_views.links, name="poll_links"),

@@ -7,26 +7,32 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from minsheng.accounts.access import regions_visible
 from minsheng.core.xlsx import Sheet
 from minsheng.jobs.models import JobRun
 from minsheng.jobs.services import job_start
+from minsheng.orgs.models import Organisation, OrgKind
 from minsheng.polls.access import (
     access_poll,
     access_upload,
     can_read_results,
     can_upload,
+    poll_creator_region,
     polls_visible,
 )
+from minsheng.polls.models import Poll, Questionnaire
 from minsheng.polls.selectors import LEVELS, PollResults, fieldwork_flags, poll_results
+from minsheng.polls.services import poll_create
 from minsheng.polls.tasks import import_fieldwork
 from minsheng.web.downloads import sheets_response
 
@@ -37,7 +43,8 @@ MAX_UPLOAD = 50 * 1024 * 1024
 def poll_list(request: HttpRequest) -> HttpResponse:
     polls = list(polls_visible(request.user).order_by("-round", "name"))
     rows = [{"poll": p, "upload": can_upload(request.user, p)} for p in polls]
-    return render(request, "polls/list.html", {"rows": rows})
+    can_create = getattr(request.user, "role", "") == "quality_office" or request.user.is_superuser
+    return render(request, "polls/list.html", {"rows": rows, "can_create": can_create})
 
 
 @login_required
@@ -154,3 +161,41 @@ def poll_upload(request: HttpRequest, poll_id: int) -> HttpResponse:
     context: dict[str, Any] = {"poll": poll, "error": error, "runs": runs}
     context["items"] = list(poll.questionnaire.items.all())
     return render(request, "polls/upload.html", context)
+
+
+class PollForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=200)
+    round = forms.CharField(label=gettext_lazy("轮次（如 2026Q4）"), max_length=20)
+    questionnaire = forms.ModelChoiceField(
+        queryset=Questionnaire.objects.all(), label=gettext_lazy("问卷")
+    )
+    vendor = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=gettext_lazy("测评机构"), required=False
+    )
+    previous = forms.ModelChoiceField(
+        queryset=Poll.objects.none(), label=gettext_lazy("上一轮"), required=False
+    )
+    min_n = forms.IntegerField(label=gettext_lazy("排名最少样本"), min_value=1, initial=30)
+    min_duration = forms.IntegerField(
+        label=gettext_lazy("最短访问时长（秒）"), min_value=0, initial=120
+    )
+    attributes = forms.CharField(
+        label=gettext_lazy("加权变量（逗号分隔，如 sex,age）"), required=False, max_length=200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poll_new(request: HttpRequest) -> HttpResponse:
+    region = poll_creator_region(request.user)
+    form = PollForm(request.POST or None)
+    form.fields["vendor"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        kind=OrgKind.VENDOR, **region.subtree_filter("region__")
+    )
+    form.fields["previous"].queryset = polls_visible(request.user)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["attributes"] = [a.strip() for a in data["attributes"].split(",") if a.strip()]
+        poll = poll_create(actor=request.user, region=region, **data)
+        return redirect("poll_detail", poll_id=poll.pk)
+    return render(request, "polls/new.html", {"form": form, "region": region})
