@@ -97,3 +97,11 @@ def poll_creator_region(user: Any) -> Any:
     if getattr(user, "role", "") != Role.QUALITY_OFFICE or scope.region is None:
         raise PermissionDenied("polls are set up by the quality office")
     return scope.region
+
+
+def can_create_polls(user: Any) -> bool:
+    try:
+        poll_creator_region(user)
+    except (PermissionDenied, Http404):
+        return False
+    return True

@@ -25,6 +25,7 @@ from minsheng.orgs.models import Organisation, OrgKind
 from minsheng.polls.access import (
     access_poll,
     access_upload,
+    can_create_polls,
     can_read_results,
     can_upload,
     poll_creator_region,
@@ -43,8 +44,9 @@ MAX_UPLOAD = 50 * 1024 * 1024
 def poll_list(request: HttpRequest) -> HttpResponse:
     polls = list(polls_visible(request.user).order_by("-round", "name"))
     rows = [{"poll": p, "upload": can_upload(request.user, p)} for p in polls]
-    can_create = getattr(request.user, "role", "") == "quality_office" or request.user.is_superuser
-    return render(request, "polls/list.html", {"rows": rows, "can_create": can_create})
+    return render(
+        request, "polls/list.html", {"rows": rows, "can_create": can_create_polls(request.user)}
+    )
 
 
 @login_required
