@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -273,3 +274,31 @@ def test_the_quality_office_sets_up_a_poll(city: City) -> None:
     for outsider in ("leader", "county", "vendor", "reporter"):
         assert city.client(outsider).get(url).status_code == 403
     assert Client().get(url).status_code == 302
+
+
+def test_sampling_plan_and_quota_export(city: City) -> None:
+    poll = _poll(city)
+    url = reverse("poll_plan", args=[poll.pk])
+    frame = (
+        "region,stratum,count\nA县,移动,36000\nA县,联通,24000\nA县,电信,5800\n"
+        "B县,移动,9000\nB县,联通,1000\n"
+    )
+    quality = city.client("quality")
+
+    def post(**extra: str) -> Any:
+        data = {"file": SimpleUploadedFile("frame.csv", frame.encode("gbk")), **extra}
+        return quality.post(url, data)
+
+    page = post(method="proportional", total="1000")
+    rows = page.context["rows"]
+    assert sum(r.quota for r in rows) == 1000
+    a = {r.stratum: r.quota for r in rows if r.region == "A县"}
+    assert a["移动"] > a["联通"] > a["电信"]
+    assert page.context["need"].n == 1601  # ±3 points at 95 %, deff 1.5
+    equal = post(method="equal", per_region="200", min_n="250").context["rows"]
+    assert sum(r.quota for r in equal if r.region == "B县") == 250
+    export = post(method="proportional", total="500", format="xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert post(method="proportional", total="100000").context["errors"]  # more than the frame
+    for outsider in ("vendor", "county", "other_quality"):
+        assert city.client(outsider).get(url).status_code == 403
