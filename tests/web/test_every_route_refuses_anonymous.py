@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 PUBLIC = {
     "/healthz",  # load balancers; says only "ok"
+    "/favicon.ico",  # a redirect to the static icon
     "/accounts/login/",
     "/i18n/setlang/",  # sets the language cookie
     "/admin/login/",  # Django admin's own login form
@@ -71,3 +72,9 @@ def test_anonymous_is_refused(path: str) -> None:
 def test_admin_refuses_anonymous() -> None:
     response = Client().get("/admin/orgs/region/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_favicon_redirects_to_the_static_icon() -> None:
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")

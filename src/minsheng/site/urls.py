@@ -18,6 +18,7 @@ admin.site.site_title = "民生 Minsheng"
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("favicon.ico", web_views.favicon, name="favicon"),
     path("accounts/", include("minsheng.accounts.urls")),
     path("", include("minsheng.orgs.urls")),
     path("", include("minsheng.audit.urls")),
