@@ -302,3 +302,36 @@ def test_sampling_plan_and_quota_export(city: City) -> None:
     assert post(method="proportional", total="100000").context["errors"]  # more than the frame
     for outsider in ("vendor", "county", "other_quality"):
         assert city.client(outsider).get(url).status_code == 403
+
+
+def test_vendor_column_mapping_is_saved_and_reused(city: City) -> None:
+    poll = _poll(city)
+    url = reverse("poll_upload", args=[poll.pk])
+    vendor = city.client("vendor")
+    form = {
+        "action": "mapping",
+        "col:respondent_id": "编号",
+        "col:region": "区县",
+        "col:phone": "手机",
+    }
+    assert vendor.post(url, form).status_code == 302
+    poll.refresh_from_db()
+    assert poll.mapping == {"respondent_id": "编号", "region": "区县", "phone": "手机"}
+    data = _csv(city, 40, seed=8).decode("gbk")
+    renamed = data.replace("respondent_id,region,stratum,phone", "编号,区县,stratum,手机", 1)
+    assert fieldwork_import(poll, renamed.encode("gbk"), filename="v.csv", actor="t") == 40
+    # The vendor's next poll starts with the same mapping.
+    response = city.client("quality").post(
+        reverse("poll_new"),
+        {
+            "name": "第二轮",
+            "round": "2026Q4",
+            "questionnaire": poll.questionnaire_id,
+            "vendor": poll.vendor_id,
+            "min_n": "30",
+            "min_duration": "120",
+        },
+    )
+    assert response.status_code == 302
+    assert Poll.objects.get(round="2026Q4").mapping == poll.mapping
+    assert city.client("county").post(url, form).status_code == 403

@@ -159,3 +159,20 @@ class PollLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.poll} · {self.region}"
+
+
+class VendorMapping(models.Model):
+    """How a vendor names the columns of its files (our field → its header), saved once and
+    used for each new poll it runs."""
+
+    vendor = models.OneToOneField(
+        "orgs.Organisation", models.CASCADE, related_name="+", verbose_name=_("测评机构")
+    )
+    mapping = models.JSONField(_("列对应"), default=dict)
+
+    class Meta:
+        verbose_name = _("测评机构列对应")
+        verbose_name_plural = _("测评机构列对应")
+
+    def __str__(self) -> str:
+        return f"{self.vendor}"

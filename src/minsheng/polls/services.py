@@ -16,7 +16,14 @@ from minsheng.core.polls.fieldwork import ItemSpec, phone_hash, read_respondents
 from minsheng.core.polls.scales import Scale
 from minsheng.core.tabular import TableError, read_table
 from minsheng.orgs.models import Region, RegionLevel
-from minsheng.polls.models import Poll, PollLink, PollState, Questionnaire, Respondent
+from minsheng.polls.models import (
+    Poll,
+    PollLink,
+    PollState,
+    Questionnaire,
+    Respondent,
+    VendorMapping,
+)
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
@@ -159,10 +166,36 @@ def answer_online(link: PollLink, answers: dict[str, str], *, device: str) -> Re
 
 @transaction.atomic
 def poll_create(*, actor: Any, region: Region, **fields: Any) -> Poll:
-    """A new poll round in ``region`` (audited); the questionnaire is frozen from now on."""
+    """A new poll round in ``region`` (audited); the questionnaire is frozen from now on, and
+    the vendor's saved column mapping applies."""
+    vendor = fields.get("vendor")
+    if vendor is not None and not fields.get("mapping"):
+        saved = VendorMapping.objects.filter(vendor=vendor).first()
+        fields["mapping"] = dict(saved.mapping) if saved is not None else {}
     poll = Poll.objects.create(region=region, **fields)
     Questionnaire.objects.filter(pk=poll.questionnaire_id).update(frozen=True)
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=poll, note=str(poll), region_code=region.code
     )
     return poll
+
+
+@transaction.atomic
+def mapping_save(poll: Poll, mapping: dict[str, str], *, actor: Any) -> None:
+    """Save the column mapping on the poll and as the vendor's default for its next polls."""
+    clean = {k: v.strip() for k, v in mapping.items() if v.strip() and v.strip() != k}
+    before = dict(poll.mapping or {})
+    poll.mapping = clean
+    poll.save(update_fields=["mapping"])
+    if poll.vendor_id is not None:
+        VendorMapping.objects.update_or_create(
+            vendor_id=poll.vendor_id, defaults={"mapping": clean}
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=poll,
+        before={"mapping": before},
+        after={"mapping": clean},
+        region_code=poll.region.code,
+    )

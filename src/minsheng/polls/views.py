@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from minsheng.accounts.access import regions_visible
+from minsheng.core.polls.fieldwork import STANDARD
 from minsheng.core.xlsx import Sheet
 from minsheng.jobs.models import JobRun
 from minsheng.jobs.services import job_start
@@ -33,7 +34,7 @@ from minsheng.polls.access import (
 )
 from minsheng.polls.models import Poll, Questionnaire
 from minsheng.polls.selectors import LEVELS, PollResults, fieldwork_flags, poll_results
-from minsheng.polls.services import poll_create
+from minsheng.polls.services import mapping_save, poll_create
 from minsheng.polls.tasks import import_fieldwork
 from minsheng.web.downloads import sheets_response
 
@@ -130,11 +131,23 @@ def _sheets(results: PollResults) -> list[Sheet]:
     return [regions, items]
 
 
+def _mapping_fields(poll: Poll) -> list[str]:
+    """Our names of every column a fieldwork file may have, in the order of the form."""
+    items = list(poll.questionnaire.items.values_list("code", flat=True))
+    return [*STANDARD, *items, *(str(a) for a in poll.attributes or [])]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def poll_upload(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = access_upload(request.user, poll_id)
     error = ""
+    fields = _mapping_fields(poll)
+    if request.method == "POST" and request.POST.get("action") == "mapping":
+        mapping_save(
+            poll, {f: request.POST.get(f"col:{f}", "") for f in fields}, actor=request.user
+        )
+        return redirect("poll_upload", poll_id=poll.pk)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -162,6 +175,7 @@ def poll_upload(request: HttpRequest, poll_id: int) -> HttpResponse:
     )[:10]
     context: dict[str, Any] = {"poll": poll, "error": error, "runs": runs}
     context["items"] = list(poll.questionnaire.items.all())
+    context["mapping"] = [(f, (poll.mapping or {}).get(f, "")) for f in fields]
     return render(request, "polls/upload.html", context)
 
 
