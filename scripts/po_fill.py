@@ -25,8 +25,16 @@ def _joined(chunk: str) -> str:
 
 def main() -> int:
     text = PO.read_text(encoding="utf-8")
-    text = re.sub(r"#, fuzzy\n(#\| msgid.*\n)+", "", text)
-    text = re.sub(r"#, fuzzy, python-format\n(#\| msgid.*\n)+", "#, python-format\n", text)
+    # A fuzzy entry is msgmerge's guess from a similar message: drop the guess with its flag,
+    # so the entry is listed as untranslated instead of shipping a wrong English text.
+    text = re.sub(
+        r"#, fuzzy(, python-format)?\n(#\| msgid.*\n)*((?:#.*\n)*)"
+        r'(msgid (?:".*"\n)+)msgstr (?:".*"\n?)+',
+        lambda m: (
+            ("#, python-format\n" if m.group(1) else "") + m.group(3) + m.group(4) + 'msgstr ""\n'
+        ),
+        text,
+    )
     text = re.sub(r"#\| msgid.*\n", "", text)
     fill: dict[str, str | list[str]] = {}
     if len(sys.argv) > 1:
