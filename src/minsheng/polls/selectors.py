@@ -30,6 +30,7 @@ from minsheng.core.survey.results import (
     rank_change,
     rank_intervals,
 )
+from minsheng.jobs.models import JobRun
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.models import Item, Poll, Respondent
 
@@ -283,4 +284,13 @@ def fieldwork_flags(poll: Poll) -> FieldworkFlags:
     return FieldworkFlags(
         interviewer_flags([(who, seq) for (_, who, _), seq in zip(rows, sequences, strict=True)]),
         repeated_sequences([(rid, seq) for (rid, _, _), seq in zip(rows, sequences, strict=True)]),
+    )
+
+
+def recent_uploads(poll: Poll, limit: int = 10) -> list[JobRun]:
+    """The poll's latest fieldwork upload jobs, newest first."""
+    return list(
+        JobRun.objects.filter(kind="polls.fieldwork", title__startswith=str(poll)).order_by(
+            "-created_at"
+        )[:limit]
     )

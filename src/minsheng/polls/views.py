@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 from minsheng.accounts.access import regions_visible
 from minsheng.core.polls.fieldwork import STANDARD
 from minsheng.core.xlsx import Sheet
-from minsheng.jobs.models import JobRun
 from minsheng.jobs.services import job_start
 from minsheng.orgs.models import Organisation, OrgKind
 from minsheng.polls.access import (
@@ -33,7 +32,13 @@ from minsheng.polls.access import (
     polls_visible,
 )
 from minsheng.polls.models import Poll, Questionnaire
-from minsheng.polls.selectors import LEVELS, PollResults, fieldwork_flags, poll_results
+from minsheng.polls.selectors import (
+    LEVELS,
+    PollResults,
+    fieldwork_flags,
+    poll_results,
+    recent_uploads,
+)
 from minsheng.polls.services import mapping_save, poll_create
 from minsheng.polls.tasks import import_fieldwork
 from minsheng.web.downloads import sheets_response
@@ -170,9 +175,7 @@ def poll_upload(request: HttpRequest, poll_id: int) -> HttpResponse:
                 user_id=request.user.pk,
             )
             return redirect("job_detail", run_id=run.pk)
-    runs = JobRun.objects.filter(kind="polls.fieldwork", title__startswith=str(poll)).order_by(
-        "-created_at"
-    )[:10]
+    runs = recent_uploads(poll)
     context: dict[str, Any] = {"poll": poll, "error": error, "runs": runs}
     context["items"] = list(poll.questionnaire.items.all())
     context["mapping"] = [(f, (poll.mapping or {}).get(f, "")) for f in fields]
