@@ -228,8 +228,7 @@ def warning_rules(region: Region | None) -> alerts.Rules:
     """The warning rules of the nearest region up the tree that set them (else the defaults)."""
     if region is None:
         return alerts.Rules()
-    chain = [region.pk, region.township_id, region.county_id, region.city_id, region.province_id]
-    ids = [pk for pk in chain if pk is not None]
+    ids = region.lineage_ids()
     found = {w.region_id: w for w in WarningSettings.objects.filter(region_id__in=ids)}
     for pk in ids:
         if pk in found:

@@ -55,6 +55,12 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def lineage_ids(self) -> list[int]:
+        """This region and its ancestors, nearest first (for settings that the nearest region
+        up the tree decides)."""
+        chain = [self.pk, self.township_id, self.county_id, self.city_id, self.province_id]
+        return list(dict.fromkeys(pk for pk in chain if pk is not None))
+
     def subtree_filter(self, prefix: str = "") -> dict[str, object]:
         """Keyword filter selecting rows whose region (reached through ``prefix``) is in this
         region's subtree, itself included. For a village, only the village itself."""

@@ -4,7 +4,6 @@ quality office's page that makes the links, and its weighting page."""
 from __future__ import annotations
 
 import io
-import uuid
 from typing import Any
 
 import numpy as np
@@ -27,9 +26,8 @@ from minsheng.polls.access import access_links
 from minsheng.polls.models import Item, PollLink
 from minsheng.polls.services import AnswerError, answer_online, links_create
 from minsheng.polls.weighting import read_margin_table, weights_compute
+from minsheng.web.device import device_id, remember_device
 from minsheng.web.downloads import sheets_response
-
-DEVICE_COOKIE = "ms_device"
 
 
 class AnswerForm(forms.Form):
@@ -62,7 +60,7 @@ def _link(token: str) -> PollLink:
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     link = _link(token)
     items = list(link.poll.questionnaire.items.all())
-    device = request.COOKIES.get(DEVICE_COOKIE) or uuid.uuid4().hex
+    device = device_id(request)
     form = AnswerForm(request.POST or None, items=items)
     error = ""
     if link.one_time and link.used_at is not None:
@@ -79,16 +77,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         "polls/answer.html",
         {"poll": link.poll, "region": link.region, "form": form, "error": error},
     )
-    if DEVICE_COOKIE not in request.COOKIES:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
+    return remember_device(request, response)
 
 
 class LinkForm(forms.Form):

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from minsheng.core.index.ranking import competition_rank
 from minsheng.core.polls.integrity import (
     InterviewerFlag,
     RepeatFlag,
@@ -25,7 +26,6 @@ from minsheng.core.survey.results import (
     RankChange,
     RankInterval,
     change,
-    competition_ranks,
     importance_performance,
     rank_change,
     rank_intervals,
@@ -189,8 +189,8 @@ def poll_results(poll: Poll, level: str, visible: set[str] | None = None) -> Pol
         eligible_now = np.array([now.counts[i] >= poll.min_n for i in i_now])
         eligible_before = np.array([before.counts[i] >= poll.min_n for i in i_before])
         ok = eligible_now & eligible_before
-        r_now = np.where(ok, competition_ranks(np.where(ok, now.point[i_now], np.nan)), np.nan)
-        r_before = competition_ranks(np.where(ok, before.point[i_before], np.nan))
+        r_now = np.where(ok, competition_rank(np.where(ok, now.point[i_now], np.nan)), np.nan)
+        r_before = competition_rank(np.where(ok, before.point[i_before], np.nan))
         reps_now = np.where(ok[None, :], now.replicates[:, i_now], np.nan)
         reps_before = np.where(ok[None, :], before.replicates[:, i_before], np.nan)
         for label, move in zip(

@@ -32,8 +32,8 @@ from minsheng.reviews.services.citizen import (
     window_from_token,
     window_token,
 )
+from minsheng.web.device import device_id, remember_device
 
-DEVICE_COOKIE = "ms_device"
 KIOSK_SALT = "minsheng.reviews.kiosk"
 KIOSK_MAX_AGE = 15 * 60  # the citizen rates within 15 minutes of the case being closed
 
@@ -83,23 +83,6 @@ class QrRatingForm(RatingForm):
         ) | ServiceItem.objects.filter(department__isnull=True)
 
 
-def _device(request: HttpRequest) -> str:
-    return request.COOKIES.get(DEVICE_COOKIE, "")
-
-
-def _remember_device(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if not _device(request):
-        response.set_cookie(
-            DEVICE_COOKIE,
-            uuid.uuid4().hex,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
-
-
 def _citizen_rating(form: forms.Form, item: ServiceItem | None, case_no: str) -> CitizenRating:
     data = form.cleaned_data
     return CitizenRating(
@@ -121,7 +104,7 @@ def qr_rate(request: HttpRequest, token: str) -> HttpResponse:
     context: dict[str, Any] = {"window": window, "centre": window.centre}
     if request.method == "POST":
         form = QrRatingForm(request.POST, window=window)
-        device, ip_hash = digest(_device(request)), digest(request.META.get("REMOTE_ADDR", ""))
+        device, ip_hash = digest(device_id(request)), digest(request.META.get("REMOTE_ADDR", ""))
         if form.is_valid():
             if rate_limited(device, ip_hash):
                 context["limited"] = True
@@ -143,7 +126,7 @@ def qr_rate(request: HttpRequest, token: str) -> HttpResponse:
     else:
         form = QrRatingForm(window=window, initial={"page_token": uuid.uuid4().hex})
     response = render(request, "reviews/rate.html", context | {"form": form})
-    return _remember_device(request, response)
+    return remember_device(request, response)
 
 
 def _kiosk_staff(user: Any) -> Staff:
@@ -190,7 +173,7 @@ def kiosk_rate(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("no window is assigned to this account")
     form = RatingForm(request.POST or None, initial={"page_token": ticket["token"]})
     if request.method == "POST" and form.is_valid():
-        device = digest(_device(request))
+        device = digest(device_id(request))
         result = submit(
             window,
             _citizen_rating(form, None, ticket["case"]),
@@ -223,7 +206,7 @@ def kiosk_rate(request: HttpRequest) -> HttpResponse:
             "case_no": ticket["case"],
         },
     )
-    return _remember_device(request, response)
+    return remember_device(request, response)
 
 
 @login_required

@@ -13,7 +13,6 @@ from minsheng.core.ratings.stats import (
     CASE_RECTIFIED,
     CASE_UNTRUE,
     RatingColumns,
-    competition_ranks,
     group_stats,
     wilson_lower,
 )
@@ -89,8 +88,12 @@ def test_small_groups_never_top_the_ranking() -> None:
     assert {s.group: s.rank for s in weak} == {"A": 1, "B": 2, "C": 3}
 
 
-def test_competition_ranks() -> None:
-    assert competition_ranks([90.0, 80.0, 90.0, 70.0]) == [1, 3, 1, 4]
+def test_tied_groups_share_the_best_rank() -> None:
+    rows = [
+        (g, 5 if g != 1 else 4, "active", CASE_NONE, False) for g in (0, 1, 2) for _ in range(40)
+    ]
+    ranks = {s.group: s.rank for s in group_stats(columns(rows), ["A", "B", "C"], min_n=30)}
+    assert ranks == {"A": 1, "B": 3, "C": 1}
 
 
 def test_records_locate_every_problem() -> None:

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from minsheng.core.index.ranking import competition_rank
 from minsheng.core.survey.results import (
     DEFAULT_SCORES,
     change,
-    competition_ranks,
     importance_performance,
     rank_change,
     rank_intervals,
@@ -65,7 +65,7 @@ def test_rank_change_beyond_noise() -> None:
     noise = np.array([0.5, 0.5, 0.5, 2.0, 2.0])
     reps_before = before + rng.normal(0, noise, (200, 5))
     reps_now = now + rng.normal(0, noise, (200, 5))
-    moves = rank_change(competition_ranks(now), reps_now, competition_ranks(before), reps_before)
+    moves = rank_change(competition_rank(now), reps_now, competition_rank(before), reps_before)
     assert moves[0] is not None and moves[0].places == 2 and moves[0].beyond_noise
     # The fourth "stays 4th" while neck and neck with the fifth: no change beyond noise.
     assert moves[3] is not None and moves[3].places == 0 and not moves[3].beyond_noise

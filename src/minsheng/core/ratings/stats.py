@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from minsheng.core.index.ranking import competition_rank
 from minsheng.core.ratings.vocabulary import DEFAULT_SCORES
 
 Ints = npt.NDArray[np.int64]
@@ -101,12 +102,6 @@ def wilson_lower(successes: int, n: int, z: float = Z95) -> float | None:
     return (centre - margin) / (1 + z * z / n)
 
 
-def competition_ranks(values: Sequence[float]) -> list[int]:
-    """Highest first; ties share the best rank (values rounded to 9 decimals)."""
-    rounded = [round(v, 9) for v in values]
-    return [1 + sum(1 for other in rounded if other > v) for v in rounded]
-
-
 def group_stats(
     columns: RatingColumns,
     labels: Sequence[str],
@@ -152,8 +147,9 @@ def group_stats(
     c = float(min_n if prior_weight is None else prior_weight)
     shrunk = (c * overall + score_sum) / (c + n_active)
     ranked = n_active >= max(min_n, 1)
-    ranks = competition_ranks([float(shrunk[g]) for g in range(k) if ranked[g]])
-    rank_of = dict(zip([g for g in range(k) if ranked[g]], ranks, strict=True))
+    ranked_groups = np.flatnonzero(ranked)
+    ranks = competition_rank(shrunk[ranked_groups])
+    rank_of = {int(g): int(r) for g, r in zip(ranked_groups, ranks, strict=True)}
 
     def rate(a: int, b: int) -> float | None:
         return a / b if b else None

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm
 
+from minsheng.core.index.ranking import competition_rank
 from minsheng.core.survey.frame import Floats
 
 DEFAULT_SCORES: dict[str, float] = {
@@ -50,15 +51,6 @@ def score_answers(answers: Sequence[str | None], mapping: Mapping[str, float]) -
     )
 
 
-def competition_ranks(values: Floats) -> Floats:
-    """Highest first, ties share the best rank; NaN stays unranked (NaN)."""
-    out = np.full(len(values), np.nan)
-    ok = ~np.isnan(values)
-    v = values[ok]
-    out[ok] = 1 + (v[None, :] > v[:, None]).sum(axis=1)
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class RankInterval:
     rank: int | None
@@ -73,9 +65,9 @@ def rank_intervals(
     """``replicates``: R × D replicate estimates of the D domains."""
     eligible = np.array([n >= min_n for n in counts])
     point = np.where(eligible, estimates, np.nan)
-    ranks = competition_ranks(point)
+    ranks = competition_rank(point)
     reps = np.where(eligible[None, :], replicates, np.nan)
-    rep_ranks = np.vstack([competition_ranks(row) for row in reps]) if len(reps) else reps
+    rep_ranks = np.vstack([competition_rank(row) for row in reps]) if len(reps) else reps
     out = []
     for d in range(len(estimates)):
         if not eligible[d] or np.isnan(ranks[d]):
@@ -121,8 +113,8 @@ def rank_change(
 ) -> list[RankChange | None]:
     """Per domain: places moved (before − now), and whether the 90 % interval of the change
     over paired replicates (replicate r of each round) excludes 0."""
-    now = np.vstack([competition_ranks(r) for r in reps_now])
-    before = np.vstack([competition_ranks(r) for r in reps_before])
+    now = np.vstack([competition_rank(r) for r in reps_now])
+    before = np.vstack([competition_rank(r) for r in reps_before])
     pairs = min(len(now), len(before))
     moved = before[:pairs] - now[:pairs]
     out: list[RankChange | None] = []

@@ -19,8 +19,7 @@ def work_calendar() -> WorkCalendar:
 
 def deadline_days(region: Region) -> tuple[int, int]:
     """(verify, rectify) working days: the nearest rule from the region up to the province."""
-    chain = [region.pk, region.township_id, region.county_id, region.city_id, region.province_id]
-    ids = [pk for pk in chain if pk is not None]
+    ids = region.lineage_ids()
     rules = {r.region_id: r for r in DeadlineRule.objects.filter(region_id__in=ids)}
     for pk in ids:
         if pk in rules:
