@@ -75,6 +75,7 @@ def ingest(
     cases_seen: dict[tuple[str, str], ItemResult] = {}
     existing_keys, existing_cases = _existing(records, client)
     own_centre = _client_centres(client) if client is not None else None
+    inside_seen: dict[int, bool] = {}  # centre -> within the client's region (one query each)
     for record in records:
         result = ItemResult(record.row, "error")
         results.append(result)
@@ -102,7 +103,7 @@ def ingest(
             if record.staff and staff is None:
                 errors.append(f"未知工作人员“{record.staff}” / unknown staff")
             if client is not None:
-                errors.extend(_client_errors(client, own_centre, centre, record))
+                errors.extend(_client_errors(client, own_centre, centre, record, inside_seen))
         item = None
         if department is not None and record.service_item:
             item = directory.service_item(record.service_item, department)
@@ -164,18 +165,25 @@ def ingest(
 
 
 def _client_errors(
-    client: ApiClient, own: Organisation | None, centre: Organisation, record: RatingRecord
+    client: ApiClient,
+    own: Organisation | None,
+    centre: Organisation,
+    record: RatingRecord,
+    inside_seen: dict[int, bool],
 ) -> list[str]:
     errors = []
     if own is not None and centre.pk != own.pk:
         errors.append("此客户端只能提交本服务中心的评价 / this client rates its own centre only")
     if own is None:
         root = client.organisation.region
-        inside = (
-            centre.region_id == root.pk
-            or Organisation.objects.filter(pk=centre.pk, **root.subtree_filter("region__")).exists()
-        )
-        if not inside:
+        if centre.pk not in inside_seen:
+            inside_seen[centre.pk] = (
+                centre.region_id == root.pk
+                or Organisation.objects.filter(
+                    pk=centre.pk, **root.subtree_filter("region__")
+                ).exists()
+            )
+        if not inside_seen[centre.pk]:
             errors.append("服务中心不在此客户端的范围内 / centre outside this client's scope")
     if client.channel in Channel.values and client.channel != str(record.channel):
         errors.append(
