@@ -1,14 +1,16 @@
 """Demo data for polls: the questionnaire and four quarterly rounds (about 20,000 respondents
-each at city scale) with a planted anomaly in the last round. The test-scale city has none."""
+each at city scale) with a planted anomaly in the last round, each with its sampling plan
+(county × carrier) and design weights. The test-scale city has none."""
 
 from __future__ import annotations
 
 from minsheng.core.polls import demo as pd
 from minsheng.core.polls.fieldwork import phone_hash
 from minsheng.core.regions import Level
+from minsheng.core.survey.weights import design_weights
 from minsheng.demo.registry import DemoContext, register
 from minsheng.orgs.models import Region, RegionLevel
-from minsheng.polls.models import Item, Poll, Questionnaire, Respondent
+from minsheng.polls.models import Item, PlanCell, Poll, Questionnaire, Respondent
 from minsheng.polls.services import poll_salt
 
 BATCH = 5000
@@ -57,6 +59,7 @@ def build_polls(ctx: DemoContext) -> None:
         )
         salt = poll_salt(poll)
         people = pd.demo_round(index, townships, seed=ctx.plan.seed)
+        cell_of = _plan(poll, townships, people, regions, seed=ctx.plan.seed + index)
         for start in range(0, len(people), BATCH):
             Respondent.objects.bulk_create(
                 Respondent(
@@ -64,6 +67,8 @@ def build_polls(ctx: DemoContext) -> None:
                     respondent_id=p.respondent_id,
                     region=regions[p.region],
                     stratum=p.stratum,
+                    cell=cell_of[p.region, p.stratum][0],
+                    weight=cell_of[p.region, p.stratum][1],
                     phone_hash=phone_hash(p.phone, salt),
                     interviewer=p.interviewer,
                     duration=p.duration,
@@ -74,3 +79,39 @@ def build_polls(ctx: DemoContext) -> None:
         total += len(people)
         previous = poll
     ctx.summary["poll respondents"] = total
+
+
+def _plan(
+    poll: Poll,
+    townships: list[tuple[str, str]],
+    people: list[pd.DemoRespondent],
+    regions: dict[str, Region],
+    *,
+    seed: int,
+) -> dict[tuple[str, str], tuple[PlanCell, float]]:
+    """Save the round's plan (county × carrier) and return, per (respondent region, carrier),
+    the cell and its design weight adjusted for nonresponse."""
+    plan = pd.demo_plan(townships, people, seed=seed)
+    cells = PlanCell.objects.bulk_create(
+        PlanCell(
+            poll=poll,
+            region=regions[c.county],
+            stratum=c.carrier,
+            frame=c.frame,
+            quota=c.quota,
+            issued=c.issued,
+        )
+        for c in plan
+    )
+    weights = design_weights(
+        {(c.county, c.carrier): float(c.frame) for c in plan},
+        {(c.county, c.carrier): float(c.issued) for c in plan},
+        {(c.county, c.carrier): c.quota for c in plan},
+    )
+    by_key = {(c.county, c.carrier): cell for c, cell in zip(plan, cells, strict=True)}
+    county_of = dict(townships) | {c: c for _, c in townships}
+    return {
+        (region, carrier): (by_key[county, carrier], weights[county, carrier].weight or 0.0)
+        for region, county in county_of.items()
+        for carrier, _ in pd.CARRIERS
+    }

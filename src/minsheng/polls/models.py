@@ -110,6 +110,31 @@ class Poll(models.Model):
         return f"{self.name}（{self.round}）"
 
 
+class PlanCell(models.Model):
+    """One stratum of a poll's sampling plan (a region × e.g. carrier): the numbers in the
+    frame, the quota, and how many numbers the vendor issued (drawn and dialled) to fill it."""
+
+    poll = models.ForeignKey(Poll, models.CASCADE, related_name="plan", verbose_name=_("测评"))
+    region = models.ForeignKey(
+        "orgs.Region", models.PROTECT, related_name="+", verbose_name=_("地区")
+    )
+    stratum = models.CharField(_("层"), max_length=50)
+    frame = models.FloatField(_("抽样框数量"))
+    quota = models.PositiveIntegerField(_("配额"))
+    issued = models.PositiveIntegerField(_("发放数"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["poll", "region__code", "stratum"]
+        verbose_name = _("抽样方案")
+        verbose_name_plural = _("抽样方案")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "region", "stratum"], name="plan_cell_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.stratum}"
+
+
 class Respondent(models.Model):
     poll = models.ForeignKey(
         Poll, models.CASCADE, related_name="respondents", verbose_name=_("测评")
@@ -125,6 +150,14 @@ class Respondent(models.Model):
     weight = models.FloatField(_("权重"), default=1.0)
     answers = models.JSONField(_("答案"), default=dict)
     attributes = models.JSONField(_("人口属性"), default=dict, blank=True)  # age group, sex …
+    cell = models.ForeignKey(
+        PlanCell,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="respondents",
+        verbose_name=_("抽样层"),
+    )
 
     class Meta:
         verbose_name = _("受访者")

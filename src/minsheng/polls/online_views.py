@@ -1,12 +1,11 @@
-"""Online answering (the mobile H5 page behind a token or a region's QR link, no login), the
-quality office's page that makes the links, and its weighting page."""
+"""Online answering (the mobile H5 page behind a token or a region's QR link, no login) and the
+quality office's page that makes the links."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
-import numpy as np
 import segno
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -17,15 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from minsheng.core.polls.scales import SCALES, Scale
-from minsheng.core.survey.design import DesignError
-from minsheng.core.survey.weights import summary
-from minsheng.core.tabular import TableError, read_table
 from minsheng.core.xlsx import Sheet
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.access import access_links
 from minsheng.polls.models import Item, PollLink
 from minsheng.polls.services import AnswerError, answer_online, links_create
-from minsheng.polls.weighting import read_margin_table, weights_compute
 from minsheng.web.device import device_id, remember_device
 from minsheng.web.downloads import sheets_response
 
@@ -137,47 +132,4 @@ def links(request: HttpRequest, poll_id: int) -> HttpResponse:
             "tokens": tokens.count(),
             "used": tokens.filter(used_at__isnull=False).count(),
         },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def weights(request: HttpRequest, poll_id: int) -> HttpResponse:
-    """Rake (or post-stratify) the poll to uploaded population margins, optionally trimming."""
-    poll = access_links(request.user, poll_id)
-    errors: list[str] = []
-    done: dict[str, Any] | None = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        method = request.POST.get("method", "rake")
-        ratio_text = request.POST.get("trim", "").strip()
-        try:
-            ratio = float(ratio_text) if ratio_text else None
-        except ValueError:
-            ratio = None
-            errors.append(_("截尾倍数须为数字"))
-        if upload is None:
-            errors.append(_("请选择总体边际文件"))
-        if method not in ("rake", "poststratify"):
-            errors.append(_("未知的加权方法"))
-        if not errors and upload is not None:
-            try:
-                margins = read_margin_table(read_table(upload.read(), filename=upload.name or ""))
-                before, after = weights_compute(
-                    poll,
-                    margins,
-                    method=method,  # type: ignore[arg-type]
-                    trim_ratio=ratio,
-                    actor=request.user,
-                )
-                done = {"before": before, "after": after}
-            except TableError as exc:
-                errors = [str(e) for e in exc.errors]
-            except DesignError as exc:
-                errors = [str(exc)]
-    current = summary(np.array(list(poll.respondents.values_list("weight", flat=True))))
-    return render(
-        request,
-        "polls/weights.html",
-        {"poll": poll, "errors": errors, "done": done, "current": current},
     )

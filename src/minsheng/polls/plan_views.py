@@ -1,7 +1,8 @@
 """The sampling plan of a poll round: frame counts by region × stratum (e.g. carrier) uploaded by
 the quality office, an allocation (proportional, equal per region with a minimum n, or Neyman
 from the previous round's spread), the sample size a margin of error needs, and the quota table
-for the vendor as xlsx. Computation: ``core.survey.sampling``."""
+for the vendor as xlsx; saved as the poll's plan, it gives the design weights (``polls.planning``).
+Computation: ``core.survey.sampling``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from minsheng.core.survey.design import DesignError
 from minsheng.core.survey.sampling import (
     PlanError,
     allocate,
@@ -21,33 +23,13 @@ from minsheng.core.survey.sampling import (
     quota_table,
     sample_size,
 )
-from minsheng.core.tabular import CellError, Table, TableError, cell_float, cell_text, read_table
+from minsheng.core.tabular import TableError, read_table
 from minsheng.core.xlsx import Sheet
 from minsheng.polls.access import access_links
 from minsheng.polls.models import Respondent
+from minsheng.polls.planning import plan_save, read_frame
+from minsheng.polls.selectors import plan_cells
 from minsheng.web.downloads import sheets_response
-
-FRAME_COLUMNS = ("region", "stratum", "count")
-
-
-def read_frame(table: Table) -> dict[str, dict[str, float]]:
-    missing = [c for c in FRAME_COLUMNS if c not in table.headers]
-    if missing:
-        raise TableError([table.error(table.header_row, c, f"缺少列 {c}") for c in missing])
-    frame: dict[str, dict[str, float]] = {}
-    errors: list[CellError] = []
-    for row in table.rows:
-        region, stratum = cell_text(row.values.get("region")), cell_text(row.values.get("stratum"))
-        count = cell_float(row.values.get("count"))
-        if not region or not stratum:
-            errors.append(table.error(row.number, "region", "地区与层不能为空"))
-        if count is None or count < 0:
-            errors.append(table.error(row.number, "count", "抽样框数量须为非负数字"))
-        elif region and stratum:
-            frame.setdefault(region, {})[stratum] = count
-    if errors:
-        raise TableError(errors)
-    return frame
 
 
 def _previous_spread(poll: Any) -> dict[str, float]:
@@ -112,10 +94,14 @@ def plan(request: HttpRequest, poll_id: int) -> HttpResponse:
                             )
                         ],
                     )
+                if request.POST.get("action") == "save":
+                    plan_save(poll, rows, actor=request.user)
+                    context["saved"] = True
                 context.update(rows=rows, need=need, total=sum(r.quota for r in rows))
             except TableError as exc:
                 errors = [str(e) for e in exc.errors]
-            except PlanError as exc:
+            except (PlanError, DesignError) as exc:
                 errors = [str(exc)]
     context["errors"] = errors
+    context["saved_cells"] = len(plan_cells(poll))
     return render(request, "polls/plan.html", context)

@@ -4,6 +4,7 @@ against the previous round with a test, and per item the score and its importanc
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,15 +31,17 @@ from minsheng.core.survey.results import (
     rank_change,
     rank_intervals,
 )
+from minsheng.core.survey.weights import StratumWeight, WeightSummary, design_weights, summary
 from minsheng.jobs.models import JobRun
 from minsheng.orgs.models import Region, RegionLevel
-from minsheng.polls.models import Item, Poll, Respondent
+from minsheng.polls.models import Item, PlanCell, Poll, Respondent
 
 REPLICATES = 100
 LEVELS = {"county": RegionLevel.COUNTY, "township": RegionLevel.TOWNSHIP}
 METHOD = (
     "得分为各题得分（非常满意 100 … 非常不满意 20，说不清不计）按题目权重的加权平均；区间为 95% "
-    "置信区间（泰勒线性化，按层分层）；名次区间为 100 次自助法重复权重下名次的 5%–95% 分位；"
+    "置信区间（泰勒线性化，按抽样方案的地区×层分层，无方案时按样本的层）；"
+    "名次区间为 100 次自助法重复权重下名次的 5%–95% 分位；"
     "变化检验把两轮视为独立样本（z 检验，5% 水平）；重要性为各题得分与总体满意度题的加权相关系数。"
 )
 
@@ -81,6 +84,12 @@ class Computed:
 
 
 @dataclass(frozen=True, slots=True)
+class CellWeight:
+    cell: PlanCell
+    weight: StratumWeight
+
+
+@dataclass(frozen=True, slots=True)
 class PollResults:
     poll: Poll
     level: str
@@ -106,7 +115,13 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
     scores = _scores(poll, items)
     rows = list(
         Respondent.objects.filter(poll=poll).values_list(
-            "region__code", "region__level", "region__county__code", "stratum", "weight", "answers"
+            "region__code",
+            "region__level",
+            "region__county__code",
+            "stratum",
+            "weight",
+            "answers",
+            "cell_id",
         )
     )
     domain = [
@@ -141,7 +156,10 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
     frame = Frame.from_arrays(
         {
             "domain": np.array(domain, dtype=np.str_),
-            "stratum": np.array([r[3] or "all" for r in rows], dtype=np.str_),
+            # The plan's cell (region × stratum) once design weights are set, else the vendor's.
+            "stratum": np.array(
+                [f"cell:{r[6]}" if r[6] else (r[3] or "all") for r in rows], dtype=np.str_
+            ),
             "w": np.array([r[4] for r in rows], dtype=np.float64),
             "score": overall,
             "satisfied": np.array(share, dtype=np.float64),
@@ -294,3 +312,26 @@ def recent_uploads(poll: Poll, limit: int = 10) -> list[JobRun]:
             "-created_at"
         )[:limit]
     )
+
+
+def plan_cells(poll: Poll) -> list[CellWeight]:
+    """The saved plan with each cell's current response (for the weighting page)."""
+    cells = list(PlanCell.objects.filter(poll=poll).select_related("region"))
+    responded = Counter(
+        Respondent.objects.filter(poll=poll, cell__isnull=False).values_list("cell_id", flat=True)
+    )
+    out = []
+    for c in cells:
+        issued = float(c.issued if c.issued is not None else c.quota)
+        try:
+            weight = design_weights({0: c.frame}, {0: issued}, {0: responded[c.pk]})[0]
+        except ValueError:
+            weight = StratumWeight(c.frame, issued, responded[c.pk], 0.0, None, None)
+        out.append(CellWeight(c, weight))
+    return out
+
+
+def weight_summary(poll: Poll) -> WeightSummary:
+    """Diagnostics of the respondents' current weights (Kish deff, effective n, range)."""
+    weights = Respondent.objects.filter(poll=poll).values_list("weight", flat=True)
+    return summary(np.fromiter(weights, dtype=np.float64))

@@ -35,7 +35,7 @@ def poll_salt(poll: Poll) -> str:
     return f"{settings.SECRET_KEY}:poll:{poll.pk}"
 
 
-def _regions(poll: Poll) -> dict[str, Region]:
+def poll_regions(poll: Poll) -> dict[str, Region]:
     """Counties and townships of the poll's region, by code, short code and name."""
     out: dict[str, Region] = {}
     for region in Region.objects.filter(
@@ -55,7 +55,7 @@ def fieldwork_import(
     problem and store nothing. Returns the number imported."""
     table = read_table(data, filename=filename)
     items = [ItemSpec(i.code, Scale(i.scale)) for i in poll.questionnaire.items.all()]
-    regions = _regions(poll)
+    regions = poll_regions(poll)
     known = frozenset(Respondent.objects.filter(poll=poll).values_list("phone_hash", flat=True))
     respondents, errors = read_respondents(
         table,

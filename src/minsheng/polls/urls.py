@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.polls import online_views, plan_views, views
+from minsheng.polls import online_views, plan_views, views, weight_views
 
 urlpatterns = [
     path("polls/", views.poll_list, name="poll_list"),
@@ -8,7 +8,7 @@ urlpatterns = [
     path("polls/<int:poll_id>/", views.poll_detail, name="poll_detail"),
     path("polls/<int:poll_id>/upload/", views.poll_upload, name="poll_upload"),
     path("polls/<int:poll_id>/links/", online_views.links, name="poll_links"),
-    path("polls/<int:poll_id>/weights/", online_views.weights, name="poll_weights"),
+    path("polls/<int:poll_id>/weights/", weight_views.weights, name="poll_weights"),
     path("polls/<int:poll_id>/plan/", plan_views.plan, name="poll_plan"),
     path("p/<str:token>/", online_views.answer, name="poll_answer"),
 ]

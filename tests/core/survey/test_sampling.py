@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -12,7 +16,9 @@ from minsheng.core.survey.sampling import (
     quota_table,
     sample_size,
 )
-from minsheng.core.survey.weights import summary, trim
+from minsheng.core.survey.weights import design_weights, summary, trim
+
+DATA = Path(__file__).parent / "data"
 
 # The seed's phone frame (万 numbers): China Telecom 5.8, China Mobile 36, China Unicom 24.
 CARRIERS = {"电信": 58_000.0, "移动": 360_000.0, "联通": 240_000.0}
@@ -71,3 +77,32 @@ def test_trim_redistributes_and_keeps_the_total() -> None:
     out = trim(w, upper=5)
     assert out.tolist() == pytest.approx([1 + 5 / 3] * 3 + [5.0])
     assert out.sum() == pytest.approx(w.sum())
+
+
+def test_design_weights_equal_r_survey_stratified_weights() -> None:
+    """apistrat's ``pw`` is the weight R's survey package ships: fpc / n_h per school type.
+    With every issued number answering, our design weight must be that (to 1e-6: R stores
+    ``pw`` in single precision, 44.2099990844727 for 4421 / 100)."""
+    with (DATA / "apistrat.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    frame = {r["stype"]: float(r["fpc"]) for r in rows}
+    counts = Counter(r["stype"] for r in rows)
+    weights = design_weights(frame, dict(counts), dict(counts))
+    for r in rows:
+        w = weights[r["stype"]]
+        assert w.weight == pytest.approx(float(r["pw"]), rel=1e-6)
+        assert w.adjustment == 1.0 and w.response_rate == 1.0
+
+
+def test_nonresponse_adjustment_within_strata() -> None:
+    # 移动: 36,000 numbers, 600 issued, 400 answered → base 60, adjustment 1.5, weight 90.
+    # 电信: 5,800 numbers, 100 issued, none answered → reported, not guessed.
+    out = design_weights({"移动": 36_000, "电信": 5_800}, {"移动": 600, "电信": 100}, {"移动": 400})
+    mobile = out["移动"]
+    assert (mobile.base, mobile.adjustment, mobile.weight) == (60.0, 1.5, 90.0)
+    assert mobile.response_rate == pytest.approx(2 / 3)
+    assert out["电信"].weight is None and out["电信"].base == 58.0
+    with pytest.raises(ValueError, match="exceeds the frame"):
+        design_weights({"a": 10}, {"a": 11}, {"a": 5})
+    with pytest.raises(ValueError, match="nothing issued"):
+        design_weights({"a": 10}, {}, {"a": 5})

@@ -106,3 +106,41 @@ def demo_round(
             )
         )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCell:
+    county: str
+    carrier: str
+    frame: int  # phone numbers of the carrier in the county
+    quota: int
+    issued: int  # numbers dialled to fill the quota
+
+
+NUMBERS_PER_TOWNSHIP = 12_000
+
+
+def demo_plan(
+    townships: Sequence[tuple[str, str]], people: Sequence[DemoRespondent], *, seed: int
+) -> list[DemoCell]:
+    """The round's plan by county × carrier: frames in the carriers' proportions, quotas as
+    achieved, and issued numbers from response rates that differ by carrier and county (so
+    the nonresponse adjustment has work to do)."""
+    county_of = dict(townships) | {c: c for _, c in townships}
+    size = {c: sum(1 for _, cc in townships if cc == c) for c in county_of.values()}
+    achieved: dict[tuple[str, str], int] = {}
+    for p in people:
+        key = (county_of[p.region], p.stratum)
+        achieved[key] = achieved.get(key, 0) + 1
+    rng = np.random.default_rng(seed + 7)
+    total_share = sum(s for _, s in CARRIERS)
+    base_rate = {"移动": 0.62, "联通": 0.56, "电信": 0.5}
+    cells = []
+    for county in sorted(size):
+        for carrier, share in CARRIERS:
+            quota = achieved.get((county, carrier), 0)
+            rate = float(np.clip(base_rate[carrier] + rng.normal(0, 0.06), 0.3, 0.9))
+            frame = round(size[county] * NUMBERS_PER_TOWNSHIP * share / total_share)
+            issued = min(frame, max(quota, round(quota / rate)))
+            cells.append(DemoCell(county, carrier, frame, quota, issued))
+    return cells

@@ -1,0 +1,140 @@
+"""A poll's saved sampling plan: design weights N_h / r_h with the nonresponse adjustment within
+each region × stratum cell, bad files changing nothing, the cells used as strata in the results,
+and outsiders refused."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from minsheng.orgs.models import Region, RegionLevel
+from minsheng.polls.models import PlanCell, Poll, Respondent
+from minsheng.polls.selectors import poll_results
+from minsheng.polls.services import fieldwork_import
+from tests.conftest import City
+from tests.polls.test_polls import _csv, _poll
+
+STRATA = {"移动": 36_000, "联通": 24_000}
+
+
+def _frame(counties: list[Region], extra: str = "") -> bytes:
+    lines = ["region,stratum,count"]
+    for k, county in enumerate(counties):
+        for stratum, count in STRATA.items():
+            lines.append(f"{county.code},{stratum},{count * (k + 1)}")
+    return ("\n".join(lines) + "\n" + extra).encode("gbk")
+
+
+def _counties(city: City) -> list[Region]:
+    return list(
+        Region.objects.filter(level=RegionLevel.COUNTY, parent=city.county.parent).order_by("code")
+    )
+
+
+def _save_plan(city: City, poll: Poll, frame: bytes) -> object:
+    return city.client("quality").post(
+        reverse("poll_plan", args=[poll.pk]),
+        {
+            "file": SimpleUploadedFile("frame.csv", frame),
+            "method": "proportional",
+            "total": "120",
+            "action": "save",
+        },
+    )
+
+
+def test_design_weights_from_the_plan_with_nonresponse_adjustment(city: City) -> None:
+    poll = _poll(city)
+    counties = _counties(city)
+    page = _save_plan(city, poll, _frame(counties))
+    assert page.context["errors"] == [] and page.context["saved"]  # type: ignore[attr-defined]
+    assert PlanCell.objects.filter(poll=poll).count() == 2 * len(counties)
+    # A frame naming a region outside the poll's city is refused; the saved plan stays.
+    page = _save_plan(city, poll, _frame(counties, "999999,移动,100\n"))
+    assert any("999999" in e for e in page.context["errors"])  # type: ignore[attr-defined]
+    assert PlanCell.objects.filter(poll=poll).count() == 2 * len(counties)
+
+    fieldwork_import(poll, _csv(city, 90, seed=3), filename="f.csv", actor="t")
+    url = reverse("poll_weights", args=[poll.pk])
+    quality = city.client("quality")
+    issued_lines = ["region,stratum,issued"]
+    for cell in PlanCell.objects.filter(poll=poll).select_related("region"):
+        issued_lines.append(f"{cell.region.code},{cell.stratum},{cell.quota + 10}")
+    issued = "\n".join(issued_lines) + "\n"
+    # Issued above the frame: located error, nothing changed.
+    too_many = issued + f"{counties[0].code},移动,999999\n"
+    page = quality.post(
+        url,
+        {"action": "design", "issued": SimpleUploadedFile("i.csv", too_many.encode())},
+    )
+    assert any("发放数超过抽样框数量" in e for e in page.context["errors"])
+    assert not PlanCell.objects.filter(poll=poll, issued__isnull=False).exists()
+    assert set(Respondent.objects.filter(poll=poll).values_list("weight", flat=True)) == {1.0}
+
+    page = quality.post(
+        url, {"action": "design", "issued": SimpleUploadedFile("i.csv", issued.encode())}
+    )
+    assert page.context["errors"] == [], page.context["errors"]
+    by_cell: dict[int, list[float]] = defaultdict(list)
+    for r in Respondent.objects.filter(poll=poll):
+        assert r.cell is not None and r.cell.stratum == r.stratum
+        by_cell[r.cell_id].append(r.weight)  # type: ignore[index]
+    shown = {c.cell.pk: c.weight for c in page.context["cells"]}
+    assert by_cell
+    for cell in PlanCell.objects.filter(poll=poll):
+        weights = by_cell.get(cell.pk)
+        if not weights:  # a cell nobody answered in: shown without a weight, not guessed
+            assert shown[cell.pk].weight is None and shown[cell.pk].responded == 0
+            continue
+        # Every respondent of a cell carries N_h / r_h; together they stand for the frame.
+        assert weights == pytest.approx([cell.frame / len(weights)] * len(weights))
+        assert sum(weights) == pytest.approx(cell.frame)
+    some = next(w for w in shown.values() if w.responded)
+    assert some.adjustment == pytest.approx(some.issued / some.responded)
+    assert some.base == pytest.approx(some.frame / some.issued)
+
+    # Results use the plan's cells as strata, and the weighted mean is the design weighted one.
+    results = poll_results(poll, "county")
+    assert results.overall is not None
+    scores = {1: 100.0, 2: 80.0, 3: 60.0, 4: 40.0, 5: 20.0}
+    total = weighted = 0.0
+    for r in Respondent.objects.filter(poll=poll):
+        values = [scores[int(a)] for c, a in r.answers.items() if c != "Q0" and a != "9"]
+        total += r.weight
+        weighted += r.weight * float(np.mean(values))
+    assert results.overall.estimate == pytest.approx(weighted / total, rel=1e-9)
+
+
+def test_respondents_outside_the_plan_are_reported(city: City) -> None:
+    poll = _poll(city)
+    counties = _counties(city)
+    only_mobile = "region,stratum,count\n" + "".join(f"{c.code},移动,5000\n" for c in counties)
+    _save_plan(city, poll, only_mobile.encode())
+    fieldwork_import(poll, _csv(city, 30, seed=4), filename="f.csv", actor="t")
+    page = city.client("quality").post(
+        reverse("poll_weights", args=[poll.pk]), {"action": "design"}
+    )
+    assert any("找不到所属的地区与层" in e for e in page.context["errors"])
+    assert not Respondent.objects.filter(poll=poll, cell__isnull=False).exists()
+
+
+def test_outsiders_cannot_save_plans_or_weights(city: City) -> None:
+    poll = _poll(city)
+    for outsider in ("vendor", "county", "other_quality", "other_county"):
+        client = city.client(outsider)
+        page = client.post(reverse("poll_weights", args=[poll.pk]), {"action": "design"})
+        assert page.status_code == 403
+        refused = client.post(
+            reverse("poll_plan", args=[poll.pk]),
+            {"file": SimpleUploadedFile("f.csv", _frame(_counties(city))), "action": "save"},
+        )
+        assert refused.status_code == 403
+    assert not PlanCell.objects.filter(poll=poll).exists()
+    anonymous = city.client(None).post(
+        reverse("poll_weights", args=[poll.pk]), {"action": "design"}
+    )
+    assert anonymous.status_code == 302
