@@ -128,6 +128,7 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
         code if lvl == LEVELS[level] or level == "township" else county or code
         for code, lvl, county, *_ in rows
     ]
+    counties = [county or code for code, _, county, *_ in rows]
     scored_items = [i for i in items if not i.is_overall] or items
     weights = np.array([i.weight for i in scored_items])
     per_item: dict[str, np.ndarray[Any, Any]] = {}
@@ -156,6 +157,7 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
     frame = Frame.from_arrays(
         {
             "domain": np.array(domain, dtype=np.str_),
+            "county": np.array(counties, dtype=np.str_),
             # The plan's cell (region × stratum) once design weights are set, else the vendor's.
             "stratum": np.array(
                 [f"cell:{r[6]}" if r[6] else (r[3] or "all") for r in rows], dtype=np.str_
@@ -190,12 +192,17 @@ def _compute(poll: Poll, level: str) -> tuple[Computed, Frame, Survey] | None:
     return computed, frame, survey
 
 
-def poll_results(poll: Poll, level: str, visible: set[str] | None = None) -> PollResults:
-    """``visible``: region codes the reader may see (ranks are still among all)."""
+def poll_results(
+    poll: Poll, level: str, visible: set[str] | None = None, within: str | None = None
+) -> PollResults:
+    """``visible``: region codes the reader may see (ranks are still among all). ``within``:
+    a county's code — the drill-down: its townships (ranked among all the city's), and the
+    overall score and item scores of that county alone (domain estimates, as R's svyby)."""
     current = _compute(poll, level)
     if current is None:
         return PollResults(poll, level, 0, None, [], [])
     now, frame, survey = current
+    county_of = _county_of(frame)
     intervals = rank_intervals(now.point, now.replicates, now.counts, min_n=poll.min_n)
     previous = _compute(poll.previous, level) if poll.previous is not None else None
     before = previous[0] if previous is not None else None
@@ -220,6 +227,8 @@ def poll_results(poll: Poll, level: str, visible: set[str] | None = None) -> Pol
     for k, label in enumerate(now.labels):
         if label not in now.estimates or (visible is not None and label not in visible):
             continue
+        if within is not None and county_of.get(label) != within:
+            continue
         e = now.estimates[label]
         prev = before.estimates.get(label) if before is not None else None
         rows.append(
@@ -239,38 +248,55 @@ def poll_results(poll: Poll, level: str, visible: set[str] | None = None) -> Pol
             )
         )
     rows.sort(key=lambda r: (not r.rank.ranked, r.rank.rank or 0, -r.score))
-    overall_rows = estimate(survey, "mean", "score")
-    return PollResults(
-        poll,
-        level,
-        frame.n,
-        overall_rows[0] if overall_rows else None,
-        rows,
-        _item_rows(poll, frame, survey),
+    overall = _mean(survey, "score", within)
+    n = overall.n if overall is not None else 0
+    return PollResults(poll, level, n, overall, rows, _item_rows(poll, frame, survey, within))
+
+
+def _county_of(frame: Frame) -> dict[str, str]:
+    domains, counties = frame["domain"].text, frame["county"].text
+    if domains is None or counties is None:
+        return {}
+    pairs = np.unique(np.stack([domains, counties]), axis=1)
+    return {str(d): str(c) for d, c in pairs.T}
+
+
+def _mean(survey: Survey, var: str, within: str | None) -> Estimate | None:
+    """The mean of ``var`` over everyone, or over one county as a domain estimate."""
+    if within is None:
+        rows = estimate(survey, "mean", var)
+        return rows[0] if rows else None
+    return next(
+        (e for e in estimate(survey, "mean", var, by=["county"]) if e.level == within), None
     )
 
 
-def _item_rows(poll: Poll, frame: Frame, survey: Survey) -> list[ItemRow]:
+def _item_rows(poll: Poll, frame: Frame, survey: Survey, within: str | None) -> list[ItemRow]:
     items = list(poll.questionnaire.items.all())
     overall_item = next((i for i in items if i.is_overall), None)
     weights = frame["w"].numbers
+    keep = (
+        np.ones(frame.n, dtype=bool)
+        if within is None
+        else np.asarray(frame["county"].text == within)
+    )
     points: dict[str, Any] = {}
     if overall_item is not None and weights is not None:
         overall_scores = frame[f"item:{overall_item.code}"].numbers
         scored = {
-            i.code: frame[f"item:{i.code}"].numbers
+            i.code: values[keep]
             for i in items
-            if not i.is_overall and frame[f"item:{i.code}"].numbers is not None
+            if not i.is_overall and (values := frame[f"item:{i.code}"].numbers) is not None
         }
-        if overall_scores is not None:
+        if overall_scores is not None and keep.any():
             points = {
                 p.item: p
-                for p in importance_performance(scored, overall_scores, weights)  # type: ignore[arg-type]
+                for p in importance_performance(scored, overall_scores[keep], weights[keep])
             }
     out = []
     for item in items:
-        rows = estimate(survey, "mean", f"item:{item.code}")
-        if not rows:
+        row = _mean(survey, f"item:{item.code}", within)
+        if row is None:
             continue
         point = points.get(item.code)
         out.append(
@@ -278,8 +304,8 @@ def _item_rows(poll: Poll, frame: Frame, survey: Survey) -> list[ItemRow]:
                 code=item.code,
                 text=item.text,
                 domain=item.domain,
-                score=rows[0].estimate,
-                se=rows[0].se,
+                score=row.estimate,
+                se=row.se,
                 importance=point.importance if point else None,
                 quadrant=point.quadrant if point else None,
             )

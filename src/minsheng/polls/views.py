@@ -21,7 +21,7 @@ from minsheng.accounts.access import regions_visible
 from minsheng.core.polls.fieldwork import STANDARD
 from minsheng.core.xlsx import Sheet
 from minsheng.jobs.services import job_start
-from minsheng.orgs.models import Organisation, OrgKind
+from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
 from minsheng.polls.access import (
     access_poll,
     access_upload,
@@ -64,9 +64,20 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
     if level not in LEVELS:
         raise Http404("unknown level")
     visible = set(regions_visible(request.user).values_list("code", flat=True))
-    results = poll_results(poll, level, visible)
+    within = request.GET.get("county") or None
+    county = None
+    if within is not None:
+        # The drill-down shows the county's own score: only for readers who see that county.
+        if within not in visible:
+            raise PermissionDenied("county outside the reader's scope")
+        county = Region.objects.filter(code=within, level=RegionLevel.COUNTY).first()
+        if county is None:
+            raise Http404("no such county")
+        level = "township"
+    results = poll_results(poll, level, visible, within)
     if request.GET.get("format") == "xlsx":
-        return sheets_response(f"{poll.name}-{level}", _sheets(results))
+        name = f"{poll.name}-{county.name if county else level}"
+        return sheets_response(name, _sheets(results))
     chart = {
         "items": [
             {"code": i.code, "text": i.text, "x": i.score, "y": i.importance, "q": i.quadrant}
@@ -82,6 +93,7 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
             "poll": poll,
             "results": results,
             "level": level,
+            "county": county,
             "levels": [("county", _("县（市、区）")), ("township", _("乡镇（街道）"))],
             "chart": chart,
             "upload": can_upload(request.user, poll),

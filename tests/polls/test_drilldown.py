@@ -1,0 +1,87 @@
+"""Drill-down from a county to its townships on the poll results page: the county's townships
+only (ranked among all the city's), the county's own overall and item scores as domain
+estimates, and the county page refused to readers who do not see that county."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.urls import reverse
+
+from minsheng.orgs.models import Region, RegionLevel
+from minsheng.polls.models import Poll, Respondent
+from minsheng.polls.selectors import poll_results
+from minsheng.polls.services import fieldwork_import
+from tests.conftest import City
+from tests.polls.test_polls import CODES, _poll
+
+SCORES = {"1": 100.0, "2": 80.0, "3": 60.0, "4": 40.0, "5": 20.0}
+
+
+def _township_csv(city: City, n: int) -> bytes:
+    rng = random.Random(11)
+    townships = list(
+        Region.objects.filter(level=RegionLevel.TOWNSHIP, city=city.county.city).order_by("code")
+    )
+    lines = ["respondent_id,region,stratum,phone,interviewer,duration," + ",".join(CODES)]
+    for k in range(n):
+        town = townships[k % len(townships)]
+        answers = [str(rng.choice([1, 2, 2, 3, 4])) for _ in CODES]
+        lines.append(
+            f"T{k},{town.code},移动,139{k:08d},A{k % 4},{rng.randint(200, 900)},"
+            + ",".join(answers)
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _poll_with_townships(city: City) -> Poll:
+    poll = _poll(city)
+    fieldwork_import(poll, _township_csv(city, 600), filename="t.csv", actor="t")
+    return poll
+
+
+def test_county_drill_down_shows_its_townships_and_its_own_scores(city: City) -> None:
+    poll = _poll_with_townships(city)
+    county = city.county
+    whole = poll_results(poll, "township")
+    drill = poll_results(poll, "township", within=county.code)
+    own = set(Region.objects.filter(county=county).values_list("code", flat=True))
+    assert drill.rows and {r.code for r in drill.rows} <= own
+    assert len(drill.rows) < len(whole.rows)
+    # Ranks are the city-wide township ranks.
+    city_ranks = {r.code: r.rank.rank for r in whole.rows}
+    assert all(r.rank.rank == city_ranks[r.code] for r in drill.rows)
+    # The county's overall score is the county's row at county level (same domain estimate).
+    county_row = next(r for r in poll_results(poll, "county").rows if r.code == county.code)
+    assert drill.overall is not None
+    assert drill.overall.estimate == pytest.approx(county_row.score, rel=1e-12)
+    assert drill.overall.se == pytest.approx(county_row.se, rel=1e-12)
+    # Item scores come from the county's respondents alone (equal weights here).
+    answers = [
+        r.answers["Q1"]
+        for r in Respondent.objects.filter(poll=poll, region__county=county)
+        if r.answers["Q1"] in SCORES
+    ]
+    q1 = next(i for i in drill.items if i.code == "Q1")
+    assert q1.score == pytest.approx(sum(SCORES[a] for a in answers) / len(answers), rel=1e-9)
+
+
+def test_drill_down_page_and_its_scope(city: City) -> None:
+    poll = _poll_with_townships(city)
+    url = reverse("poll_detail", args=[poll.pk])
+    page = city.client("quality").get(url)
+    assert f'?county={city.county.code}"' in page.content.decode()  # county rows link down
+    page = city.client("quality").get(url, {"county": city.county.code})
+    assert page.status_code == 200 and page.context["county"] == city.county
+    assert city.county.name in page.content.decode()
+    export = city.client("quality").get(url, {"county": city.county.code, "format": "xlsx"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert city.client("county").get(url, {"county": city.county.code}).status_code == 200
+    # Another county's officer, another city's office, the vendor, anonymous: refused.
+    assert city.client("other_county").get(url, {"county": city.county.code}).status_code == 403
+    assert city.client("county").get(url, {"county": city.other_county.code}).status_code == 403
+    for outsider in ("other_quality", "vendor"):
+        assert city.client(outsider).get(url, {"county": city.county.code}).status_code == 403
+    assert city.client(None).get(url, {"county": city.county.code}).status_code == 302
+    assert city.client("quality").get(url, {"county": "000000"}).status_code == 403
