@@ -28,14 +28,14 @@ def main() -> int:
     # A fuzzy entry is msgmerge's guess from a similar message: drop the guess with its flag,
     # so the entry is listed as untranslated instead of shipping a wrong English text.
     text = re.sub(
-        r"#, fuzzy(, python-format)?\n(#\| msgid.*\n)*((?:#.*\n)*)"
+        r"#, fuzzy(, python-format)?\n(?:#\|.*\n)*((?:#.*\n)*)"
         r'(msgid (?:".*"\n)+)msgstr (?:".*"\n?)+',
         lambda m: (
-            ("#, python-format\n" if m.group(1) else "") + m.group(3) + m.group(4) + 'msgstr ""\n'
+            ("#, python-format\n" if m.group(1) else "") + m.group(2) + m.group(3) + 'msgstr ""\n'
         ),
         text,
     )
-    text = re.sub(r"#\| msgid.*\n", "", text)
+    text = re.sub(r"#\|.*\n", "", text)  # previous msgids, continuation lines included
     fill: dict[str, str | list[str]] = {}
     if len(sys.argv) > 1:
         fill = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))

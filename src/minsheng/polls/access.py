@@ -4,6 +4,8 @@
   officer reads the rows of its own subtree); admins everything.
 - A polling vendor sees and uploads to its own polls only.
 - Uploading: the poll's vendor, or the quality office of the poll's region.
+- Questionnaires: the quality office sees its own, those of the regions above and shared ones,
+  and edits its own.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.http import Http404
 from minsheng.accounts.access import require_signed_in, user_scope
 from minsheng.accounts.models import Role
 from minsheng.orgs.models import OrgKind
-from minsheng.polls.models import Poll
+from minsheng.polls.models import Poll, Questionnaire
 
 RESULTS_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
 
@@ -105,3 +107,44 @@ def can_create_polls(user: Any) -> bool:
     except (PermissionDenied, Http404):
         return False
     return True
+
+
+def questionnaires_visible(user: Any) -> QuerySet[Questionnaire]:
+    """The quality office's own questionnaires, those of the regions above it, and shared ones
+    (no region); admins see all. Other roles none."""
+    require_signed_in(user)
+    scope = user_scope(user)
+    questionnaires = Questionnaire.objects.select_related("region")
+    if scope.everything:
+        return questionnaires
+    if getattr(user, "role", "") != Role.QUALITY_OFFICE or scope.region is None:
+        return questionnaires.none()
+    region = scope.region
+    above = [pk for pk in (region.province_id, region.city_id) if pk]
+    return questionnaires.filter(
+        Q(region__isnull=True) | Q(region_id=region.pk) | Q(region_id__in=above)
+    )
+
+
+def access_questionnaire(user: Any, questionnaire_id: int, *, edit: bool = False) -> Questionnaire:
+    """Reading: any visible questionnaire. Editing: only the owning region's quality office
+    (shared ones: admins)."""
+    questionnaire = Questionnaire.objects.filter(pk=questionnaire_id).first()
+    if questionnaire is None:
+        raise Http404("no such questionnaire")
+    if not questionnaires_visible(user).filter(pk=questionnaire.pk).exists():
+        raise PermissionDenied("questionnaire outside the user's scope")
+    if edit and not can_edit_questionnaire(user, questionnaire):
+        raise PermissionDenied("only the owning quality office edits a questionnaire")
+    return questionnaire
+
+
+def can_edit_questionnaire(user: Any, questionnaire: Questionnaire) -> bool:
+    scope = user_scope(user)
+    if scope.everything:
+        return True
+    return (
+        getattr(user, "role", "") == Role.QUALITY_OFFICE
+        and scope.region is not None
+        and questionnaire.region_id == scope.region.pk
+    )

@@ -22,7 +22,9 @@ def build_polls(ctx: DemoContext) -> None:
         return
     city_code = next(r for r in ctx.plan.regions if r.level == Level.CITY).code
     city = ctx.regions[city_code]
-    questionnaire = Questionnaire.objects.create(name="公共服务满意度调查", version=1, frozen=True)
+    questionnaire = Questionnaire.objects.create(
+        name="公共服务满意度调查", region=city, version=1, frozen=True
+    )
     Item.objects.bulk_create(
         Item(
             questionnaire=questionnaire,

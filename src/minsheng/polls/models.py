@@ -17,7 +17,17 @@ class Scale(models.TextChoices):
 
 
 class Questionnaire(models.Model):
+    """Owned by a region's quality office (``region`` empty: shared by every region)."""
+
     name = models.CharField(_("名称"), max_length=200)
+    region = models.ForeignKey(
+        "orgs.Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所属地区"),
+    )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     frozen = models.BooleanField(_("已冻结"), default=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -27,7 +37,9 @@ class Questionnaire(models.Model):
         verbose_name = _("问卷")
         verbose_name_plural = _("问卷")
         constraints = [
-            models.UniqueConstraint(fields=["name", "version"], name="questionnaire_version")
+            models.UniqueConstraint(
+                fields=["region", "name", "version"], name="questionnaire_version"
+            )
         ]
 
     def __str__(self) -> str:

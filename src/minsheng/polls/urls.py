@@ -1,6 +1,12 @@
 from django.urls import path
 
-from minsheng.polls import online_views, plan_views, views, weight_views
+from minsheng.polls import (
+    online_views,
+    plan_views,
+    questionnaire_views,
+    views,
+    weight_views,
+)
 
 urlpatterns = [
     path("polls/", views.poll_list, name="poll_list"),
@@ -10,5 +16,20 @@ urlpatterns = [
     path("polls/<int:poll_id>/links/", online_views.links, name="poll_links"),
     path("polls/<int:poll_id>/weights/", weight_views.weights, name="poll_weights"),
     path("polls/<int:poll_id>/plan/", plan_views.plan, name="poll_plan"),
+    path(
+        "polls/questionnaires/",
+        questionnaire_views.questionnaire_list,
+        name="questionnaire_list",
+    ),
+    path(
+        "polls/questionnaires/<int:questionnaire_id>/",
+        questionnaire_views.questionnaire_detail,
+        name="questionnaire_detail",
+    ),
+    path(
+        "polls/questionnaires/<int:questionnaire_id>/version/",
+        questionnaire_views.questionnaire_version,
+        name="questionnaire_version",
+    ),
     path("p/<str:token>/", online_views.answer, name="poll_answer"),
 ]

@@ -30,6 +30,7 @@ from minsheng.polls.access import (
     can_upload,
     poll_creator_region,
     polls_visible,
+    questionnaires_visible,
 )
 from minsheng.polls.models import Poll, Questionnaire
 from minsheng.polls.selectors import (
@@ -198,7 +199,7 @@ class PollForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=200)
     round = forms.CharField(label=gettext_lazy("轮次（如 2026Q4）"), max_length=20)
     questionnaire = forms.ModelChoiceField(
-        queryset=Questionnaire.objects.all(), label=gettext_lazy("问卷")
+        queryset=Questionnaire.objects.none(), label=gettext_lazy("问卷")
     )
     vendor = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=gettext_lazy("测评机构"), required=False
@@ -224,6 +225,8 @@ def poll_new(request: HttpRequest) -> HttpResponse:
         kind=OrgKind.VENDOR, **region.subtree_filter("region__")
     )
     form.fields["previous"].queryset = polls_visible(request.user)  # type: ignore[attr-defined]
+    usable = questionnaires_visible(request.user).filter(items__isnull=False).distinct()
+    form.fields["questionnaire"].queryset = usable  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["attributes"] = [a.strip() for a in data["attributes"].split(",") if a.strip()]
