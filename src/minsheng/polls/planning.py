@@ -24,6 +24,7 @@ from minsheng.polls.services import poll_regions
 FRAME_COLUMNS = ("region", "stratum", "count")
 ISSUED_COLUMNS = ("region", "stratum", "issued")
 SHOWN = 10
+CHUNK = 500
 
 
 def read_frame(table: Table) -> dict[str, dict[str, float]]:
@@ -173,14 +174,17 @@ def design_weights_apply(
         )
     except ValueError as exc:
         raise DesignError(f"抽样方案的数量不一致 / plan counts do not add up: {exc}") from exc
-    Respondent.objects.bulk_update(
-        [
-            Respondent(pk=pk, cell=cell, weight=weights[_label(cell)].weight or 0.0)
-            for pk, cell in matched
-        ],
-        ["cell", "weight"],
-        batch_size=2000,
-    )
+    # Everyone in a cell gets the same weight: one UPDATE per cell (and per 500 ids).
+    members: dict[int, list[int]] = {}
+    for pk, cell in matched:
+        members.setdefault(cell.pk, []).append(pk)
+    for cell in cells.values():
+        ids = members.get(cell.pk, [])
+        weight = weights[_label(cell)].weight
+        for start in range(0, len(ids), CHUNK):
+            Respondent.objects.filter(pk__in=ids[start : start + CHUNK]).update(
+                cell=cell, weight=weight
+            )
     empty = sum(1 for w in weights.values() if w.weight is None)
     audit_record(
         actor=actor,

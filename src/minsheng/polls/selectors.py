@@ -17,7 +17,8 @@ from minsheng.core.polls.integrity import (
     interviewer_flags,
     repeated_sequences,
 )
-from minsheng.core.polls.scales import DONT_KNOW_CODES, SCALES, Scale
+from minsheng.core.polls.scales import SCALES, Scale
+from minsheng.core.polls.scoring import ItemScoring, score_respondents
 from minsheng.core.survey.design import build_design
 from minsheng.core.survey.estimate import Estimate, Survey, estimate, estimate_with_replicates
 from minsheng.core.survey.frame import Frame
@@ -129,31 +130,16 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
         for code, lvl, county, *_ in rows
     ]
     counties = [county or code for code, _, county, *_ in rows]
-    scored_items = [i for i in items if not i.is_overall] or items
-    weights = np.array([i.weight for i in scored_items])
-    per_item: dict[str, np.ndarray[Any, Any]] = {}
-    for item in items:
-        table = scores[item.code]
-        per_item[item.code] = np.array(
-            [table.get(r[5].get(item.code, ""), np.nan) for r in rows], dtype=np.float64
-        )
-    matrix = np.column_stack([per_item[i.code] for i in scored_items]) if rows else np.zeros((0, 1))
-    present = ~np.isnan(matrix)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        overall = np.nansum(matrix * weights, axis=1) / (present * weights).sum(axis=1)
-    satisfied_codes = {i.code: SCALES[Scale(i.scale)].satisfied for i in scored_items}
-    share = []
-    for r in rows:
-        answered = [
-            (code, r[5].get(code, ""))
-            for code in satisfied_codes
-            if r[5].get(code, "") and r[5].get(code, "") not in DONT_KNOW_CODES
-        ]
-        share.append(
-            sum(a in satisfied_codes[c] for c, a in answered) / len(answered)
-            if answered
-            else np.nan
-        )
+    scored = score_respondents(
+        [r[5] for r in rows],
+        [
+            ItemScoring(
+                i.code, scores[i.code], SCALES[Scale(i.scale)].satisfied, i.weight, i.is_overall
+            )
+            for i in items
+        ],
+    )
+    per_item = scored.items
     frame = Frame.from_arrays(
         {
             "domain": np.array(domain, dtype=np.str_),
@@ -163,8 +149,8 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
                 [f"cell:{r[6]}" if r[6] else (r[3] or "all") for r in rows], dtype=np.str_
             ),
             "w": np.array([r[4] for r in rows], dtype=np.float64),
-            "score": overall,
-            "satisfied": np.array(share, dtype=np.float64),
+            "score": scored.overall,
+            "satisfied": scored.satisfied,
             **{f"item:{code}": values for code, values in per_item.items()},
         }
     )
@@ -181,7 +167,7 @@ def _compute(poll: Poll, level: str) -> tuple[Computed, Frame, Survey] | None:
     satisfied = {
         e.level: e.estimate for e in estimate(survey, "mean", "satisfied", by=["domain"]) if e.level
     }
-    reps = bootstrap(design, REPLICATES, seed=poll.pk)
+    reps = bootstrap(design, REPLICATES, seed=poll.pk, same_as_r=False)
     _, thetas = estimate_with_replicates(
         Survey(frame, design, None, reps), "mean", "score", by=["domain"]
     )

@@ -10,7 +10,8 @@ n/(n-1); scale (1 - n/N)(n-1)/n. Bootstrap: in each stratum, draw n_h units with
 (without an fpc) or n_h of the N_h population slots without replacement (with one); the
 multiplier is the number of times a unit was drawn; scale = n̄/((n̄ - 1)(R - 1)) with n̄ the
 harmonic mean of units per stratum. Draws use R's generator (``rrng``), so with the same seed
-the replicates are R's own.
+the replicates are R's own; ``same_as_r=False`` draws the same way from numpy's generator
+instead — the same distribution, several times faster, for pages that need no R match.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def jk1(design: Design) -> Replicates:
     return Replicates("JK1", unit, factors, f * (n - 1) / n)
 
 
-def bootstrap(design: Design, replicates: int, seed: int) -> Replicates:
+def bootstrap(design: Design, replicates: int, seed: int, *, same_as_r: bool = True) -> Replicates:
     if not 2 <= replicates <= MAX_REPLICATES:
         raise DesignError(
             f"bootstrap 重复数须在 2 到 {MAX_REPLICATES} 之间 / replicates must be between 2 "
@@ -88,20 +89,26 @@ def bootstrap(design: Design, replicates: int, seed: int) -> Replicates:
         unit_population = np.empty(n_units)
         unit_population[unit] = population
     rng = RRandom(seed)
+    fast = np.random.default_rng(seed)
     factors = np.zeros((n_units, replicates))
-    seen: dict[int, None] = {}
-    for s in unit_stratum:  # strata in order of first appearance, as R loops over them
-        seen.setdefault(int(s), None)
+    # Strata in order of first appearance, as R loops over them; each stratum's units in order.
+    strata, first = np.unique(unit_stratum, return_index=True)
+    by_stratum = np.argsort(unit_stratum, kind="stable")
+    counts = np.bincount(unit_stratum)
+    ends = np.cumsum(counts)
     sizes = []
-    for s in seen:
-        members = np.flatnonzero(unit_stratum == s)  # in order of first appearance
+    for s in strata[np.argsort(first)]:
+        members = by_stratum[ends[s] - counts[s] : ends[s]]
         n = len(members)
         sizes.append(n)
+        if unit_population is None and not same_as_r:
+            factors[members] += _draw_counts(fast.integers(0, n, size=(replicates, n)), n)
+            continue
         shuffled = members[rng.sample_without_replacement(n, n)] if n > 1 else members
         if unit_population is None:
             draws = rng.indices_with_replacement(n, n * replicates).reshape(replicates, n)
-            for r in range(replicates):
-                np.add.at(factors[:, r], shuffled[draws[r]], 1.0)
+            # Draw j of replicate r picks unit shuffled[j].
+            factors[shuffled] += _draw_counts(draws, n)
         else:
             size = unit_population[members[0]]
             pool = np.resize(shuffled, int(size)) if np.isfinite(size) else shuffled
@@ -111,6 +118,14 @@ def bootstrap(design: Design, replicates: int, seed: int) -> Replicates:
     harmonic = 1.0 / float(np.mean(1.0 / np.array(sizes, dtype=np.float64)))
     scale = harmonic / ((harmonic - 1.0) * (replicates - 1))
     return Replicates("bootstrap", unit, factors, scale)
+
+
+def _draw_counts(draws: Ints, n: int) -> Ints:
+    """``draws``: replicates × n positions in 0..n-1 → how often each position was drawn in
+    every replicate (n × replicates), all at once."""
+    replicates = draws.shape[0]
+    cells = draws * replicates + np.arange(replicates)[:, None]
+    return np.bincount(cells.ravel(), minlength=n * replicates).reshape(n, replicates)
 
 
 def replicate_variance(thetas: Floats, scale: float) -> Floats:

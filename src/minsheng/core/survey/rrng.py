@@ -120,13 +120,16 @@ class RRandom:
 
     def _peek(self, count: int) -> npt.NDArray[np.float64]:
         """The next ``count`` raw words (as floats), without using them up."""
+        self._ensure(count)
+        return self._buffer[self._at : self._at + count].astype(np.float64)
+
+    def _take(self, count: int) -> None:
+        self._ensure(count)
+        self._at += count
+
+    def _ensure(self, count: int) -> None:
         available = len(self._buffer) - self._at
         if available < count:
             fresh = self._gen.random_raw(max(count - available, 4096))
             self._buffer = np.concatenate([self._buffer[self._at :], fresh])
             self._at = 0
-        return self._buffer[self._at : self._at + count].astype(np.float64)
-
-    def _take(self, count: int) -> None:
-        self._peek(count)
-        self._at += count

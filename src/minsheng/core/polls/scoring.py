@@ -1,0 +1,59 @@
+"""Scoring respondents: each item's score from its answer code (说不清/不了解 → missing), the
+overall score as the weighted mean of the scored items a respondent answered (the overall-
+satisfaction item is not scored unless it is the only item), and the respondent's satisfaction
+share — answered scored items at 基本满意 or better. Vectorised per item: the distinct codes of
+an item are scored once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from minsheng.core.polls.scales import DONT_KNOW_CODES
+from minsheng.core.survey.frame import Floats
+
+
+@dataclass(frozen=True, slots=True)
+class ItemScoring:
+    code: str
+    scores: Mapping[str, float]  # answer code → score
+    satisfied: frozenset[str]  # codes counted as satisfied
+    weight: float = 1.0
+    is_overall: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    items: dict[str, Floats]  # per item code: each respondent's score, NaN if missing
+    overall: Floats  # NaN for a respondent who answered no scored item
+    satisfied: Floats  # share of answered scored items at 基本满意 or better, NaN if none
+
+
+def score_respondents(answers: Sequence[Mapping[str, str]], items: Sequence[ItemScoring]) -> Scored:
+    n = len(answers)
+    scored = {i.code for i in items if not i.is_overall} or {i.code for i in items}
+    per_item: dict[str, Floats] = {}
+    hits = np.zeros(n)
+    answered = np.zeros(n)
+    weighted = np.zeros(n)
+    weights = np.zeros(n)
+    for item in items:
+        codes = np.array([a.get(item.code, "") for a in answers], dtype=np.str_)
+        levels, inverse = np.unique(codes, return_inverse=True)
+        values = np.array([item.scores.get(str(c), np.nan) for c in levels], dtype=np.float64)
+        score = values[inverse] if n else np.zeros(0)
+        per_item[item.code] = score
+        if item.code in scored:
+            valid = np.array([bool(c) and str(c) not in DONT_KNOW_CODES for c in levels])
+            good = np.array([str(c) in item.satisfied for c in levels])
+            answered += valid[inverse] if n else 0
+            hits += good[inverse] if n else 0
+            present = ~np.isnan(score)
+            weighted += np.where(present, score, 0.0) * item.weight
+            weights += present * item.weight
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = np.where(weights > 0, weighted / weights, np.nan)
+        share = np.where(answered > 0, hits / answered, np.nan)
+    return Scored(per_item, overall, share)

@@ -1,0 +1,41 @@
+"""Scoring respondents, worked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from minsheng.core.polls.scales import SCALES, Scale
+from minsheng.core.polls.scoring import ItemScoring, score_respondents
+
+SAT = SCALES[Scale.SATISFACTION]
+
+
+def _item(code: str, weight: float = 1.0, *, overall: bool = False) -> ItemScoring:
+    return ItemScoring(code, SAT.scores, SAT.satisfied, weight, overall)
+
+
+def test_weighted_overall_missing_and_satisfaction_share() -> None:
+    items = [_item("A", 2.0), _item("B"), _item("Q0", overall=True)]
+    out = score_respondents(
+        [
+            {"A": "1", "B": "4", "Q0": "5"},  # (2·100 + 40) / 3 = 80; satisfied 1 of 2
+            {"A": "9", "B": "3", "Q0": "1"},  # A 说不清: B alone, 60; satisfied 1 of 1
+            {"A": "9", "Q0": "2"},  # nothing scored
+        ],
+        items,
+    )
+    assert out.overall[0] == pytest.approx(80.0)
+    assert out.overall[1] == pytest.approx(60.0)
+    assert math.isnan(out.overall[2])
+    assert out.satisfied[0] == 0.5 and out.satisfied[1] == 1.0 and math.isnan(out.satisfied[2])
+    assert out.items["Q0"].tolist() == [20.0, 100.0, 80.0]  # scored, but not in the overall
+    assert math.isnan(out.items["A"][1]) and math.isnan(out.items["B"][2])
+
+
+def test_an_overall_item_alone_is_scored_and_nobody_is_fine() -> None:
+    alone = score_respondents([{"Q0": "2"}], [_item("Q0", overall=True)])
+    assert alone.overall.tolist() == [80.0]
+    empty = score_respondents([], [_item("A")])
+    assert len(empty.overall) == 0 and len(empty.items["A"]) == 0
