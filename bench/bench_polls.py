@@ -40,7 +40,7 @@ from minsheng.orgs.models import Region  # noqa: E402
 from minsheng.orgs.services import regions_upsert  # noqa: E402
 from minsheng.polls.models import Item, Poll, Questionnaire, Respondent  # noqa: E402
 from minsheng.polls.planning import design_weights_apply, plan_save  # noqa: E402
-from minsheng.polls.selectors import poll_results  # noqa: E402
+from minsheng.polls.results import poll_results  # noqa: E402
 from minsheng.polls.services import fieldwork_import, poll_salt  # noqa: E402
 
 CITY = "390100000000"

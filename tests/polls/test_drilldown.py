@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.models import Poll, Respondent
-from minsheng.polls.selectors import poll_results
+from minsheng.polls.results import poll_results
 from minsheng.polls.services import fieldwork_import
 from tests.conftest import City
 from tests.polls.test_polls import CODES, _poll
@@ -85,3 +85,30 @@ def test_drill_down_page_and_its_scope(city: City) -> None:
         assert city.client(outsider).get(url, {"county": city.county.code}).status_code == 403
     assert city.client(None).get(url, {"county": city.county.code}).status_code == 302
     assert city.client("quality").get(url, {"county": "000000"}).status_code == 403
+
+
+def test_field_scores_and_item_intervals(city: City) -> None:
+    poll = _poll_with_townships(city)
+    items = poll.questionnaire.items
+    items.filter(code__in=["Q1", "Q2"]).update(domain="公共教育")
+    items.filter(code="Q2").update(weight=3.0)
+    items.filter(code="Q3").update(domain="公共安全")
+    results = poll_results(poll, "county")
+    fields = {f.name: f for f in results.fields}
+    assert set(fields) == {"公共教育", "公共安全"} and fields["公共教育"].items == 2
+    # Equal respondent weights: the field score is the mean of each respondent's weighted
+    # mean of Q1 (weight 1) and Q2 (weight 3) over the items they answered.
+    per_person = []
+    for r in Respondent.objects.filter(poll=poll):
+        parts = [
+            (SCORES[r.answers[c]], w) for c, w in (("Q1", 1), ("Q2", 3)) if r.answers[c] in SCORES
+        ]
+        if parts:
+            per_person.append(sum(s * w for s, w in parts) / sum(w for _, w in parts))
+    education = fields["公共教育"]
+    assert education.score == pytest.approx(sum(per_person) / len(per_person), rel=1e-9)
+    assert education.ci_low < education.score < education.ci_high
+    q1 = next(i for i in results.items if i.code == "Q1")
+    assert q1.ci_low < q1.score < q1.ci_high and q1.department == ""
+    page = city.client("quality").get(reverse("poll_detail", args=[poll.pk]))
+    assert "公共教育" in page.content.decode()

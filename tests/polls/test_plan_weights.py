@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.models import PlanCell, Poll, Respondent
-from minsheng.polls.selectors import poll_results
+from minsheng.polls.results import poll_results
 from minsheng.polls.services import fieldwork_import
 from tests.conftest import City
 from tests.polls.test_polls import _csv, _poll

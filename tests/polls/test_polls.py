@@ -16,7 +16,7 @@ from minsheng.core.tabular import TableError
 from minsheng.jobs.models import JobRun
 from minsheng.orgs.models import Organisation, Region, RegionLevel
 from minsheng.polls.models import Item, Poll, Questionnaire, Respondent
-from minsheng.polls.selectors import poll_results
+from minsheng.polls.results import poll_results
 from minsheng.polls.services import fieldwork_import
 from minsheng.polls.tasks import import_fieldwork
 from tests.conftest import City
@@ -261,7 +261,10 @@ def test_the_quality_office_sets_up_a_poll(city: City) -> None:
         "min_n": "40",
         "min_duration": "150",
         "attributes": "sex, age",
+        "scores": "100，85，70，50，20",
     }
+    bad = city.client("quality").post(url, {**form, "scores": "100,80,90,40,20"})
+    assert "得分不能越低" in str(bad.context["form"].errors)
     response = city.client("quality").post(url, form)
     assert response.status_code == 302
     poll = Poll.objects.get(round="2026Q4")
@@ -271,6 +274,7 @@ def test_the_quality_office_sets_up_a_poll(city: City) -> None:
         40,
         ["sex", "age"],
     )
+    assert poll.scores == {"1": 100.0, "2": 85.0, "3": 70.0, "4": 50.0, "5": 20.0}
     for outsider in ("leader", "county", "vendor", "reporter"):
         assert city.client(outsider).get(url).status_code == 403
     assert Client().get(url).status_code == 302

@@ -62,7 +62,7 @@ def plan_save(poll: Poll, rows: Sequence[QuotaRow], *, actor: Any) -> int:
     unknown = sorted({r.region for r in rows if r.region not in regions})
     if unknown:
         raise DesignError(f"不在本测评范围内的地区 / unknown regions: {'、'.join(unknown[:SHOWN])}")
-    Respondent.objects.filter(poll=poll).update(cell=None)
+    Respondent.objects.filter(poll=poll, cell__isnull=False).update(cell=None)
     PlanCell.objects.filter(poll=poll).delete()
     PlanCell.objects.bulk_create(
         PlanCell(

@@ -33,13 +33,8 @@ from minsheng.polls.access import (
     questionnaires_visible,
 )
 from minsheng.polls.models import Poll, Questionnaire
-from minsheng.polls.selectors import (
-    LEVELS,
-    PollResults,
-    fieldwork_flags,
-    poll_results,
-    recent_uploads,
-)
+from minsheng.polls.results import LEVELS, PollResults, poll_results
+from minsheng.polls.selectors import fieldwork_flags, recent_uploads
 from minsheng.polls.services import mapping_save, poll_create
 from minsheng.polls.tasks import import_fieldwork
 from minsheng.web.downloads import sheets_response
@@ -140,13 +135,40 @@ def _sheets(results: PollResults) -> list[Sheet]:
     )
     items = Sheet(
         _("题目"),
-        [_("题号"), _("题目"), _("领域"), _("得分"), _("标准误"), _("重要性"), _("象限")],
         [
-            [i.code, i.text, i.domain, i.score, i.se, i.importance, i.quadrant]
+            _("题号"),
+            _("题目"),
+            _("领域"),
+            _("被评部门"),
+            _("得分"),
+            _("标准误"),
+            _("95%下限"),
+            _("95%上限"),
+            _("重要性"),
+            _("象限"),
+        ],
+        [
+            [
+                i.code,
+                i.text,
+                i.domain,
+                i.department,
+                i.score,
+                i.se,
+                i.ci_low,
+                i.ci_high,
+                i.importance,
+                i.quadrant,
+            ]
             for i in results.items
         ],
     )
-    return [regions, items]
+    fields = Sheet(
+        _("领域得分"),
+        [_("领域"), _("题数"), _("得分"), _("标准误"), _("95%下限"), _("95%上限")],
+        [[f.name, f.items, f.score, f.se, f.ci_low, f.ci_high] for f in results.fields],
+    )
+    return [regions, fields, items]
 
 
 def _mapping_fields(poll: Poll) -> list[str]:
@@ -214,6 +236,28 @@ class PollForm(forms.Form):
     attributes = forms.CharField(
         label=gettext_lazy("加权变量（逗号分隔，如 sex,age）"), required=False, max_length=200
     )
+    scores = forms.CharField(
+        label=gettext_lazy("五级满意度计分（非常满意…非常不满意，逗号分隔）"),
+        initial="100,80,60,40,20",
+        max_length=60,
+        required=False,
+    )
+
+    def clean_scores(self) -> dict[str, float]:
+        """Five numbers from 非常满意 to 非常不满意 → {answer code: score}; 说不清 never scores."""
+        text = self.cleaned_data["scores"].strip()
+        if not text:
+            return {}  # the scale's defaults
+        parts = [p.strip() for p in text.replace("，", ",").split(",")]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            raise forms.ValidationError(_("须为 5 个数字")) from None
+        if len(values) != 5 or any(not 0 <= v <= 100 for v in values):
+            raise forms.ValidationError(_("须为 5 个 0–100 之间的数字"))
+        if values != sorted(values, reverse=True):
+            raise forms.ValidationError(_("满意程度越高，得分不能越低"))
+        return {str(k + 1): v for k, v in enumerate(values)}
 
 
 @login_required

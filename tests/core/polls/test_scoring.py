@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from minsheng.core.polls.scales import SCALES, Scale
-from minsheng.core.polls.scoring import ItemScoring, score_respondents
+from minsheng.core.polls.scoring import ItemScoring, group_scores, score_respondents
 
 SAT = SCALES[Scale.SATISFACTION]
 
@@ -39,3 +40,12 @@ def test_an_overall_item_alone_is_scored_and_nobody_is_fine() -> None:
     assert alone.overall.tolist() == [80.0]
     empty = score_respondents([], [_item("A")])
     assert len(empty.overall) == 0 and len(empty.items["A"]) == 0
+
+
+def test_group_scores_are_weighted_means_of_answered_items() -> None:
+    nan = float("nan")
+    items = {"A": np.array([100.0, nan, nan]), "B": np.array([40.0, 60.0, nan])}
+    out = group_scores(items, {"教育": [("A", 3.0), ("B", 1.0)], "就业": [("B", 1.0)]})
+    assert out["教育"][0] == pytest.approx((300 + 40) / 4)
+    assert out["教育"][1] == 60.0 and math.isnan(out["教育"][2])
+    assert out["就业"].tolist()[:2] == [40.0, 60.0]

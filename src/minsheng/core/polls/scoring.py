@@ -57,3 +57,25 @@ def score_respondents(answers: Sequence[Mapping[str, str]], items: Sequence[Item
         overall = np.where(weights > 0, weighted / weights, np.nan)
         share = np.where(answered > 0, hits / answered, np.nan)
     return Scored(per_item, overall, share)
+
+
+def group_scores(
+    items: Mapping[str, Floats], groups: Mapping[str, Sequence[tuple[str, float]]]
+) -> dict[str, Floats]:
+    """Each respondent's score per group of items (e.g. a domain): the weighted mean of the
+    group's items that respondent answered, NaN if none. ``groups``: name → (item code, weight)."""
+    out: dict[str, Floats] = {}
+    for name, members in groups.items():
+        total: Floats | None = None
+        weights: Floats | None = None
+        for code, weight in members:
+            score = items[code]
+            present = ~np.isnan(score)
+            part = np.where(present, score, 0.0) * weight
+            total = part if total is None else total + part
+            weights = present * weight if weights is None else weights + present * weight
+        if total is None or weights is None:
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[name] = np.where(weights > 0, total / weights, np.nan)
+    return out

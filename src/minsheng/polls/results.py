@@ -1,0 +1,332 @@
+"""A poll's results (a selector): per county or township the score with its 95 % interval,
+the satisfaction rate, the rank with its interval (bootstrap replicates, minimum n), the change
+against the previous round with a test; per domain and item the score with its interval, and
+each item's importance; and a county's drill-down to its townships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from minsheng.core.index.ranking import competition_rank
+from minsheng.core.polls.scales import SCALES, Scale
+from minsheng.core.polls.scoring import ItemScoring, group_scores, score_respondents
+from minsheng.core.survey.design import build_design
+from minsheng.core.survey.estimate import Estimate, Survey, estimate, estimate_with_replicates
+from minsheng.core.survey.frame import Frame
+from minsheng.core.survey.replicates import bootstrap
+from minsheng.core.survey.results import (
+    Change,
+    RankChange,
+    RankInterval,
+    change,
+    importance_performance,
+    rank_change,
+    rank_intervals,
+)
+from minsheng.orgs.models import Region, RegionLevel
+from minsheng.polls.models import Item, Poll, Respondent
+
+REPLICATES = 100
+LEVELS = {"county": RegionLevel.COUNTY, "township": RegionLevel.TOWNSHIP}
+METHOD = (
+    "得分为各题得分（非常满意 100 … 非常不满意 20，说不清不计）按题目权重的加权平均；区间为 95% "
+    "置信区间（泰勒线性化，按抽样方案的地区×层分层，无方案时按样本的层）；"
+    "名次区间为 100 次自助法重复权重下名次的 5%–95% 分位；"
+    "变化检验把两轮视为独立样本（z 检验，5% 水平）；重要性为各题得分与总体满意度题的加权相关系数。"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRow:
+    code: str
+    name: str
+    n: int
+    score: float
+    se: float
+    ci_low: float
+    ci_high: float
+    satisfied: float
+    rank: RankInterval
+    previous_score: float | None
+    change: Change | None
+    rank_change: RankChange | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    code: str
+    text: str
+    domain: str
+    department: str  # the rated organisation (政风行风 items), "" for none
+    score: float
+    se: float
+    ci_low: float
+    ci_high: float
+    importance: float | None
+    quadrant: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRow:
+    """A service field (领域) of the questionnaire: its items' weighted mean score."""
+
+    name: str
+    items: int
+    score: float
+    se: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    labels: list[str]
+    estimates: dict[str, Estimate]
+    satisfied: dict[str, float]
+    point: np.ndarray[Any, Any]  # per label, NaN where too few
+    replicates: np.ndarray[Any, Any]  # R × labels
+    counts: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class PollResults:
+    poll: Poll
+    level: str
+    n: int
+    overall: Estimate | None
+    rows: list[RegionRow]
+    items: list[ItemRow]
+    fields: list[FieldRow]
+    method: str = METHOD
+
+
+def _scores(poll: Poll, items: list[Item]) -> dict[str, dict[str, float]]:
+    overrides = {str(k): float(v) for k, v in (poll.scores or {}).items()}
+    return {
+        item.code: {**SCALES[Scale(item.scale)].scores, **overrides}
+        if Scale(item.scale) == Scale.SATISFACTION
+        else dict(SCALES[Scale(item.scale)].scores)
+        for item in items
+    }
+
+
+def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarray[Any, Any]]]:
+    items = list(poll.questionnaire.items.all())
+    scores = _scores(poll, items)
+    rows = list(
+        Respondent.objects.filter(poll=poll).values_list(
+            "region__code",
+            "region__level",
+            "region__county__code",
+            "stratum",
+            "weight",
+            "answers",
+            "cell_id",
+        )
+    )
+    domain = [
+        code if lvl == LEVELS[level] or level == "township" else county or code
+        for code, lvl, county, *_ in rows
+    ]
+    counties = [county or code for code, _, county, *_ in rows]
+    scored = score_respondents(
+        [r[5] for r in rows],
+        [
+            ItemScoring(
+                i.code, scores[i.code], SCALES[Scale(i.scale)].satisfied, i.weight, i.is_overall
+            )
+            for i in items
+        ],
+    )
+    per_item = scored.items
+    fields: dict[str, list[tuple[str, float]]] = {}
+    for item in items:
+        if item.domain and not item.is_overall:
+            fields.setdefault(item.domain, []).append((item.code, item.weight))
+    frame = Frame.from_arrays(
+        {
+            "domain": np.array(domain, dtype=np.str_),
+            "county": np.array(counties, dtype=np.str_),
+            # The plan's cell (region × stratum) once design weights are set, else the vendor's.
+            "stratum": np.array(
+                [f"cell:{r[6]}" if r[6] else (r[3] or "all") for r in rows], dtype=np.str_
+            ),
+            "w": np.array([r[4] for r in rows], dtype=np.float64),
+            "score": scored.overall,
+            "satisfied": scored.satisfied,
+            **{f"item:{code}": values for code, values in per_item.items()},
+            **{f"field:{name}": v for name, v in group_scores(per_item, fields).items()},
+        }
+    )
+    return frame, per_item
+
+
+def _compute(poll: Poll, level: str) -> tuple[Computed, Frame, Survey] | None:
+    frame, _ = _respondent_frame(poll, level)
+    if frame.n < 2:
+        return None
+    design = build_design(frame, strata="stratum", weights="w", lonely_psu="adjust")
+    survey = Survey(frame, design)
+    plain = {e.level: e for e in estimate(survey, "mean", "score", by=["domain"]) if e.level}
+    satisfied = {
+        e.level: e.estimate for e in estimate(survey, "mean", "satisfied", by=["domain"]) if e.level
+    }
+    reps = bootstrap(design, REPLICATES, seed=poll.pk, same_as_r=False)
+    _, thetas = estimate_with_replicates(
+        Survey(frame, design, None, reps), "mean", "score", by=["domain"]
+    )
+    labels, _codes = frame["domain"].codes()
+    counts = [plain[label].n if label in plain else 0 for label in labels]
+    point = np.array([plain[label].estimate if label in plain else np.nan for label in labels])
+    computed = Computed(list(labels), plain, satisfied, point, thetas, counts)
+    return computed, frame, survey
+
+
+def poll_results(
+    poll: Poll, level: str, visible: set[str] | None = None, within: str | None = None
+) -> PollResults:
+    """``visible``: region codes the reader may see (ranks are still among all). ``within``:
+    a county's code — the drill-down: its townships (ranked among all the city's), and the
+    overall score and item scores of that county alone (domain estimates, as R's svyby)."""
+    current = _compute(poll, level)
+    if current is None:
+        return PollResults(poll, level, 0, None, [], [], [])
+    now, frame, survey = current
+    county_of = _county_of(frame)
+    intervals = rank_intervals(now.point, now.replicates, now.counts, min_n=poll.min_n)
+    previous = _compute(poll.previous, level) if poll.previous is not None else None
+    before = previous[0] if previous is not None else None
+    moves: dict[str, RankChange | None] = {}
+    if before is not None:
+        common = [label for label in now.labels if label in before.labels]
+        i_now = [now.labels.index(c) for c in common]
+        i_before = [before.labels.index(c) for c in common]
+        eligible_now = np.array([now.counts[i] >= poll.min_n for i in i_now])
+        eligible_before = np.array([before.counts[i] >= poll.min_n for i in i_before])
+        ok = eligible_now & eligible_before
+        r_now = np.where(ok, competition_rank(np.where(ok, now.point[i_now], np.nan)), np.nan)
+        r_before = competition_rank(np.where(ok, before.point[i_before], np.nan))
+        reps_now = np.where(ok[None, :], now.replicates[:, i_now], np.nan)
+        reps_before = np.where(ok[None, :], before.replicates[:, i_before], np.nan)
+        for label, move in zip(
+            common, rank_change(r_now, reps_now, r_before, reps_before), strict=True
+        ):
+            moves[label] = move
+    names = dict(Region.objects.filter(code__in=now.labels).values_list("code", "name"))
+    rows = []
+    for k, label in enumerate(now.labels):
+        if label not in now.estimates or (visible is not None and label not in visible):
+            continue
+        if within is not None and county_of.get(label) != within:
+            continue
+        e = now.estimates[label]
+        prev = before.estimates.get(label) if before is not None else None
+        rows.append(
+            RegionRow(
+                code=label,
+                name=names.get(label, label),
+                n=e.n,
+                score=e.estimate,
+                se=e.se,
+                ci_low=e.ci_low,
+                ci_high=e.ci_high,
+                satisfied=now.satisfied.get(label, float("nan")),
+                rank=intervals[k],
+                previous_score=prev.estimate if prev else None,
+                change=change(e.estimate, e.se, prev.estimate, prev.se) if prev else None,
+                rank_change=moves.get(label),
+            )
+        )
+    rows.sort(key=lambda r: (not r.rank.ranked, r.rank.rank or 0, -r.score))
+    overall = _mean(survey, "score", within)
+    n = overall.n if overall is not None else 0
+    return PollResults(
+        poll,
+        level,
+        n,
+        overall,
+        rows,
+        _item_rows(poll, frame, survey, within),
+        _field_rows(poll, survey, within),
+    )
+
+
+def _county_of(frame: Frame) -> dict[str, str]:
+    domains, counties = frame["domain"].text, frame["county"].text
+    if domains is None or counties is None:
+        return {}
+    pairs = np.unique(np.stack([domains, counties]), axis=1)
+    return {str(d): str(c) for d, c in pairs.T}
+
+
+def _mean(survey: Survey, var: str, within: str | None) -> Estimate | None:
+    """The mean of ``var`` over everyone, or over one county as a domain estimate."""
+    if within is None:
+        rows = estimate(survey, "mean", var)
+        return rows[0] if rows else None
+    return next(
+        (e for e in estimate(survey, "mean", var, by=["county"]) if e.level == within), None
+    )
+
+
+def _item_rows(poll: Poll, frame: Frame, survey: Survey, within: str | None) -> list[ItemRow]:
+    items = list(poll.questionnaire.items.select_related("organisation"))
+    overall_item = next((i for i in items if i.is_overall), None)
+    weights = frame["w"].numbers
+    keep = (
+        np.ones(frame.n, dtype=bool)
+        if within is None
+        else np.asarray(frame["county"].text == within)
+    )
+    points: dict[str, Any] = {}
+    if overall_item is not None and weights is not None:
+        overall_scores = frame[f"item:{overall_item.code}"].numbers
+        scored = {
+            i.code: values[keep]
+            for i in items
+            if not i.is_overall and (values := frame[f"item:{i.code}"].numbers) is not None
+        }
+        if overall_scores is not None and keep.any():
+            points = {
+                p.item: p
+                for p in importance_performance(scored, overall_scores[keep], weights[keep])
+            }
+    out = []
+    for item in items:
+        row = _mean(survey, f"item:{item.code}", within)
+        if row is None:
+            continue
+        point = points.get(item.code)
+        out.append(
+            ItemRow(
+                code=item.code,
+                text=item.text,
+                domain=item.domain,
+                department=item.organisation.name if item.organisation else "",
+                score=row.estimate,
+                se=row.se,
+                ci_low=row.ci_low,
+                ci_high=row.ci_high,
+                importance=point.importance if point else None,
+                quadrant=point.quadrant if point else None,
+            )
+        )
+    return out
+
+
+def _field_rows(poll: Poll, survey: Survey, within: str | None) -> list[FieldRow]:
+    counts: dict[str, int] = {}
+    for domain in poll.questionnaire.items.filter(is_overall=False).values_list(
+        "domain", flat=True
+    ):
+        if domain:
+            counts[domain] = counts.get(domain, 0) + 1
+    out = []
+    for name, n_items in counts.items():
+        row = _mean(survey, f"field:{name}", within)
+        if row is not None:
+            out.append(FieldRow(name, n_items, row.estimate, row.se, row.ci_low, row.ci_high))
+    return sorted(out, key=lambda r: r.score)
