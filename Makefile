@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_collection.py
 	$(BIN)/python bench/bench_survey.py
+	$(BIN)/python bench/bench_polls.py
 	$(BIN)/python bench/bench_reviews.py
 
 lock:

@@ -97,6 +97,8 @@ def test_results_rank_change_and_items(city: City) -> None:
     assert top.rank.rank == 1 and top.rank.low == 1
     assert top.change is not None and top.change.difference > 10 and top.change.significant
     assert top.rank_change is not None and top.rank_change.places > 0
+    # The jump is flagged for checking even at the Bonferroni level; it comes first.
+    assert results.jumps and results.jumps[0].region == top.name
     assert top.ci_low < top.score < top.ci_high
     assert 0 <= top.satisfied <= 1
     items = {i.code: i for i in results.items}

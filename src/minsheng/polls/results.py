@@ -5,12 +5,13 @@ each item's importance; and a county's drill-down to its townships."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from minsheng.core.index.ranking import competition_rank
+from minsheng.core.polls.integrity import JumpFlag, score_jumps
 from minsheng.core.polls.scales import SCALES, Scale
 from minsheng.core.polls.scoring import ItemScoring, group_scores, score_respondents
 from minsheng.core.survey.design import build_design
@@ -100,6 +101,7 @@ class PollResults:
     rows: list[RegionRow]
     items: list[ItemRow]
     fields: list[FieldRow]
+    jumps: list[JumpFlag] = field(default_factory=list)  # changes beyond sampling error
     method: str = METHOD
 
 
@@ -251,6 +253,9 @@ def poll_results(
         rows,
         _item_rows(poll, frame, survey, within),
         _field_rows(poll, survey, within),
+        score_jumps(
+            {r.name: (r.change.difference, r.change.z, r.change.p) for r in rows if r.change}
+        ),
     )
 
 

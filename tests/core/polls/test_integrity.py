@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from minsheng.core.polls.integrity import interviewer_flags, repeated_sequences
+from minsheng.core.polls.integrity import interviewer_flags, repeated_sequences, score_jumps
 
 
 def fieldwork(seed: int = 1) -> list[tuple[str, list[str]]]:
@@ -30,3 +30,15 @@ def test_copied_sequences_are_listed() -> None:
     rows += [(f"T{k}", [rng.choice("12345") for _ in range(10)]) for k in range(20)]
     flags = repeated_sequences(rows)
     assert [f.respondents for f in flags] == [["R0", "R1", "R2", "R3"]]
+
+
+def test_score_jumps_use_a_bonferroni_level() -> None:
+    # 100 regions compared: the level is 0.05 / 100 = 0.0005. p = 0.01 is "significant" alone
+    # but not flagged; p = 0.0001 is.
+    changes = {f"R{k:03d}": (0.5, 0.3, 0.76) for k in range(98)}
+    changes["JUMP"] = (12.0, 6.1, 0.0001)
+    changes["NOISE"] = (3.0, 2.6, 0.01)
+    flags = score_jumps(changes)
+    assert [f.region for f in flags] == ["JUMP"]
+    assert flags[0].difference == 12.0
+    assert score_jumps({}) == []

@@ -5,16 +5,38 @@
   |z| > ``z`` is flagged (an interviewer nudging or inventing answers).
 - Identical answer sequences: the same full sequence of answers given by several respondents
   (copy-paste), listed when ``min_repeat`` or more share one.
-- Regions whose score jumps beyond sampling error are shown on the results page (the change
-  test), not here.
+- Regions whose score jumps beyond sampling error: the change test of every region against the
+  previous round, at a Bonferroni-corrected level (α / number of regions compared), so that
+  among a hundred townships a 5 % test does not flag five by chance alone.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class JumpFlag:
+    region: str
+    difference: float
+    z: float
+    p: float
+
+
+def score_jumps(
+    changes: Mapping[str, tuple[float, float, float]], *, alpha: float = 0.05
+) -> list[JumpFlag]:
+    """``changes``: region → (difference, z, two-sided p). Flags p < α / m, largest |z| first."""
+    m = len(changes)
+    if m == 0:
+        return []
+    flagged = [
+        JumpFlag(region, diff, z, p) for region, (diff, z, p) in changes.items() if p < alpha / m
+    ]
+    return sorted(flagged, key=lambda f: -abs(f.z))
 
 
 @dataclass(frozen=True, slots=True)
