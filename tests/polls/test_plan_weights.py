@@ -63,7 +63,7 @@ def test_design_weights_from_the_plan_with_nonresponse_adjustment(city: City) ->
     quality = city.client("quality")
     issued_lines = ["region,stratum,issued"]
     for cell in PlanCell.objects.filter(poll=poll).select_related("region"):
-        issued_lines.append(f"{cell.region.code},{cell.stratum},{cell.quota + 10}")
+        issued_lines.append(f"{cell.region.code},{cell.stratum},{cell.quota + 100}")
     issued = "\n".join(issued_lines) + "\n"
     # Issued above the frame: located error, nothing changed.
     too_many = issued + f"{counties[0].code},移动,999999\n"
@@ -120,6 +120,23 @@ def test_respondents_outside_the_plan_are_reported(city: City) -> None:
     )
     assert any("找不到所属的地区与层" in e for e in page.context["errors"])
     assert not Respondent.objects.filter(poll=poll, cell__isnull=False).exists()
+
+
+def test_more_respondents_than_issued_is_refused(city: City) -> None:
+    poll = _poll(city)
+    counties = _counties(city)
+    _save_plan(city, poll, _frame(counties))
+    fieldwork_import(poll, _csv(city, 90, seed=5), filename="f.csv", actor="t")
+    issued = "region,stratum,issued\n" + "".join(
+        f"{c.code},{s},1\n" for c in counties for s in STRATA
+    )
+    page = city.client("quality").post(
+        reverse("poll_weights", args=[poll.pk]),
+        {"action": "design", "issued": SimpleUploadedFile("i.csv", issued.encode())},
+    )
+    assert any("完成数超过发放数" in e for e in page.context["errors"])
+    # The issued counts were part of the same transaction: not kept either.
+    assert not PlanCell.objects.filter(poll=poll, issued__isnull=False).exists()
 
 
 def test_outsiders_cannot_save_plans_or_weights(city: City) -> None:

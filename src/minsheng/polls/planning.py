@@ -163,6 +163,15 @@ def design_weights_apply(
             " / respondents outside the plan's cells"
         )
     responded = Counter(_label(cell) for _, cell in matched)
+    over = [
+        f"{_label(c)}：完成 {responded[_label(c)]}，发放 {c.issued}"
+        for c in cells.values()
+        if c.issued is not None and responded[_label(c)] > c.issued
+    ]
+    if over:
+        raise DesignError(
+            f"完成数超过发放数 / more respondents than numbers issued: {'；'.join(over[:SHOWN])}"
+        )
     try:
         weights = design_weights(
             {_label(c): c.frame for c in cells.values()},
