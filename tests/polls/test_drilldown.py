@@ -112,3 +112,19 @@ def test_field_scores_and_item_intervals(city: City) -> None:
     assert q1.ci_low < q1.score < q1.ci_high and q1.department == ""
     page = city.client("quality").get(reverse("poll_detail", args=[poll.pk]))
     assert "公共教育" in page.content.decode()
+
+
+def test_satisfaction_rate_against_the_target(city: City) -> None:
+    poll = _poll_with_townships(city)
+    # Answers 1, 2, 2, 3, 4 drawn evenly: about 80 % at 基本满意 or better.
+    results = poll_results(poll, "county")
+    assert results.satisfied is not None and results.target is None
+    assert 0.7 < results.satisfied.estimate < 0.9
+    verdicts = {}
+    for target in (0.5, results.satisfied.estimate, 0.99):
+        Poll.objects.filter(pk=poll.pk).update(target_rate=target)
+        poll.refresh_from_db()
+        verdicts[target] = poll_results(poll, "county").target
+    assert list(verdicts.values()) == ["met", "undecided", "missed"]
+    page = city.client("quality").get(reverse("poll_detail", args=[poll.pk]))
+    assert "未达到 99% 的目标" in page.content.decode()

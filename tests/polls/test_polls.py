@@ -264,6 +264,7 @@ def test_the_quality_office_sets_up_a_poll(city: City) -> None:
         "min_duration": "150",
         "attributes": "sex, age",
         "scores": "100，85，70，50，20",
+        "target_rate": "85",
     }
     bad = city.client("quality").post(url, {**form, "scores": "100,80,90,40,20"})
     assert "得分不能越低" in str(bad.context["form"].errors)
@@ -277,6 +278,7 @@ def test_the_quality_office_sets_up_a_poll(city: City) -> None:
         ["sex", "age"],
     )
     assert poll.scores == {"1": 100.0, "2": 85.0, "3": 70.0, "4": 50.0, "5": 20.0}
+    assert poll.target_rate == 0.85
     for outsider in ("leader", "county", "vendor", "reporter"):
         assert city.client(outsider).get(url).status_code == 403
     assert Client().get(url).status_code == 302

@@ -58,6 +58,7 @@ def build_polls(ctx: DemoContext) -> None:
             questionnaire=questionnaire,
             vendor=vendor,
             previous=previous,
+            target_rate=0.85,  # the seed's target: 85 % satisfied by 2025
         )
         salt = poll_salt(poll)
         people = pd.demo_round(index, townships, seed=ctx.plan.seed)

@@ -105,6 +105,7 @@ class Poll(models.Model):
     )
     scores = models.JSONField(_("计分"), default=dict, blank=True)  # code -> score overrides
     min_n = models.PositiveIntegerField(_("排名最少样本"), default=30)
+    target_rate = models.FloatField(_("满意率目标"), null=True, blank=True)  # e.g. 0.85
     min_duration = models.PositiveIntegerField(_("最短访问时长（秒）"), default=120)
     mapping = models.JSONField(_("列对应"), default=dict, blank=True)  # our name -> vendor column
     attributes = models.JSONField(_("加权变量"), default=list, blank=True)  # e.g. ["age", "sex"]

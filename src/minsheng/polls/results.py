@@ -22,6 +22,8 @@ from minsheng.core.survey.results import (
     Change,
     RankChange,
     RankInterval,
+    Verdict,
+    against_target,
     change,
     importance_performance,
     rank_change,
@@ -102,6 +104,8 @@ class PollResults:
     items: list[ItemRow]
     fields: list[FieldRow]
     jumps: list[JumpFlag] = field(default_factory=list)  # changes beyond sampling error
+    satisfied: Estimate | None = None  # the satisfaction rate (基本满意 or better)
+    target: Verdict | None = None  # the rate against the poll's target, beyond sampling error
     method: str = METHOD
 
 
@@ -244,6 +248,7 @@ def poll_results(
         )
     rows.sort(key=lambda r: (not r.rank.ranked, r.rank.rank or 0, -r.score))
     overall = _mean(survey, "score", within)
+    rate = _mean(survey, "satisfied", within)
     n = overall.n if overall is not None else 0
     return PollResults(
         poll,
@@ -256,6 +261,10 @@ def poll_results(
         score_jumps(
             {r.name: (r.change.difference, r.change.z, r.change.p) for r in rows if r.change}
         ),
+        rate,
+        against_target(rate.ci_low, rate.ci_high, poll.target_rate)
+        if rate is not None and poll.target_rate is not None
+        else None,
     )
 
 

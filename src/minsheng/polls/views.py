@@ -236,6 +236,12 @@ class PollForm(forms.Form):
     attributes = forms.CharField(
         label=gettext_lazy("加权变量（逗号分隔，如 sex,age）"), required=False, max_length=200
     )
+    target_rate = forms.FloatField(
+        label=gettext_lazy("满意率目标（%，可空，如 85）"),
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
     scores = forms.CharField(
         label=gettext_lazy("五级满意度计分（非常满意…非常不满意，逗号分隔）"),
         initial="100,80,60,40,20",
@@ -274,6 +280,8 @@ def poll_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["attributes"] = [a.strip() for a in data["attributes"].split(",") if a.strip()]
+        if data["target_rate"] is not None:
+            data["target_rate"] = data["target_rate"] / 100
         poll = poll_create(actor=request.user, region=region, **data)
         return redirect("poll_detail", poll_id=poll.pk)
     return render(request, "polls/new.html", {"form": form, "region": region})

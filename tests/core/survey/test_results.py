@@ -12,6 +12,7 @@ from scipy import stats
 from minsheng.core.index.ranking import competition_rank
 from minsheng.core.survey.results import (
     DEFAULT_SCORES,
+    against_target,
     change,
     importance_performance,
     rank_change,
@@ -85,3 +86,10 @@ def test_importance_performance_quadrants() -> None:
     assert points["strong_high"].quadrant == "keep"
     assert points["weak_low"].quadrant == "low"
     assert points["weak_high"].quadrant == "overkill"
+
+
+def test_a_target_is_met_only_beyond_sampling_error() -> None:
+    # The seed's target: 85 % satisfied. 86 % ± 0.8 meets it; 86 % ± 1.5 cannot tell.
+    assert against_target(0.852, 0.868, 0.85) == "met"
+    assert against_target(0.845, 0.875, 0.85) == "undecided"
+    assert against_target(0.80, 0.849, 0.85) == "missed"

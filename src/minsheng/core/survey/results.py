@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy.stats import norm
@@ -190,3 +191,16 @@ def importance_performance(
         )
         out.append(IpaPoint(code, imp, perf, quadrant))
     return out
+
+
+Verdict = Literal["met", "missed", "undecided"]
+
+
+def against_target(ci_low: float, ci_high: float, target: float) -> Verdict:
+    """Whether a target is met beyond sampling error: the whole 95 % interval at or above it
+    (met), below it (missed), or the interval straddling it (undecided)."""
+    if ci_low >= target:
+        return "met"
+    if ci_high < target:
+        return "missed"
+    return "undecided"
