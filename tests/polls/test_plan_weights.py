@@ -75,13 +75,18 @@ def test_design_weights_from_the_plan_with_nonresponse_adjustment(city: City) ->
     assert not PlanCell.objects.filter(poll=poll, issued__isnull=False).exists()
     assert set(Respondent.objects.filter(poll=poll).values_list("weight", flat=True)) == {1.0}
 
+    stale = {"method": "rake", "margins": {"sex": {"男": 1, "女": 1}}, "trim": None}
+    Poll.objects.filter(pk=poll.pk).update(calibration=stale)
     page = quality.post(
         url, {"action": "design", "issued": SimpleUploadedFile("i.csv", issued.encode())}
     )
     assert page.context["errors"] == [], page.context["errors"]
+    poll.refresh_from_db()
+    assert poll.calibration == {}  # new design weights undo an earlier raking
     by_cell: dict[int, list[float]] = defaultdict(list)
     for r in Respondent.objects.filter(poll=poll):
         assert r.cell is not None and r.cell.stratum == r.stratum
+        assert r.base_weight == r.weight
         by_cell[r.cell_id].append(r.weight)  # type: ignore[index]
     shown = {c.cell.pk: c.weight for c in page.context["cells"]}
     assert by_cell

@@ -72,6 +72,7 @@ def build_polls(ctx: DemoContext) -> None:
                     stratum=p.stratum,
                     cell=cell_of[p.region, p.stratum][0],
                     weight=cell_of[p.region, p.stratum][1],
+                    base_weight=cell_of[p.region, p.stratum][1],
                     phone_hash=phone_hash(p.phone, salt),
                     interviewer=p.interviewer,
                     duration=p.duration,

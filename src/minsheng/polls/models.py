@@ -109,6 +109,9 @@ class Poll(models.Model):
     min_duration = models.PositiveIntegerField(_("最短访问时长（秒）"), default=120)
     mapping = models.JSONField(_("列对应"), default=dict, blank=True)  # our name -> vendor column
     attributes = models.JSONField(_("加权变量"), default=list, blank=True)  # e.g. ["age", "sex"]
+    # The last calibration of the weights: {"method", "margins", "trim"} ({} for none), so that
+    # the results carry its variance (as R's rake / postStratify designs do).
+    calibration = models.JSONField(_("校准"), default=dict, blank=True)
     state = models.CharField(
         _("状态"), max_length=10, choices=PollState.choices, default=PollState.FIELDWORK
     )
@@ -160,7 +163,8 @@ class Respondent(models.Model):
     phone_hash = models.CharField(_("号码摘要"), max_length=64)
     interviewer = models.CharField(_("访员"), max_length=50, blank=True)
     duration = models.FloatField(_("时长（秒）"), null=True, blank=True)
-    weight = models.FloatField(_("权重"), default=1.0)
+    weight = models.FloatField(_("权重"), default=1.0)  # final: calibrated if the poll is
+    base_weight = models.FloatField(_("设计权重"), default=1.0)  # before calibration
     answers = models.JSONField(_("答案"), default=dict)
     attributes = models.JSONField(_("人口属性"), default=dict, blank=True)  # age group, sex …
     cell = models.ForeignKey(

@@ -192,8 +192,10 @@ def design_weights_apply(
         weight = weights[_label(cell)].weight
         for start in range(0, len(ids), CHUNK):
             Respondent.objects.filter(pk__in=ids[start : start + CHUNK]).update(
-                cell=cell, weight=weight
+                cell=cell, weight=weight, base_weight=weight
             )
+    # New design weights undo any earlier calibration: rake again from these if needed.
+    Poll.objects.filter(pk=poll.pk).update(calibration={})
     empty = sum(1 for w in weights.values() if w.weight is None)
     audit_record(
         actor=actor,

@@ -14,10 +14,11 @@ from minsheng.core.index.ranking import competition_rank
 from minsheng.core.polls.integrity import JumpFlag, score_jumps
 from minsheng.core.polls.scales import SCALES, Scale
 from minsheng.core.polls.scoring import ItemScoring, group_scores, score_respondents
+from minsheng.core.survey.calibrate import calibrate_trimmed, read_margins
 from minsheng.core.survey.design import build_design
 from minsheng.core.survey.estimate import Estimate, Survey, estimate, estimate_with_replicates
 from minsheng.core.survey.frame import Frame
-from minsheng.core.survey.replicates import bootstrap
+from minsheng.core.survey.replicates import Replicates, bootstrap
 from minsheng.core.survey.results import (
     Change,
     RankChange,
@@ -36,7 +37,8 @@ REPLICATES = 100
 LEVELS = {"county": RegionLevel.COUNTY, "township": RegionLevel.TOWNSHIP}
 METHOD = (
     "得分为各题得分（非常满意 100 … 非常不满意 20，说不清不计）按题目权重的加权平均；区间为 95% "
-    "置信区间（泰勒线性化，按抽样方案的地区×层分层，无方案时按样本的层）；"
+    "置信区间（泰勒线性化，按抽样方案的地区×层分层，无方案时按样本的层；"
+    "做过 raking 或事后分层的，按校准后的设计计算方差，与 R survey 相同）；"
     "名次区间为 100 次自助法重复权重下名次的 5%–95% 分位；"
     "变化检验把两轮视为独立样本（z 检验，5% 水平）；重要性为各题得分与总体满意度题的加权相关系数。"
 )
@@ -131,6 +133,8 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
             "weight",
             "answers",
             "cell_id",
+            "base_weight",
+            "attributes",
         )
     )
     domain = [
@@ -161,6 +165,11 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
                 [f"cell:{r[6]}" if r[6] else (r[3] or "all") for r in rows], dtype=np.str_
             ),
             "w": np.array([r[4] for r in rows], dtype=np.float64),
+            "base": np.array([r[7] for r in rows], dtype=np.float64),
+            **{
+                f"attr:{name}": np.array([r[8].get(name) for r in rows], dtype=object)
+                for name in (poll.calibration or {}).get("margins", {})
+            },
             "score": scored.overall,
             "satisfied": scored.satisfied,
             **{f"item:{code}": values for code, values in per_item.items()},
@@ -170,19 +179,35 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
     return frame, per_item
 
 
+def _survey(poll: Poll, frame: Frame) -> tuple[Survey, Replicates]:
+    """The design the results use, with bootstrap replicates. A calibrated poll starts from the
+    design weights and calibrates again as the weighting page did (same margins, method and
+    trimming), so its standard errors are those of R's ``rake`` / ``postStratify`` designs and
+    each replicate is calibrated too; otherwise the stored weights are the design weights."""
+    spec = poll.calibration or {}
+    weights = "base" if spec else "w"
+    design = build_design(frame, strata="stratum", weights=weights, lonely_psu="adjust")
+    reps = bootstrap(design, REPLICATES, seed=poll.pk, same_as_r=False)
+    if not spec:
+        return Survey(frame, design), reps
+    margins = {f"attr:{name}": counts for name, counts in spec["margins"].items()}
+    calibrated, calibration = calibrate_trimmed(
+        design, read_margins(frame, margins), spec["method"], spec.get("trim")
+    )
+    return Survey(frame, calibrated, calibration), reps
+
+
 def _compute(poll: Poll, level: str) -> tuple[Computed, Frame, Survey] | None:
     frame, _ = _respondent_frame(poll, level)
     if frame.n < 2:
         return None
-    design = build_design(frame, strata="stratum", weights="w", lonely_psu="adjust")
-    survey = Survey(frame, design)
+    survey, reps = _survey(poll, frame)
     plain = {e.level: e for e in estimate(survey, "mean", "score", by=["domain"]) if e.level}
     satisfied = {
         e.level: e.estimate for e in estimate(survey, "mean", "satisfied", by=["domain"]) if e.level
     }
-    reps = bootstrap(design, REPLICATES, seed=poll.pk, same_as_r=False)
     _, thetas = estimate_with_replicates(
-        Survey(frame, design, None, reps), "mean", "score", by=["domain"]
+        Survey(frame, survey.design, survey.calibration, reps), "mean", "score", by=["domain"]
     )
     labels, _codes = frame["domain"].codes()
     counts = [plain[label].n if label in plain else 0 for label in labels]

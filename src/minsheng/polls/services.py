@@ -89,6 +89,7 @@ def fieldwork_import(
                 interviewer=r.interviewer,
                 duration=r.duration,
                 weight=r.weight if r.weight is not None else 1.0,
+                base_weight=r.weight if r.weight is not None else 1.0,
                 answers=r.answers,
                 attributes=r.attributes,
             )

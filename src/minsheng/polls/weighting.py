@@ -15,10 +15,10 @@ from django.db import transaction
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
-from minsheng.core.survey.calibrate import Method, calibrate, read_margins
+from minsheng.core.survey.calibrate import Method, calibrate_trimmed, read_margins
 from minsheng.core.survey.design import DesignError, build_design
 from minsheng.core.survey.frame import Frame
-from minsheng.core.survey.weights import WeightSummary, summary, trim
+from minsheng.core.survey.weights import WeightSummary, summary
 from minsheng.core.tabular import CellError, Table, TableError, cell_float, cell_text
 from minsheng.polls.models import Poll, Respondent
 
@@ -58,30 +58,38 @@ def weights_compute(
     trim_ratio: float | None = None,
     actor: Any,
 ) -> tuple[WeightSummary, WeightSummary]:
-    """Calibrate every respondent's weight to ``margins``; with ``trim_ratio`` cap weights at
-    that multiple of the median and rake again. Returns the summaries before and after.
-    Raises ``DesignError`` (one clear message) when the margins do not fit the data."""
-    rows = list(Respondent.objects.filter(poll=poll).values_list("pk", "weight", "attributes"))
+    """Calibrate every respondent's design weight (``base_weight``) to ``margins``; with
+    ``trim_ratio`` cap weights at that multiple of the median and calibrate again. The
+    calibration is kept on the poll so the results carry its variance. Returns the summaries
+    of the current and the new weights. Raises ``DesignError`` (one clear message) when the
+    margins do not fit the data."""
+    before = summary(
+        np.fromiter(
+            Respondent.objects.filter(poll=poll).values_list("weight", flat=True), dtype=np.float64
+        )
+    )
+    rows = list(Respondent.objects.filter(poll=poll).values_list("pk", "base_weight", "attributes"))
     if not rows:
         raise DesignError("本测评还没有受访者 / the poll has no respondents yet")
     columns: dict[str, Any] = {"w": np.array([w for _, w, _ in rows], dtype=np.float64)}
     for variable in margins:
         columns[variable] = np.array([attrs.get(variable) for _, _, attrs in rows], dtype=object)
     frame = Frame.from_arrays(columns)
-    design = build_design(frame, weights="w")
-    before = summary(design.weights)
-    fitted = read_margins(frame, margins)
-    design, _ = calibrate(design, fitted, method)
-    if trim_ratio is not None:
-        cap = float(np.median(design.weights)) * trim_ratio
-        design = design.with_weights(trim(design.weights, upper=cap, strict=True))
-        design, _ = calibrate(design, fitted, method)
+    design, _ = calibrate_trimmed(
+        build_design(frame, weights="w"), read_margins(frame, margins), method, trim_ratio
+    )
     after = summary(design.weights)
     updates = [
         Respondent(pk=pk, weight=float(w))
         for (pk, _, _), w in zip(rows, design.weights, strict=True)
     ]
     Respondent.objects.bulk_update(updates, ["weight"], batch_size=2000)
+    poll.calibration = {
+        "method": method,
+        "margins": {k: dict(v) for k, v in margins.items()},
+        "trim": trim_ratio,
+    }
+    poll.save(update_fields=["calibration"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

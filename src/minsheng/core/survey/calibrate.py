@@ -17,6 +17,7 @@ import numpy as np
 
 from minsheng.core.survey.design import Design, DesignError
 from minsheng.core.survey.frame import Floats, Frame, Ints
+from minsheng.core.survey.weights import trim
 
 Method = Literal["poststratify", "rake"]
 RAKE_PASSES = 10  # R's svyrecvar projects raked influence values this many times
@@ -188,3 +189,17 @@ def residualise(x: Floats, calibration: Calibration) -> Floats:
             means = sums / np.bincount(step.codes, minlength=k)[:, None]
             x = x - step.weights[:, None] * means[step.codes]
     return x
+
+
+def calibrate_trimmed(
+    design: Design, margins: Sequence[Margin], method: Method, trim_ratio: float | None
+) -> tuple[Design, Calibration]:
+    """Calibrate; with ``trim_ratio``, cap the weights at that multiple of their median (as
+    R's ``trimWeights(strict = TRUE)``) and calibrate again, so the margins hold after trimming.
+    The variance then follows the last calibration."""
+    design, calibration = calibrate(design, margins, method)
+    if trim_ratio is not None:
+        cap = float(np.median(design.weights)) * trim_ratio
+        design = design.with_weights(trim(design.weights, upper=cap, strict=True))
+        design, calibration = calibrate(design, margins, method)
+    return design, calibration
