@@ -75,7 +75,7 @@ def test_design_weights_from_the_plan_with_nonresponse_adjustment(city: City) ->
     assert not PlanCell.objects.filter(poll=poll, issued__isnull=False).exists()
     assert set(Respondent.objects.filter(poll=poll).values_list("weight", flat=True)) == {1.0}
 
-    stale = {"method": "rake", "margins": {"sex": {"男": 1, "女": 1}}, "trim": None}
+    stale = {"method": "rake", "margins": [["sex", {"男": 1, "女": 1}]], "trim": None}
     Poll.objects.filter(pk=poll.pk).update(calibration=stale)
     page = quality.post(
         url, {"action": "design", "issued": SimpleUploadedFile("i.csv", issued.encode())}

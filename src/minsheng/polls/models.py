@@ -109,8 +109,9 @@ class Poll(models.Model):
     min_duration = models.PositiveIntegerField(_("最短访问时长（秒）"), default=120)
     mapping = models.JSONField(_("列对应"), default=dict, blank=True)  # our name -> vendor column
     attributes = models.JSONField(_("加权变量"), default=list, blank=True)  # e.g. ["age", "sex"]
-    # The last calibration of the weights: {"method", "margins", "trim"} ({} for none), so that
-    # the results carry its variance (as R's rake / postStratify designs do).
+    # The last calibration of the weights: {"method", "margins": [[variable, {category: count}],
+    # …] in raking order, "trim"} ({} for none), so that the results carry its variance (as
+    # R's rake / postStratify designs do).
     calibration = models.JSONField(_("校准"), default=dict, blank=True)
     state = models.CharField(
         _("状态"), max_length=10, choices=PollState.choices, default=PollState.FIELDWORK

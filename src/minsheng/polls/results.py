@@ -168,7 +168,7 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
             "base": np.array([r[7] for r in rows], dtype=np.float64),
             **{
                 f"attr:{name}": np.array([r[8].get(name) for r in rows], dtype=object)
-                for name in (poll.calibration or {}).get("margins", {})
+                for name, _ in (poll.calibration or {}).get("margins", [])
             },
             "score": scored.overall,
             "satisfied": scored.satisfied,
@@ -190,7 +190,7 @@ def _survey(poll: Poll, frame: Frame) -> tuple[Survey, Replicates]:
     reps = bootstrap(design, REPLICATES, seed=poll.pk, same_as_r=False)
     if not spec:
         return Survey(frame, design), reps
-    margins = {f"attr:{name}": counts for name, counts in spec["margins"].items()}
+    margins = {f"attr:{name}": counts for name, counts in spec["margins"]}  # in raking order
     calibrated, calibration = calibrate_trimmed(
         design, read_margins(frame, margins), spec["method"], spec.get("trim")
     )

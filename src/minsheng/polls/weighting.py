@@ -86,7 +86,8 @@ def weights_compute(
     Respondent.objects.bulk_update(updates, ["weight"], batch_size=2000)
     poll.calibration = {
         "method": method,
-        "margins": {k: dict(v) for k, v in margins.items()},
+        # A list, not an object: raking order matters and jsonb does not keep key order.
+        "margins": [[name, dict(counts)] for name, counts in margins.items()],
         "trim": trim_ratio,
     }
     poll.save(update_fields=["calibration"])
