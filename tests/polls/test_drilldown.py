@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from minsheng.orgs.models import Region, RegionLevel
@@ -128,3 +130,19 @@ def test_satisfaction_rate_against_the_target(city: City) -> None:
     assert list(verdicts.values()) == ["met", "undecided", "missed"]
     page = city.client("quality").get(reverse("poll_detail", args=[poll.pk]))
     assert "未达到 99% 的目标" in page.content.decode()
+
+
+def test_results_are_computed_once_until_the_data_change(city: City) -> None:
+    poll = _poll_with_townships(city)
+    first = poll_results(poll, "county")
+    with CaptureQueriesContext(connection) as queries:
+        again = poll_results(poll, "county")
+    assert not any('"answers"' in q["sql"] for q in queries.captured_queries)  # from the cache
+    assert again.overall == first.overall and again.rows == first.rows
+    # New weights are new data: computed afresh.
+    Respondent.objects.filter(poll=poll, region__county=city.county).update(weight=3.0)
+    with CaptureQueriesContext(connection) as queries:
+        changed = poll_results(poll, "county")
+    assert any('"answers"' in q["sql"] for q in queries.captured_queries)
+    assert changed.overall is not None and first.overall is not None
+    assert changed.overall.estimate != pytest.approx(first.overall.estimate, rel=1e-12)
