@@ -39,10 +39,15 @@ def test_questionnaire_written_on_the_page(
     items.locator("input[name=form-1-is_overall]").check()
     page.get_by_test_id("items-save").click()
     expect(page.locator("input[name=form-0-code]")).to_have_value("S1")
+    # Saved again as the page now stands: two items and two blank rows for new ones.
+    page.locator("input[name=form-0-text]").fill("您觉得晚上出行安全吗")
+    page.get_by_test_id("items-save").click()
+    expect(page.locator("input[name=form-0-text]")).to_have_value("您觉得晚上出行安全吗")
+    expect(page.get_by_test_id("questionnaire-errors")).to_have_count(0)
     made = Questionnaire.objects.get(name="夜间安全感调查")
-    assert list(made.items.values_list("code", "scale", "is_overall")) == [
-        ("S1", "safety5", False),
-        ("Q0", "satisfaction5", True),
+    assert list(made.items.values_list("code", "text", "scale", "is_overall")) == [
+        ("S1", "您觉得晚上出行安全吗", "safety5", False),
+        ("Q0", "总体而言您觉得安全吗", "satisfaction5", True),
     ]
     assert console_errors == []
 

@@ -51,6 +51,7 @@ class ItemForm(forms.Form):
         label=gettext_lazy("量表"),
         choices=[(s.value, SCALE_NAMES[s]) for s in Scale],
         widget=SELECT,
+        initial=Scale.SATISFACTION.value,  # so a blank new row the browser posts counts as unused
     )
     domain = forms.CharField(label=gettext_lazy("领域"), max_length=50, required=False)
     department = forms.ChoiceField(label=gettext_lazy("被评部门"), required=False, widget=SELECT)
