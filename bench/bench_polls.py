@@ -39,9 +39,10 @@ from minsheng.core.polls.fieldwork import phone_hash  # noqa: E402
 from minsheng.core.survey.sampling import QuotaRow  # noqa: E402
 from minsheng.orgs.models import Region  # noqa: E402
 from minsheng.orgs.services import regions_upsert  # noqa: E402
+from minsheng.polls.memo import memo_clear  # noqa: E402
 from minsheng.polls.models import Item, Poll, Questionnaire, Respondent  # noqa: E402
 from minsheng.polls.planning import design_weights_apply, plan_save  # noqa: E402
-from minsheng.polls.results import poll_results, results_cache_clear  # noqa: E402
+from minsheng.polls.results import poll_results  # noqa: E402
 from minsheng.polls.services import fieldwork_import, poll_salt  # noqa: E402
 
 CITY = "390100000000"
@@ -177,7 +178,7 @@ def main() -> None:
         )
         for level, within in (("county", None), ("township", None), ("township", "390101000000")):
             name = "one county's drill-down" if within else f"results by {level}"
-            results_cache_clear()  # each computed from the database, as on a first view
+            memo_clear()  # each computed from the database, as on a first view
             _timed(
                 rows,
                 f"{label}: {name} (two rounds, 100 bootstrap replicates)",

@@ -102,8 +102,8 @@ def city(db: Any) -> City:
 def _fresh_shared_lookups() -> None:
     """The ratings API keeps name lookups for a minute across requests and the poll results
     page its computations; every test has a new database, so none may see the previous test's."""
-    from minsheng.polls.results import results_cache_clear
+    from minsheng.polls.memo import memo_clear
     from minsheng.reviews.services.directory import clear_shared
 
     clear_shared()
-    results_cache_clear()
+    memo_clear()

@@ -5,14 +5,10 @@ each item's importance; and a county's drill-down to its townships."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, Max, Sum
 
 from minsheng.core.index.ranking import competition_rank
 from minsheng.core.polls.integrity import JumpFlag, score_jumps
@@ -35,6 +31,7 @@ from minsheng.core.survey.results import (
     rank_intervals,
 )
 from minsheng.orgs.models import Region, RegionLevel
+from minsheng.polls.memo import kept
 from minsheng.polls.models import Item, Poll, Respondent
 
 REPLICATES = 100
@@ -200,56 +197,9 @@ def _survey(poll: Poll, frame: Frame) -> tuple[Survey, Replicates]:
     return Survey(frame, calibrated, calibration), reps
 
 
-CACHE_SIZE = 4  # per process; an entry holds a round's respondent columns (≈ 30 MB at 100,000)
-_cache: OrderedDict[tuple[object, ...], tuple[Computed, Frame, Survey] | None] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def results_cache_clear() -> None:
-    with _cache_lock:
-        _cache.clear()
-
-
-def _fingerprint(poll: Poll) -> tuple[object, ...]:
-    """Everything the computation reads, in one aggregate: respondents come and go only by
-    import or online answers (count, last id) and weighting rewrites weights and cells (sums,
-    the weighted sum of ids catching a reshuffle); answers never change once stored."""
-    data = Respondent.objects.filter(poll=poll).aggregate(
-        n=Count("pk"),
-        last=Max("pk"),
-        weights=Sum("weight"),
-        spread=Sum(F("weight") * F("pk")),
-        base=Sum(F("base_weight") * F("pk")),
-        cells=Sum("cell_id"),
-    )
-    items = tuple(
-        poll.questionnaire.items.order_by("pk").values_list(
-            "code", "scale", "weight", "domain", "is_overall", "organisation_id"
-        )
-    )
-    return (
-        poll.pk,
-        poll.created_at.isoformat(),
-        json.dumps(poll.scores, sort_keys=True),
-        json.dumps(poll.calibration, sort_keys=True),
-        tuple(sorted(data.items())),
-        items,
-    )
-
-
 def _compute(poll: Poll, level: str) -> tuple[Computed, Frame, Survey] | None:
     """The expensive part of a results page, kept per process until the poll's data change."""
-    key = (*_fingerprint(poll), level)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    result = _computed(poll, level)
-    with _cache_lock:
-        _cache[key] = result
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return result
+    return kept(poll, f"results:{level}", lambda: _computed(poll, level))
 
 
 def _computed(poll: Poll, level: str) -> tuple[Computed, Frame, Survey] | None:

@@ -16,6 +16,7 @@ from minsheng.core.polls.integrity import (
 )
 from minsheng.core.survey.weights import StratumWeight, WeightSummary, design_weights, summary
 from minsheng.jobs.models import JobRun
+from minsheng.polls.memo import kept
 from minsheng.polls.models import PlanCell, Poll, Respondent
 
 
@@ -32,6 +33,11 @@ class FieldworkFlags:
 
 
 def fieldwork_flags(poll: Poll) -> FieldworkFlags:
+    """Interviewers who stand out and copied answer sequences (kept until the data change)."""
+    return kept(poll, "flags", lambda: _fieldwork_flags(poll))
+
+
+def _fieldwork_flags(poll: Poll) -> FieldworkFlags:
     codes = list(poll.questionnaire.items.values_list("code", flat=True))
     rows = list(
         Respondent.objects.filter(poll=poll).values_list("respondent_id", "interviewer", "answers")

@@ -1,0 +1,66 @@
+"""Keeping a poll's expensive reads (the results computation, the fieldwork flags) per process
+until the poll's data change. The key is a fingerprint of everything they read, taken in one
+aggregate query: respondents come and go only by import or online answers (count, last id),
+weighting rewrites weights and cells (sums, and weighted sums of ids to catch a reshuffle), and
+answers never change once stored. Items, score mapping and calibration are read directly."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from django.db.models import Count, F, Max, Sum
+
+from minsheng.polls.models import Poll, Respondent
+
+T = TypeVar("T")
+SIZE = 8  # entries per process; a results entry holds a round's columns (≈ 30 MB at 100,000)
+_kept: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def memo_clear() -> None:
+    with _lock:
+        _kept.clear()
+
+
+def fingerprint(poll: Poll) -> tuple[object, ...]:
+    data = Respondent.objects.filter(poll=poll).aggregate(
+        n=Count("pk"),
+        last=Max("pk"),
+        weights=Sum("weight"),
+        spread=Sum(F("weight") * F("pk")),
+        base=Sum(F("base_weight") * F("pk")),
+        cells=Sum("cell_id"),
+    )
+    items = tuple(
+        poll.questionnaire.items.order_by("pk").values_list(
+            "code", "scale", "weight", "domain", "is_overall", "organisation_id"
+        )
+    )
+    return (
+        poll.pk,
+        poll.created_at.isoformat(),
+        json.dumps(poll.scores, sort_keys=True),
+        json.dumps(poll.calibration, sort_keys=True),
+        tuple(sorted(data.items())),
+        items,
+    )
+
+
+def kept(poll: Poll, what: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per poll data version and ``what`` (e.g. "results:county")."""
+    key = (*fingerprint(poll), what)
+    with _lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return cast(T, _kept[key])
+    result = compute()
+    with _lock:
+        _kept[key] = result
+        while len(_kept) > SIZE:
+            _kept.popitem(last=False)
+    return result
