@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.models import PlanCell, Poll, Respondent
-from minsheng.polls.results import poll_results
+from minsheng.polls.results import poll_results, score_spread
 from minsheng.polls.services import fieldwork_import
 from tests.conftest import City
 from tests.polls.test_polls import _csv, _poll
@@ -160,3 +160,31 @@ def test_outsiders_cannot_save_plans_or_weights(city: City) -> None:
         reverse("poll_weights", args=[poll.pk]), {"action": "design"}
     )
     assert anonymous.status_code == 302
+
+
+def test_neyman_allocation_uses_the_previous_rounds_spread(city: City) -> None:
+    before = _poll(city, "2026Q2")
+    # The better county answers at the top of the scale, so its scores vary less.
+    fieldwork_import(
+        before, _csv(city, 300, seed=6, better=city.county.code), filename="b.csv", actor="t"
+    )
+    poll = _poll(city, "2026Q3", previous=before)
+    spread = score_spread(before)
+    assert spread[city.county.code] < min(v for k, v in spread.items() if k != city.county.code)
+    counties = _counties(city)
+    frame = "region,stratum,count\n" + "".join(f"{c.code},移动,10000\n" for c in counties)
+    url = reverse("poll_plan", args=[poll.pk])
+    quotas = {}
+    for method in ("proportional", "neyman"):
+        page = city.client("quality").post(
+            url,
+            {
+                "file": SimpleUploadedFile("f.csv", frame.encode()),
+                "method": method,
+                "total": "600",
+            },
+        )
+        quotas[method] = {r.region: r.quota for r in page.context["rows"]}
+    equal = 600 // len(counties)
+    assert quotas["proportional"][city.county.code] == equal
+    assert quotas["neyman"][city.county.code] < equal

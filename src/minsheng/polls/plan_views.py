@@ -26,24 +26,10 @@ from minsheng.core.survey.sampling import (
 from minsheng.core.tabular import TableError, read_table
 from minsheng.core.xlsx import Sheet
 from minsheng.polls.access import access_links
-from minsheng.polls.models import Respondent
 from minsheng.polls.planning import plan_save, read_frame
+from minsheng.polls.results import score_spread
 from minsheng.polls.selectors import plan_cells
 from minsheng.web.downloads import sheets_response
-
-
-def _previous_spread(poll: Any) -> dict[str, float]:
-    """Standard deviation of the previous round's scores per region (for Neyman)."""
-    if poll.previous_id is None:
-        return {}
-    scores: dict[str, list[float]] = {}
-    for code, answers in Respondent.objects.filter(poll_id=poll.previous_id).values_list(
-        "region__county__code", "answers"
-    ):
-        values = [20.0 * (6 - int(a)) for a in answers.values() if a in {"1", "2", "3", "4", "5"}]
-        if values and code:
-            scores.setdefault(code, []).append(float(np.mean(values)))
-    return {code: float(np.std(v, ddof=1)) for code, v in scores.items() if len(v) > 1}
 
 
 @login_required
@@ -75,7 +61,11 @@ def plan(request: HttpRequest, poll_id: int) -> HttpResponse:
                     allocation = equal_per_region(frame, n, min_n=minimum)
                 else:
                     region_totals = {r: sum(s.values()) for r, s in frame.items()}
-                    spread = _previous_spread(poll) if method == "neyman" else None
+                    spread = (
+                        score_spread(poll.previous)
+                        if method == "neyman" and poll.previous is not None
+                        else None
+                    )
                     if spread is not None:
                         mean_sd = float(np.mean(list(spread.values()))) if spread else 1.0
                         spread = {r: spread.get(r, mean_sd) for r in region_totals}

@@ -13,7 +13,12 @@ import numpy as np
 from minsheng.core.index.ranking import competition_rank
 from minsheng.core.polls.integrity import JumpFlag, score_jumps
 from minsheng.core.polls.scales import SCALES, Scale
-from minsheng.core.polls.scoring import ItemScoring, group_scores, score_respondents
+from minsheng.core.polls.scoring import (
+    ItemScoring,
+    group_scores,
+    score_respondents,
+    spread_by_group,
+)
 from minsheng.core.survey.calibrate import calibrate_trimmed, read_margins
 from minsheng.core.survey.design import build_design
 from minsheng.core.survey.estimate import Estimate, Survey, estimate, estimate_with_replicates
@@ -195,6 +200,16 @@ def _survey(poll: Poll, frame: Frame) -> tuple[Survey, Replicates]:
         design, read_margins(frame, margins), spec["method"], spec.get("trim")
     )
     return Survey(frame, calibrated, calibration), reps
+
+
+def score_spread(poll: Poll) -> dict[str, float]:
+    """Per county code, the weighted standard deviation of respondents' overall scores (scored
+    as on the results page) — for a Neyman allocation of the next round."""
+    frame, _ = _respondent_frame(poll, "county")
+    score, weights, domains = frame["score"].numbers, frame["w"].numbers, frame["domain"].text
+    if score is None or weights is None or domains is None:
+        return {}
+    return spread_by_group(score, weights, list(domains))
 
 
 def _compute(poll: Poll, level: str) -> tuple[Computed, Frame, Survey] | None:

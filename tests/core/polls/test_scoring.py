@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from minsheng.core.polls.scales import SCALES, Scale
-from minsheng.core.polls.scoring import ItemScoring, group_scores, score_respondents
+from minsheng.core.polls.scoring import (
+    ItemScoring,
+    group_scores,
+    score_respondents,
+    spread_by_group,
+)
 
 SAT = SCALES[Scale.SATISFACTION]
 
@@ -49,3 +54,13 @@ def test_group_scores_are_weighted_means_of_answered_items() -> None:
     assert out["教育"][0] == pytest.approx((300 + 40) / 4)
     assert out["教育"][1] == 60.0 and math.isnan(out["教育"][2])
     assert out["就业"].tolist()[:2] == [40.0, 60.0]
+
+
+def test_spread_by_group_is_the_weighted_standard_deviation() -> None:
+    values = np.array([100.0, 60.0, float("nan"), 80.0, 40.0, 70.0])
+    weights = np.array([1.0, 3.0, 5.0, 1.0, 1.0, 1.0])
+    out = spread_by_group(values, weights, ["A", "A", "A", "B", "B", "C"])
+    # A: mean (100 + 180) / 4 = 70, variance (900 + 3·100) / 4 = 300. B: plain SD 20. C: one value.
+    assert out["A"] == pytest.approx(math.sqrt(300))
+    assert out["B"] == pytest.approx(20.0)
+    assert "C" not in out

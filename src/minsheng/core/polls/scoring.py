@@ -79,3 +79,19 @@ def group_scores(
         with np.errstate(invalid="ignore", divide="ignore"):
             out[name] = np.where(weights > 0, total / weights, np.nan)
     return out
+
+
+def spread_by_group(values: Floats, weights: Floats, groups: Sequence[str]) -> dict[str, float]:
+    """Weighted standard deviation of ``values`` per group (NaN values left out; groups with
+    fewer than two values are omitted) — S_h for a Neyman allocation of the next round."""
+    labels, codes = np.unique(np.asarray(groups, dtype=np.str_), return_inverse=True)
+    codes = codes.reshape(-1)
+    keep = ~np.isnan(values)
+    v, w, c = values[keep], weights[keep], codes[keep]
+    k = len(labels)
+    total = np.bincount(c, weights=w, minlength=k)
+    count = np.bincount(c, minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(c, weights=w * v, minlength=k) / total
+        var = np.bincount(c, weights=w * (v - mean[c]) ** 2, minlength=k) / total
+    return {str(labels[g]): float(np.sqrt(var[g])) for g in range(k) if count[g] > 1}
