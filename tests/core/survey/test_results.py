@@ -10,20 +10,25 @@ import pytest
 from scipy import stats
 
 from minsheng.core.index.ranking import competition_rank
+from minsheng.core.polls.scales import SCALES, Scale
+from minsheng.core.polls.scoring import ItemScoring, score_respondents
 from minsheng.core.survey.results import (
-    DEFAULT_SCORES,
     against_target,
     change,
     importance_performance,
     rank_change,
     rank_intervals,
-    score_answers,
     weighted_correlation,
 )
 
+SAT = SCALES[Scale.SATISFACTION]
+
 
 def test_dont_know_is_missing_never_a_score() -> None:
-    scores = score_answers(["非常满意", "说不清", None, "不满意", "乱码"], DEFAULT_SCORES)
+    # 非常满意, 说不清, no answer, 不满意, a garbled code — as the vendor's codes.
+    item = ItemScoring("Q1", SAT.scores, SAT.satisfied)
+    answers = [{"Q1": "1"}, {"Q1": "9"}, {}, {"Q1": "4"}, {"Q1": "乱码"}]
+    scores = score_respondents(answers, [item]).items["Q1"]
     assert scores[0] == 100 and scores[3] == 40
     assert np.isnan(scores[[1, 2, 4]]).all()
 

@@ -1,10 +1,7 @@
-"""What a poll's results page needs beyond estimates: scores from answers, rank intervals from
-replicate weights with a minimum-n rule, change against the previous round with a test, and
-importance–performance analysis.
+"""What a poll's results page needs beyond estimates: rank intervals from replicate weights
+with a minimum-n rule, change against the previous round with a test, a target met beyond
+sampling error, and importance–performance analysis. (Scoring answers: ``core.polls.scoring``.)
 
-- Scores: each answer code maps to a score (default 非常满意 100 … 非常不满意 20); "说不清/不了解"
-  maps to nothing and is missing, never a score. The overall score is the weighted mean of the
-  item scores (item weights); the satisfaction rate is the share of answers at 基本满意 or better.
 - Rank intervals: the domains are ranked in every replicate (highest first); the 5 % and 95 %
   quantiles of each domain's replicate ranks (R's type 7) bound its rank. Domains under
   ``min_n`` respondents are not ranked (样本不足).
@@ -29,27 +26,6 @@ from scipy.stats import norm
 
 from minsheng.core.index.ranking import competition_rank
 from minsheng.core.survey.frame import Floats
-
-DEFAULT_SCORES: dict[str, float] = {
-    "非常满意": 100.0,
-    "满意": 80.0,
-    "基本满意": 60.0,
-    "不满意": 40.0,
-    "非常不满意": 20.0,
-}
-SATISFIED = frozenset({"非常满意", "满意", "基本满意"})
-DONT_KNOW = frozenset({"说不清", "不了解", "不知道", ""})
-
-
-def score_answers(answers: Sequence[str | None], mapping: Mapping[str, float]) -> Floats:
-    """Scores of answer codes; unknown, 说不清 and blank are NaN."""
-    return np.array(
-        [
-            mapping.get(a, np.nan) if a is not None and a not in DONT_KNOW else np.nan
-            for a in answers
-        ],
-        dtype=np.float64,
-    )
 
 
 @dataclass(frozen=True, slots=True)
