@@ -11,13 +11,14 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from minsheng.core.index.periods import Period, PeriodError
+from minsheng.core.index.periods import Period
 from minsheng.indicators import results
 from minsheng.indicators.access import (
     access_result_region,
     indicators_visible,
     visible_region_ids,
 )
+from minsheng.indicators.params import chosen_period
 from minsheng.indicators.selectors import (
     index_result,
     peer_regions,
@@ -81,17 +82,9 @@ class ScoreOut(Schema):
 
 
 def _period(text: str | None) -> Period:
-    available = periods_available()
-    if not text:
-        if not available:
-            raise Http404("no data yet")
-        return available[-1]
-    try:
-        period = Period.parse(text)
-    except PeriodError:
-        raise Http404("no such period") from None
-    if period not in available:
-        raise Http404("no data for that period")
+    period = chosen_period(text, periods_available())
+    if period is None:
+        raise Http404("no data yet")
     return period
 
 

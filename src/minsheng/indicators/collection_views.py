@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 from minsheng.accounts.access import organisations_visible
 from minsheng.core.index.collection import Entry, check, read_template
 from minsheng.core.index.form_book import TemplateRow, write_form_template
-from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.tabular import CellError, TableError, cell_float, read_table
 from minsheng.indicators.access import (
     access_submission_review,
@@ -23,6 +22,7 @@ from minsheng.indicators.access import (
     submissions_reviewable,
 )
 from minsheng.indicators.models import Submission, SubmissionState
+from minsheng.indicators.params import parse_period
 from minsheng.indicators.selectors import (
     collection_board,
     form_entries,
@@ -32,13 +32,6 @@ from minsheng.indicators.selectors import (
 )
 from minsheng.indicators.services import StateError, submission_decide, submission_save
 from minsheng.web.downloads import written_response
-
-
-def _period(text: str) -> Period:
-    try:
-        return Period.parse(text)
-    except PeriodError:
-        raise Http404("no such period") from None
 
 
 @login_required
@@ -79,7 +72,7 @@ def _posted_entries(
 @require_http_methods(["GET", "POST"])
 def form(request: HttpRequest, period: str) -> HttpResponse:
     org = reporting_organisation(request.user)
-    spec = form_spec(org, _period(period))
+    spec = form_spec(org, parse_period(period))
     stored = form_entries(org, spec)
     sub = Submission.objects.filter(organisation=org, period=str(spec.period)).first()
     errors: list[str] = []
@@ -167,7 +160,7 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
 @login_required
 def form_template(request: HttpRequest, period: str) -> HttpResponse:
     org = reporting_organisation(request.user)
-    spec = form_spec(org, _period(period))
+    spec = form_spec(org, parse_period(period))
     stored = form_entries(org, spec)
     previous = previous_values(spec)
     rows = [
@@ -194,7 +187,7 @@ def form_template(request: HttpRequest, period: str) -> HttpResponse:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     submissions_reviewable(request.user)
-    period = _period(request.GET["period"]) if request.GET.get("period") else open_period()
+    period = parse_period(request.GET["period"]) if request.GET.get("period") else open_period()
     rows = collection_board(organisations_visible(request.user), period)
     done = sum(1 for r in rows if r.state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED))
     periods = [period.previous().previous(), period.previous(), period]
@@ -234,7 +227,7 @@ def review(request: HttpRequest, submission_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已审核通过。") if approve else _("已退回。"))
             return redirect(f"{request.path}")
-    spec = form_spec(sub.organisation, _period(sub.period))
+    spec = form_spec(sub.organisation, parse_period(sub.period))
     stored = form_entries(sub.organisation, spec)
     flags = check(
         [Entry(r, i, v.value, v.explanation) for (r, i), v in stored.items()],

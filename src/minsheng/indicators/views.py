@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from minsheng.core.index.periods import Period, PeriodError
+from minsheng.core.index.periods import Period
 from minsheng.core.xlsx import Sheet
 from minsheng.indicators import results
 from minsheng.indicators.access import (
@@ -20,6 +20,7 @@ from minsheng.indicators.access import (
     results_root,
     visible_region_ids,
 )
+from minsheng.indicators.params import chosen_period
 from minsheng.indicators.selectors import (
     default_peer_key,
     index_result,
@@ -37,16 +38,7 @@ UI_RUNS = 500  # Monte Carlo runs behind the rank intervals shown on pages
 
 
 def _period(request: HttpRequest, available: list[Period]) -> Period | None:
-    text = request.GET.get("period", "")
-    if text:
-        try:
-            period = Period.parse(text)
-        except PeriodError:
-            raise Http404("no such period") from None
-        if period not in available:
-            raise Http404("no data for that period")
-        return period
-    return available[-1] if available else None
+    return chosen_period(request.GET.get("period", ""), available)
 
 
 def _visible_codes(user: Any, regions: list[Region]) -> set[str]:
