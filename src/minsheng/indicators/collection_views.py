@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,10 +25,12 @@ from minsheng.indicators.access import (
 from minsheng.indicators.models import Submission, SubmissionState
 from minsheng.indicators.params import parse_period
 from minsheng.indicators.selectors import (
+    FormPage,
     collection_board,
     form_entries,
     form_spec,
     open_period,
+    open_periods,
     previous_values,
 )
 from minsheng.indicators.services import StateError, submission_decide, submission_save
@@ -37,35 +40,45 @@ from minsheng.web.downloads import written_response
 @login_required
 def my_forms(request: HttpRequest) -> HttpResponse:
     org = reporting_organisation(request.user)
-    current = open_period()
     subs = Submission.objects.filter(organisation=org).order_by("-period")
+    by_period = {s.period: s for s in subs}
+    editable = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+    current = [
+        {
+            "period": p,
+            "submission": by_period.get(str(p)),
+            "editable": str(p) not in by_period or by_period[str(p)].state in editable,
+        }
+        for p in open_periods()
+    ]
     return render(
         request,
         "indicators/my_forms.html",
-        {
-            "organisation": org,
-            "current": current,
-            "submissions": subs,
-            "has_current": subs.filter(period=str(current)).exists(),
-        },
+        {"organisation": org, "current": current, "submissions": subs},
     )
 
 
-def _posted_entries(
-    request: HttpRequest, cells: set[tuple[str, str]]
-) -> tuple[list[Entry], list[str]]:
+def _posted_entries(request: HttpRequest, page: FormPage) -> tuple[list[Entry], list[str]]:
     entries, bad = [], []
-    for region, code in sorted(cells):
-        raw = request.POST.get(f"v-{region}-{code}", "").strip()
+    for region, indicator in page.cells:
+        raw = request.POST.get(f"v-{region.code}-{indicator.code}", "").strip()
         value = cell_float(raw) if raw else None
         if raw and value is None:
             bad.append(
-                _("%(region)s %(code)s：“%(raw)s”不是数字")
-                % {"region": region, "code": code, "raw": raw}
+                _("%(region)s %(indicator)s：“%(raw)s”不是数字")
+                % {"region": region.name, "indicator": indicator.name, "raw": raw}
             )
-        explanation = request.POST.get(f"e-{region}-{code}", "").strip()
-        entries.append(Entry(region, code, value, explanation))
+        explanation = request.POST.get(f"e-{region.code}-{indicator.code}", "").strip()
+        entries.append(Entry(region.code, indicator.code, value, explanation))
     return entries, bad
+
+
+def _page_number(raw: str | None, count: int) -> int:
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        number = 1
+    return min(max(number, 1), count)
 
 
 @login_required
@@ -73,6 +86,8 @@ def _posted_entries(
 def form(request: HttpRequest, period: str) -> HttpResponse:
     org = reporting_organisation(request.user)
     spec = form_spec(org, parse_period(period))
+    pages = spec.pages()
+    page = pages[_page_number(request.POST.get("page") or request.GET.get("page"), len(pages)) - 1]
     stored = form_entries(org, spec)
     sub = Submission.objects.filter(organisation=org, period=str(spec.period)).first()
     errors: list[str] = []
@@ -89,7 +104,7 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
                 table = read_table(upload.read(), filename=upload.name or "upload.xlsx")
                 entries, read_errors = read_template(table, spec.cells)
             else:
-                entries, bad = _posted_entries(request, spec.cells)
+                entries, bad = _posted_entries(request, page)
                 if bad:
                     raise TableError([])
             submission_save(
@@ -99,9 +114,11 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
                 entries=entries,
                 submit=submit,
                 read_errors=read_errors,
+                only=None if upload is not None else page.keys,
             )
         except TableError as exc:
-            errors = [str(e) for e in exc.errors] or bad
+            # The web form has no sheet or row: its messages name region and indicator.
+            errors = [str(e) if upload is not None else e.message for e in exc.errors] or bad
             status = 400
             if upload is None:
                 posted = {(e.region, e.indicator): e for e in entries}
@@ -110,7 +127,11 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
             status = 409
         else:
             messages.success(request, _("已报送，等待质量办审核。") if submit else _("已保存。"))
-            return redirect("indicator_form", period=str(spec.period))
+            target = page.number
+            if request.POST.get("action") == "next" and upload is None:
+                target = min(page.number + 1, len(pages))
+            url = reverse("indicator_form", args=[str(spec.period)])
+            return redirect(f"{url}?page={target}" if len(pages) > 1 else url)
     previous = previous_values(spec)
     flags = (
         check(
@@ -123,24 +144,23 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
         else {}
     )
     rows = []
-    for r in spec.regions:
-        for i in spec.indicators:
-            key = (r.code, i.code)
-            entry = posted.get(key)
-            value = entry.value if entry else (stored[key].value if key in stored else None)
-            explanation = (
-                entry.explanation if entry else (stored[key].explanation if key in stored else "")
-            )
-            rows.append(
-                {
-                    "region": r,
-                    "indicator": i,
-                    "previous": previous.get(key),
-                    "value": value,
-                    "explanation": explanation,
-                    "flag": flags.get(key, ""),
-                }
-            )
+    for r, i in page.cells:
+        key = (r.code, i.code)
+        entry = posted.get(key)
+        value = entry.value if entry else (stored[key].value if key in stored else None)
+        explanation = (
+            entry.explanation if entry else (stored[key].explanation if key in stored else "")
+        )
+        rows.append(
+            {
+                "region": r,
+                "indicator": i,
+                "previous": previous.get(key),
+                "value": value,
+                "explanation": explanation,
+                "flag": flags.get(key, ""),
+            }
+        )
     editable = sub is None or sub.state in (SubmissionState.DRAFT, SubmissionState.RETURNED)
     return render(
         request,
@@ -152,6 +172,10 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
             "submission": sub,
             "errors": errors,
             "editable": editable,
+            "pages": pages,
+            "page": page,
+            "cells": len(spec.cells),
+            "filled": sum(1 for v in stored.values() if v.value is not None),
         },
         status=status,
     )

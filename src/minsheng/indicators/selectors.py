@@ -303,6 +303,11 @@ def indicator_series(result: engine.IndexResult, code: str, region: str) -> dict
     }
 
 
+# Cells per page of the web form: two inputs a cell keeps a page under Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) with room for the buttons.
+FORM_PAGE_CELLS = 400
+
+
 @dataclass(frozen=True, slots=True)
 class FormSpec:
     """The cells an organisation reports for a period: its lead indicators × the counties and
@@ -322,6 +327,30 @@ class FormSpec:
     @property
     def cells(self) -> set[tuple[str, str]]:
         return {(r.code, i.code) for r in self.regions for i in self.indicators}
+
+    def pages(self, size: int = FORM_PAGE_CELLS) -> list[FormPage]:
+        """The web form in pages of at most ``size`` cells, region by region, so that one page
+        stays well under the request's field limit however large the form is."""
+        ordered = [(r, i) for r in self.regions for i in self.indicators]
+        pages: list[FormPage] = []
+        for start in range(0, len(ordered), size):
+            chunk = ordered[start : start + size]
+            pages.append(FormPage(len(pages) + 1, chunk[0][0].name, chunk[-1][0].name, chunk))
+        return pages or [FormPage(1, "", "", [])]
+
+
+@dataclass(frozen=True, slots=True)
+class FormPage:
+    """One page of a department's web form: consecutive cells in region order."""
+
+    number: int
+    first_region: str
+    last_region: str
+    cells: list[tuple[Region, Indicator]]
+
+    @property
+    def keys(self) -> set[tuple[str, str]]:
+        return {(r.code, i.code) for r, i in self.cells}
 
 
 def form_spec(organisation: Organisation, period: Period) -> FormSpec:
@@ -364,6 +393,15 @@ def open_period(today: Any = None) -> Period:
     """The period being collected now: the quarter that ended last (Asia/Shanghai)."""
     now = timezone.localdate() if today is None else today
     return Period(now.year, (now.month - 1) // 3 + 1).previous()
+
+
+def open_periods(today: Any = None) -> list[Period]:
+    """The periods a department may fill in now, newest first: the quarter under way once its
+    last month has begun (departments start on year-end figures in December), then the quarter
+    that ended last."""
+    now = timezone.localdate() if today is None else today
+    ended = open_period(now)
+    return [ended.next(), ended] if now.month % 3 == 0 else [ended]
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,11 @@ def submission_save(
     entries: Sequence[Entry],
     submit: bool,
     read_errors: Sequence[CellError] = (),
+    only: set[tuple[str, str]] | None = None,
 ) -> Submission:
-    """Store ``entries`` as the organisation's data for ``spec.period`` (every cell of the form
-    is rewritten: absent cells become blank) and, with ``submit``, hand it in for review.
+    """Store ``entries`` as the organisation's data for ``spec.period`` and, with ``submit``,
+    hand it in for review. Every cell the save covers is rewritten (absent cells become blank):
+    the whole form, or with ``only`` one page of it, the other cells keeping what is stored.
     ``read_errors`` are problems found reading the upload: reported with the rest, all at once."""
     sub, _created = Submission.objects.select_for_update().get_or_create(
         organisation=organisation, period=str(spec.period)
@@ -43,12 +45,27 @@ def submission_save(
     if sub.state not in EDITABLE:
         raise StateError(sub.get_state_display())
     given = {(e.region, e.indicator): e for e in entries}
+    if only is not None:
+        kept = Value.objects.filter(submission=sub).values_list(
+            "region__code", "indicator__code", "value", "explanation"
+        )
+        for region, indicator, value, explanation in kept:
+            if (region, indicator) not in only:
+                given[(region, indicator)] = Entry(
+                    region, indicator, None if value is None else float(value), explanation
+                )
     complete = [
         given.get((r.code, i.code), Entry(r.code, i.code, None))
         for r in spec.regions
         for i in spec.indicators
     ]
-    result = check(complete, spec.rules, previous_values(spec), submitting=submit)
+    result = check(
+        complete,
+        spec.rules,
+        previous_values(spec),
+        submitting=submit,
+        names={r.code: r.name for r in spec.regions},
+    )
     problems = sorted([*read_errors, *result.errors], key=lambda e: (e.sheet, e.row, e.column))
     if problems:
         raise TableError(problems)

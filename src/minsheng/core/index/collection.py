@@ -121,6 +121,7 @@ def check(
     previous: dict[tuple[str, str], float],
     *,
     submitting: bool,
+    names: dict[str, str] | None = None,
     value_column: str = "本期数值",
     explanation_column: str = "说明",
 ) -> Check:
@@ -134,7 +135,7 @@ def check(
     for e in entries:
         rule = rules[e.indicator]
         where = (e.sheet, e.row)
-        label = f"{e.region} {rule.name}"
+        label = f"{(names or {}).get(e.region, e.region)} {rule.name}"
         if e.value is None:
             if submitting and not e.explanation:
                 errors.append(

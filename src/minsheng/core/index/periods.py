@@ -47,6 +47,13 @@ class Period:
             return Period(self.year - 1, 4)
         return Period(self.year, self.quarter - 1)
 
+    def next(self) -> Period:
+        if self.quarter == 0:
+            return Period(self.year + 1)
+        if self.quarter == 4:
+            return Period(self.year + 1, 1)
+        return Period(self.year, self.quarter + 1)
+
     def __str__(self) -> str:
         return f"{self.year}Q{self.quarter}" if self.quarter else str(self.year)
 
