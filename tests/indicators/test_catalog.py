@@ -98,3 +98,11 @@ def test_formula_columns_round_trip_and_are_checked(city: City) -> None:
     assert "分子与分母须同时填写" in page
     unknown = _formula_book(city, "NOPE", codes[1])
     assert "没有 NOPE" in _upload(city, unknown).content.decode()  # type: ignore[attr-defined]
+
+
+def test_catalog_export_writes_formula_like_text_as_text(city: City) -> None:
+    Indicator.objects.filter(code="EDU01").update(name="=1+1", definition="@SUM(A1:A9)")
+    book = load_workbook(_export(city))
+    cells = [c for row in book["指标"].iter_rows() for c in row]
+    assert {c.value for c in cells if c.data_type == "s"} >= {"=1+1", "@SUM(A1:A9)"}
+    assert not [c for c in cells if c.data_type == "f"]

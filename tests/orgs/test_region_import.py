@@ -71,6 +71,17 @@ def test_export_then_import_round_trips(city: City, tmp_path: Path) -> None:
     assert f"unchanged {Region.objects.count()}" in _import(path)
 
 
+def test_export_follows_the_file_name(city: City, tmp_path: Path) -> None:
+    csv_path = tmp_path / "regions.csv"
+    call_command("regions", "export", str(csv_path), stdout=StringIO())
+    text = csv_path.read_bytes()
+    assert text.startswith(b"\xef\xbb\xbfcode,name,level,parent_code\r\n")
+    assert f"unchanged {Region.objects.count()}" in _import(csv_path)
+    with pytest.raises(CommandError, match=r"\.xlsx 或 \.csv"):
+        call_command("regions", "export", str(tmp_path / "regions.txt"), stdout=StringIO())
+    assert not (tmp_path / "regions.txt").exists()
+
+
 def test_dry_run_and_missing_file(city: City, tmp_path: Path) -> None:
     path = tmp_path / "new.csv"
     path.write_text(f"code,name\n{city.county.code[:6]}301,新街道\n", encoding="utf-8")

@@ -128,3 +128,14 @@ def test_command_round_trip_and_errors(city: City, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("register", "import", str(bad), stdout=StringIO(), stderr=err)
     assert "工作表 窗口工作人员" in err.getvalue() and "列 姓名" in err.getvalue()
+
+
+def test_register_export_writes_formula_like_names_as_text(city: City) -> None:
+    org = Organisation.objects.filter(region=city.county).order_by("pk").first()
+    assert org is not None
+    Organisation.objects.filter(pk=org.pk).update(name='=HYPERLINK("http://evil","点此")')
+    book = load_workbook(io.BytesIO(_exported(city, city.county.code)))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    hits = [c for c in cells if c.value == '=HYPERLINK("http://evil","点此")']
+    assert hits and all(c.data_type == "s" for c in hits)
+    assert not [c for c in cells if c.data_type == "f"]

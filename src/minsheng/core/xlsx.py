@@ -1,8 +1,16 @@
 """Writing tables to Excel (xlsx) in streaming mode: constant memory for any number of rows,
-a bold frozen header with filters, and a progress callback for long exports."""
+a bold frozen header with filters, and a progress callback for long exports; the same table as
+CSV when the user asks for a ``.csv`` file.
+
+Text that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-``, ``@``, tab
+or CR: OWASP "CSV injection") is written as text: in xlsx as a string cell with Excel's quote
+prefix, in CSV behind a leading apostrophe.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +34,33 @@ class Sheet:
     widths: Sequence[int] = ()
 
 
-def _cell_value(value: Any) -> Any:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_value(ws: Any, value: Any) -> Any:
     if isinstance(value, str):
-        return value.translate(_ILLEGAL)
+        text = value.translate(_ILLEGAL)
+        if text.startswith(FORMULA_STARTS):
+            cell = WriteOnlyCell(ws, value=text)
+            cell.data_type = "s"  # never a formula
+            cell.quotePrefix = True
+            return cell
+        return text
+    return value
+
+
+def guard_formulas(cells: Iterable[Any]) -> None:
+    """For a workbook written cell by cell: formula-like text in ``cells`` stays text."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV field that no spreadsheet will run: formula-like text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
@@ -56,7 +88,7 @@ def write_workbook(
         ws.append(header_cells)
         in_sheet = 0
         for row in sheet.rows:
-            ws.append([_cell_value(v) for v in row])
+            ws.append([_cell_value(ws, v) for v in row])
             in_sheet += 1
             count += 1
             if progress is not None and count % every == 0:
@@ -85,3 +117,28 @@ def write_table(
     return write_workbook(
         target, [Sheet(sheet, headers, rows, widths)], progress=progress, every=every
     )
+
+
+def write_csv(
+    target: Path | IO[bytes],
+    *,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """The table as UTF-8 CSV with a byte-order mark (so Excel reads the Chinese); returns the
+    number of data rows."""
+    out = target.open("wb") if isinstance(target, Path) else target
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    try:
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        count = 0
+        for row in rows:
+            writer.writerow([csv_safe(v) for v in row])
+            count += 1
+        text.flush()
+    finally:
+        text.detach()
+        if isinstance(target, Path):
+            out.close()
+    return count

@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from minsheng.core.index.collection import TEMPLATE_HEADERS, Rule
+from minsheng.core.xlsx import guard_formulas
 
 SHEET = "填报"
 _EDITABLE = PatternFill("solid", fgColor="FFF8E1")
@@ -54,6 +55,7 @@ def write_form_template(
                 row.explanation,
             ]
         )
+        guard_formulas(ws[n])
         for col in ("G", "H"):
             ws[f"{col}{n}"].protection = Protection(locked=False)
             ws[f"{col}{n}"].fill = _EDITABLE

@@ -1,4 +1,4 @@
-"""``minsheng regions import FILE`` and ``minsheng regions export FILE.xlsx``.
+"""``minsheng regions import FILE`` and ``minsheng regions export FILE.xlsx|FILE.csv``.
 
 Import reads CSV (UTF-8 or GBK) or Excel with the columns ``code,name`` (or 区划代码,名称) and an
 optional ``parent_code``; it is all-or-nothing: with any error nothing is written and every error
@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from minsheng.core.region_rows import parse_region_table
 from minsheng.core.tabular import TableError, read_table
-from minsheng.core.xlsx import write_table
+from minsheng.core.xlsx import write_csv, write_table
 from minsheng.orgs.models import Region
 from minsheng.orgs.services import regions_upsert
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         imp.add_argument("file", type=Path)
         imp.add_argument("--sheet", default=None, help="Excel sheet (default: the first)")
         imp.add_argument("--dry-run", action="store_true", help="check only, write nothing")
-        exp = sub.add_parser("export", help="write every region to an xlsx file")
+        exp = sub.add_parser("export", help="write every region to an .xlsx or .csv file")
         exp.add_argument("file", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,15 +61,20 @@ class Command(BaseCommand):
         )
 
     def do_export(self, path: Path) -> None:
+        suffix = path.suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            raise CommandError(
+                f"请用 .xlsx 或 .csv 文件名 / the file name must end in .xlsx or .csv: {path}"
+            )
         regions = Region.objects.select_related("parent").order_by("level", "code")
-        count = write_table(
-            path,
-            sheet="regions",
-            headers=["code", "name", "level", "parent_code"],
-            rows=(
-                (r.code, r.name, r.level, r.parent.code if r.parent else "")
-                for r in regions.iterator()
-            ),
-            widths=[16, 24, 8, 16],
+        headers = ["code", "name", "level", "parent_code"]
+        rows = (
+            (r.code, r.name, r.level, r.parent.code if r.parent else "") for r in regions.iterator()
         )
+        if suffix == ".csv":
+            count = write_csv(path, headers=headers, rows=rows)
+        else:
+            count = write_table(
+                path, sheet="regions", headers=headers, rows=rows, widths=[16, 24, 8, 16]
+            )
         self.stdout.write(f"{count} regions → {path}")
