@@ -12,7 +12,7 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.reviews.access import integrity_root
 from minsheng.reviews.models import FlagStatus, IntegrityFlag, Rating
-from minsheng.reviews.selectors import months_available
+from minsheng.reviews.selectors import default_month, months_available
 from minsheng.reviews.services.integrity import detect
 
 KIND_LABELS = {
@@ -28,7 +28,7 @@ KIND_LABELS = {
 def integrity(request: HttpRequest) -> HttpResponse:
     root = integrity_root(request.user)
     months = months_available(root)
-    month = request.GET.get("month") or (months[0] if months else "")
+    month = request.GET.get("month") or default_month(root) or ""
     if month and month not in months:
         raise Http404("no ratings in that month")
     flags = IntegrityFlag.objects.filter(month=month, **root.subtree_filter("centre__region__"))

@@ -7,7 +7,9 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from minsheng.core.ratings.stats import (
     CASE_NONE,
@@ -19,6 +21,7 @@ from minsheng.core.ratings.stats import (
     RatingColumns,
     group_stats,
 )
+from minsheng.core.regions import Level
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Organisation, Region, Staff, Window
 from minsheng.reviews.models import CaseState, Channel, HandledCount, Rating, ServiceItem
@@ -72,11 +75,47 @@ def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
     return {c: str(Channel(c).label) for c in keys if c in Channel.values}
 
 
+# Grouping "by region" counts each region's whole subtree: the regions one level under the
+# scope, with the scope's own centres as one more group (本级).
+CHILD_COLUMN: dict[int, str] = {
+    Level.PROVINCE: "centre__region__city_id",
+    Level.CITY: "centre__region__county_id",
+    Level.COUNTY: "centre__region__township_id",
+    Level.TOWNSHIP: "centre__region_id",
+}
+OWN_LEVEL = 0  # the group key of the scope's own centres
+
+
+def region_grouping(root: Region | None) -> str:
+    """What "by region" shows under ``root``, in a sentence for the page."""
+    if root is None:
+        return ""
+    return _(
+        "按%(root)s的下一级地区汇总，每个地区含其所辖乡镇、村的全部服务中心；“本级”为%(root)s本级的服务中心。"
+    ) % {"root": root.name}
+
+
 def rating_stats(
-    ratings: QuerySet[Rating], by: str, *, min_n: int = MIN_N, month: str | None = None
+    ratings: QuerySet[Rating],
+    by: str,
+    *,
+    min_n: int = MIN_N,
+    month: str | None = None,
+    root: Region | None = None,
 ) -> list[GroupStats]:
-    """``month`` adds 主动评价率 where handled-case counts were entered for it."""
+    """``month`` adds 主动评价率 where handled-case counts were entered for it. By region, the
+    groups are the regions one level under ``root`` (the top of the tree when none), each with
+    its whole subtree, and the root's own centres."""
     field = BY_FIELDS[by]
+    if by == "region":
+        top = root or Region.objects.filter(parent=None).order_by("code").first()
+        if top is not None and top.level in CHILD_COLUMN:
+            child = CHILD_COLUMN[top.level]
+            ratings = ratings.annotate(
+                region_group=Coalesce(F(child), Value(OWN_LEVEL), output_field=IntegerField())
+            )
+            field = "region_group"
+            root = top
     rows = list(
         ratings.exclude(**{f"{field}__isnull": True}).values_list(
             field,
@@ -96,6 +135,8 @@ def rating_stats(
     keys = sorted({r[0] for r in rows}, key=str)
     index = {k: i for i, k in enumerate(keys)}
     names = _labels(by, keys)
+    if by == "region" and OWN_LEVEL in keys and root is not None:
+        names[OWN_LEVEL] = _("%(root)s本级") % {"root": root.name}
     labels = [names.get(k, str(k)) for k in keys]
     n = len(rows)
     state = np.full(n, CASE_NONE, dtype=np.int64)
@@ -139,6 +180,24 @@ def _handled(month: str, by: str, keys: list[Any]) -> list[int | None] | None:
     if not counts:
         return None
     return [counts.get(k) for k in keys]
+
+
+def default_month(scope: Region | None, *, today: dt.date | None = None) -> str | None:
+    """The month a statistics page opens on: the newest complete month that holds ratings in
+    the scope (one rating on the 1st must not switch the page to a month that has barely
+    begun); the running month only when nothing earlier exists."""
+    now = today or dt.datetime.now(SHANGHAI).date()
+    running = dt.datetime(now.year, now.month, 1, tzinfo=SHANGHAI)
+    qs = Rating.objects.all()
+    if scope is not None:
+        qs = qs.filter(**scope.subtree_filter("centre__region__"))
+    last = (
+        qs.filter(rated_at__lt=running).order_by("-rated_at").values_list("rated_at", flat=True)
+    ).first() or qs.order_by("-rated_at").values_list("rated_at", flat=True).first()
+    if last is None:
+        return None
+    local = last.astimezone(SHANGHAI)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def months_available(scope: Region | None) -> list[str]:

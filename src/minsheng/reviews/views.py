@@ -30,10 +30,12 @@ from minsheng.reviews.access import (
 from minsheng.reviews.models import CaseState, Feedback
 from minsheng.reviews.selectors import (
     BY_CHOICES,
+    default_month,
     monthly_trend,
     months_available,
     rating_stats,
     ratings_in,
+    region_grouping,
 )
 from minsheng.reviews.services.cases import TRANSITIONS, CaseError, act, overdue, record_feedback
 from minsheng.web.downloads import sheets_response
@@ -177,8 +179,8 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("review_case", case_id=case.pk)
 
 
-def _month(request: HttpRequest, months: list[str]) -> str | None:
-    month = request.GET.get("month") or (months[0] if months else None)
+def _month(request: HttpRequest, months: list[str], scope: Region) -> str | None:
+    month = request.GET.get("month") or default_month(scope)
     if month is not None and month not in months:
         raise Http404("no ratings in that month")
     return month
@@ -188,11 +190,11 @@ def _month(request: HttpRequest, months: list[str]) -> str | None:
 def stats(request: HttpRequest) -> HttpResponse:
     root = stats_root(request.user)
     months = months_available(root)
-    month = _month(request, months)
+    month = _month(request, months, root)
     by = request.GET.get("by", "department")
     if by not in BY_CHOICES:
         raise Http404("unknown grouping")
-    rows = rating_stats(ratings_in(month, root), by, month=month) if month else []
+    rows = rating_stats(ratings_in(month, root), by, month=month, root=root) if month else []
     if request.GET.get("format") == "xlsx" and month:
         return sheets_response(f"{_('好差评统计')}-{month}-{by}", [_stats_sheet(rows, by)])
     chart = {
@@ -210,6 +212,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             "month": month,
             "by": by,
             "by_choices": [(k, str(BY_LABELS[k])) for k in BY_CHOICES],
+            "grouping_note": region_grouping(root) if by == "region" else "",
             "rows": [_stats_row(r) for r in rows],
             "has_handled": any(r.handled for r in rows),
             "min_n": MIN_N,
@@ -289,7 +292,7 @@ def public(request: HttpRequest) -> HttpResponse:
     if city is None:
         raise Http404("no such city")
     months = months_available(city)
-    month = _month(request, months)
+    month = _month(request, months, city)
     rows = rating_stats(ratings_in(month, city), "centre", month=month) if month else []
     return render(
         request,

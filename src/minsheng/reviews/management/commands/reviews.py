@@ -140,7 +140,11 @@ class Command(BaseCommand):
             raise CommandError(f"--month 须为 YYYY-MM：{month}")
         scope = Region.objects.filter(code=options["city"]).first() if options["city"] else None
         stats = rating_stats(
-            ratings_in(month, scope), options["by"], min_n=options["min_n"], month=month
+            ratings_in(month, scope),
+            options["by"],
+            min_n=options["min_n"],
+            month=month,
+            root=scope,
         )
         rows = [s.as_dict() for s in stats]
         if options["format"] == "json":
