@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from minsheng.reviews.models import Rating
 
@@ -134,6 +134,10 @@ def _insert_unnest(rows: Sequence[Sequence[Any]]) -> list[int]:
         raw = psycopg.Cursor(cursor.cursor.connection)
         for start in range(0, len(rows), RETURNING_CHUNK):
             chunk = [_prepared(row, prepare) for row in rows[start : start + RETURNING_CHUNK]]
-            raw.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
+            try:
+                raw.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
+            except psycopg.errors.IntegrityError as exc:
+                # The raw cursor bypasses Django's error wrapping: callers catch Django's.
+                raise IntegrityError(str(exc)) from exc
             ids.extend(int(r[0]) for r in raw.fetchall())
     return ids

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from minsheng.accounts.models import ApiClient
@@ -196,25 +195,29 @@ def _existing(
     records: Sequence[RatingRecord], client: ApiClient | None
 ) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     """Ratings already stored under these idempotency keys (of this client) or for these
-    (case, channel) pairs — one query."""
+    (case, channel) pairs: one query per unique index."""
     keys = list({r.idempotency_key for r in records if r.idempotency_key})
     numbers = list({r.case_no for r in records})
     by_key: dict[str, int] = {}
     by_case: dict[tuple[str, str], int] = {}
     if not numbers:
         return by_key, by_case
-    wanted = Q(case_no__in=numbers, is_follow_up=False)
-    if keys:
-        wanted |= Q(client=client, idempotency_key__in=keys)
-    rows = Rating.objects.filter(wanted).values_list(
-        "pk", "case_no", "channel", "is_follow_up", "client_id", "idempotency_key"
-    )
     client_id = client.pk if client is not None else None
-    for pk, case_no, channel, follow_up, owner, key in rows:
-        if key and owner == client_id:
-            by_key[key] = pk
-        if not follow_up:
-            by_case[(case_no, channel)] = pk
+    # One query per partial unique index, each with the index's own condition spelled out so
+    # that SQLite's planner may use it (an IN list alone does not imply ``key <> ''``, and an
+    # OR of both made it scan the client's whole history through the client_id index).
+    if keys:
+        keyed = Rating.objects.filter(idempotency_key__in=keys).exclude(idempotency_key="")
+        keyed = (
+            keyed.filter(client_id=client_id)
+            if client_id is not None
+            else keyed.filter(client__isnull=True)
+        )
+        by_key.update(keyed.values_list("idempotency_key", "pk"))
+    for pk, case_no, channel in Rating.objects.filter(
+        case_no__in=numbers, is_follow_up=False
+    ).values_list("pk", "case_no", "channel"):
+        by_case[(case_no, channel)] = pk
     return by_key, by_case
 
 
