@@ -6,6 +6,9 @@
 2. Single ``POST /api/ratings`` at 100 requests/s for 10 s against gunicorn on loopback
    (bounded: 1,000 requests, 30 s at most): p50/p99 latency. Target p99 < 50 ms.
 3. Monthly statistics over 10,000,000 ratings (DuckDB over Parquet, and numpy): target < 5 s.
+4. A single ``POST /api/ratings`` with an idempotency key after the client has 270,000 earlier
+   ratings (the duplicate lookup must use the partial unique index, not the client's history):
+   median in-process time against the same with a short history.
 
 SQLite in a temporary folder, or PostgreSQL with
 ``MINSHENG_PGPORT=54330 scripts/with-postgres.sh .venv/bin/python bench/bench_reviews.py``.
@@ -13,6 +16,7 @@ SQLite in a temporary folder, or PostgreSQL with
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import os
@@ -217,6 +221,64 @@ def single_post_latency(token: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def _median_post_ms(token: str, start: int, n: int = 200) -> float:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    rng = random.Random(start)
+    times = []
+    for k in range(n):
+        body = json.dumps(payload(start + k, rng))
+        begin = time.perf_counter()
+        response = client.post("/api/ratings", body, content_type="application/json")
+        times.append((time.perf_counter() - begin) * 1000)
+        assert response.status_code == 201, response.content
+    return statistics.median(times)
+
+
+def long_history_post(centre: Organisation, token: str) -> list[tuple[str, str, str]]:
+    from minsheng.accounts.models import ApiClient
+    from minsheng.reviews.services.bulk import insert_ratings
+
+    client = ApiClient.objects.get(organisation=centre)
+    short = _median_post_ms(token, 5 * 10**7)
+    dept = Organisation.objects.get(key="dept")
+    moment = dt.datetime(2026, 10, 9, 2, tzinfo=dt.UTC)
+    insert_ratings(
+        (
+            f"H{k:09d}",
+            None,
+            dept.pk,
+            centre.pk,
+            None,
+            None,
+            "window_tablet",
+            5,
+            [],
+            "",
+            "",
+            "",
+            "active",
+            False,
+            moment,
+            moment,
+            None,
+            client.pk,
+            f"h{k}",
+            "",
+            "",
+        )
+        for k in range(270_000)
+    )
+    long = _median_post_ms(token, 6 * 10**7)
+    return [
+        (
+            "single POST with a key, client with ~22,000 earlier ratings: median",
+            f"{short:.1f} ms",
+            "",
+        ),
+        ("same after 270,000 more ratings of that client: median", f"{long:.1f} ms", "≈ the above"),
+    ]
+
+
 def monthly_stats_10m() -> list[tuple[str, str, str]]:
     import duckdb
     import polars as pl
@@ -276,6 +338,7 @@ def main() -> None:
     centre, token = setup()
     rows = ingest_rates(centre, token)
     rows += single_post_latency(token)
+    rows += long_history_post(centre, token)
     rows += monthly_stats_10m()
     print(f"| ratings ({connection.vendor}) | figure | target |")
     print("|---|---:|---|")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from minsheng.audit.models import AuditEntry
+from minsheng.audit.services import audit_snapshot
 from minsheng.indicators.models import Indicator, Target
 from tests.conftest import City
 
@@ -106,3 +108,100 @@ def test_catalog_export_writes_formula_like_text_as_text(city: City) -> None:
     cells = [c for row in book["指标"].iter_rows() for c in row]
     assert {c.value for c in cells if c.data_type == "s"} >= {"=1+1", "@SUM(A1:A9)"}
     assert not [c for c in cells if c.data_type == "f"]
+
+
+def _upload_as(city: City, user: str, book: object) -> object:
+    out = io.BytesIO()
+    book.save(out)  # type: ignore[attr-defined]
+    out.seek(0)
+    out.name = "catalog.xlsx"
+    return city.client(user).post(reverse("indicator_catalog"), {"file": out})
+
+
+# A valid new value for each column of the 指标 sheet another city might change.
+FOREIGN_EDITS = {
+    "指标名称": "被改的名称",
+    "英文名称": "Renamed",
+    "单位": "个",
+    "方向": "越低越好",
+    "小数位": 4,
+    "有效下限": -1,
+    "有效上限": 99999,
+    "频率": "年度",
+    "权重": 7,
+    "标准化下限": 0.5,
+    "标准化上限": 99998,
+    "环比变动阈值": 0.9,
+    "定义": "改过的定义",
+    "数据来源": "改过的来源",
+}
+
+
+@pytest.mark.parametrize("column", list(FOREIGN_EDITS))
+def test_another_city_cannot_change_our_catalog(city: City, column: str) -> None:
+    response = city.client("other_quality").get(reverse("indicator_catalog_export"))
+    book = load_workbook(io.BytesIO(response.content))
+    ws = book["指标"]
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=2, column=headers.index(column) + 1, value=FOREIGN_EDITS[column])
+    # The other city names its own departments: blank ours rather than fail on the names.
+    ws_dept = headers.index("牵头部门") + 1
+    code = ws["A2"].value
+    before = Indicator.objects.get(code=code)
+    for row in ws.iter_rows(min_row=2):
+        row[ws_dept - 1].value = None
+    audits = AuditEntry.objects.count()
+    answer = _upload_as(city, "other_quality", book)
+    assert answer.status_code == 400  # type: ignore[attr-defined]
+    body = answer.content.decode()  # type: ignore[attr-defined]
+    assert f"第 2 行，列 {column}：{code} 由" in body and "本地区不能修改" in body, body.split(
+        "errors"
+    )[1][:1500]
+    assert "列 牵头部门" in body  # blanking our lead departments is refused too
+    after = Indicator.objects.get(code=code)
+    assert audit_snapshot(after) == audit_snapshot(before)
+    assert AuditEntry.objects.count() == audits
+    # The city that maintains the catalog makes the same change.
+    mine = load_workbook(_export(city))
+    mine["指标"].cell(row=2, column=headers.index(column) + 1, value=FOREIGN_EDITS[column])
+    assert _upload_as(city, "quality", mine).status_code == 302  # type: ignore[attr-defined]
+
+
+def test_another_city_may_add_indicators_of_its_own(city: City) -> None:
+    response = city.client("other_quality").get(reverse("indicator_catalog_export"))
+    book = load_workbook(io.BytesIO(response.content))
+    ws = book["指标"]
+    headers = [c.value for c in ws[1]]
+    new = [c.value for c in ws[2]]
+    new[headers.index("指标代码")] = "OTH01"
+    new[headers.index("牵头部门")] = None
+    # A file of its own indicator only (and no targets): ours are not in it.
+    ws.delete_rows(2, ws.max_row + 10_000)
+    ws.append(new)
+    book["目标值"].delete_rows(2, 10_000)
+    assert _upload_as(city, "other_quality", book).status_code == 302  # type: ignore[attr-defined]
+    added = Indicator.objects.get(code="OTH01")
+    assert added.owner is not None and added.owner.name == "外市"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("权重", -1, "权重应在 0 至 100 之间"),
+        ("权重", 1e308, "权重应在 0 至 100 之间"),
+        ("环比变动阈值", -0.5, "环比变动阈值应在 0 至 10 之间"),
+        ("有效上限", 1e300, "数值过大"),
+        ("标准化上限", -5, "标准化上限必须大于标准化下限"),
+    ],
+)
+def test_catalog_numbers_out_of_range_are_refused(
+    city: City, column: str, value: float, message: str
+) -> None:
+    book = load_workbook(_export(city))
+    ws = book["指标"]
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=3, column=headers.index("标准化下限") + 1, value=0)
+    ws.cell(row=3, column=headers.index(column) + 1, value=value)
+    response = _upload_as(city, "quality", book)
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert f"第 3 行，列 {column}：{message}" in response.content.decode()  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,6 +263,9 @@ def cell_bool(value: Cell, *, default: bool) -> bool | None:
     return None
 
 
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+
+
 def cell_int(value: Cell) -> int | None:
     """A whole number, whether Excel stored it as a number or as text; ``None`` if it is not."""
     if isinstance(value, bool):
@@ -271,7 +275,9 @@ def cell_int(value: Cell) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = cell_text(value)
-    return int(text) if text.isascii() and text.lstrip("-").isdigit() else None
+    # At most 18 digits and one leading minus: "--5" and a 5,000-digit string are not numbers
+    # (int() would raise on both), and nothing larger fits a database integer column.
+    return int(text) if _INTEGER.fullmatch(text) else None
 
 
 def cell_float(value: Cell) -> float | None:

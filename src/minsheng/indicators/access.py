@@ -89,6 +89,18 @@ def require_catalog_editor(user: Any) -> None:
         raise PermissionDenied("only the quality office changes the catalog")
 
 
+def catalog_owner(user: Any) -> Any:
+    """The region whose catalog entries the user maintains (and to which the entries it creates
+    belong); None for a platform administrator, who may change every entry."""
+    require_catalog_editor(user)
+    scope = user_scope(user)
+    if scope.everything:
+        return None
+    if scope.region is None:
+        raise PermissionDenied("the catalog is maintained for a region")
+    return scope.region
+
+
 def reporting_organisation(user: Any) -> Any:
     """The organisation the user reports for: a department reporter's own department."""
     require_signed_in(user)

@@ -68,6 +68,32 @@ def catalog_sheets() -> list[Sheet]:
     ]
 
 
+FOREIGN = {"category", "lead_department"}
+# The workbook's column for each field, to say where a refused change was typed.
+COLUMN_OF = {
+    "name": "名称",
+    "name_en": "英文名称",
+    "weight": "权重",
+    "category": "类别代码",
+    "unit": "单位",
+    "polarity": "方向",
+    "decimals": "小数位",
+    "valid_min": "有效下限",
+    "valid_max": "有效上限",
+    "frequency": "频率",
+    "lead_department": "牵头部门",
+    "lower": "标准化下限",
+    "upper": "标准化上限",
+    "jump_threshold": "环比变动阈值",
+    "definition": "定义",
+    "source": "数据来源",
+    "numerator": "分子",
+    "denominator": "分母",
+    "factor": "系数",
+    "in_index": "计入指数",
+}
+
+
 def catalog_departments(organisations: Any) -> dict[str, Organisation]:
     return {o.name: o for o in organisations.filter(kind=OrgKind.DEPARTMENT)}
 
@@ -79,10 +105,15 @@ def catalog_import(
     book: CatalogBook,
     departments: dict[str, Organisation],
     writable: set[str],
+    owner: Region | None = None,
 ) -> dict[str, int]:
     """Create or update every category, indicator and target of ``book``; nothing is deleted.
-    Targets of regions outside ``writable`` (e.g. the province's, kept in a city's catalog) must
-    come back unchanged. One audit row per created or changed record."""
+    Categories and indicators belong to the region whose quality office maintains them: one
+    owned elsewhere (another city's, or the platform's when it has no owner) must come back
+    unchanged, field by field, like targets of regions outside ``writable`` (e.g. the
+    province's, kept in a city's catalog). New ones belong to ``owner`` (the importer's region;
+    None for a platform administrator, who may change everything). One audit row per created or
+    changed record."""
     stored = {
         (t.indicator.code, t.year, t.region.code): t.value
         for t in Target.objects.select_related("indicator", "region")
@@ -97,11 +128,39 @@ def catalog_import(
     if foreign:
         raise TableError(foreign)
     audits: list[AuditEntry] = []
+    refused: list[CellError] = []
     counts = {"created": 0, "updated": 0, "unchanged": 0}
+    owner_codes = dict(Region.objects.values_list("pk", "code")) if owner is not None else {}
 
-    def upsert(model: Any, lookup: dict[str, Any], fields: dict[str, Any]) -> Any:
+    def guard(obj: Any, fields: dict[str, Any], sheet: str, row: int) -> dict[str, Any]:
+        """The fields that may be written to ``obj``; a change to one owned elsewhere is
+        refused where the user typed it. The order of rows is the importer's own view."""
+        if owner is None or owner_codes.get(obj.owner_id) in writable:
+            return fields
+        keep = {k: v for k, v in fields.items() if k != "order"}
+        by = owner_codes.get(obj.owner_id, "")
+        holder = Region.objects.filter(code=by).values_list("name", flat=True).first()
+        for k, v in keep.items():
+            current = getattr(obj, f"{k}_id") if k in FOREIGN else getattr(obj, k)
+            wanted = v.pk if k in FOREIGN and v is not None else v
+            if current != wanted:
+                refused.append(
+                    CellError(
+                        sheet,
+                        row,
+                        "指标名称" if (sheet, k) == ("指标", "name") else COLUMN_OF[k],
+                        f"{obj.code} 由{holder or '系统管理员'}维护，本地区不能修改",
+                    )
+                )
+        return {}
+
+    def upsert(
+        model: Any, lookup: dict[str, Any], fields: dict[str, Any], *, where: tuple[str, int]
+    ) -> Any:
         obj = model.objects.filter(**lookup).first()
         if obj is None:
+            if model in (Category, Indicator):
+                fields = {**fields, "owner": owner}
             obj = model.objects.create(**lookup, **fields)
             audits.append(
                 audit_entry(
@@ -114,6 +173,8 @@ def catalog_import(
             )
             counts["created"] += 1
             return obj
+        if model in (Category, Indicator):
+            fields = guard(obj, fields, *where)
         before = audit_snapshot(obj)
         for k, v in fields.items():
             setattr(obj, k, v)
@@ -141,6 +202,7 @@ def catalog_import(
             Category,
             {"code": c.code},
             {"name": c.name, "name_en": c.name_en, "weight": c.weight, "order": order},
+            where=("类别", c.row),
         )
     inds = {}
     for order, i in enumerate(book.indicators):
@@ -170,6 +232,7 @@ def catalog_import(
                 "in_index": i.in_index,
                 "order": order,
             },
+            where=("指标", i.row),
         )
     regions = {r.code: r for r in Region.objects.filter(code__in={t.region for t in book.targets})}
     for t in book.targets:
@@ -177,6 +240,9 @@ def catalog_import(
             Target,
             {"indicator": inds[t.indicator], "year": t.year, "region": regions[t.region]},
             {"value": t.value},
+            where=("目标值", t.row),
         )
+    if refused:
+        raise TableError(refused)
     AuditEntry.objects.bulk_create(audits)
     return counts

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_http_methods
 from minsheng.accounts.access import organisations_visible, regions_visible
 from minsheng.core.index.catalog_book import parse_catalog_book
 from minsheng.core.tabular import TableError, read_workbook
-from minsheng.indicators.access import require_catalog_editor, results_root, target_region_codes
+from minsheng.indicators.access import (
+    catalog_owner,
+    require_catalog_editor,
+    results_root,
+    target_region_codes,
+)
 from minsheng.indicators.catalog import catalog_departments, catalog_import, catalog_sheets
 from minsheng.indicators.models import Category
 from minsheng.indicators.selectors import warning_rules
@@ -39,6 +44,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
                 book=book,
                 departments=departments,
                 writable=set(regions_visible(request.user).values_list("code", flat=True)),
+                owner=catalog_owner(request.user),
             )
         except TableError as exc:
             errors = [str(e) for e in exc.errors]

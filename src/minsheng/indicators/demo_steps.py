@@ -40,7 +40,7 @@ def build_indicators(ctx: DemoContext) -> None:
     city = next(ctx.plan.regions_at(Level.CITY)).code
     province = next(ctx.plan.regions_at(Level.PROVINCE)).code
     cats = {
-        code: Category(code=code, name=name, name_en=en, order=k)
+        code: Category(code=code, name=name, name_en=en, order=k, owner=ctx.regions[city])
         for k, (code, name, en) in enumerate(dc.CATEGORIES)
     }
     Category.objects.bulk_create(cats.values())
@@ -56,6 +56,7 @@ def build_indicators(ctx: DemoContext) -> None:
             valid_min=d.valid[0],
             valid_max=d.valid[1],
             lead_department=ctx.organisations[f"dept-{city}-{d.department}"],
+            owner=ctx.regions[city],
             source=f"{ctx.organisations[f'dept-{city}-{d.department}'].name}统计报表",
             definition=f"{d.name}（{d.unit}），按季度统计，口径以省考核办法为准。",
             order=k,

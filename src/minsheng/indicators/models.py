@@ -17,6 +17,15 @@ class Category(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     weight = models.FloatField(_("权重"), default=1.0)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    owner = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("维护地区"),
+        help_text=_("只有该地区的质量办可以修改；为空时仅系统管理员可以修改"),
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -78,6 +87,15 @@ class Indicator(models.Model):
     factor = models.FloatField(_("系数"), null=True, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    owner = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("维护地区"),
+        help_text=_("只有该地区的质量办可以修改；为空时仅系统管理员可以修改"),
+    )
 
     class Meta:
         ordering = ["category__order", "order", "code"]

@@ -42,12 +42,20 @@ TARGET_HEADERS = ("指标代码", "年度", "地区代码", "目标值")
 FREQUENCY = {"季度": "quarterly", "quarterly": "quarterly", "年度": "yearly", "yearly": "yearly"}
 
 
+# Ranges of the catalog's numbers: weights are relative (0–100), a jump threshold is a share
+# (0.3 = 30 %), and bounds beyond 10^12 are typing errors in any unit the catalog uses.
+MAX_WEIGHT = 100.0
+MAX_JUMP = 10.0
+MAX_MAGNITUDE = 1e12
+
+
 @dataclass(frozen=True, slots=True)
 class CategoryRow:
     code: str
     name: str
     name_en: str
     weight: float
+    row: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,7 @@ class IndicatorRow:
     denominator: str = ""
     factor: float | None = None
     in_index: bool = True  # a base data element is collected but not scored
+    row: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +146,11 @@ def parse_catalog_book(
                     rd.text(n, v, "名称", required=True),
                     rd.text(n, v, "英文名称"),
                     1.0 if weight is None else weight,
+                    n,
                 )
             )
+            if weight is not None and not 0 <= weight <= MAX_WEIGHT:
+                errors.append(t.error(n, "权重", f"权重应在 0 至 {MAX_WEIGHT:g} 之间"))
     cat_codes = {c.code for c in cats}
     inds: list[IndicatorRow] = []
     t = sheets["指标"]
@@ -180,6 +192,25 @@ def parse_catalog_book(
             lo, hi = nums["有效下限"], nums["有效上限"]
             if lo is not None and hi is not None and not hi > lo:
                 errors.append(t.error(n, "有效上限", "有效上限必须大于有效下限"))
+            for column in ("有效下限", "有效上限", "标准化下限", "标准化上限"):
+                x = nums[column]
+                if x is not None and abs(x) > MAX_MAGNITUDE:
+                    errors.append(
+                        t.error(n, column, f"数值过大（绝对值应不超过 {MAX_MAGNITUDE:.0e}）")
+                    )
+            low, up = nums["标准化下限"], nums["标准化上限"]
+            if low is not None and up is not None and not up > low:
+                errors.append(t.error(n, "标准化上限", "标准化上限必须大于标准化下限"))
+            w = nums["权重"]
+            if w is not None and not 0 <= w <= MAX_WEIGHT:
+                errors.append(t.error(n, "权重", f"权重应在 0 至 {MAX_WEIGHT:g} 之间"))
+            jump = nums["环比变动阈值"]
+            if jump is not None and not 0 <= jump <= MAX_JUMP:
+                errors.append(
+                    t.error(
+                        n, "环比变动阈值", f"环比变动阈值应在 0 至 {MAX_JUMP:g} 之间（0.3 即 30%）"
+                    )
+                )
             inds.append(
                 IndicatorRow(
                     code=code,
@@ -203,6 +234,7 @@ def parse_catalog_book(
                     denominator=rd.text(n, v, "分母"),
                     factor=rd.number(n, v, "系数"),
                     in_index=cell_text(v.get("计入指数")) not in {"否", "0", "false", "FALSE"},
+                    row=n,
                 )
             )
         codes = {i.code for i in inds}
