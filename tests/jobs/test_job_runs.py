@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+import contextlib
 import io
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from minsheng.audit.models import AuditAction, AuditEntry
 from minsheng.audit.services import audit_record
 from minsheng.jobs.models import JobRun, JobStatus
-from minsheng.jobs.services import job_progress, job_running
+from minsheng.jobs.services import STALE, job_progress, job_running
+from minsheng.jobs.tasks import reap_stale_jobs
 from tests.conftest import City, build_city
 
 
@@ -89,3 +94,52 @@ def test_job_without_a_file_has_nothing_to_download(city: City) -> None:
     run = JobRun.objects.create(owner=city.users["quality"], kind="x", title="t")
     assert city.client("quality").get(reverse("job_download", args=[run.pk])).status_code == 404
     assert city.client("quality").get(reverse("job_detail", args=[run.pk + 999])).status_code == 404
+
+
+def test_a_run_whose_worker_died_is_failed_and_its_upload_deleted(
+    city: City, tmp_path: Path
+) -> None:
+    upload = tmp_path / "poll-upload"
+    upload.write_bytes(b"phone\n13800001234\n")
+    long_ago = timezone.now() - STALE - timedelta(seconds=5)
+    dead = JobRun.objects.create(
+        owner=city.users["quality"],
+        kind="polls.fieldwork",
+        title="导入",
+        status=JobStatus.RUNNING,
+        heartbeat_at=long_ago,
+        upload=str(upload),
+    )
+    alive = JobRun.objects.create(
+        owner=city.users["quality"],
+        kind="x",
+        title="运行中",
+        status=JobStatus.RUNNING,
+        heartbeat_at=timezone.now(),
+    )
+    page = city.client("quality").get(reverse("job_detail", args=[dead.pk])).content.decode()
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == JobStatus.FAILED and "后台进程中断" in page
+    assert not upload.exists() and dead.upload == ""
+    assert alive.status == JobStatus.RUNNING
+    assert reap_stale_jobs.call() == 0  # the periodic task finds nothing more
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_upload_is_deleted_however_the_run_ends(
+    city: City, tmp_path: Path, fails: bool
+) -> None:
+    upload = tmp_path / "upload.csv"
+    upload.write_text("a\n1\n")
+    run = JobRun.objects.create(
+        owner=city.users["quality"], kind="x", title="t", upload=str(upload)
+    )
+    with contextlib.suppress(ValueError), job_running(run.pk):
+        assert upload.exists()
+        if fails:
+            raise ValueError("坏文件")
+    run.refresh_from_db()
+    assert not upload.exists()
+    assert run.status == (JobStatus.FAILED if fails else JobStatus.SUCCEEDED)
+    assert run.heartbeat_at is not None

@@ -49,6 +49,11 @@ class JobRun(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # The running task touches this every few seconds; a run whose heartbeat stopped lost its
+    # worker and is marked failed (jobs.services.jobs_reap).
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    # An uploaded file waiting for the task; deleted when the run ends, however it ends.
+    upload = models.CharField(_("上传文件"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -37,6 +37,7 @@ def periodic_jobs() -> list[Periodic]:
 
 periodic("clear-expired-sessions", tasks.clear_expired_sessions, timedelta(hours=6))
 periodic("prune-task-results", tasks.prune_task_results, timedelta(days=1))
+periodic("reap-stale-jobs", tasks.reap_stale_jobs, timedelta(minutes=1))
 
 
 def scheduler_tick(now: datetime | None = None) -> list[str]:

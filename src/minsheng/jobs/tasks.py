@@ -9,6 +9,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from minsheng.jobs.services import jobs_reap
+
 
 @task()
 def clear_expired_sessions() -> int:
@@ -23,3 +25,9 @@ def prune_task_results(min_age_days: int = 30) -> int:
     cutoff = timezone.now() - timedelta(days=min_age_days)
     deleted, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
     return deleted
+
+
+@task()
+def reap_stale_jobs() -> int:
+    """Mark runs whose worker died as failed; returns how many."""
+    return jobs_reap()

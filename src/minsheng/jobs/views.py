@@ -8,10 +8,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from minsheng.jobs.access import access_job
+from minsheng.jobs.services import jobs_reap
 
 
 @login_required
 def job_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    jobs_reap()  # a run whose worker died shows as failed even while no worker runs
     run = access_job(request.user, run_id)
     template = "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/detail.html"
     return render(request, template, {"run": run})

@@ -204,6 +204,7 @@ def poll_upload(request: HttpRequest, poll_id: int) -> HttpResponse:
                 kind="polls.fieldwork",
                 title=f"{poll} {upload.name}",
                 task=import_fieldwork,
+                upload=str(path),
                 poll_id=poll.pk,
                 path=str(path),
                 filename=upload.name or "fieldwork.csv",

@@ -67,10 +67,18 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obje
         path = unquote(parsed.path)[1:]
         if not path:
             raise ImproperlyConfigured(f"{name}={url!r}: a SQLite URL needs a file path.")
+        # ?timeout=N: seconds a writer waits for the lock (default 20).
+        timeout = parse_qs(parsed.query).get("timeout", ["20"])[-1]
+        try:
+            seconds = float(timeout)
+        except ValueError:
+            seconds = -1.0
+        if not 0 < seconds <= 600:
+            raise ImproperlyConfigured(f"{name}={url!r}: timeout must be 0–600 seconds.")
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": seconds},
         }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         db = parsed.path.lstrip("/")

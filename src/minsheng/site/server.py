@@ -1,5 +1,6 @@
-"""Start the production web server (gunicorn) and the background worker side by side, and
-stop both on Ctrl-C. Used by ``minsheng serve`` and ``minsheng demo``."""
+"""Start the production web server (gunicorn) and the background worker side by side, restart
+the worker whenever it dies, and stop both on Ctrl-C. Used by ``minsheng serve`` and
+``minsheng demo``."""
 
 from __future__ import annotations
 
@@ -38,11 +39,30 @@ def check_port_free(host: str, port: int) -> None:
             raise
 
 
+class Backoff:
+    """When to start a dead worker again: at once the first time, then after 1, 2, 4 … 60
+    seconds while it keeps dying within a minute of its start."""
+
+    def __init__(self, *, first: float = 1.0, limit: float = 60.0) -> None:
+        self.first, self.limit = first, limit
+        self.pause = 0.0
+        self.last_start = float("-inf")
+
+    def due(self) -> bool:
+        return time.monotonic() >= self.last_start + self.pause
+
+    def started(self) -> None:
+        now = time.monotonic()
+        quick = now - self.last_start < self.limit
+        self.pause = min(self.limit, max(self.first, 2 * self.pause)) if quick else 0.0
+        self.last_start = now
+
+
 def run_server(
     *, host: str, port: int, workers: int, with_worker: bool, say: Callable[[str], None]
 ) -> int:
-    """Run gunicorn (and ``minsheng worker``) until Ctrl-C or until one of them dies.
-    Returns the exit code for the command."""
+    """Run gunicorn (and ``minsheng worker``) until Ctrl-C or until gunicorn dies; a worker
+    that dies is started again. Returns the exit code for the command."""
     check_port_free(host, port)
     env = dict(os.environ)
     gunicorn = [
@@ -61,11 +81,9 @@ def run_server(
         "--graceful-timeout",
         "5",
     ]
-    procs = {"web": subprocess.Popen(gunicorn, env=env)}
-    if with_worker:
-        procs["worker"] = subprocess.Popen(
-            [sys.executable, "-m", "minsheng.cli", "worker", "--no-startup-delay"], env=env
-        )
+    worker_cmd = [sys.executable, "-m", "minsheng.cli", "worker", "--no-startup-delay"]
+    web = subprocess.Popen(gunicorn, env=env)
+    worker = subprocess.Popen(worker_cmd, env=env) if with_worker else None
     say(f"Minsheng: http://{host}:{port}/  (Ctrl-C 停止 / to stop)")
     stopping = False
 
@@ -76,21 +94,30 @@ def run_server(
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     code = 0
+    restarts = Backoff()
     try:
         while not stopping:
-            for name, proc in procs.items():
-                if proc.poll() is not None:
-                    say(f"{name} exited with code {proc.returncode}; stopping.")
-                    code = proc.returncode or 1
-                    stopping = True
-                    break
+            if web.poll() is not None:
+                say(f"web exited with code {web.returncode}; stopping.")
+                code = web.returncode or 1
+                break
+            # The worker never takes the site down: it is started again, with a growing pause
+            # if it keeps dying (a broken database, a bad task), and the site keeps serving.
+            if worker is not None and worker.poll() is not None and restarts.due():
+                say(
+                    f"worker exited with code {worker.returncode}; restarting it "
+                    f"(后台任务进程已退出，正在重启)."
+                )
+                worker = subprocess.Popen(worker_cmd, env=env)
+                restarts.started()
             time.sleep(0.3)
     finally:
-        for proc in procs.values():
+        procs = [p for p in (web, worker) if p is not None]
+        for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10
-        for proc in procs.values():
+        for proc in procs:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

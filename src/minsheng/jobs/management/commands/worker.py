@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+from django_tasks_db.utils import is_locked_database_exception
 
 from minsheng.jobs.schedule import scheduler_tick
 
@@ -52,7 +54,20 @@ class Command(DbWorkerCommand):
             threading.Thread(
                 target=_scheduler_loop, args=(stop, every), name="scheduler", daemon=True
             ).start()
+        pause = 1.0
         try:
-            super().handle(*args, **options)
+            while True:
+                try:
+                    super().handle(*args, **options)
+                    return
+                except OperationalError as exc:
+                    # A long write elsewhere holds SQLite's lock past the busy timeout: wait
+                    # and carry on instead of exiting (the site must not lose its worker).
+                    if not is_locked_database_exception(exc):
+                        raise
+                    logger.warning("database is locked; the worker retries in %.0f s", pause)
+                    close_old_connections()
+                    time.sleep(pause)
+                    pause = min(pause * 2, 60.0)
         finally:
             stop.set()
