@@ -124,9 +124,24 @@ def test_validation_errors_use_the_standard_body(city: City) -> None:
 
 
 def test_openapi_document_and_docs_need_a_login(city: City) -> None:
-    assert Client().get("/api/openapi.json").status_code == 302
+    assert Client().get("/api/openapi.json").status_code == 401
+    assert Client(HTTP_AUTHORIZATION="Bearer wrong").get("/api/openapi.json").status_code == 401
     assert Client().get("/api/docs").status_code == 302
     schema = city.client("county").get("/api/openapi.json").json()
     assert "/api/regions/{code}" in schema["paths"]
     docs = city.client("county").get("/api/docs")
     assert docs.status_code == 200 and b"cdn" not in docs.content.lower()
+
+
+def test_a_token_client_reads_the_openapi_document(city: City) -> None:
+    _, token = api_client_issue(
+        actor=city.users["admin"],
+        name="省级系统",
+        organisation=Organisation.objects.get(key=f"gov-{city.county.code}"),
+        scopes=[ApiScope.READ_REGIONS],
+    )
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    ranking = paths["/api/indicators/ranking"]["get"]["responses"]
+    assert {"200", "401", "403", "404"} <= set(ranking)

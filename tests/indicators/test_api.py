@@ -48,3 +48,32 @@ def test_region_scores_scope(city: City) -> None:
     )
     machine = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert machine.get(url).status_code == 403  # results are for people with a results role
+
+
+def _token(city: City, scopes: list[str], org_key: str | None = None) -> Client:
+    _, token = api_client_issue(
+        actor=city.users["admin"],
+        name="驾驶舱",
+        organisation=Organisation.objects.get(key=org_key or f"gov-{city.county.code}"),
+        scopes=scopes,
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_a_token_with_the_indicator_scope_reads_its_region(city: City) -> None:
+    client = _token(city, [ApiScope.READ_INDICATORS])
+    assert len(client.get("/api/indicators").json()) == 57
+    ranking = client.get("/api/indicators/ranking")
+    assert ranking.status_code == 200
+    assert [r["region"] for r in ranking.json()["regions"]] == [city.county.code]
+    scores = client.get(f"/api/indicators/regions/{city.county.code}/scores")
+    assert scores.status_code == 200 and len(scores.json()) == 57
+    other = client.get(f"/api/indicators/regions/{city.other_county.code}/scores")
+    assert other.status_code == 403
+
+
+def test_a_token_without_the_indicator_scope_is_refused(city: City) -> None:
+    client = _token(city, [ApiScope.READ_REGIONS])
+    assert client.get("/api/indicators/ranking").status_code == 403
+    assert client.get(f"/api/indicators/regions/{city.county.code}/scores").status_code == 403
+    assert client.get("/api/indicators").json() == []

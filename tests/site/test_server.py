@@ -91,6 +91,12 @@ def test_the_site_stays_up_when_the_worker_dies(tmp_path: Path) -> None:
     serve = _minsheng("serve", "--port", str(port), "--workers", "1", env=env)
     try:
         assert _wait(lambda: _status(port) == 200, 60), "the site came up"
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/accounts/login/")
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.getheader("Server") is None  # the server software is not advertised
+        assert "script-src 'self'" in (response.getheader("Content-Security-Policy") or "")
         assert _wait(lambda: _worker_pid(serve.pid) is not None, 30)
         first = _worker_pid(serve.pid)
         assert first is not None

@@ -46,13 +46,17 @@ class Scope:
         return not self.everything and self.region is None and self.organisation is None
 
 
+REGION_WIDE_SCOPES = frozenset({ApiScope.READ_REGIONS, ApiScope.READ_INDICATORS})
+
+
 def client_scope(client: ApiClient) -> Scope:
-    """A machine client reads within its organisation's region subtree when it holds the
-    ``regions:read`` scope, and only its own organisation otherwise."""
+    """A machine client reads within its organisation's region subtree when it holds a
+    region-wide read scope (``regions:read``, ``indicators:read``), and only its own
+    organisation otherwise."""
     org = client.organisation
     if not client.is_active or not org.is_active:
         return Scope(everything=False, region=None, organisation=None)
-    if ApiScope.READ_REGIONS in client.scopes:
+    if REGION_WIDE_SCOPES & set(client.scopes):
         return Scope(everything=False, region=org.region, organisation=org)
     return Scope(everything=False, region=None, organisation=org)
 

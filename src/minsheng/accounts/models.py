@@ -42,6 +42,7 @@ class User(AbstractUser):
 class ApiScope(models.TextChoices):
     READ_REGIONS = "regions:read", _("读取地区与机构")
     READ_AUDIT = "audit:read", _("读取审计日志")
+    READ_INDICATORS = "indicators:read", _("读取指标监测结果")
     WRITE_RATINGS = "ratings:write", _("提交好差评")
 
 

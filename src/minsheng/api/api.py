@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import NinjaAPI
@@ -17,7 +16,7 @@ from minsheng.accounts.access import (
     peer_groups_visible,
 )
 from minsheng.accounts.models import ApiClient, ApiScope
-from minsheng.api.auth import ClientTokenAuth, UserSessionAuth, require_scope
+from minsheng.api.auth import ClientTokenAuth, UserSessionAuth, docs_access, require_scope
 from minsheng.api.errors import install_error_handlers
 from minsheng.api.schemas import (
     ErrorOut,
@@ -38,7 +37,7 @@ api = NinjaAPI(
     description="民生公共服务质量平台 API. Machines use `Authorization: Bearer <token>`; "
     "people use their browser session.",
     auth=[ClientTokenAuth(), UserSessionAuth()],
-    docs_decorator=login_required,
+    docs_decorator=docs_access,
 )
 install_error_handlers(api)
 api.add_router("/ratings", ratings_router)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja.security import HttpBearer, SessionAuth
 
 from minsheng.accounts.models import ApiClient
@@ -29,3 +32,30 @@ def require_scope(principal: Any, scope: str) -> None:
     """Machine clients need the scope named; people are gated by role in ``access``."""
     if isinstance(principal, ApiClient) and scope not in principal.scopes:
         raise PermissionDenied(f"this client lacks the scope {scope!r}")
+
+
+def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The API document and its browsable page: for signed-in people and for machine clients
+    with a valid token. A machine without one gets a 401 error body, a browser the login page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        if (user.is_authenticated and user.is_active) or (
+            token and api_client_for_token(token) is not None
+        ):
+            return view(request, *args, **kwargs)
+        if token or request.path.endswith(".json"):
+            body = {
+                "error": {
+                    "code": "unauthorized",
+                    "message": "Authentication required: a bearer token or a session.",
+                    "details": [],
+                }
+            }
+            return JsonResponse(body, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped

@@ -22,11 +22,19 @@ from minsheng.accounts.access import (
     require_signed_in,
     user_scope,
 )
-from minsheng.accounts.models import Role
+from minsheng.accounts.models import ApiClient, ApiScope, Role
 from minsheng.indicators.models import Indicator, Submission
 from minsheng.orgs.models import OrgKind, Region
 
 RESULTS_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
+
+
+def reads_results(principal: Any) -> bool:
+    """A person in a results role, or a machine client holding ``indicators:read`` (which
+    reads its organisation's region subtree, like a leader)."""
+    if isinstance(principal, ApiClient):
+        return ApiScope.READ_INDICATORS in principal.scopes
+    return getattr(principal, "role", None) in RESULTS_ROLES
 
 
 def results_root(user: Any) -> Region:
@@ -39,7 +47,7 @@ def results_root(user: Any) -> Region:
         if root is None:
             raise Http404("no regions yet")
         return root
-    if scope.region is None or getattr(user, "role", None) not in RESULTS_ROLES:
+    if scope.region is None or not reads_results(user):
         raise PermissionDenied("no access to indicator results")
     return scope.region
 
@@ -66,7 +74,7 @@ def indicators_visible(user: Any) -> Any:
     active = Indicator.objects.select_related("category")
     if scope.everything:
         return active
-    if scope.region is not None and getattr(user, "role", None) in RESULTS_ROLES:
+    if scope.region is not None and reads_results(user):
         return active
     org = scope.organisation
     if org is not None and org.kind == OrgKind.DEPARTMENT:

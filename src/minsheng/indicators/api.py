@@ -1,4 +1,5 @@
-"""Indicator monitoring over REST (session users; the same gates as the pages):
+"""Indicator monitoring over REST (session users, and machine clients holding
+``indicators:read``; the same gates as the pages):
 ``GET /api/indicators`` (the catalog the caller may see), ``GET /api/indicators/ranking``
 (the level index of a peer group for a period, with rank intervals), and
 ``GET /api/indicators/regions/{code}/scores`` (a region's scorecard)."""
@@ -11,6 +12,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from minsheng.api.schemas import ErrorOut
 from minsheng.core.index.periods import Period
 from minsheng.indicators import results
 from minsheng.indicators.access import (
@@ -27,6 +29,7 @@ from minsheng.indicators.selectors import (
 )
 
 router = Router(tags=["indicators"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 API_RUNS = 200  # Monte Carlo runs behind the rank intervals
 
 
@@ -88,9 +91,14 @@ def _period(text: str | None) -> Period:
     return period
 
 
-@router.get("", response=list[IndicatorOut])
+def _caller(request: HttpRequest) -> Any:
+    """The signed-in user or the machine client (set by the API's auth classes)."""
+    return getattr(request, "auth", None) or request.user
+
+
+@router.get("", response={200: list[IndicatorOut], **ERRORS})
 def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
-    rows = indicators_visible(request.user).select_related("category", "lead_department")
+    rows = indicators_visible(_caller(request)).select_related("category", "lead_department")
     return [
         IndicatorOut(
             code=i.code,
@@ -106,16 +114,17 @@ def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
     ]
 
 
-@router.get("/ranking", response=RankingOut)
+@router.get("/ranking", response={200: RankingOut, **ERRORS})
 def indicator_ranking(
     request: HttpRequest, peer: str | None = None, period: str | None = None
 ) -> RankingOut:
     """Ranks are those of the whole peer group; only the regions the caller may see are
     listed."""
-    option, regions = peer_regions(request.user, peer)
+    caller = _caller(request)
+    option, regions = peer_regions(caller, peer)
     when = _period(period)
     result = index_result(regions, when, runs=API_RUNS)
-    visible = {r.code for r in regions if r.pk in visible_region_ids(request.user)}
+    visible = {r.code for r in regions if r.pk in visible_region_ids(caller)}
     rows = results.rank_rows(result, visible)
     return RankingOut(
         peer_group=option.key,
@@ -142,9 +151,9 @@ def indicator_ranking(
     )
 
 
-@router.get("/regions/{code}/scores", response=list[ScoreOut])
+@router.get("/regions/{code}/scores", response={200: list[ScoreOut], **ERRORS})
 def region_scores(request: HttpRequest, code: str, period: str | None = None) -> list[ScoreOut]:
-    region = access_result_region(request.user, code)
+    region = access_result_region(_caller(request), code)
     peers = region_peers(region)
     if region not in peers:
         raise Http404("the region has no peer group to be scored in")

@@ -70,6 +70,8 @@ def run_server(
         "-m",
         "gunicorn",
         "minsheng.site.wsgi:application",
+        "--config",
+        "python:minsheng.site.gunicorn_conf",
         "--bind",
         f"{host}:{port}",
         "--workers",
