@@ -167,7 +167,12 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         if action == "feedback":
             if "office" not in roles:
                 raise CaseError(_("只有质量办可以录入回访结果"))
-            record_feedback(case, request.POST.get("feedback", ""), actor_label=str(request.user))
+            record_feedback(
+                case,
+                request.POST.get("feedback", ""),
+                actor_label=str(request.user),
+                actor=request.user,
+            )
         else:
             who = TRANSITIONS[action][2] if action in TRANSITIONS else ""
             if who not in roles:

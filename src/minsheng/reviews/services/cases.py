@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.audit.models import AuditAction
+from minsheng.audit.services import audit_record, audit_snapshot
 from minsheng.reviews.models import (
     CaseEvent,
     CaseState,
@@ -96,6 +98,7 @@ def act(
         raise CaseError(_("请填写证据或答复内容"))
     now = timezone.now()
     before = case.state
+    snapshot = audit_snapshot(case)
     case.state = target
     if action in {"confirm", "appeal"}:
         case.verified_at = case.verified_at or now
@@ -116,20 +119,47 @@ def act(
         to_state=target,
         note=note,
     )
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE,
+        obj=case,
+        before=snapshot,
+        after=audit_snapshot(case),
+        note=f"case {action}",
+        region_code=_case_region(case),
+    )
     return case
 
 
+def _case_region(case: RectificationCase) -> str:
+    return str(
+        Rating.objects.filter(pk=case.rating_id).values_list("centre__region__code", flat=True)[0]
+    )
+
+
 @transaction.atomic
-def record_feedback(case: RectificationCase, feedback: str, *, actor_label: str) -> None:
+def record_feedback(
+    case: RectificationCase, feedback: str, *, actor_label: str, actor: Any = None
+) -> None:
     """The citizen's rating of the fix (when contact details exist)."""
     if feedback not in Feedback.values:
         raise CaseError(_("未知评价"))
     if case.state not in RECTIFIED_STATES:
         raise CaseError(_("尚未答复，不能回访"))
+    snapshot = audit_snapshot(case)
     case.feedback = feedback
     case.save(update_fields=["feedback"])
     CaseEvent.objects.create(
         case=case, action="feedback", actor_label=actor_label, note=str(Feedback(feedback).label)
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=case,
+        before=snapshot,
+        after=audit_snapshot(case),
+        note="case feedback",
+        region_code=_case_region(case),
     )
 
 
