@@ -75,3 +75,36 @@ def test_command_prints_iso_with_offset_without_django() -> None:
         check=False,
     )
     assert bad.returncode == 2 and "ISO 8601" in bad.stderr
+
+
+def test_a_deadline_into_an_unpublished_year_warns() -> None:
+    calendar = WorkCalendar()
+    assert calendar.schedule_published(2026) and not calendar.schedule_published(2027)
+    assert calendar.unpublished_years(D(2026, 12, 20), D(2027, 1, 12)) == [2027]
+    assert calendar.unpublished_years(D(2026, 9, 30), D(2026, 10, 27)) == []
+    entered = WorkCalendar({D(2027, 2, 20): True})  # the administrator typed 2027 in
+    assert entered.unpublished_years(D(2026, 12, 20), D(2027, 1, 12)) == []
+    code = "import sys; from minsheng.cli import main; sys.exit(main(sys.argv[1:]))"
+    args = ["calendar", "due", "--start", "2026-12-20T10:00", "--working-days", "15"]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("2027-01-")
+    assert "2027 年的节假日安排尚未公布" in result.stderr
+    quiet = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "calendar",
+            "due",
+            "--start",
+            "2026-09-30T16:00",
+            "--working-days",
+            "15",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert quiet.stderr == ""

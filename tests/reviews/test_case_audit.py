@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from minsheng.audit.models import AuditAction, AuditEntry
@@ -104,3 +105,29 @@ def test_overdue_follows_the_working_day_deadlines(case: RectificationCase) -> N
     assert overdue(case, case.rectify_due + dt.timedelta(seconds=1))
     case.state = CaseState.CLOSED
     assert not overdue(case, case.rectify_due + dt.timedelta(days=30))
+
+
+def test_a_case_due_in_an_unpublished_year_says_so(city: City) -> None:
+    city_code = city.county.parent.code  # type: ignore[union-attr]
+    record = RatingRecord(
+        2,
+        "A00002",
+        "",
+        f"dept-{city_code}-edu",
+        f"centre-{city.county.code}",
+        "",
+        "",
+        Channel.PC,
+        1,
+        (),
+        "",
+        Source.ACTIVE,
+        dt.datetime(2026, 12, 20, 10, tzinfo=SHANGHAI),
+    )
+    with time_machine.travel(dt.datetime(2026, 12, 21, 9, tzinfo=SHANGHAI), tick=False):
+        (result,) = ingest([record], directory=Directory(city.county.parent))
+    assert result.rating_id is not None, result.errors
+    late = RectificationCase.objects.get(rating__case_no="A00002")
+    assert late.rectify_due.year == 2027
+    page = city.client("quality").get(reverse("review_case", args=[late.pk])).content.decode()
+    assert 'data-testid="schedule-warning"' in page and "2027 年的节假日安排尚未公布" in page

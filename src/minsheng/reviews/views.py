@@ -38,6 +38,7 @@ from minsheng.reviews.selectors import (
     region_grouping,
 )
 from minsheng.reviews.services.cases import TRANSITIONS, CaseError, act, overdue, record_feedback
+from minsheng.reviews.services.deadlines import unpublished_deadline_years
 from minsheng.web.downloads import sheets_response
 
 PAGE = 50
@@ -148,6 +149,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "events": case.events.all(),
             "actions": actions,
             "overdue": overdue(case),
+            "unpublished_years": unpublished_deadline_years(case),
             "feedback_choices": Feedback.choices,
             "can_feedback": "office" in roles
             and bool(case.rating.contact_cipher)

@@ -18,9 +18,13 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from holidays.countries.china import ChinaStaticHolidays
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_WORKING_DAYS = 3660  # ten years of working days is beyond any rule
+# Years whose State Council schedule (holidays with their make-up working days) the package
+# carries; for later years it only knows the statutory dates, not the 调休.
+PUBLISHED_YEARS = frozenset(ChinaStaticHolidays.special_public_holidays)
 
 
 @cache
@@ -56,6 +60,16 @@ class WorkCalendar:
         if day in china:
             return str(china.get(day))
         return "周末 / weekend" if day.weekday() >= 5 else "工作日 / working day"
+
+    def schedule_published(self, year: int) -> bool:
+        """Whether the year's holiday schedule is known: published in the package, or entered
+        by the administrator (any override in that year)."""
+        return year in PUBLISHED_YEARS or any(d.year == year for d in self.overrides)
+
+    def unpublished_years(self, start: dt.date, end: dt.date) -> list[int]:
+        """Years in [start, end] whose schedule is not known yet: a deadline reaching into one
+        is a guess (statutory holidays only, no make-up days) and may move when it appears."""
+        return [y for y in range(start.year, end.year + 1) if not self.schedule_published(y)]
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after ``day`` (``day`` itself not counted); n = 0 is ``day``."""

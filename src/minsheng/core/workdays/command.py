@@ -88,5 +88,13 @@ def main(argv: Sequence[str]) -> int:
         return _fail(f"--start 不是 ISO 8601 时间：{args.start} / not an ISO 8601 time")
     if not 0 <= args.working_days <= MAX_WORKING_DAYS:
         return _fail(f"--working-days 须在 0 到 {MAX_WORKING_DAYS} 之间 / out of range")
-    print(calendar.due(start, args.working_days).isoformat())
+    due = calendar.due(start, args.working_days)
+    print(due.isoformat())
+    for year in calendar.unpublished_years(start.date(), due.date()):
+        print(
+            f"注意：{year} 年的节假日安排尚未公布，截止时间只按法定节假日推算，公布后可能变化"
+            f"（可用 --overrides 补录）/ warning: the {year} holiday schedule is not published "
+            "yet; the deadline may move when it is",
+            file=sys.stderr,
+        )
     return 0

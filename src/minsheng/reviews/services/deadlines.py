@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from minsheng.core.workdays.calendar import WorkCalendar
+from minsheng.core.workdays.calendar import SHANGHAI, WorkCalendar
 from minsheng.orgs.models import Region
 from minsheng.reviews.models import CalendarDay, DeadlineRule
 
@@ -15,6 +16,13 @@ DEFAULT_RECTIFY_DAYS = 15
 def work_calendar() -> WorkCalendar:
     """The published schedule with the administrator's overrides (read once per call)."""
     return WorkCalendar({d.date: d.is_working for d in CalendarDay.objects.all()})
+
+
+def unpublished_deadline_years(case: Any) -> list[int]:
+    """Years a case's deadlines reach into whose holiday schedule is not known yet."""
+    start = case.rating.rated_at.astimezone(SHANGHAI).date()
+    end = case.rectify_due.astimezone(SHANGHAI).date()
+    return work_calendar().unpublished_years(start, end)
 
 
 def deadline_days(region: Region) -> tuple[int, int]:
