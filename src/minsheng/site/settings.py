@@ -41,6 +41,29 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_keys() -> str:
+    """The key ring for personal data at rest (core.fieldcrypt): MINSHENG_FIELD_KEYS, else one
+    key per installation under var/, created on first start. Separate from SECRET_KEY."""
+    from minsheng.core.fieldcrypt import KeyRing, KeyRingError, new_key
+
+    ring = env_str("MINSHENG_FIELD_KEYS", "")
+    if not ring:
+        path = VAR_DIR / "field_keys"
+        if not path.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(new_key(), encoding="ascii")
+            path.chmod(0o600)
+        ring = path.read_text(encoding="ascii").strip()
+    try:
+        KeyRing.parse(ring)
+    except KeyRingError as exc:
+        raise ImproperlyConfigured(f"MINSHENG_FIELD_KEYS: {exc}") from None
+    return ring
+
+
+FIELD_KEYS = _field_keys()
 DEBUG = env_bool("MINSHENG_DEBUG", False)
 ALLOWED_HOSTS = env_list("MINSHENG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("MINSHENG_CSRF_TRUSTED_ORIGINS", [])

@@ -1,32 +1,75 @@
-"""Real-name contact details: encrypted at rest (Fernet, key derived from the secret key),
-always shown masked (138****5678, 张*)."""
+"""Real-name contact details: encrypted at rest with the platform's field key ring
+(AES-256-GCM, ``core.fieldcrypt``; MINSHENG_FIELD_KEYS), always shown masked (138****5678, 张*).
+Values from before the key ring (Fernet with a key derived from the secret key) stay readable
+until ``minsheng fieldkeys reencrypt`` rewrites them."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.db import transaction
+
+from minsheng.core.fieldcrypt import KeyRing
 
 
-def _fernet() -> Fernet:
+def _legacy(cipher: str) -> str:
     digest = hashlib.sha256(f"minsheng-contact:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+    try:
+        return Fernet(base64.urlsafe_b64encode(digest)).decrypt(cipher.encode()).decode()
+    except InvalidToken:
+        return ""
+
+
+@cache
+def _ring(keys: str) -> KeyRing:
+    return KeyRing.parse(keys, legacy=_legacy)
+
+
+def key_ring() -> KeyRing:
+    return _ring(settings.FIELD_KEYS)
 
 
 def encrypt(contact: str) -> str:
-    return _fernet().encrypt(contact.encode()).decode() if contact else ""
+    return key_ring().encrypt(contact)
 
 
 def decrypt(cipher: str) -> str:
     """For sending the reply to the citizen; never for display."""
-    if not cipher:
-        return ""
-    try:
-        return _fernet().decrypt(cipher.encode()).decode()
-    except InvalidToken:
-        return ""
+    return key_ring().decrypt(cipher)
+
+
+def contacts_reencrypt(*, batch: int = 2000) -> tuple[int, int]:
+    """Rewrite every stored contact written with an older key (or before the ring) with the
+    current key; returns (rewritten, unreadable). Unreadable values are left as they are."""
+    from minsheng.reviews.models import Rating
+
+    ring = key_ring()
+    rewritten = unreadable = 0
+    last = 0
+    while True:
+        rows = list(
+            Rating.objects.filter(pk__gt=last)
+            .exclude(contact_cipher="")
+            .order_by("pk")
+            .values_list("pk", "contact_cipher")[:batch]
+        )
+        if not rows:
+            return rewritten, unreadable
+        last = rows[-1][0]
+        with transaction.atomic():
+            for pk, cipher in rows:
+                if not ring.needs_rewrite(cipher):
+                    continue
+                plain = ring.decrypt(cipher)
+                if not plain:
+                    unreadable += 1
+                    continue
+                Rating.objects.filter(pk=pk).update(contact_cipher=ring.encrypt(plain))
+                rewritten += 1
 
 
 def mask(contact: str) -> str:
