@@ -45,14 +45,14 @@ def test_admin_delete_is_audited(city: City) -> None:
 def test_audit_row_rolls_back_with_its_change(city: City) -> None:
     from django.db import transaction
 
-    before = AuditEntry.objects.count()
+    before = AuditEntry.objects.exclude(action="security").count()
     try:
         with transaction.atomic():
             audit_record(actor=None, action=AuditAction.CREATE, object_type="x.y")
             raise RuntimeError("the change fails")
     except RuntimeError:
         pass
-    assert AuditEntry.objects.count() == before
+    assert AuditEntry.objects.exclude(action="security").count() == before
 
 
 def test_snapshot_never_copies_secrets(city: City) -> None:
@@ -118,3 +118,29 @@ def test_log_shows_before_and_after_as_readable_json(city: City) -> None:
     )
     body = city.client("quality").get(reverse("audit_list")).content.decode()
     assert "&quot;name&quot;: &quot;新&quot;" in body
+
+
+def test_the_audit_log_is_append_only_even_for_the_database(city: City) -> None:
+    import pytest
+    from django.db import DatabaseError, connection, transaction
+
+    from minsheng.audit.models import AppendOnlyError
+
+    entry = AuditEntry.objects.order_by("pk").first()
+    assert entry is not None
+    entry.note = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(note="rewritten")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+    table = AuditEntry._meta.db_table
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET note = 'rewritten' WHERE id = %s", [entry.pk])  # noqa: S608
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [entry.pk])  # noqa: S608
+    assert AuditEntry.objects.get(pk=entry.pk).note != "rewritten"

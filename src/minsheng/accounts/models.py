@@ -30,6 +30,11 @@ class User(AbstractUser):
     )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
     display_name = models.CharField(_("显示名"), max_length=100, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("密码由他人设定（新账号、重置），下次登录须先修改"),
+    )
 
     class Meta:
         verbose_name = _("用户")

@@ -61,6 +61,7 @@ def api_client_revoke(*, actor: Any, client: ApiClient) -> ApiClient:
         obj=client,
         before=before,
         after=audit_snapshot(client),
+        note="token revoked",
     )
     return client
 
@@ -80,12 +81,24 @@ def api_client_for_token(token: str) -> ApiClient | None:
     if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
         client.last_used_at = now
+        # Token use is a security event, recorded with the same once-a-minute touch.
+        audit_record(
+            actor=f"api:{client.name}"[:150],
+            action=AuditAction.SECURITY,
+            object_type="security",
+            after={"event": "token use", "outcome": "success", "client": client.pk},
+            note="token use",
+        )
     return client
 
 
 @transaction.atomic
 def user_password_changed(*, actor: Any) -> None:
-    """Record a password change (the hash itself never enters the log)."""
+    """Record a password change (the hash itself never enters the log); a password the user
+    chose lifts the first-use change."""
+    if getattr(actor, "must_change_password", False):
+        User.objects.filter(pk=actor.pk).update(must_change_password=False)
+        actor.must_change_password = False
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=actor, note="password changed")
 
 
@@ -119,6 +132,7 @@ def user_create(
         display_name=display_name,
         organisation=organisation,
         role=role,
+        must_change_password=True,
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=user, after=audit_snapshot(user))
     return user, password
@@ -142,7 +156,8 @@ def user_reset_password(*, actor: Any, user: User) -> str:
     """Set a new one-time password, lift any lockout; returns the password to hand over."""
     password = _new_password()
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
     axes_reset(username=user.get_username())
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, note="password reset")
     return password

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from minsheng.accounts.security import security_event
+
 logger = logging.getLogger("minsheng.api")
 
 
@@ -38,6 +40,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        security_event(
+            event="permission denied",
+            outcome="refused",
+            request=request,
+            user=getattr(request, "auth", None) or getattr(request, "user", None),
+        )
         return _error(api, request, 403, "forbidden", str(exc) or "Outside your scope.")
 
     @api.exception_handler(Http404)

@@ -15,6 +15,8 @@ admin.site.has_permission = _admins_only  # type: ignore[method-assign]
 admin.site.site_header = "民生 Minsheng"
 admin.site.site_title = "民生 Minsheng"
 
+handler403 = "minsheng.web.views.forbidden"
+
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minsheng.accounts.access import user_scope
+from minsheng.accounts.security import security_event
 from minsheng.orgs.selectors import region_children, scope_summary, windows_by_child
 
 
@@ -45,3 +46,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages without an icon link (Django's admin)."""
     return redirect(static("minsheng/favicon.svg"), permanent=True)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page; every refusal is a security event (who, where, what was refused)."""
+    security_event(
+        event="permission denied",
+        outcome="refused",
+        request=request,
+        user=getattr(request, "user", None),
+    )
+    return render(request, "403.html", status=403)
