@@ -107,17 +107,31 @@ def test_admin_password_change_is_audited(city: City) -> None:
     ).exists()
 
 
-def test_log_shows_before_and_after_as_readable_json(city: City) -> None:
+def test_log_shows_changes_as_labelled_fields_in_local_time(city: City) -> None:
     audit_record(
         actor=city.users["quality"],
         action=AuditAction.UPDATE,
         object_type="orgs.window",
-        before={"name": "旧"},
-        after={"name": "新"},
+        before={"name": "旧", "is_active": True},
+        after={"name": "新", "is_active": False},
+        region_code=city.county.code,
+    )
+    audit_record(
+        actor=city.users["quality"],
+        action=AuditAction.STATE,
+        object_type="reviews.rectificationcase",
+        before={"state": "answered", "closed_at": None},
+        after={"state": "closed", "closed_at": "2026-10-09T02:00:00+00:00"},
+        note="case close",
         region_code=city.county.code,
     )
     body = city.client("quality").get(reverse("audit_list")).content.decode()
-    assert "&quot;name&quot;: &quot;新&quot;" in body
+    assert "<strong>名称</strong>：旧 → 新" in body
+    assert "<strong>启用</strong>：是 → 否" in body
+    assert "<strong>状态</strong>：已答复 → 已办结" in body
+    assert "<strong>办结时间</strong>：— → 2026-10-09 10:00:00" in body  # 02:00 UTC, local
+    assert "办结" in body and "case close" not in body
+    assert "&quot;" not in body.split('data-testid="audit-table"')[1]
 
 
 def test_the_audit_log_is_append_only_even_for_the_database(city: City) -> None:

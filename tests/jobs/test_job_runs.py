@@ -59,7 +59,7 @@ def test_audit_export_runs_in_the_background_and_downloads_as_xlsx() -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("时间", "操作人", "操作")
     assert len(rows) == visible + 1
-    notes = [r[9] for r in rows[1:]]
+    notes = [r[6] for r in rows[1:]]
     assert (
         "整改完成" in notes and "elsewhere" not in notes
     )  # control character stripped, scope kept

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,23 +11,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks import task
 
+from minsheng.audit.presentation import readable
 from minsheng.audit.selectors import AuditFilter, audit_entries
 from minsheng.core.xlsx import write_table
 from minsheng.jobs.services import job_progress, job_running
 
-HEADERS = [
-    "时间",
-    "操作人",
-    "操作",
-    "对象类型",
-    "对象编号",
-    "对象",
-    "地区代码",
-    "修改前",
-    "修改后",
-    "说明",
-]
-WIDTHS = [20, 14, 10, 20, 10, 30, 14, 40, 40, 30]
+HEADERS = ["时间", "操作人", "操作", "对象", "地区代码", "变更内容", "说明"]
+WIDTHS = [20, 14, 10, 36, 14, 60, 30]
 
 
 def filter_to_json(filters: AuditFilter) -> dict[str, Any]:
@@ -51,10 +40,6 @@ def filter_from_json(data: dict[str, Any]) -> AuditFilter:
     )
 
 
-def _json_cell(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 @task()
 def export_audit_log(*, run_id: int, user_id: int, filters: dict[str, Any]) -> int:
     """Write the rows the user may read, as filtered, to ``MEDIA_ROOT/exports/``."""
@@ -63,21 +48,10 @@ def export_audit_log(*, run_id: int, user_id: int, filters: dict[str, Any]) -> i
         rows = audit_entries(user=user, filters=filter_from_json(filters)).order_by("at", "pk")
         total = rows.count()
         job_progress(run_id, done=0, total=total, message="导出中")
-        local = timezone.localtime
         data = (
-            (
-                local(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_label,
-                e.get_action_display(),
-                e.object_type,
-                e.object_pk,
-                e.object_repr,
-                e.region_code,
-                _json_cell(e.before),
-                _json_cell(e.after),
-                e.note,
-            )
+            (r.at, r.actor, r.action, r.object, e.region_code, r.changes_text(), r.note)
             for e in rows.iterator(chunk_size=2000)
+            for r in (readable(e),)
         )
         name = f"audit-{run_id}.xlsx"
         count = write_table(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from minsheng.audit.models import AuditAction
+from minsheng.audit.presentation import readable
 from minsheng.audit.selectors import AuditFilter, audit_entries
 from minsheng.audit.tasks import export_audit_log, filter_to_json
 from minsheng.jobs.services import job_start
@@ -43,7 +44,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "audit/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [readable(e) for e in page],
+            "query": query.urlencode(),
+        },
     )
 
 
