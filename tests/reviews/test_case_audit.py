@@ -131,3 +131,19 @@ def test_a_case_due_in_an_unpublished_year_says_so(city: City) -> None:
     assert late.rectify_due.year == 2027
     page = city.client("quality").get(reverse("review_case", args=[late.pk])).content.decode()
     assert 'data-testid="schedule-warning"' in page and "2027 年的节假日安排尚未公布" in page
+
+
+def test_the_case_page_speaks_chinese(city: City, case: RectificationCase) -> None:
+    from minsheng.reviews.models import Rating, ReasonTag
+
+    tags = list(ReasonTag.objects.filter(for_bad=True).order_by("code")[:2])
+    assert len(tags) == 2, "the demo has reason tags"
+    Rating.objects.filter(pk=case.rating_id).update(reasons=[t.code for t in tags])
+    url = reverse("review_case_action", args=[case.pk])
+    city.client("reporter").post(url, {"action": "verify"})
+    page = city.client("quality").get(reverse("review_case", args=[case.pk])).content.decode()
+    assert f"{tags[0].name}、{tags[1].name}" in page
+    history = page.split('data-testid="case-history"')[1]
+    assert "差评立案 → 待核实" in history and "开始核实 → 核实中" in history
+    for key in ("open", "verify", "verifying", tags[0].code):
+        assert f" {key}" not in history and f">{key}<" not in history

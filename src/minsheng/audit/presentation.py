@@ -35,6 +35,8 @@ NOTES: dict[str, Any] = {
     "case answer": gettext_lazy("整改答复"),
     "case close": gettext_lazy("办结"),
     "case feedback": gettext_lazy("录入回访结果"),
+    "poll closed": gettext_lazy("结束测评轮次"),
+    "poll reopened": gettext_lazy("重新开放测评轮次"),
     "login": gettext_lazy("登录"),
     "lockout": gettext_lazy("账号锁定"),
     "password change": gettext_lazy("修改密码"),

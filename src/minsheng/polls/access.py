@@ -65,6 +65,18 @@ def can_upload(user: Any, poll: Poll) -> bool:
     return False
 
 
+def can_open_or_close(user: Any, poll: Poll) -> bool:
+    """The quality office that runs the poll ends a round (results published) or reopens it."""
+    scope = user_scope(user)
+    if scope.everything:
+        return True
+    return (
+        getattr(user, "role", "") == Role.QUALITY_OFFICE
+        and scope.region is not None
+        and poll.region_id == scope.region.pk
+    )
+
+
 def access_upload(user: Any, poll_id: int) -> Poll:
     poll = access_poll(user, poll_id)
     if not can_upload(user, poll):
@@ -117,6 +129,9 @@ def questionnaires_visible(user: Any) -> QuerySet[Questionnaire]:
     questionnaires = Questionnaire.objects.select_related("region")
     if scope.everything:
         return questionnaires
+    if getattr(user, "role", "") == Role.SURVEY_VENDOR and scope.organisation is not None:
+        # A vendor reads (never edits) the questionnaires of the polls it runs.
+        return questionnaires.filter(polls__vendor=scope.organisation).distinct()
     if getattr(user, "role", "") != Role.QUALITY_OFFICE or scope.region is None:
         return questionnaires.none()
     region = scope.region

@@ -10,7 +10,7 @@ from minsheng.core.regions import Level
 from minsheng.core.survey.weights import design_weights
 from minsheng.demo.registry import DemoContext, register
 from minsheng.orgs.models import Region, RegionLevel
-from minsheng.polls.models import Item, PlanCell, Poll, Questionnaire, Respondent
+from minsheng.polls.models import Item, PlanCell, Poll, PollState, Questionnaire, Respondent
 from minsheng.polls.services import poll_salt
 
 BATCH = 5000
@@ -59,6 +59,7 @@ def build_polls(ctx: DemoContext) -> None:
             vendor=vendor,
             previous=previous,
             target_rate=0.85,  # the seed's target: 85 % satisfied by 2025
+            state=PollState.CLOSED,  # every demo round's results are out
         )
         salt = poll_salt(poll)
         people = pd.demo_round(index, townships, seed=ctx.plan.seed)

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.audit.models import AuditAction
-from minsheng.audit.services import audit_record
+from minsheng.audit.services import audit_record, audit_snapshot
 from minsheng.core.polls.fieldwork import ItemSpec, phone_hash, read_respondents
 from minsheng.core.polls.scales import Scale
-from minsheng.core.tabular import TableError, read_table
+from minsheng.core.tabular import CellError, TableError, read_table
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.models import (
     Poll,
@@ -27,6 +27,31 @@ from minsheng.polls.models import (
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
+
+
+ROUND_CLOSED = "本轮测评已结束，结果已发布，不能再上传数据；如需补录，请质量办重新开放本轮"
+
+
+@transaction.atomic
+def poll_set_state(*, actor: Any, poll: Poll, state: str) -> Poll:
+    """End a round when its results are published (no more fieldwork), or reopen it; both
+    are the quality office's decision and audited."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if state not in PollState.values or state == poll.state:
+        return poll
+    before = audit_snapshot(poll)
+    poll.state = state
+    poll.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE,
+        obj=poll,
+        before=before,
+        after=audit_snapshot(poll),
+        note="poll closed" if state == PollState.CLOSED else "poll reopened",
+        region_code=poll.region.code,
+    )
+    return poll
 
 
 def poll_salt(poll: Poll) -> str:
@@ -53,6 +78,9 @@ def fieldwork_import(
 ) -> int:
     """Check every row, then store all respondents — or raise ``TableError`` listing every
     problem and store nothing. Returns the number imported."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.state != PollState.FIELDWORK:
+        raise TableError([CellError("", 0, "", ROUND_CLOSED)])
     table = read_table(data, filename=filename)
     items = [ItemSpec(i.code, Scale(i.scale)) for i in poll.questionnaire.items.all()]
     regions = poll_regions(poll)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("polls/new/", views.poll_new, name="poll_new"),
     path("polls/<int:poll_id>/", views.poll_detail, name="poll_detail"),
     path("polls/<int:poll_id>/upload/", views.poll_upload, name="poll_upload"),
+    path("polls/<int:poll_id>/state/", views.poll_state, name="poll_state"),
     path("polls/<int:poll_id>/links/", online_views.links, name="poll_links"),
     path("polls/<int:poll_id>/weights/", weight_views.weights, name="poll_weights"),
     path("polls/<int:poll_id>/plan/", plan_views.plan, name="poll_plan"),

@@ -9,16 +9,18 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from minsheng.accounts.access import regions_visible
 from minsheng.core.polls.fieldwork import STANDARD
+from minsheng.core.polls.scales import SCALES, Scale
 from minsheng.core.xlsx import Sheet
 from minsheng.jobs.services import job_start
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
@@ -26,16 +28,17 @@ from minsheng.polls.access import (
     access_poll,
     access_upload,
     can_create_polls,
+    can_open_or_close,
     can_read_results,
     can_upload,
     poll_creator_region,
     polls_visible,
     questionnaires_visible,
 )
-from minsheng.polls.models import Poll, Questionnaire
+from minsheng.polls.models import Poll, PollState, Questionnaire
 from minsheng.polls.results import LEVELS, PollResults, poll_results
 from minsheng.polls.selectors import fieldwork_flags, recent_uploads
-from minsheng.polls.services import mapping_save, poll_create
+from minsheng.polls.services import mapping_save, poll_create, poll_set_state
 from minsheng.polls.tasks import import_fieldwork
 from minsheng.web.downloads import sheets_response
 
@@ -45,7 +48,15 @@ MAX_UPLOAD = 50 * 1024 * 1024
 @login_required
 def poll_list(request: HttpRequest) -> HttpResponse:
     polls = list(polls_visible(request.user).order_by("-round", "name"))
-    rows = [{"poll": p, "upload": can_upload(request.user, p)} for p in polls]
+    reads = can_read_results(request.user)
+    rows = [
+        {
+            "poll": p,
+            "upload": can_upload(request.user, p) and p.state == PollState.FIELDWORK,
+            "results": reads,
+        }
+        for p in polls
+    ]
     return render(
         request, "polls/list.html", {"rows": rows, "can_create": can_create_polls(request.user)}
     )
@@ -93,9 +104,30 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
             "levels": [("county", _("县（市、区）")), ("township", _("乡镇（街道）"))],
             "chart": chart,
             "upload": can_upload(request.user, poll),
+            "can_close": can_open_or_close(request.user, poll),
             "flags": fieldwork_flags(poll) if can_upload(request.user, poll) else None,
         },
     )
+
+
+@login_required
+@require_POST
+def poll_state(request: HttpRequest, poll_id: int) -> HttpResponse:
+    """The quality office ends the round (results published) or reopens it."""
+    poll = access_poll(request.user, poll_id)
+    if not can_open_or_close(request.user, poll):
+        raise PermissionDenied("only the poll's quality office ends or reopens a round")
+    state = request.POST.get("state", "")
+    if state not in PollState.values:
+        raise Http404("unknown state")
+    poll_set_state(actor=request.user, poll=poll, state=state)
+    messages.success(
+        request,
+        _("本轮已结束，调查数据不再接受上传。")
+        if state == PollState.CLOSED
+        else _("本轮已重新开放。"),
+    )
+    return redirect("poll_detail", poll_id=poll.pk)
 
 
 def _sheets(results: PollResults) -> list[Sheet]:
@@ -158,7 +190,7 @@ def _sheets(results: PollResults) -> list[Sheet]:
                 i.ci_low,
                 i.ci_high,
                 i.importance,
-                i.quadrant,
+                str(QUADRANT_LABELS.get(i.quadrant or "", "")),
             ]
             for i in results.items
         ],
@@ -169,6 +201,24 @@ def _sheets(results: PollResults) -> list[Sheet]:
         [[f.name, f.items, f.score, f.se, f.ci_low, f.ci_high] for f in results.fields],
     )
     return [regions, fields, items]
+
+
+# The standard columns of a fieldwork file, in words (the keys are the default headers).
+FIELD_LABELS = {
+    "respondent_id": gettext_lazy("受访者编号（必填）"),
+    "region": gettext_lazy("地区：区划代码或名称（必填）"),
+    "stratum": gettext_lazy("抽样层，如运营商"),
+    "phone": gettext_lazy("电话号码（必填，只保存加盐摘要）"),
+    "interviewer": gettext_lazy("访员编号"),
+    "duration": gettext_lazy("访问时长（秒）"),
+    "weight": gettext_lazy("权重"),
+}
+QUADRANT_LABELS = {
+    "improve": gettext_lazy("优先改进"),
+    "keep": gettext_lazy("继续保持"),
+    "overkill": gettext_lazy("可适度投入"),
+    "low": gettext_lazy("次要改进"),
+}
 
 
 def _mapping_fields(poll: Poll) -> list[str]:
@@ -188,7 +238,10 @@ def poll_upload(request: HttpRequest, poll_id: int) -> HttpResponse:
             poll, {f: request.POST.get(f"col:{f}", "") for f in fields}, actor=request.user
         )
         return redirect("poll_upload", poll_id=poll.pk)
-    if request.method == "POST":
+    closed = poll.state != PollState.FIELDWORK
+    if request.method == "POST" and closed:
+        error = _("本轮测评已结束，结果已发布，不能再上传数据；如需补录，请质量办重新开放本轮。")
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             error = _("请选择文件")
@@ -212,10 +265,19 @@ def poll_upload(request: HttpRequest, poll_id: int) -> HttpResponse:
             )
             return redirect("job_detail", run_id=run.pk)
     runs = recent_uploads(poll)
-    context: dict[str, Any] = {"poll": poll, "error": error, "runs": runs}
-    context["items"] = list(poll.questionnaire.items.all())
-    context["mapping"] = [(f, (poll.mapping or {}).get(f, "")) for f in fields]
-    return render(request, "polls/upload.html", context)
+    context: dict[str, Any] = {"poll": poll, "error": error, "runs": runs, "closed": closed}
+    items = list(poll.questionnaire.items.all())
+    context["items"] = items
+    texts = {i.code: i.text for i in items}
+    context["mapping"] = [
+        (f, str(FIELD_LABELS.get(f, texts.get(f, f))), (poll.mapping or {}).get(f, ""))
+        for f in fields
+    ]
+    scales = {s.value: s for s in Scale}
+    context["codebook"] = [
+        (i, list(SCALES[scales[i.scale]].labels.items())) for i in items if i.scale in scales
+    ]
+    return render(request, "polls/upload.html", context, status=409 if error and closed else 200)
 
 
 class PollForm(forms.Form):

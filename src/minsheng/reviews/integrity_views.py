@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
+from minsheng.orgs.models import Staff
 from minsheng.reviews.access import integrity_root
 from minsheng.reviews.models import FlagStatus, IntegrityFlag, Rating
 from minsheng.reviews.selectors import default_month, months_available
@@ -24,6 +26,52 @@ KIND_LABELS = {
 }
 
 
+def _subject(subject: str, staff: dict[int, str]) -> str:
+    what, _sep, ref = subject.partition(":")
+    if what == "device":
+        return _("设备 %(device)s") % {"device": ref}
+    if what == "staff" and ref.isdigit():
+        return _("工作人员 %(name)s") % {"name": staff.get(int(ref), ref)}
+    return subject
+
+
+def _message(flag: IntegrityFlag) -> str:
+    """The finding in the reader's language, from its kind and evidence."""
+    e = flag.evidence if isinstance(flag.evidence, dict) else {}
+    try:
+        if flag.kind == "burst":
+            minutes = (float(e["to"]) - float(e["from"])) / 60
+            return _("%(minutes)d 分钟内产生 %(count)d 条“非常满意”") % {
+                "minutes": round(minutes),
+                "count": int(e["count"]),
+            }
+        if flag.kind == "before_handled":
+            return _("%(count)d 条评价早于办结时间") % {"count": int(e["count"])}
+        if flag.kind == "system":
+            return _("%(count)d 条系统生成的评价") % {"count": int(e["count"])}
+        if flag.kind == "default_share":
+            share = int(e["default"]) / int(e["total"])
+            return _("默认评价 %(default)d 条，占 %(share)s（共 %(total)d 条）") % {
+                "default": int(e["default"]),
+                "share": f"{share:.1%}",
+                "total": int(e["total"]),
+            }
+        if flag.kind == "shift":
+            (b0, n0), (b1, n1) = e["before"], e["now"]
+            return _(
+                "差评率 %(before)s（%(n0)d 条）→ %(now)s（%(n1)d 条），z = %(z)s，超出抽样误差"
+            ) % {
+                "before": f"{b0 / n0:.1%}",
+                "n0": n0,
+                "now": f"{b1 / n1:.1%}",
+                "n1": n1,
+                "z": f"{float(e['z']):.1f}",
+            }
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        pass
+    return flag.message
+
+
 @login_required
 def integrity(request: HttpRequest) -> HttpResponse:
     root = integrity_root(request.user)
@@ -33,11 +81,24 @@ def integrity(request: HttpRequest) -> HttpResponse:
         raise Http404("no ratings in that month")
     flags = IntegrityFlag.objects.filter(month=month, **root.subtree_filter("centre__region__"))
     rows = []
-    for flag in flags.select_related("centre"):
+    flags = flags.select_related("centre")
+    staff_ids = [
+        int(f.subject.split(":", 1)[1])
+        for f in flags
+        if f.subject.startswith("staff:") and f.subject.split(":", 1)[1].isdigit()
+    ]
+    staff = {s.pk: f"{s.name}（{s.staff_no}）" for s in Staff.objects.filter(pk__in=staff_ids)}
+    for flag in flags:
         ids = flag.evidence.get("ratings", []) if isinstance(flag.evidence, dict) else []
         examples = Rating.objects.filter(pk__in=ids[:10]).order_by("rated_at")
         rows.append(
-            {"flag": flag, "kind": str(KIND_LABELS.get(flag.kind, flag.kind)), "examples": examples}
+            {
+                "flag": flag,
+                "kind": str(KIND_LABELS.get(flag.kind, flag.kind)),
+                "subject": _subject(flag.subject, staff),
+                "message": _message(flag),
+                "examples": examples,
+            }
         )
     return render(
         request,

@@ -24,7 +24,14 @@ from minsheng.core.ratings.stats import (
 from minsheng.core.regions import Level
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Organisation, Region, Staff, Window
-from minsheng.reviews.models import CaseState, Channel, HandledCount, Rating, ServiceItem
+from minsheng.reviews.models import (
+    CaseState,
+    Channel,
+    HandledCount,
+    Rating,
+    ReasonTag,
+    ServiceItem,
+)
 
 BY_FIELDS: dict[str, str] = {
     "department": "department_id",
@@ -38,6 +45,12 @@ BY_FIELDS: dict[str, str] = {
     "month": "rated_at",
 }
 BY_CHOICES = tuple(BY_FIELDS)
+
+
+def reason_names(codes: list[str]) -> list[str]:
+    """Reason codes of a rating by their names, in the order given (unknown codes as is)."""
+    names = dict(ReasonTag.objects.filter(code__in=codes).values_list("code", "name"))
+    return [names.get(c, c) for c in codes]
 
 
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:

@@ -35,6 +35,7 @@ from minsheng.reviews.selectors import (
     months_available,
     rating_stats,
     ratings_in,
+    reason_names,
     region_grouping,
 )
 from minsheng.reviews.services.cases import TRANSITIONS, CaseError, act, overdue, record_feedback
@@ -62,6 +63,35 @@ ACTION_LABELS = {
     "answer": gettext_lazy("整改完成，答复群众"),
     "close": gettext_lazy("办结"),
 }
+
+
+# Steps of a case's history that are not actions a user takes.
+EVENT_LABELS = {
+    **ACTION_LABELS,
+    "open": gettext_lazy("差评立案"),
+    "remind": gettext_lazy("临期提醒"),
+    "escalate": gettext_lazy("超期升级"),
+    "feedback": gettext_lazy("回访"),
+}
+ACTOR_LABELS = {
+    "citizen": gettext_lazy("群众"),
+    "系统": gettext_lazy("系统"),
+    "": gettext_lazy("系统"),
+}
+
+
+def _history(case: Any) -> list[dict[str, Any]]:
+    """The case's events in words: who, which step, the state it led to."""
+    return [
+        {
+            "at": e.at,
+            "actor": str(ACTOR_LABELS.get(e.actor_label, e.actor_label)),
+            "action": str(EVENT_LABELS.get(e.action, e.action)),
+            "state": CaseState(e.to_state).label if e.to_state in CaseState.values else "",
+            "note": e.note,
+        }
+        for e in case.events.all()
+    ]
 
 
 def _pct(value: float | None) -> str:
@@ -146,7 +176,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "rating": case.rating,
-            "events": case.events.all(),
+            "events": _history(case),
+            "reasons": reason_names(case.rating.reasons),
             "actions": actions,
             "overdue": overdue(case),
             "unpublished_years": unpublished_deadline_years(case),

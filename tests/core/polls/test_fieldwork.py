@@ -78,3 +78,39 @@ def test_already_interviewed_and_missing_columns() -> None:
         salt="s",
     )
     assert rows == [] and {e.column for e in errors} == {"手机", "Q1", "Q2", "Q3", "Q4", "Q5"}
+
+
+def test_a_duration_that_is_not_a_number_is_an_error_not_a_blank() -> None:
+    rows, errors = read(
+        [
+            "R1,390101,移动,13800001111,A01,abc,1,2,2,1,3",
+            "R2,390101,移动,13800002222,A01,--5,1,2,2,1,3",
+            "R3,390101,移动,13800003333,A01,0x10,1,2,2,1,3",
+            "R4,390101,移动,13800004444,A01,-30,1,2,2,1,3",
+            "R5,390101,移动,13800005555,A01,1e308,1,2,2,1,3",
+            "R6,390101,移动,13800006666,A01,,1,2,2,1,3",  # blank: not reported, kept
+        ]
+    )
+    assert [r.respondent_id for r in rows] == ["R6"]
+    assert [(e.row, e.column) for e in errors] == [(n, "时长") for n in range(2, 7)]
+    assert "“abc”应为 0–86400 的秒数" in errors[0].message
+    assert all(" / " not in e.message for e in errors)  # Chinese only, no English halves
+
+
+def test_weights_out_of_range_are_refused() -> None:
+    data = (
+        "编号,区县,手机,权重,Q1,Q2,Q3,Q4,Q5\n"
+        "R1,390101,13800001111,1e308,1,2,2,1,3\n"
+        "R2,390101,13800002222,nan,1,2,2,1,3\n"
+        "R3,390101,13800003333,-2,1,2,2,1,3\n"
+        "R4,390101,13800004444,350.5,1,2,2,1,3\n"
+    ).encode()
+    rows, errors = read_respondents(
+        read_table(data, filename="f.csv"),
+        items=ITEMS,
+        mapping={**MAPPING, "weight": "权重"},
+        region_ok=lambda c: True,
+        salt="s",
+    )
+    assert [r.weight for r in rows] == [350.5]
+    assert [(e.row, e.column) for e in errors] == [(2, "权重"), (3, "权重"), (4, "权重")]

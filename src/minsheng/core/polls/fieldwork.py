@@ -51,6 +51,11 @@ def phone_hash(phone: str, salt: str) -> str:
     return hmac.new(salt.encode(), digits.encode(), hashlib.sha256).hexdigest()
 
 
+MAX_DURATION = 86_400.0  # a day: longer is a typing error, not an interview
+# A design weight is respondents represented; 10^7 is more than any city's adults.
+MAX_WEIGHT = 1e7
+
+
 def read_respondents(
     table: Table,
     *,
@@ -69,9 +74,7 @@ def read_respondents(
     required = ["respondent_id", "region", "phone", *(i.code for i in items), *attributes]
     missing = [column[k] for k in required if column[k] not in table.headers]
     if missing:
-        return [], [
-            table.error(table.header_row, m, f"缺少列 {m} / missing column") for m in missing
-        ]
+        return [], [table.error(table.header_row, m, f"缺少列 {m}") for m in missing]
     errors: list[CellError] = []
     out: list[Respondent] = []
     seen_ids: dict[str, int] = {}
@@ -90,36 +93,41 @@ def read_respondents(
 
         rid = text("respondent_id")
         if not rid:
-            bad("respondent_id", "不能为空 / required")
+            bad("respondent_id", "不能为空")
         elif rid in seen_ids:
-            bad("respondent_id", f"与第 {seen_ids[rid]} 行重复 / duplicate of row {seen_ids[rid]}")
+            bad("respondent_id", f"与第 {seen_ids[rid]} 行重复")
         seen_ids.setdefault(rid, row.number)
         region = text("region")
         if not region_ok(region):
-            bad("region", f"未知或不属于本次测评的地区“{region}” / unknown region")
+            bad("region", f"未知或不属于本次测评的地区“{region}”")
         phone = text("phone")
         hashed = phone_hash(phone, salt) if phone else ""
         if len("".join(ch for ch in phone if ch.isdigit())) < 7:
-            bad("phone", "电话号码不完整 / incomplete phone number")
+            bad("phone", "电话号码不完整")
         elif hashed in known_hashes:
-            bad("phone", "该号码已在本次测评中受访 / respondent already interviewed")
+            bad("phone", "该号码已在本次测评中受访")
         elif hashed in seen_phones:
             bad(
                 "phone",
-                f"与第 {seen_phones[hashed]} 行为同一号码 / same phone as row "
-                f"{seen_phones[hashed]}",
+                f"与第 {seen_phones[hashed]} 行为同一号码",
             )
         seen_phones.setdefault(hashed, row.number)
-        duration = cell_float(values.get(column["duration"]))
-        if column["duration"] in table.headers and duration is not None and duration < min_duration:
-            bad(
-                "duration",
-                f"访问时长 {duration:g} 秒，低于 {min_duration:g} 秒 / interview too short",
-            )
+        # A duration the short-interview check depends on: text, a negative or an absurd
+        # number is an error, never read as blank (which would skip the check).
+        duration_raw = values.get(column["duration"])
+        duration = cell_float(duration_raw) if cell_text(duration_raw) else None
+        if column["duration"] in table.headers and cell_text(duration_raw):
+            if duration is None or not 0 <= duration <= MAX_DURATION:
+                bad(
+                    "duration", f"访问时长“{cell_text(duration_raw)}”应为 0–{MAX_DURATION:g} 的秒数"
+                )
+                duration = None
+            elif duration < min_duration:
+                bad("duration", f"访问时长 {duration:g} 秒，低于 {min_duration:g} 秒")
         weight_raw = values.get(column["weight"])
         weight = cell_float(weight_raw) if cell_text(weight_raw) else None
-        if cell_text(weight_raw) and (weight is None or weight <= 0):
-            bad("weight", "权重须为正数 / weight must be positive")
+        if cell_text(weight_raw) and (weight is None or not 0 < weight <= MAX_WEIGHT):
+            bad("weight", f"权重须为不超过 {MAX_WEIGHT:g} 的正数")
         answers: dict[str, str] = {}
         for item in items:
             code = normal_code(text(item.code))
@@ -127,7 +135,7 @@ def read_respondents(
             if code and code not in labels:
                 bad(
                     item.code,
-                    f"答案代码 {code} 不在量表中（{'、'.join(labels)}） / code out of range",
+                    f"答案代码 {code} 不在量表中（{'、'.join(labels)}）",
                 )
             answers[item.code] = code
         scored = [c for c in answers.values() if c and c not in DONT_KNOW_CODES]
@@ -135,7 +143,7 @@ def read_respondents(
             len(items) >= MIN_STRAIGHT_ITEMS and len(scored) == len(items) and len(set(scored)) == 1
         )
         if flat and duration is not None and duration < 2 * min_duration:
-            bad("duration", "全部题目同一答案且访问过快（疑似直线作答） / straight-lining")
+            bad("duration", "全部题目同一答案且访问过快（疑似直线作答）")
         if problems:
             errors.extend(problems)
             continue

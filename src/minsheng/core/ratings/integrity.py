@@ -48,9 +48,9 @@ class Event:
 class Flag:
     kind: str
     centre: int
-    subject: str  # the device, staff id or "" for the centre itself
+    subject: str  # "device:<id>", "staff:<pk>" or "" for the centre itself
     severity: str  # "high" | "medium"
-    message: str
+    message: str  # in Chinese, for the command; pages word it from kind and evidence
     evidence: dict[str, object] = field(default_factory=dict)
 
 
@@ -89,7 +89,7 @@ def find_flags(
                     centre,
                     "",
                     "high",
-                    f"{len(early)} 条评价早于办结时间 / ratings given before the case was handled",
+                    f"{len(early)} 条评价早于办结时间",
                     {"count": len(early), "ratings": [e.rating_id for e in early[:50]]},
                 )
             )
@@ -101,7 +101,7 @@ def find_flags(
                     centre,
                     "",
                     "medium",
-                    f"{len(system)} 条系统生成的评价 / system-generated ratings",
+                    f"{len(system)} 条系统生成的评价",
                     {"count": len(system), "ratings": [e.rating_id for e in system[:50]]},
                 )
             )
@@ -114,8 +114,7 @@ def find_flags(
                     centre,
                     "",
                     "medium",
-                    f"默认评价占 {defaults / counted:.0%} / default ratings are "
-                    f"{defaults / counted:.0%} of all",
+                    f"默认评价占 {defaults / counted:.0%}",
                     {"default": defaults, "total": counted},
                 )
             )
@@ -147,8 +146,7 @@ def _burst_flags(events: Sequence[Event], rules: Rules) -> list[Flag]:
                     centre,
                     f"{what}:{subject}",
                     "high",
-                    f"{who}在 {minutes:.0f} 分钟内产生 {j - i + 1} 条“非常满意” / "
-                    f"{j - i + 1} top ratings from one {what} within {minutes:.0f} minutes",
+                    f"{who}在 {minutes:.0f} 分钟内产生 {j - i + 1} 条“非常满意”",
                     {
                         "count": j - i + 1,
                         "from": float(times[i]),
@@ -178,7 +176,6 @@ def _shift(
         return None
     direction = "上升" if z > 0 else "下降"
     return (
-        f"差评率{direction}：{p0:.1%} → {p1:.1%}（z = {z:.1f}，超出抽样误差） / bad-rating rate "
-        f"moved from {p0:.1%} to {p1:.1%} (z = {z:.1f})",
+        f"差评率{direction}：{p0:.1%} → {p1:.1%}（z = {z:.1f}，超出抽样误差）",
         {"before": [before[0], before[1]], "now": [bad_now, n1], "z": round(z, 2)},
     )
