@@ -132,9 +132,12 @@ def test_county_officer_sees_only_its_own_row_ranked_among_all(city: City) -> No
 
 def test_ranking_export_holds_only_visible_regions(city: City) -> None:
     response = city.client("county").get(reverse("indicator_ranking"), {"format": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][:4] == ("地区代码", "地区", "水平指数", "排名")
-    assert [r[0] for r in rows[1:]] == [city.county.code]
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert str(rows[0][0]).startswith("水平指数排名 · ") and "年第" in str(rows[0][0])  # caption
+    assert rows[1][:4] == ("地区代码", "地区", "水平指数", "排名")
+    assert [r[0] for r in rows[2:]] == [city.county.code]
+    assert ws["C3"].number_format == "0.00" and ws["D3"].number_format == "#,##0"
 
 
 def test_a_peer_group_outside_the_scope_is_refused(city: City) -> None:

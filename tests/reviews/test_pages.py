@@ -4,9 +4,11 @@ own, outsiders (other county, other department, anonymous) are refused."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from minsheng.core.ratings.records import RatingRecord
 from minsheng.core.ratings.vocabulary import Channel, Source
@@ -121,6 +123,14 @@ def test_stats_page_and_export(cases: City) -> None:
         url, {"month": "2026-10", "by": "centre", "format": "xlsx"}
     )
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "%E6%9C%8D%E5%8A%A1%E4%B8%AD%E5%BF%83.xlsx" in export["Content-Disposition"]  # 服务中心
+    ws = load_workbook(io.BytesIO(export.content)).active
+    assert ws is not None
+    assert "好差评统计 · 2026-10 · 按服务中心" in str(ws["A1"].value)
+    assert ws["A2"].value == "服务中心" and ws["E2"].value == "好评率"
+    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value == first)
+    assert row[1].value == 38 and row[4].number_format == "0.0%"
+    assert row[4].value == pytest.approx(37 / 38, abs=1e-12)  # 37 very satisfied, 1 bad
     # The county officer reads its own subtree only.
     county_rows = cases.client("county").get(url, {"month": "2026-10", "by": "centre"})
     assert {r["group"] for r in county_rows.context["rows"]} == {first}

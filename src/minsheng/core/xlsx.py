@@ -10,6 +10,7 @@ prefix, in CSV behind a leading apostrophe.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -26,12 +27,27 @@ Progress = Callable[[int], None]
 _ILLEGAL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
+# Number formats for report columns (Excel's own codes): a share 0.976 shows as 97.6%.
+PERCENT = "0.0%"
+DECIMAL1 = "0.0"
+DECIMAL2 = "0.00"
+INTEGER = "#,##0"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
+
+
 @dataclass(frozen=True, slots=True)
 class Sheet:
+    """One sheet. ``formats`` gives a number format per column (None: as is); ``caption``, when
+    given, is a title row above the header (period, peer group) for report exports — files meant
+    to be edited and uploaded again keep the header in row 1."""
+
     title: str
     headers: Sequence[str]
     rows: Iterable[Sequence[Any]]
     widths: Sequence[int] = ()
+    formats: Sequence[str | None] = ()
+    caption: str = ""
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +63,29 @@ def _cell_value(ws: Any, value: Any) -> Any:
             return cell
         return text
     return value
+
+
+def _cell_text(value: str) -> str:
+    return value.translate(_ILLEGAL)
+
+
+def _width(header: str) -> int:
+    """A column as wide as its header (CJK characters count double), at least 10."""
+    return max(10, min(40, sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(header)) + 2))
+
+
+def _formatted(ws: Any, value: Any, number_format: str | None) -> Any:
+    if (
+        number_format is None
+        or isinstance(value, bool)
+        or not isinstance(value, int | float | dt.date)
+    ):
+        return _cell_value(ws, value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.replace(tzinfo=None)  # Excel has no time zones: the caller localises
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def guard_formulas(cells: Iterable[Any]) -> None:
@@ -77,9 +116,16 @@ def write_workbook(
     count = 0
     for sheet in sheets:
         ws = book.create_sheet(title=sheet.title[:31])
-        for i, width in enumerate(sheet.widths, start=1):
+        widths = list(sheet.widths) or [_width(h) for h in sheet.headers]
+        for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        ws.freeze_panes = "A2"
+        top = 1
+        if sheet.caption:
+            caption = WriteOnlyCell(ws, value=_cell_text(sheet.caption))
+            caption.font = Font(bold=True, size=13)
+            ws.append([caption])
+            top = 2
+        ws.freeze_panes = f"A{top + 1}"
         header_cells = []
         for title in sheet.headers:
             cell = WriteOnlyCell(ws, value=title)
@@ -87,14 +133,20 @@ def write_workbook(
             header_cells.append(cell)
         ws.append(header_cells)
         in_sheet = 0
+        formats = list(sheet.formats)
         for row in sheet.rows:
-            ws.append([_cell_value(ws, v) for v in row])
+            ws.append(
+                [
+                    _formatted(ws, v, formats[k] if k < len(formats) else None)
+                    for k, v in enumerate(row)
+                ]
+            )
             in_sheet += 1
             count += 1
             if progress is not None and count % every == 0:
                 progress(count)
         last = get_column_letter(max(len(sheet.headers), 1))
-        ws.auto_filter.ref = f"A1:{last}{in_sheet + 1}"
+        ws.auto_filter.ref = f"A{top}:{last}{in_sheet + top}"
     if isinstance(target, Path):
         target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)

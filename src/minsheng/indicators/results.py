@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from minsheng.core.index import alerts, progress
 from minsheng.core.index.engine import IndexResult
 from minsheng.core.index.report import summary
-from minsheng.core.xlsx import Sheet
+from minsheng.core.xlsx import DECIMAL1, DECIMAL2, INTEGER, Sheet
 
 STATUS_CLASS = {
     "met": "success",
@@ -104,7 +104,7 @@ def rank_rows(result: IndexResult, visible: set[str]) -> list[RankRow]:
     return rows
 
 
-def rank_sheet(result: IndexResult, rows: list[RankRow]) -> Sheet:
+def rank_sheet(result: IndexResult, rows: list[RankRow], *, caption: str = "") -> Sheet:
     return Sheet(
         _("排名"),
         [
@@ -138,6 +138,8 @@ def rank_sheet(result: IndexResult, rows: list[RankRow]) -> Sheet:
             ]
             for r in rows
         ],
+        formats=[None, None, DECIMAL2, *[INTEGER] * 8, *[DECIMAL2] * len(result.categories)],
+        caption=caption,
     )
 
 
@@ -196,7 +198,7 @@ def score_rows(result: IndexResult, region: str) -> list[ScoreRow]:
     ]
 
 
-def score_sheet(rows: list[ScoreRow], region_name: str) -> Sheet:
+def score_sheet(rows: list[ScoreRow], region_name: str, *, caption: str = "") -> Sheet:
     return Sheet(
         region_name,
         [
@@ -234,6 +236,9 @@ def score_sheet(rows: list[ScoreRow], region_name: str) -> Sheet:
             ]
             for s in rows
         ],
+        formats=[None, None, None, None, DECIMAL2, DECIMAL2, INTEGER, INTEGER, DECIMAL2, DECIMAL1]
+        + [DECIMAL2] * 3,
+        caption=caption,
     )
 
 
@@ -281,7 +286,7 @@ def warning_rows(
     ]
 
 
-def warning_sheet(rows: list[WarningRow]) -> Sheet:
+def warning_sheet(rows: list[WarningRow], *, caption: str = "") -> Sheet:
     return Sheet(
         _("预警"),
         [_("地区代码"), _("地区"), _("指标代码"), _("指标"), _("规则"), _("级别"), _("说明")],
@@ -297,6 +302,7 @@ def warning_sheet(rows: list[WarningRow]) -> Sheet:
             ]
             for w in rows
         ],
+        caption=caption,
     )
 
 

@@ -63,7 +63,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
         rows = results.rank_rows(result, _visible_codes(request.user, regions))
         if request.GET.get("format") == "xlsx":
             name = f"{_('水平指数排名')}-{option.label}-{period}"
-            return sheets_response(name, [results.rank_sheet(result, rows)])
+            caption = f"{_('水平指数排名')} · {option.label} · {period.label}"
+            return sheets_response(name, [results.rank_sheet(result, rows, caption=caption)])
         context.update(
             rows=rows,
             categories=result.categories,
@@ -87,7 +88,14 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
         rows = results.score_rows(result, region.code)
         if request.GET.get("format") == "xlsx":
             return sheets_response(
-                f"{region.name}-{_('指标得分')}-{period}", [results.score_sheet(rows, region.name)]
+                f"{region.name}-{_('指标得分')}-{period}",
+                [
+                    results.score_sheet(
+                        rows,
+                        region.name,
+                        caption=f"{region.name} · {_('指标得分')} · {period.label}",
+                    )
+                ],
             )
         rank = results.rank_rows(result, {region.code})
         context.update(
@@ -168,7 +176,12 @@ def warnings(request: HttpRequest) -> HttpResponse:
         )
         if request.GET.get("format") == "xlsx":
             return sheets_response(
-                f"{_('预警')}-{option.label}-{period}", [results.warning_sheet(rows)]
+                f"{_('预警')}-{option.label}-{period}",
+                [
+                    results.warning_sheet(
+                        rows, caption=f"{_('预警')} · {option.label} · {period.label}"
+                    )
+                ],
             )
         context.update(rows=rows[:500], total=len(rows))
     return render(request, "indicators/warnings.html", context)

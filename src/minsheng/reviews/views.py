@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minsheng.core.ratings.stats import MIN_N
-from minsheng.core.xlsx import Sheet
+from minsheng.core.xlsx import DECIMAL1, INTEGER, PERCENT, Sheet
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.reviews.access import (
     access_case,
@@ -234,7 +234,15 @@ def stats(request: HttpRequest) -> HttpResponse:
         raise Http404("unknown grouping")
     rows = rating_stats(ratings_in(month, root), by, month=month, root=root) if month else []
     if request.GET.get("format") == "xlsx" and month:
-        return sheets_response(f"{_('好差评统计')}-{month}-{by}", [_stats_sheet(rows, by)])
+        caption = _("%(root)s 好差评统计 · %(month)s · 按%(by)s（比率只计主动评价）") % {
+            "root": root.name,
+            "month": month,
+            "by": BY_LABELS[by],
+        }
+        return sheets_response(
+            f"{_('好差评统计')}-{month}-{BY_LABELS[by]}",
+            [_stats_sheet(rows, by, caption=caption)],
+        )
     chart = {
         "groups": [r.group for r in rows if r.ranked][:30],
         "shrunk": [round(r.shrunk_score or 0, 2) for r in rows if r.ranked][:30],
@@ -281,7 +289,7 @@ def _stats_row(s: Any) -> dict[str, Any]:
     }
 
 
-def _stats_sheet(rows: list[Any], by: str) -> Sheet:
+def _stats_sheet(rows: list[Any], by: str, *, caption: str = "") -> Sheet:
     headers = [
         str(BY_LABELS[by]),
         _("主动评价"),
@@ -319,7 +327,15 @@ def _stats_sheet(rows: list[Any], by: str) -> Sheet:
         ]
         for s in rows
     ]
-    return Sheet(_("好差评统计"), headers, body)
+    return Sheet(
+        _("好差评统计"),
+        headers,
+        body,
+        formats=[None, INTEGER, INTEGER, INTEGER, PERCENT, PERCENT, DECIMAL1, DECIMAL1, INTEGER]
+        + [PERCENT] * 3
+        + [INTEGER, PERCENT, INTEGER],
+        caption=caption,
+    )
 
 
 def public(request: HttpRequest) -> HttpResponse:
