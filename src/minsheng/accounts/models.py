@@ -48,6 +48,7 @@ class ApiScope(models.TextChoices):
     READ_REGIONS = "regions:read", _("读取地区与机构")
     READ_AUDIT = "audit:read", _("读取审计日志")
     READ_INDICATORS = "indicators:read", _("读取指标监测结果")
+    WRITE_BENCHMARKS = "benchmarks:write", _("提交省平均、省最优与全省排名")
     WRITE_RATINGS = "ratings:write", _("提交好差评")
 
 

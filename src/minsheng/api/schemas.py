@@ -12,6 +12,13 @@ class ErrorDetail(Schema):
 class ErrorOut(Schema):
     error: ErrorDetail
 
+    @classmethod
+    def of(
+        cls, code: str, message: str, details: list[dict[str, object]] | None = None
+    ) -> ErrorOut:
+        """The API's one error body (see api/errors.py)."""
+        return cls(error=ErrorDetail(code=code, message=message, details=details or []))
+
 
 class MeOut(Schema):
     kind: str  # "user" or "client"

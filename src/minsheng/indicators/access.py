@@ -109,6 +109,36 @@ def catalog_owner(user: Any) -> Any:
     return scope.region
 
 
+def benchmark_regions(user: Any, *, write: bool) -> tuple[Region, Region | None]:
+    """Where the user's provincial figures live: (its province, its own city or county — the
+    region whose published rank it enters; None for a platform administrator). Reading: results
+    users and clients with ``indicators:read``; writing: the quality office (and admins), and
+    clients with ``benchmarks:write``."""
+    require_signed_in(user)
+    scope = user_scope(user)
+    if scope.everything:
+        province = Region.objects.filter(parent=None).order_by("code").first()
+        if province is None:
+            raise Http404("no regions yet")
+        return province, None
+    region: Region | None
+    if isinstance(user, ApiClient):
+        needed = ApiScope.WRITE_BENCHMARKS if write else ApiScope.READ_INDICATORS
+        if needed not in user.scopes:
+            raise PermissionDenied(f"this client lacks the scope {needed.value!r}")
+        region = user.organisation.region
+    else:
+        if write:
+            require_catalog_editor(user)
+        elif not reads_results(user):
+            raise PermissionDenied("no access to indicator results")
+        region = scope.region
+    if region is None:
+        raise PermissionDenied("provincial figures are kept for a region")
+    province = region.province or region
+    return province, (region if region.pk != province.pk else None)
+
+
 def reporting_organisation(user: Any) -> Any:
     """The organisation the user reports for: a department reporter's own department."""
     require_signed_in(user)

@@ -11,18 +11,24 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from minsheng.api.schemas import ErrorOut
+from minsheng.core.index.benchmark_book import parse_benchmarks
 from minsheng.core.index.periods import Period
+from minsheng.core.tabular import Row, Table, TableError
 from minsheng.indicators import results
 from minsheng.indicators.access import (
     access_result_region,
+    benchmark_regions,
     indicators_visible,
     visible_region_ids,
 )
-from minsheng.indicators.params import chosen_period
+from minsheng.indicators.benchmarks import benchmark_lines, benchmarks_import, indicator_bounds
+from minsheng.indicators.params import chosen_period, parse_period
 from minsheng.indicators.selectors import (
     index_result,
+    open_period,
     peer_regions,
     periods_available,
     region_peers,
@@ -31,6 +37,7 @@ from minsheng.indicators.selectors import (
 router = Router(tags=["indicators"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 API_RUNS = 200  # Monte Carlo runs behind the rank intervals
+MAX_BENCHMARK_ROWS = 5000
 
 
 class IndicatorOut(Schema):
@@ -169,3 +176,84 @@ def region_scores(request: HttpRequest, code: str, period: str | None = None) ->
         )
         for s in results.score_rows(result, region.code)
     ]
+
+
+class BenchmarkIn(Schema):
+    indicator: str
+    period: str
+    average: float | None = None
+    best: float | None = None
+    rank: int | None = None
+    ranked_of: int | None = None
+
+
+class BenchmarksIn(Schema):
+    rows: list[BenchmarkIn]
+
+
+class BenchmarkOut(Schema):
+    indicator: str
+    name: str
+    period: str
+    average: float | None
+    best: float | None
+    rank: int | None
+    ranked_of: int | None
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+@router.get("/benchmarks", response={200: list[BenchmarkOut], **ERRORS})
+def benchmark_list(request: HttpRequest, period: str | None = None) -> list[BenchmarkOut]:
+    """Provincial average, best value and the caller's provincial rank per indicator."""
+    province, city = benchmark_regions(_caller(request), write=False)
+    when = parse_period(period) if period else open_period()
+    return [
+        BenchmarkOut(
+            indicator=x.code,
+            name=x.name,
+            period=str(when),
+            average=x.average,
+            best=x.best,
+            rank=x.rank,
+            ranked_of=x.ranked_of,
+        )
+        for x in benchmark_lines(province=province, city=city, period=when)
+    ]
+
+
+@router.post("/benchmarks", response={200: ImportOut, **ERRORS, 413: ErrorOut})
+def benchmark_import(request: HttpRequest, body: BenchmarksIn) -> Any:
+    """All or nothing: 422 lists every problem by row (1 = the first item) and field."""
+    caller = _caller(request)
+    province, city = benchmark_regions(caller, write=True)
+    if len(body.rows) > MAX_BENCHMARK_ROWS:
+        return Status(
+            413, ErrorOut.of("too_large", f"at most {MAX_BENCHMARK_ROWS} rows per request")
+        )
+    columns = ("indicator", "period", "average", "best", "rank", "ranked_of")
+    table = Table(
+        "rows",
+        list(columns),
+        [Row(k + 1, {c: getattr(r, c) for c in columns}) for k, r in enumerate(body.rows)],
+        header_row=0,
+    )
+    try:
+        rows = parse_benchmarks(table, indicator_bounds())
+        counts = benchmarks_import(
+            actor=caller, rows=rows, province=province, city=city, note="benchmark API"
+        )
+    except TableError as exc:
+        return Status(
+            422,
+            ErrorOut.of(
+                "invalid",
+                "The rows are not valid; nothing was stored.",
+                [{"loc": ["rows", e.row, e.column], "message": e.message} for e in exc.errors],
+            ),
+        )
+    return Status(200, ImportOut(**counts))

@@ -131,6 +131,7 @@ class Target(models.Model):
 class BenchmarkKind(models.TextChoices):
     AVERAGE = "average", _("省平均")
     BEST = "best", _("省最优")
+    RANK = "rank", _("全省排名")
 
 
 class Benchmark(models.Model):
@@ -139,6 +140,8 @@ class Benchmark(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=BenchmarkKind.choices)
     region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("范围"))
     value = models.FloatField(_("数值"))
+    # For a rank: among how many regions (e.g. 3 of 16 cities).
+    ranked_of = models.PositiveIntegerField(_("参评地区数"), null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from minsheng.indicators import catalog_views, collection_views, views
+from minsheng.indicators import benchmark_views, catalog_views, collection_views, views
 
 urlpatterns = [
     path("indicators/", views.ranking, name="indicator_ranking"),
     path("indicators/regions/<str:code>/", views.scorecard, name="indicator_scorecard"),
     path("indicators/warnings/", views.warnings, name="indicator_warnings"),
     path("indicators/catalog/", catalog_views.catalog, name="indicator_catalog"),
+    path("indicators/benchmarks/", benchmark_views.benchmarks, name="indicator_benchmarks"),
     path(
         "indicators/warnings/settings/",
         catalog_views.warning_settings,
