@@ -231,3 +231,21 @@ def test_the_current_section_is_marked_in_the_menu(city: City) -> None:
     assert 'data-nav="home" aria-current="page"' not in body
     home = city.client("quality").get(reverse("home")).content.decode()
     assert 'data-nav="home" aria-current="page"' in home
+
+
+def test_window_staff_find_their_kiosk_and_codes_and_only_api_users_see_the_api(
+    city: City,
+) -> None:
+    window = city.client("window").get(reverse("home")).content.decode()
+    assert 'data-nav="kiosk"' in window and 'data-nav="codes"' in window
+    assert 'data-nav="api"' not in window
+    for user in ("leader", "reporter", "county", "vendor"):
+        assert 'data-nav="api"' not in city.client(user).get(reverse("home")).content.decode()
+    assert 'data-nav="api"' in city.client("quality").get(reverse("home")).content.decode()
+    centre = city.users["window"].organisation
+    page = city.client("quality").get(reverse("organisation_detail", args=[centre.pk]))
+    assert reverse("review_window_codes", args=[centre.pk]) in page.content.decode()
+    assert (
+        city.client("window").get(reverse("review_window_codes", args=[centre.pk])).status_code
+        == 200
+    )

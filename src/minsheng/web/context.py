@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from minsheng.accounts.access import AUDIT_ROLES, USER_ADMIN_ROLES, user_scope
 from minsheng.accounts.models import Role
 from minsheng.indicators.access import RESULTS_ROLES
+from minsheng.orgs.models import OrgKind
 
 CASE_ROLES = frozenset({Role.DEPARTMENT_REPORTER, Role.WINDOW_STAFF})
 
@@ -40,6 +41,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = reverse("organisation_detail", args=[scope.organisation.pk])
         items.append(NavItem(_("本机构"), url, "org", "/organisations/"))
     role = getattr(user, "role", "")
+    if (
+        role == Role.WINDOW_STAFF
+        and scope.organisation is not None
+        and scope.organisation.kind == OrgKind.SERVICE_CENTRE
+    ):
+        items.append(NavItem(_("窗口评价器"), reverse("review_kiosk"), "kiosk", "/kiosk/"))
+        url = reverse("review_window_codes", args=[scope.organisation.pk])
+        items.append(NavItem(_("评价二维码"), url, "codes", "/reviews/centres/"))
     if scope.everything or (scope.region is not None and role in RESULTS_ROLES):
         url = reverse("indicator_ranking")
         items.append(NavItem(_("指标监测"), url, "indicators", "/indicators/"))
@@ -58,7 +67,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("账号管理"), reverse("user_list"), "users", "/accounts/users/"))
     if scope.everything or getattr(user, "role", "") in AUDIT_ROLES:
         items.append(NavItem(_("审计日志"), reverse("audit_list"), "audit", "/audit/"))
-    items.append(NavItem(_("API 文档"), reverse("api-1.0.0:openapi-view"), "api", "/api/"))
+    if scope.everything or role in USER_ADMIN_ROLES:  # those who issue API clients
+        items.append(NavItem(_("API 文档"), reverse("api-1.0.0:openapi-view"), "api", "/api/"))
     if user.is_superuser:
         items.append(NavItem(_("管理后台"), reverse("admin:index"), "admin", "/admin/"))
     current = next((i.name for i in items if i.holds(request.path)), "")
