@@ -101,3 +101,23 @@ def test_column_letters_and_error_text() -> None:
         str(CellError("地区", 3, "code", "区划代码为空"))
         == "工作表 地区，第 3 行，列 code：区划代码为空"
     )
+
+
+def test_csv_problems_are_located_not_crashes() -> None:
+    cases = [
+        (b"a,b\n1," + b"x" * 140_000 + b"\n", 2, "单元格内容过长"),
+        (b"a,b\n1,2\n3,\x004\n", 3, "空字符"),
+        (("a,b\n" + "中文,1\n" * 50).encode() + b"\xff\xfe,2\n", 52, "字节损坏"),
+    ]
+    for data, line, message in cases:
+        with pytest.raises(TableError) as caught:
+            read_table(data, filename="x.csv")
+        (error,) = caught.value.errors
+        assert error.row == line and message in error.message, str(error)
+
+
+def test_short_gbk_is_not_taken_for_big5() -> None:
+    table = read_table("名称,数\n中文,1\n".encode("gbk"), filename="x.csv")
+    assert table.encoding == "gb18030" and table.rows[0].values["名称"] == "中文"
+    big5 = read_table("名稱,數\n台北市政府,1\n".encode("big5"), filename="x.csv")
+    assert big5.rows[0].values["名稱"] == "台北市政府"

@@ -97,24 +97,76 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(
             b"\xef\xbb\xbf"
         ) else "utf-8"
-    except UnicodeDecodeError:
-        pass
-    guess = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "cp1252"]).best()
-    if guess is None or guess.encoding is None:
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    # A UTF-8 file with a damaged byte or two is not a GBK file: say where the damage is
+    # instead of reading the whole file in the wrong encoding.
+    lenient = data.decode("utf-8", errors="replace")
+    damaged = lenient.count("\ufffd")
+    wide = sum(1 for ch in lenient if ord(ch) > 0x7F)
+    if damaged and wide >= 20 * damaged:
+        line = data[:first_bad].count(b"\n") + 1
         raise TableError(
-            [CellError("", 0, "", "无法识别文件编码；请另存为 UTF-8 或 GBK 编码的 CSV")]
+            [
+                CellError(
+                    "",
+                    line,
+                    "",
+                    f"有无法识别的字符（文件是 UTF-8 编码，但有 {damaged} 处字节损坏）；"
+                    "请检查该行后重新保存",
+                )
+            ]
+        )
+    # Not UTF-8: Chinese offices save GBK (a subset of GB18030). Statistical guessing mistakes
+    # short GBK text for Big5 ("中文" → "笢恅"), so GB18030 is tried first and strictly.
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and not any("\ue000" <= ch <= "\uf8ff" for ch in text):  # private use: not GBK
+        return text, "gb18030"
+    guess = from_bytes(data, cp_isolation=["big5", "utf_16", "cp1252"]).best()
+    if guess is None or guess.encoding is None:
+        line = data[:first_bad].count(b"\n") + 1
+        raise TableError(
+            [
+                CellError(
+                    "",
+                    line,
+                    "",
+                    "无法识别文件编码（从该行起）；请另存为 UTF-8 或 GBK 编码的 CSV",
+                )
+            ]
         )
     return str(guess), guess.encoding
 
 
+# What Python's csv module says, in words a user can act on.
+_CSV_ERRORS = {
+    "field larger than field limit": f"单元格内容过长（超过 {csv.field_size_limit():,} 个字符）",
+    "new-line character seen in unquoted field": "单元格内有未加引号的换行",
+}
+
+
 def _read_csv(data: bytes, name: str) -> Table:
     text, encoding = _decode(data)
+    if "\x00" in text:  # no database stores it in text, and no text file contains it
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise TableError([CellError(name, line, "", "含有空字符（NUL）；文件可能不是文本文件")])
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines: list[list[str]] = []
+    try:
+        lines.extend(reader)
+    except csv.Error as exc:
+        raw = str(exc)
+        reason = next((v for k, v in _CSV_ERRORS.items() if raw.startswith(k)), raw)
+        line = reader.line_num
+        raise TableError([CellError(name, line, "", f"CSV 格式错误：{reason}")]) from None
     table = _from_grid(name, iter(enumerate(lines, start=1)))
     table.encoding = encoding
     return table
