@@ -117,3 +117,32 @@ def test_outsiders_are_refused(city: City) -> None:
     response = _post(other, "/api/ratings", _item(city, 1, centre=f"centre-{city.county.code}"))
     assert response.status_code == 422
     assert not Rating.objects.exists()
+
+
+def test_a_large_legal_batch_fits_and_a_larger_body_is_413(city: City) -> None:
+    tablet = _machine(city, f"centre-{city.county.code}")
+    items = [_item(city, 5000 + k, comment="服务热情周到，" * 140) for k in range(1000)]
+    body = json.dumps({"items": items}, ensure_ascii=False).encode()
+    assert 3_000_000 < len(body) < 8 * 1024 * 1024
+    ok = tablet.post("/api/ratings/batch", body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["accepted"] == 1000
+    huge = b'{"items": [' + b'"x",' * (3 * 1024 * 1024) + b'"x"]}'
+    refused = tablet.post("/api/ratings/batch", huge, content_type="application/json")
+    assert refused.status_code == 413 and refused.json()["error"]["code"] == "too_large"
+
+
+def test_text_a_database_cannot_store_and_absurd_times_are_refused(city: City) -> None:
+    tablet = _machine(city, f"centre-{city.county.code}")
+    cases = [
+        (
+            '{"case_no": "S\\ud800", "department": "x", "level": 5, "rated_at": "2026-10-09T10:00:00+08:00"}',
+            "case_no",
+        ),
+        (json.dumps(_item(city, 9001, comment="好\u0000评")), "comment"),
+        (json.dumps(_item(city, 9002, handled_at="9999-12-31T00:00:00+08:00")), "handled_at"),
+    ]
+    for raw, field in cases:
+        response = tablet.post("/api/ratings", raw, content_type="application/json")
+        assert response.status_code == 422, (field, response.content)
+        assert field in json.dumps(response.json(), ensure_ascii=False), field
+    assert not Rating.objects.exists()

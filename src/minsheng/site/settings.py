@@ -153,6 +153,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "minsheng.accounts.passwords.PublishedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A request body may be this large (a batch of 1,000 ratings with long Chinese comments is
+# about 3.2 MB); a larger one is answered 413, not 500.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MINSHENG_MAX_BODY_MB", 8, minimum=1) * 1024 * 1024
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

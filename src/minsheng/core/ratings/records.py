@@ -196,7 +196,14 @@ def _text(payload: dict[str, object], key: str, limit: int) -> tuple[str, str | 
     text = str(value).strip()
     if len(text) > limit:
         return "", f"{key}: 超过 {limit} 个字符 / longer than {limit}"
+    if not printable(text):
+        return "", f"{key}: 含有无效字符（空字符或不成对的代理码位）/ invalid characters"
     return text, None
+
+
+def printable(text: str) -> bool:
+    """Text a database can store: no NUL and no lone UTF-16 surrogate (JSON allows both)."""
+    return "\x00" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def record_from_payload(
@@ -254,7 +261,9 @@ def record_from_payload(
         if handled_at is None:
             errors.append("handled_at: 须为 ISO 8601 时间 / must be an ISO 8601 time")
     reasons = payload.get("reasons") or []
-    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+    if not isinstance(reasons, list) or not all(
+        isinstance(r, str) and len(r) <= 100 and printable(r) for r in reasons
+    ):
         errors.append("reasons: 须为文本列表 / must be a list of texts")
         reasons = []
     follow_up = payload.get("follow_up", False)

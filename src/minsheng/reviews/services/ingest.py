@@ -110,6 +110,10 @@ def ingest(
                 errors.append(f"未知服务事项“{record.service_item}” / unknown service item")
         if record.rated_at > now + FUTURE_SLACK or record.rated_at < EARLIEST:
             errors.append("评价时间不合理 / rated_at is in the future or too early")
+        if record.handled_at is not None and (
+            record.handled_at > now + FUTURE_SLACK or record.handled_at < EARLIEST
+        ):
+            errors.append("办结时间不合理 / handled_at is in the future or too early")
         reasons: list[str] = []
         for reason in record.reasons:
             code = reasons_known.get(reason) if reasons_known else reason
