@@ -135,7 +135,8 @@ def test_text_a_database_cannot_store_and_absurd_times_are_refused(city: City) -
     tablet = _machine(city, f"centre-{city.county.code}")
     cases = [
         (
-            '{"case_no": "S\\ud800", "department": "x", "level": 5, "rated_at": "2026-10-09T10:00:00+08:00"}',
+            '{"case_no": "S\\ud800", "department": "x", "level": 5, '
+            '"rated_at": "2026-10-09T10:00:00+08:00"}',
             "case_no",
         ),
         (json.dumps(_item(city, 9001, comment="好\u0000评")), "comment"),
