@@ -134,7 +134,7 @@ def test_stats_page_and_export(cases: City) -> None:
     # The county officer reads its own subtree only.
     county_rows = cases.client("county").get(url, {"month": "2026-10", "by": "centre"})
     assert {r["group"] for r in county_rows.context["rows"]} == {first}
-    for outsider in ("reporter", "window", "vendor"):
+    for outsider in ("vendor",):
         assert cases.client(outsider).get(url).status_code == 403
     assert cases.client("other_quality").get(url, {"month": "2026-10"}).status_code == 404
 
@@ -193,3 +193,25 @@ def test_integrity_page_finds_a_burst_and_only_the_quality_office_sees_it(city: 
     quality.post(decide, {"status": "confirmed"})
     flag.refresh_from_db()
     assert flag.status == "confirmed"
+
+
+def test_departments_and_window_staff_read_their_own_ratings(cases: City) -> None:
+    url = reverse("review_stats")
+
+    def total(user: str, by: str) -> int:
+        response = cases.client(user).get(url, {"month": "2026-10", "by": by})
+        assert response.status_code == 200, user
+        return sum(r["n_active"] for r in response.context["rows"])
+
+    assert total("reporter", "centre") == 38  # 教育体育局: its 38 ratings, at any centre
+    assert total("other_reporter", "centre") == 1  # 卫健委: its one
+    assert total("window", "channel") == 38  # its centre's ratings, every department
+    assert total("other_window", "channel") == 1
+    # Their own only: no grouping by department for a department, by centre for a centre.
+    assert (
+        cases.client("reporter").get(url, {"month": "2026-10", "by": "department"}).status_code
+        == 404
+    )
+    assert cases.client("window").get(url, {"month": "2026-10", "by": "centre"}).status_code == 404
+    body = cases.client("reporter").get(url, {"month": "2026-10"}).content.decode()
+    assert "教育体育局" in body.split("<h1")[1].split("</h1>")[0]

@@ -4,12 +4,14 @@
   given see and act for the department (verify, confirm, appeal, answer); the quality office,
   leaders and region officers see the cases of their region's subtree and the quality office
   decides appeals and closes cases; admins everything.
-- Statistics: the quality office, leaders and region officers of a region (its subtree).
+- Statistics: the quality office, leaders and region officers of a region (its subtree); a
+  department reporter its department's ratings, window staff their centre's.
 - The public disclosure page and the rating pages for citizens need no login.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,7 @@ from django.http import Http404
 
 from minsheng.accounts.access import require_signed_in, user_scope
 from minsheng.accounts.models import Role
-from minsheng.orgs.models import OrgKind, Region
+from minsheng.orgs.models import Organisation, OrgKind, Region
 from minsheng.reviews.models import RectificationCase
 
 STATS_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
@@ -88,6 +90,44 @@ def stats_root(user: Any) -> Region:
     return scope.region
 
 
+@dataclass(frozen=True, slots=True)
+class StatsScope:
+    """Whose ratings a user's statistics cover: a region's subtree, or within it only one
+    department's or one service centre's ratings (their own results)."""
+
+    root: Region
+    organisation: Organisation | None = None
+
+    @property
+    def only(self) -> dict[str, Any]:
+        """Filter keywords on ratings, beyond the region."""
+        if self.organisation is None:
+            return {}
+        if self.organisation.kind == OrgKind.DEPARTMENT:
+            return {"department": self.organisation}
+        return {"centre": self.organisation}
+
+    @property
+    def title(self) -> str:
+        return self.organisation.name if self.organisation is not None else self.root.name
+
+
+def stats_scope(user: Any) -> StatsScope:
+    """Region-wide readers (quality office, leaders, region officers) read their subtree; a
+    department reporter reads its department's ratings across its city; window staff their own
+    centre's."""
+    try:
+        return StatsScope(stats_root(user))
+    except PermissionDenied:
+        scope = user_scope(user)
+        org, role = scope.organisation, getattr(user, "role", "")
+        if org is not None and role == Role.DEPARTMENT_REPORTER and org.kind == OrgKind.DEPARTMENT:
+            return StatsScope(org.region.city or org.region, org)
+        if org is not None and role == Role.WINDOW_STAFF and org.kind == OrgKind.SERVICE_CENTRE:
+            return StatsScope(org.region, org)
+        raise
+
+
 def case_filter_for_inbox(state: str) -> Q:
     if state == "open":
         return Q(state__in=["open", "verifying", "rectifying", "appealed"])
@@ -98,7 +138,7 @@ def case_filter_for_inbox(state: str) -> Q:
 
 def can_read_stats(user: Any) -> bool:
     try:
-        stats_root(user)
+        stats_scope(user)
     except (PermissionDenied, Http404):
         return False
     return True

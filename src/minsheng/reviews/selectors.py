@@ -61,9 +61,13 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def ratings_in(month: str, scope: Region | None = None) -> QuerySet[Rating]:
+def ratings_in(
+    month: str, scope: Region | None = None, only: dict[str, Any] | None = None
+) -> QuerySet[Rating]:
+    """The month's ratings in ``scope``'s subtree, narrowed by ``only`` (a department, a
+    centre)."""
     start, end = month_bounds(month)
-    qs = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end)
+    qs = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end, **(only or {}))
     if scope is not None:
         qs = qs.filter(**scope.subtree_filter("centre__region__"))
     return qs
@@ -231,10 +235,12 @@ def months_available(scope: Region | None) -> list[str]:
     return months
 
 
-def monthly_trend(scope: Region | None, months: list[str]) -> list[dict[str, Any]]:
+def monthly_trend(
+    scope: Region | None, months: list[str], only: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """好评率 and active ratings per month (oldest first): one indexed range count per month
     (truncating half a million timestamps to months is slower on SQLite)."""
-    base = Rating.objects.filter(source="active", is_follow_up=False)
+    base = Rating.objects.filter(source="active", is_follow_up=False, **(only or {}))
     if scope is not None:
         base = base.filter(**scope.subtree_filter("centre__region__"))
     out = []

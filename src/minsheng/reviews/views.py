@@ -25,7 +25,7 @@ from minsheng.reviews.access import (
     case_filter_for_inbox,
     case_roles,
     cases_visible,
-    stats_root,
+    stats_scope,
 )
 from minsheng.reviews.models import CaseState, Feedback
 from minsheng.reviews.selectors import (
@@ -226,16 +226,20 @@ def _month(request: HttpRequest, months: list[str], scope: Region) -> str | None
 
 @login_required
 def stats(request: HttpRequest) -> HttpResponse:
-    root = stats_root(request.user)
+    scope = stats_scope(request.user)
+    root, only = scope.root, scope.only
     months = months_available(root)
     month = _month(request, months, root)
-    by = request.GET.get("by", "department")
-    if by not in BY_CHOICES:
+    choices = [k for k in BY_CHOICES if not (k == "department" and "department" in only)]
+    if "centre" in only:
+        choices = [k for k in choices if k not in ("centre", "region")]
+    by = request.GET.get("by", choices[0])
+    if by not in choices:
         raise Http404("unknown grouping")
-    rows = rating_stats(ratings_in(month, root), by, month=month, root=root) if month else []
+    rows = rating_stats(ratings_in(month, root, only), by, month=month, root=root) if month else []
     if request.GET.get("format") == "xlsx" and month:
         caption = _("%(root)s 好差评统计 · %(month)s · 按%(by)s（比率只计主动评价）") % {
-            "root": root.name,
+            "root": scope.title,
             "month": month,
             "by": BY_LABELS[by],
         }
@@ -246,7 +250,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     chart = {
         "groups": [r.group for r in rows if r.ranked][:30],
         "shrunk": [round(r.shrunk_score or 0, 2) for r in rows if r.ranked][:30],
-        "trend": monthly_trend(root, months[:12]),
+        "trend": monthly_trend(root, months[:12], only),
         "labels": {"score": _("满意度得分（收缩后）"), "good": _("好评率"), "n": _("主动评价数")},
     }
     return render(
@@ -254,10 +258,11 @@ def stats(request: HttpRequest) -> HttpResponse:
         "reviews/stats.html",
         {
             "root": root,
+            "title": scope.title,
             "months": months,
             "month": month,
             "by": by,
-            "by_choices": [(k, str(BY_LABELS[k])) for k in BY_CHOICES],
+            "by_choices": [(k, str(BY_LABELS[k])) for k in choices],
             "grouping_note": region_grouping(root) if by == "region" else "",
             "rows": [_stats_row(r) for r in rows],
             "has_handled": any(r.handled for r in rows),
