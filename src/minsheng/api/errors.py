@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.accounts.security import security_event
+from minsheng.site.storage import is_disk_full
 
 logger = logging.getLogger("minsheng.api")
 
@@ -75,5 +76,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if is_disk_full(exc):
+            logger.error("disk full on %s: %s", request.path, exc)
+            return _error(
+                api,
+                request,
+                503,
+                "storage_full",
+                "The server's storage is full; nothing was stored. Try again later.",
+            )
         logger.exception("API error on %s", request.path)
         return _error(api, request, 500, "server_error", "Internal error; it has been logged.")

@@ -16,6 +16,7 @@ admin.site.site_header = "民生 Minsheng"
 admin.site.site_title = "民生 Minsheng"
 
 handler403 = "minsheng.web.views.forbidden"
+handler500 = "minsheng.web.views.server_error"
 
 urlpatterns = [
     path("", web_views.home, name="home"),

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import logging
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +14,9 @@ from django.views.decorators.http import require_GET
 from minsheng.accounts.access import user_scope
 from minsheng.accounts.security import security_event
 from minsheng.orgs.selectors import region_children, scope_summary, windows_by_child
+from minsheng.site.storage import is_disk_full
+
+logger = logging.getLogger("minsheng.web")
 
 
 @login_required
@@ -57,3 +63,13 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         user=getattr(request, "user", None),
     )
     return render(request, "403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; a full disk is a 503 that says so (nothing was saved; it recovers by
+    itself when space returns)."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_disk_full(exc):
+        logger.error("disk full on %s: %s", request.path, exc)
+        return render(request, "503.html", status=503)
+    return render(request, "500.html", status=500)
