@@ -105,6 +105,8 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
             "chart": chart,
             "upload": can_upload(request.user, poll),
             "can_close": can_open_or_close(request.user, poll),
+            "ipa_undecided": any(i.importance is not None for i in results.items)
+            and not any(i.quadrant for i in results.items),
             "flags": fieldwork_flags(poll) if can_upload(request.user, poll) else None,
         },
     )
@@ -190,7 +192,7 @@ def _sheets(results: PollResults) -> list[Sheet]:
                 i.ci_low,
                 i.ci_high,
                 i.importance,
-                str(QUADRANT_LABELS.get(i.quadrant or "", "")),
+                str(QUADRANT_LABELS.get(i.quadrant or "", _("差异不显著"))),
             ]
             for i in results.items
         ],

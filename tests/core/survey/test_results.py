@@ -93,6 +93,22 @@ def test_importance_performance_quadrants() -> None:
     assert points["weak_high"].quadrant == "overkill"
 
 
+def test_no_quadrant_advice_when_importances_do_not_differ_beyond_sampling_error() -> None:
+    """Every item equally tied to the overall score (true correlation 0.63 each, as seen on
+    the demo): the sample correlations differ by noise only, so no item gets advice."""
+    rng = np.random.default_rng(9)
+    overall = rng.normal(70, 10, 800)
+    items = {
+        f"Q{k}": overall * 0.63 + rng.normal(0, 10 * np.sqrt(1 - 0.63**2), 800) + 5 * k
+        for k in range(6)
+    }
+    points = importance_performance(items, overall, np.ones(800))
+    importances = [p.importance for p in points]
+    assert max(importances) - min(importances) < 0.08  # a spread like the demo's
+    assert [p.quadrant for p in points] == [""] * 6
+    assert all(p.importance_low < p.importance < p.importance_high for p in points)
+
+
 def test_a_target_is_met_only_beyond_sampling_error() -> None:
     # The seed's target: 85 % satisfied. 86 % ± 0.8 meets it; 86 % ± 1.5 cannot tell.
     assert against_target(0.852, 0.868, 0.85) == "met"
