@@ -207,3 +207,22 @@ def test_warning_rules_are_set_by_the_quality_office_and_change_the_warnings(cit
     for outsider in ("county", "reporter", "leader", "window"):
         assert city.client(outsider).get(url).status_code == 403
         assert city.client(outsider).post(url, {"bottom_n": "1"}).status_code == 403
+
+
+def test_a_missing_report_is_called_missing_not_no_target(city: City) -> None:
+    from minsheng.indicators.models import Target, Value
+
+    code = Target.objects.values_list("indicator__code", flat=True).order_by("indicator__code")[0]
+    latest = Value.objects.filter(indicator__code=code, region=city.county).order_by(
+        "-submission__period"
+    )[0]
+    Value.objects.filter(pk=latest.pk).update(value=None)
+    response = city.client("county").get(
+        reverse("indicator_scorecard", args=[city.county.code]),
+        {"period": latest.submission.period},
+    )
+    row = next(r for r in response.context["rows"] if r.code == code)
+    assert row.target is not None and row.value is None
+    assert row.status_label == "缺报"
+    others = [r for r in response.context["rows"] if r.status == "unknown" and r.value is not None]
+    assert all(r.status_label in ("无目标", "数据期数不足") for r in others)

@@ -168,6 +168,14 @@ class ScoreRow:
 
     @property
     def status_label(self) -> str:
+        """Why there is no verdict, when there is none: not reported, no target, or too few
+        periods to project."""
+        if self.status == "unknown":
+            if self.value is None:
+                return _("缺报")
+            if self.target is None:
+                return _("无目标")
+            return _("数据期数不足")
         return status_label(self.status)
 
 

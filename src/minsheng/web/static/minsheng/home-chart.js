@@ -6,6 +6,7 @@
   var data = JSON.parse(source.textContent);
   var chart = echarts.init(el);
   chart.setOption({
+    aria: { enabled: true },
     tooltip: { trigger: "axis" },
     legend: { top: 0, data: [data.labels.centres, data.labels.windows] },
     grid: { left: 48, right: 16, bottom: 56, top: 40 },

@@ -10,6 +10,7 @@
   var colours = { improve: "#dc3545", keep: "#198754", overkill: "#6c757d", low: "#adb5bd" };
   var chart = echarts.init(el);
   chart.setOption({
+    aria: { enabled: true },
     tooltip: { formatter: function (p) { return p.data.text + "<br>" + p.data.value[0].toFixed(1) + " / " + p.data.value[1].toFixed(2); } },
     grid: { left: 56, right: 24, bottom: 40, top: 24 },
     xAxis: { type: "value", name: d.labels.x, nameLocation: "middle", nameGap: 28, scale: true },

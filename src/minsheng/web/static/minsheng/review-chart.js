@@ -7,6 +7,7 @@
   if (rankEl && d.groups.length) {
     var rank = echarts.init(rankEl);
     rank.setOption({
+    aria: { enabled: true },
       tooltip: { trigger: "axis" },
       grid: { left: 160, right: 24, bottom: 24, top: 24 },
       xAxis: { type: "value", scale: true, name: d.labels.score },
@@ -19,6 +20,7 @@
   if (trendEl && d.trend.length) {
     var trend = echarts.init(trendEl);
     trend.setOption({
+    aria: { enabled: true },
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 48, right: 48, bottom: 24, top: 40 },
