@@ -121,3 +121,24 @@ def test_short_gbk_is_not_taken_for_big5() -> None:
     assert table.encoding == "gb18030" and table.rows[0].values["名称"] == "中文"
     big5 = read_table("名稱,數\n台北市政府,1\n".encode("big5"), filename="x.csv")
     assert big5.rows[0].values["名稱"] == "台北市政府"
+
+
+def test_text_limits_of_the_parsers_equal_the_database_columns() -> None:
+    """SQLite stores over-long text silently, PostgreSQL refuses it: the parsers' limits must
+    be the columns' sizes so that an upload is refused where the user typed it."""
+    from django.apps import apps
+
+    from minsheng.core.index.catalog_book import LIMITS as CATALOG
+    from minsheng.core.polls.fieldwork import LIMITS as FIELDWORK
+
+    for key, limit in CATALOG.items():
+        model, field = key.split(".")
+        assert apps.get_model("indicators", model)._meta.get_field(field).max_length == limit, key
+    respondent = apps.get_model("polls", "Respondent")
+    for field, limit in FIELDWORK.items():
+        assert respondent._meta.get_field(field).max_length == limit, field
+    from minsheng.core.polls.questionnaire import LIMITS as ITEMS
+
+    item = apps.get_model("polls", "Item")
+    for field, limit in ITEMS.items():
+        assert item._meta.get_field(field).max_length == limit, field

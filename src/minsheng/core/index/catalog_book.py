@@ -42,6 +42,20 @@ TARGET_HEADERS = ("指标代码", "年度", "地区代码", "目标值")
 FREQUENCY = {"季度": "quarterly", "quarterly": "quarterly", "年度": "yearly", "yearly": "yearly"}
 
 
+# Longest text each column may hold (the database columns' sizes; a test keeps them equal).
+LIMITS = {
+    "category.code": 16,
+    "category.name": 50,
+    "category.name_en": 100,
+    "indicator.code": 16,
+    "indicator.name": 100,
+    "indicator.name_en": 200,
+    "indicator.unit": 20,
+    "indicator.source": 200,
+    "indicator.numerator": 100,
+    "indicator.denominator": 100,
+}
+
 # Ranges of the catalog's numbers: weights are relative (0–100), a jump threshold is a share
 # (0.3 = 30 %), and bounds beyond 10^12 are typing errors in any unit the catalog uses.
 MAX_WEIGHT = 100.0
@@ -108,10 +122,15 @@ class _Reader:
             errors.append(table.error(table.header_row, h, f"缺少列 {h}"))
         self.ok = not missing
 
-    def text(self, row: int, values: dict[str, Cell], col: str, *, required: bool = False) -> str:
+    def text(
+        self, row: int, values: dict[str, Cell], col: str, *, required: bool = False, limit: int = 0
+    ) -> str:
         text = cell_text(values.get(col))
         if required and not text:
             self.errors.append(self.table.error(row, col, "不能为空"))
+        if limit and len(text) > limit:
+            self.errors.append(self.table.error(row, col, f"不能超过 {limit} 个字符"))
+            return text[:limit]
         return text
 
     def number(self, row: int, values: dict[str, Cell], col: str) -> float | None:
@@ -142,9 +161,9 @@ def parse_catalog_book(
             weight = rd.number(n, v, "权重")
             cats.append(
                 CategoryRow(
-                    rd.text(n, v, "代码", required=True),
-                    rd.text(n, v, "名称", required=True),
-                    rd.text(n, v, "英文名称"),
+                    rd.text(n, v, "代码", required=True, limit=LIMITS["category.code"]),
+                    rd.text(n, v, "名称", required=True, limit=LIMITS["category.name"]),
+                    rd.text(n, v, "英文名称", limit=LIMITS["category.name_en"]),
                     1.0 if weight is None else weight,
                     n,
                 )
@@ -159,7 +178,7 @@ def parse_catalog_book(
     if rd.ok:
         for row in t.rows:
             v, n = row.values, row.number
-            code = rd.text(n, v, "指标代码", required=True)
+            code = rd.text(n, v, "指标代码", required=True, limit=LIMITS["indicator.code"])
             if code in seen:
                 errors.append(t.error(n, "指标代码", f"与第 {seen[code]} 行重复"))
             seen.setdefault(code, n)
@@ -214,10 +233,10 @@ def parse_catalog_book(
             inds.append(
                 IndicatorRow(
                     code=code,
-                    name=rd.text(n, v, "指标名称", required=True),
-                    name_en=rd.text(n, v, "英文名称"),
+                    name=rd.text(n, v, "指标名称", required=True, limit=LIMITS["indicator.name"]),
+                    name_en=rd.text(n, v, "英文名称", limit=LIMITS["indicator.name_en"]),
                     category=category,
-                    unit=rd.text(n, v, "单位"),
+                    unit=rd.text(n, v, "单位", limit=LIMITS["indicator.unit"]),
                     polarity=polarity or 1,
                     decimals=2 if decimals is None else decimals,
                     valid_min=lo,
@@ -229,9 +248,9 @@ def parse_catalog_book(
                     upper=nums["标准化上限"],
                     jump_threshold=0.3 if nums["环比变动阈值"] is None else nums["环比变动阈值"],
                     definition=rd.text(n, v, "定义"),
-                    source=rd.text(n, v, "数据来源"),
-                    numerator=rd.text(n, v, "分子"),
-                    denominator=rd.text(n, v, "分母"),
+                    source=rd.text(n, v, "数据来源", limit=LIMITS["indicator.source"]),
+                    numerator=rd.text(n, v, "分子", limit=LIMITS["indicator.numerator"]),
+                    denominator=rd.text(n, v, "分母", limit=LIMITS["indicator.denominator"]),
                     factor=rd.number(n, v, "系数"),
                     in_index=cell_text(v.get("计入指数")) not in {"否", "0", "false", "FALSE"},
                     row=n,

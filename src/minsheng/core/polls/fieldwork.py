@@ -51,6 +51,8 @@ def phone_hash(phone: str, salt: str) -> str:
     return hmac.new(salt.encode(), digits.encode(), hashlib.sha256).hexdigest()
 
 
+# Longest text per column (the database columns' sizes; a test keeps them equal).
+LIMITS = {"respondent_id": 64, "stratum": 50, "interviewer": 50}
 MAX_DURATION = 86_400.0  # a day: longer is a typing error, not an interview
 # A design weight is respondents represented; 10^7 is more than any city's adults.
 MAX_WEIGHT = 1e7
@@ -91,6 +93,9 @@ def read_respondents(
         ) -> None:
             problems.append(table.error(number, column[key], message))
 
+        for key, limit in LIMITS.items():
+            if len(text(key)) > limit:
+                bad(key, f"不能超过 {limit} 个字符")
         rid = text("respondent_id")
         if not rid:
             bad("respondent_id", "不能为空")

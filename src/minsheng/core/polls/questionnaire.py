@@ -21,6 +21,8 @@ from minsheng.core.tabular import (
 )
 
 COLUMNS = ("code", "text", "scale", "domain", "department", "weight", "overall")
+# Longest text per column (the database columns' sizes; a test keeps them equal).
+LIMITS = {"code": 20, "text": 300, "domain": 50}
 REQUIRED = ("code", "text", "scale")
 HEADERS_ZH = ("题号", "题目", "量表", "领域", "被评部门", "权重", "总体题")
 ALIASES = dict(zip(HEADERS_ZH, COLUMNS, strict=True))
@@ -102,6 +104,11 @@ def read_items(table: Table, departments: Mapping[str, str]) -> list[ItemData]:
         weight_cell = values["weight"]
         weight = cell_float(weight_cell) if cell_text(weight_cell) else 1.0
         overall = cell_bool(values["overall"], default=False)
+        for key, limit in LIMITS.items():
+            if len(cell_text(values[key])) > limit:
+                errors.append(
+                    table.error(row.number, columns.get(key, key), f"不能超过 {limit} 个字符")
+                )
         if not code:
             errors.append(table.error(row.number, columns.get("code", "code"), "题号不能为空"))
         elif code in first_row:
@@ -125,9 +132,9 @@ def read_items(table: Table, departments: Mapping[str, str]) -> list[ItemData]:
                     row.number, columns.get("department", "department"), f"找不到部门“{department}”"
                 )
             )
-        if weight is None or weight < 0:
+        if weight is None or not 0 <= weight <= 100:
             errors.append(
-                table.error(row.number, columns.get("weight", "weight"), "权重须为非负数字")
+                table.error(row.number, columns.get("weight", "weight"), "权重须为 0–100 的数字")
             )
         if overall is None:
             errors.append(

@@ -217,10 +217,14 @@ def _existing(
             if client_id is not None
             else keyed.filter(client__isnull=True)
         )
-        by_key.update(keyed.values_list("idempotency_key", "pk"))
-    for pk, case_no, channel in Rating.objects.filter(
-        case_no__in=numbers, is_follow_up=False
-    ).values_list("pk", "case_no", "channel"):
+        # No ordering (the model's default, newest first, would steer PostgreSQL to the
+        # rated_at index): the lookups are by key alone.
+        by_key.update(keyed.order_by().values_list("idempotency_key", "pk"))
+    for pk, case_no, channel in (
+        Rating.objects.filter(case_no__in=numbers, is_follow_up=False)
+        .order_by()
+        .values_list("pk", "case_no", "channel")
+    ):
         by_case[(case_no, channel)] = pk
     return by_key, by_case
 
