@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -215,3 +216,25 @@ def test_departments_and_window_staff_read_their_own_ratings(cases: City) -> Non
     assert cases.client("window").get(url, {"month": "2026-10", "by": "centre"}).status_code == 404
     body = cases.client("reporter").get(url, {"month": "2026-10"}).content.decode()
     assert "教育体育局" in body.split("<h1")[1].split("</h1>")[0]
+
+
+def test_the_inbox_finds_a_case_by_number_and_filters(cases: City) -> None:
+    url = reverse("review_inbox")
+    quality = cases.client("quality")
+
+    def numbers(**params: str) -> set[str]:
+        response = quality.get(url, {"state": "all", **params})
+        assert response.status_code == 200
+        return {row["case"].rating.case_no for row in response.context["rows"]}
+
+    assert numbers() == {"P00001", "P00002"}
+    assert numbers(q="00002") == {"P00002"}
+    assert numbers(county=cases.other_county.code) == {"P00002"}
+    edu = Organisation.objects.get(key=f"dept-{cases.county.parent.code}-edu")  # type: ignore[union-attr]
+    assert numbers(department=str(edu.pk)) == {"P00001"}
+    assert numbers(overdue="1") == {"P00001", "P00002"}  # rated in October, never verified
+    with time_machine.travel(dt.datetime(2026, 10, 9, 12, tzinfo=SHANGHAI), tick=False):
+        assert numbers(overdue="1") == set()
+    # A department's reporter filters within its own cases only.
+    own = cases.client("reporter").get(url, {"state": "all", "county": cases.other_county.code})
+    assert {r["case"].rating.case_no for r in own.context["rows"]} == {"P00001"}

@@ -4,6 +4,7 @@ centre, region, staff, service item or channel, as arrays for ``core.ratings.sta
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,45 @@ BY_FIELDS: dict[str, str] = {
     "month": "rated_at",
 }
 BY_CHOICES = tuple(BY_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilter:
+    """What the case inbox is narrowed to: a case number (part of it), a department, a county
+    (its whole subtree), only overdue cases."""
+
+    query: str = ""
+    department: int | None = None
+    county: Region | None = None
+    overdue_only: bool = False
+
+
+def inbox_options(cases: QuerySet[Any]) -> tuple[list[Organisation], list[Region]]:
+    """The departments and counties the visible cases fall in, for the inbox filters."""
+    departments = list(
+        Organisation.objects.filter(pk__in=cases.values("department_id")).order_by("name")
+    )
+    counties = list(
+        Region.objects.filter(
+            level=Level.COUNTY, pk__in=cases.values("rating__centre__region__county_id")
+        ).order_by("code")
+    )
+    return departments, counties
+
+
+def inbox_cases(cases: QuerySet[Any], f: InboxFilter, now: dt.datetime) -> QuerySet[Any]:
+    if f.query:
+        cases = cases.filter(rating__case_no__icontains=f.query.strip()[:64])
+    if f.department is not None:
+        cases = cases.filter(department_id=f.department)
+    if f.county is not None:
+        cases = cases.filter(**f.county.subtree_filter("rating__centre__region__"))
+    if f.overdue_only:
+        cases = cases.filter(
+            Q(state=CaseState.OPEN, verify_due__lt=now)
+            | Q(state__in=[CaseState.VERIFYING, CaseState.RECTIFYING], rectify_due__lt=now)
+        )
+    return cases
 
 
 def reason_names(codes: list[str]) -> list[str]:

@@ -30,7 +30,10 @@ from minsheng.reviews.access import (
 from minsheng.reviews.models import CaseState, Feedback
 from minsheng.reviews.selectors import (
     BY_CHOICES,
+    InboxFilter,
     default_month,
+    inbox_cases,
+    inbox_options,
     monthly_trend,
     months_available,
     rating_stats,
@@ -105,13 +108,24 @@ def _num(value: float | None, digits: int = 1) -> str:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
+    now = timezone.now()
+    visible = cases_visible(request.user)
+    departments, counties = inbox_options(visible)
+    chosen_department = request.GET.get("department", "")
+    chosen_county = request.GET.get("county", "")
+    filters = InboxFilter(
+        query=request.GET.get("q", ""),
+        department=next((d.pk for d in departments if str(d.pk) == chosen_department), None),
+        county=next((c for c in counties if c.code == chosen_county), None),
+        overdue_only=request.GET.get("overdue") == "1",
+    )
     cases = (
-        cases_visible(request.user)
-        .filter(case_filter_for_inbox(state))
+        inbox_cases(visible.filter(case_filter_for_inbox(state)), filters, now)
         .select_related("rating", "rating__centre", "rating__window", "department")
         .order_by("rectify_due", "pk")
     )
-    now = timezone.now()
+    query = request.GET.copy()
+    query.pop("page", None)
     page = Paginator(cases, PAGE).get_page(request.GET.get("page"))
     rows = [
         {"case": c, "overdue": overdue(c, now), "due": _current_due(c)} for c in page.object_list
@@ -126,6 +140,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "total": page.paginator.count,
+            "filters": filters,
+            "departments": departments,
+            "counties": counties,
+            "query": query.urlencode(),
             "show_stats": can_read_stats(request.user),
             "show_integrity": can_see_integrity(request.user),
         },
