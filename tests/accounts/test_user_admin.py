@@ -24,6 +24,14 @@ def test_quality_office_creates_a_reporter_who_can_sign_in(city: City) -> None:
     client = city.client("quality")
     form = client.get(reverse("user_new"), {"org": org.pk}).content.decode()
     assert f'<option value="{org.pk}" selected>' in form
+    assert f"{org.name}（{org.region.name}）" in form  # searchable by region too
+    assert 'data-filter-for="id_organisation"' in form
+    assert '<option value="" selected>请选择角色</option>' in form  # no role chosen for you
+    missing = client.post(
+        reverse("user_new"),
+        {"username": "norole", "display_name": "x", "organisation": org.pk, "role": ""},
+    )
+    assert missing.status_code == 200 and not User.objects.filter(username="norole").exists()
     response = client.post(
         reverse("user_new"),
         {

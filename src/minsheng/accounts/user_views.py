@@ -30,6 +30,11 @@ from minsheng.orgs.models import CentreLevel, Organisation
 ROLE_CHOICES = [(v, label) for v, label in Role.choices if v != Role.ADMIN]
 
 
+def _org_label(org: Organisation) -> str:
+    """An organisation with its region, so the list can be searched by either."""
+    return f"{org.name}（{org.region.name}）"
+
+
 class UserCreateForm(forms.Form):
     username = forms.RegexField(
         label=gettext_lazy("用户名"),
@@ -41,7 +46,10 @@ class UserCreateForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("所属机构"), queryset=Organisation.objects.none()
     )
-    role = forms.ChoiceField(label=gettext_lazy("角色"), choices=ROLE_CHOICES)
+    role = forms.ChoiceField(
+        label=gettext_lazy("角色"),
+        choices=[("", gettext_lazy("请选择角色")), *ROLE_CHOICES],  # no role chosen for you
+    )
 
     def __init__(self, *args: Any, actor: Any, preset: Organisation | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,9 +59,12 @@ class UserCreateForm(forms.Form):
             self.fields["organisation"].initial = preset.pk
         field = cast(forms.ModelChoiceField, self.fields["organisation"])  # type: ignore[type-arg]
         field.queryset = choices.select_related("region").order_by("region__code", "kind", "name")
+        field.label_from_instance = _org_label  # type: ignore[method-assign,assignment]
         for f in self.fields.values():
             css = "form-select" if isinstance(f, forms.ChoiceField) else "form-control"
             f.widget.attrs["class"] = css
+        # More than a thousand organisations: the page filters the list as the user types.
+        self.fields["organisation"].widget.attrs["data-filterable"] = "1"
 
 
 @login_required
