@@ -111,3 +111,49 @@ def test_window_codes_page_scope(city: City) -> None:
     assert city.client("other_window").get(url).status_code == 403
     assert city.client("other_county").get(url).status_code == 403
     assert Client().get(url).status_code == 302
+
+
+def test_the_citizen_reads_the_answer_with_the_case_number_and_phone_digits(city: City) -> None:
+    from django.core.cache import cache
+
+    from minsheng.reviews.services.cases import act
+    from minsheng.reviews.services.citizen import LOOKUPS_PER_WINDOW
+
+    cache.clear()
+    window = _window(city)
+    city_code = city.county.parent.code  # type: ignore[union-attr]
+    edu = Organisation.objects.get(key=f"dept-{city_code}-edu")
+    WindowDepartment.objects.create(window=window, department=edu)
+    url = reverse("review_qr", args=[window_token(window)])
+    citizen = Client()
+    form = _form(citizen, url) | {"case_no": "QR7001", "level": "1", "contact": "13700004321"}
+    done = citizen.post(url, form).content.decode()
+    assert "QR7001" in done and 'data-testid="status-link"' in done
+    status = reverse("review_case_status")
+    found = citizen.post(status, {"case_no": "QR7001", "phone_tail": "4321"}).content.decode()
+    assert 'data-testid="status-found"' in found and "待核实" in found
+    case = RectificationCase.objects.get()
+    reporter = city.users["reporter"]
+    act(case, "verify", actor=reporter)
+    act(case, "confirm", actor=reporter)
+    act(case, "answer", actor=reporter, note="已补办并致歉")
+    answered = citizen.post(status, {"case_no": "QR7001", "phone_tail": "4321"}).content.decode()
+    assert "已补办并致歉" in answered
+    wrong = citizen.post(status, {"case_no": "QR7001", "phone_tail": "0000"}).content.decode()
+    assert 'data-testid="status-none"' in wrong and "已补办并致歉" not in wrong
+    # Four digits are few: look-ups from one address are limited.
+    answers = [
+        citizen.post(status, {"case_no": "QR7001", "phone_tail": f"{k:04d}"}).status_code
+        for k in range(LOOKUPS_PER_WINDOW)
+    ]
+    assert answers[-1] == 429
+    cache.clear()
+
+
+def test_other_comes_last_among_the_reasons(city: City) -> None:
+    from minsheng.reviews.models import ReasonTag
+
+    ReasonTag.objects.create(code="a-other", name="其他", for_bad=True)
+    page = Client().get(reverse("review_qr", args=[window_token(_window(city))])).content.decode()
+    labels = re.findall(r'<label class="form-check-label"[^>]*>([^<]+)</label>', page)
+    assert labels and labels[-1] == "其他"

@@ -16,9 +16,10 @@ PUBLIC = {
     "/accounts/login/",
     "/i18n/setlang/",  # sets the language cookie
     "/admin/login/",  # Django admin's own login form
-    "/api/openapi.json",  # checked below: it redirects (docs_decorator=login_required)
+    "/api/openapi.json",  # checked below: 401 without a session or token
     "/public/ratings/",  # the public disclosure of 好差评 (tests/reviews/test_pages.py)
     "/r/390100000000/",  # a window QR rating page (tests/reviews/test_citizen.py)
+    "/r/status/",  # a citizen's case status by number + phone digits (test_citizen.py)
     "/p/390100000000/",  # online poll answering by token (tests/polls/test_polls.py)
 }
 NOT_A_PAGE = {"/api/"}  # django-ninja's mount point: 404, no view behind it

@@ -26,8 +26,10 @@ from minsheng.orgs.models import Organisation, OrgKind, Staff, Window
 from minsheng.reviews.models import Level, ReasonTag, ServiceItem
 from minsheng.reviews.services.citizen import (
     CitizenRating,
+    case_status,
     digest,
     rate_limited,
+    status_lookup_allowed,
     submit,
     window_from_token,
     window_token,
@@ -62,7 +64,10 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        tags = ReasonTag.objects.filter(is_active=True)
+        # In the catalogue's order, "其他" (other) last whatever its code.
+        tags = sorted(
+            ReasonTag.objects.filter(is_active=True), key=lambda t: t.name.startswith("其他")
+        )
         self.fields["reasons"].choices = [(t.code, t.name) for t in tags]  # type: ignore[attr-defined]
         if not self.fields["reasons"].choices:  # type: ignore[attr-defined]
             del self.fields["reasons"]
@@ -120,7 +125,12 @@ def qr_rate(request: HttpRequest, token: str) -> HttpResponse:
                 for error in result.errors:
                     form.add_error(None, error)
             else:
-                context |= {"done": True, "bad": form.cleaned_data["level"] <= 2}
+                context |= {
+                    "done": True,
+                    "bad": form.cleaned_data["level"] <= 2,
+                    "case_no": form.cleaned_data["case_no"],
+                    "with_contact": bool(form.cleaned_data.get("contact")),
+                }
                 context["duplicate"] = result.status == "duplicate"
                 return render(request, "reviews/rate_done.html", context)
     else:
@@ -224,3 +234,30 @@ def window_codes(request: HttpRequest, centre_id: int) -> HttpResponse:
         segno.make(url, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True)
         codes.append({"window": window, "url": url, "svg": buffer.getvalue().decode()})
     return render(request, "reviews/window_codes.html", {"centre": centre, "codes": codes})
+
+
+class StatusForm(forms.Form):
+    case_no = forms.CharField(label=_("办件编号"), max_length=64)
+    phone_tail = forms.RegexField(
+        label=_("评价时留下的手机号后四位"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("请输入 4 位数字")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_status_page(request: HttpRequest) -> HttpResponse:
+    """A citizen reads the progress and the answer to their bad rating: case number and the
+    last four digits of the phone number they left (look-ups limited per address)."""
+    form = StatusForm(request.POST or None, initial={"case_no": request.GET.get("case", "")})
+    context: dict[str, Any] = {"form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if not status_lookup_allowed(digest(request.META.get("REMOTE_ADDR", ""))):
+            context["limited"] = True
+            status = 429
+        else:
+            found = case_status(form.cleaned_data["case_no"], form.cleaned_data["phone_tail"])
+            context["found"] = found
+            context["searched"] = True
+    return render(request, "reviews/case_status.html", context, status=status)

@@ -20,6 +20,7 @@ urlpatterns = [
         name="review_integrity_decide",
     ),
     path("public/ratings/", views.public, name="review_public"),
+    path("r/status/", citizen_views.case_status_page, name="review_case_status"),
     path("r/<str:token>/", citizen_views.qr_rate, name="review_qr"),
     path("kiosk/", citizen_views.kiosk, name="review_kiosk"),
     path("kiosk/rate/", citizen_views.kiosk_rate, name="review_kiosk_rate"),

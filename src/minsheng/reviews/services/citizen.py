@@ -8,15 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils import timezone
 
 from minsheng.core.ratings.records import RatingRecord
 from minsheng.core.ratings.vocabulary import Channel, Source
 from minsheng.orgs.models import Organisation, Staff, Window
-from minsheng.reviews.models import Rating, ServiceItem, WindowDepartment
+from minsheng.reviews.models import CaseState, Rating, ServiceItem, WindowDepartment
+from minsheng.reviews.services.contact import decrypt
 from minsheng.reviews.services.directory import Directory
 from minsheng.reviews.services.ingest import ItemResult, ingest
 
@@ -106,3 +109,55 @@ def submit(
     directory.allow(department)
     (result,) = ingest([record], directory=directory, actor_label="citizen")
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStatus:
+    case_no: str
+    rated_at: Any
+    state_label: str
+    due: Any
+    reply: str
+    answered_at: Any
+
+
+LOOKUPS_PER_WINDOW = 10  # status look-ups per address per ten minutes (four digits are few)
+_LOOKUP_WINDOW = 600
+
+
+def status_lookup_allowed(ip_hash: str) -> bool:
+    """Count this look-up; False once the address made too many lately (per process)."""
+    key = f"minsheng:case-lookup:{ip_hash}"
+    if cache.add(key, 1, _LOOKUP_WINDOW):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, _LOOKUP_WINDOW)
+        return True
+    return count <= LOOKUPS_PER_WINDOW
+
+
+def case_status(case_no: str, phone_tail: str) -> CaseStatus | None:
+    """The citizen's own bad-rating case: found by its case number and the last four digits of
+    the phone number they left (compared after decryption); None when nothing matches."""
+    tail = "".join(ch for ch in phone_tail if ch.isdigit())
+    if len(tail) != 4 or not case_no.strip():
+        return None
+    for rating in (
+        Rating.objects.filter(case_no=case_no.strip()[:64], is_follow_up=False)
+        .exclude(contact_cipher="")
+        .select_related("case")
+    ):
+        digits = "".join(ch for ch in decrypt(rating.contact_cipher) if ch.isdigit())
+        case = getattr(rating, "case", None)
+        if case is not None and digits.endswith(tail):
+            return CaseStatus(
+                rating.case_no,
+                rating.rated_at,
+                str(CaseState(case.state).label),
+                case.verify_due if case.state == CaseState.OPEN else case.rectify_due,
+                case.reply if case.state in (CaseState.ANSWERED, CaseState.CLOSED) else "",
+                case.answered_at,
+            )
+    return None
