@@ -343,3 +343,15 @@ def test_vendor_column_mapping_is_saved_and_reused(city: City) -> None:
     assert response.status_code == 302
     assert Poll.objects.get(round="2026Q4").mapping == poll.mapping
     assert city.client("county").post(url, form).status_code == 403
+
+
+@pytest.mark.parametrize("count", ["4.9e-324", "1e308", "nan", "inf", "-3", "0.5", "abc"])
+def test_margin_counts_out_of_range_are_refused_where_typed(count: str) -> None:
+    from minsheng.core.tabular import read_table
+    from minsheng.polls.weighting import read_margin_table
+
+    data = f"variable,category,count\nsex,男,100\nsex,女,{count}\n".encode()
+    with pytest.raises(TableError) as caught:
+        read_margin_table(read_table(data, filename="m.csv"))
+    (error,) = caught.value.errors
+    assert (error.row, error.column) == (3, "count") and "总体数须为" in error.message

@@ -25,6 +25,9 @@ from minsheng.polls.models import Poll, Respondent
 MARGIN_COLUMNS = ("variable", "category", "count")
 
 
+MAX_POPULATION = 1e10  # more people than any margin describes; beyond is a typing error
+
+
 def read_margin_table(table: Table) -> dict[str, dict[str, float]]:
     """Rows ``variable,category,count`` → {variable: {category: count}}; every error located."""
     missing = [c for c in MARGIN_COLUMNS if c not in table.headers]
@@ -38,8 +41,13 @@ def read_margin_table(table: Table) -> dict[str, dict[str, float]]:
         count = cell_float(row.values.get("count"))
         if not variable or not category:
             errors.append(table.error(row.number, "variable", "变量与类别不能为空"))
-        if count is None or count < 0:
-            errors.append(table.error(row.number, "count", "总体数须为非负数字"))
+        if count is None or not (count == 0 or 1 <= count <= MAX_POPULATION):
+            errors.append(
+                table.error(
+                    row.number, "count", f"总体数须为 0 或 1 至 {MAX_POPULATION:.0e} 的人数"
+                )
+            )
+            count = None
         if variable and category and count is not None:
             if category in margins.setdefault(variable, {}):
                 errors.append(table.error(row.number, "category", f"{variable}={category} 重复"))
@@ -78,6 +86,10 @@ def weights_compute(
     design, _ = calibrate_trimmed(
         build_design(frame, weights="w"), read_margins(frame, margins), method, trim_ratio
     )
+    if not np.isfinite(design.weights).all() or (design.weights < 0).any():
+        raise DesignError(
+            "校准后的权重无效（数值溢出）；请检查总体数 / calibrated weights are not finite"
+        )
     after = summary(design.weights)
     updates = [
         Respondent(pk=pk, weight=float(w))
