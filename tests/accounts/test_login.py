@@ -110,6 +110,9 @@ def test_sign_in_events_are_recorded_with_address_and_outcome(city: City) -> Non
         {"event": "login", "outcome": "failure", "address": "10.0.0.7", "path": "/accounts/login/"},
     ) in rows
     assert any(r[1] == "login" and r[2]["outcome"] == "success" for r in rows)
+    # The city's quality office reads its users' security events in the log.
+    log = city.client("quality").get(reverse("audit_list"), {"action": "security"})
+    assert "登录 · 失败" in log.content.decode() and "10.0.0.7" in log.content.decode()
     refused = [r for r in rows if r[1] == "permission denied"]
     assert (
         refused and refused[-1][0] == "county" and refused[-1][2]["path"] == reverse("audit_list")

@@ -50,6 +50,7 @@ def security_event(
     else:
         actor = username or None
     audit_record(
+        region_code=_region_of(user, username),
         actor=actor,
         action=AuditAction.SECURITY,
         object_type="security",
@@ -61,6 +62,16 @@ def security_event(
         },
         note=event,
     )
+
+
+def _region_of(user: Any, username: str) -> str:
+    """The region of the account concerned, so its quality office reads the event."""
+    from minsheng.accounts.models import User
+
+    if user is None and username:
+        user = User.objects.filter(username=username).select_related("organisation__region").first()
+    org = getattr(user, "organisation", None)
+    return org.region.code if org is not None else ""
 
 
 def address_blocked(request: HttpRequest) -> bool:
