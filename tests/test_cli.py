@@ -122,4 +122,5 @@ def test_serve_runs_gunicorn_and_worker_and_ctrl_c_stops_both(tmp_path: Path) ->
         output, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, output
     assert "Minsheng stopped." in output
-    assert "Starting worker" in output, output
+    # Both started (the worker's own log line may not have come yet on a loaded machine).
+    assert "background worker started (pid" in output, output

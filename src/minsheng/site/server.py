@@ -87,6 +87,8 @@ def run_server(
     web = subprocess.Popen(gunicorn, env=env)
     worker = subprocess.Popen(worker_cmd, env=env) if with_worker else None
     say(f"Minsheng: http://{host}:{port}/  (Ctrl-C 停止 / to stop)")
+    if worker is not None:
+        say(f"后台任务进程已启动 / background worker started (pid {worker.pid})")
     stopping = False
 
     def stop(_signum: int, _frame: object) -> None:
@@ -112,6 +114,7 @@ def run_server(
                 )
                 worker = subprocess.Popen(worker_cmd, env=env)
                 restarts.started()
+                say(f"后台任务进程已重启 / background worker restarted (pid {worker.pid})")
             time.sleep(0.3)
     finally:
         procs = [p for p in (web, worker) if p is not None]
