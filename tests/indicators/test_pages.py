@@ -226,3 +226,20 @@ def test_a_missing_report_is_called_missing_not_no_target(city: City) -> None:
     assert row.status_label == "缺报"
     others = [r for r in response.context["rows"] if r.status == "unknown" and r.value is not None]
     assert all(r.status_label in ("无目标", "数据期数不足") for r in others)
+
+
+def test_warnings_are_searched_and_paged(city: City) -> None:
+    url = reverse("indicator_warnings")
+    quality = city.client("quality")
+    everything = quality.get(url)
+    total = everything.context["total"]
+    assert total > 0 and len(everything.context["rows"]) <= 100
+    name = everything.context["rows"][0].region_name
+    narrowed = quality.get(url, {"q": name})
+    assert 0 < narrowed.context["total"] <= total
+    assert all(
+        name in f"{w.region_name} {w.indicator_name} {w.message}" for w in narrowed.context["rows"]
+    )
+    if total > 100:
+        second = quality.get(url, {"page": 2})
+        assert second.context["rows"] and 'data-testid="pager"' in second.content.decode()

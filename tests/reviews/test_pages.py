@@ -238,3 +238,21 @@ def test_the_inbox_finds_a_case_by_number_and_filters(cases: City) -> None:
     # A department's reporter filters within its own cases only.
     own = cases.client("reporter").get(url, {"state": "all", "county": cases.other_county.code})
     assert {r["case"].rating.case_no for r in own.context["rows"]} == {"P00001"}
+
+
+def test_long_tables_search_and_page(cases: City) -> None:
+    for name in ("review_stats", "review_public"):
+        url = reverse(name)
+        client = cases.client("quality" if name == "review_stats" else None)
+        params = (
+            {"month": "2026-10", "by": "centre"} if name == "review_stats" else {"month": "2026-10"}
+        )
+        everything = client.get(url, params)
+        assert everything.status_code == 200
+        groups = [r["group"] for r in everything.context["rows"]]
+        assert groups, name
+        one = client.get(url, {**params, "q": groups[0][-4:]})
+        assert groups[0] in [r["group"] for r in one.context["rows"]]
+        assert one.context["paged"].total <= len(groups)
+        none = client.get(url, {**params, "q": "不存在的名称"})
+        assert none.context["rows"] == [] and none.context["paged"].total == 0

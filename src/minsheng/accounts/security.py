@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -134,7 +135,9 @@ class SessionRulesMiddleware:
                     event="session expired", outcome="signed out", request=request, user=user
                 )
                 logout(request)
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect(
+                    f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
+                )
             if getattr(user, "must_change_password", False) and not request.path.startswith(
                 _OPEN_PATHS
             ):

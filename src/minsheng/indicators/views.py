@@ -33,6 +33,7 @@ from minsheng.indicators.selectors import (
 )
 from minsheng.orgs.models import Region
 from minsheng.web.downloads import sheets_response
+from minsheng.web.paging import search_and_page
 
 UI_RUNS = 500  # Monte Carlo runs behind the rank intervals shown on pages
 
@@ -183,5 +184,8 @@ def warnings(request: HttpRequest) -> HttpResponse:
                     )
                 ],
             )
-        context.update(rows=rows[:500], total=len(rows))
+        paged = search_and_page(
+            request, rows, lambda w: f"{w.region_name} {w.indicator_name} {w.message}"
+        )
+        context.update(rows=paged.page.object_list, total=paged.total, paged=paged)
     return render(request, "indicators/warnings.html", context)

@@ -44,6 +44,7 @@ from minsheng.reviews.selectors import (
 from minsheng.reviews.services.cases import TRANSITIONS, CaseError, act, overdue, record_feedback
 from minsheng.reviews.services.deadlines import unpublished_deadline_years
 from minsheng.web.downloads import sheets_response
+from minsheng.web.paging import search_and_page
 
 PAGE = 50
 BY_LABELS = {
@@ -265,6 +266,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             f"{_('好差评统计')}-{month}-{BY_LABELS[by]}",
             [_stats_sheet(rows, by, caption=caption)],
         )
+    paged = search_and_page(request, rows, lambda r: str(r.group))
     chart = {
         "groups": [r.group for r in rows if r.ranked][:30],
         "shrunk": [round(r.shrunk_score or 0, 2) for r in rows if r.ranked][:30],
@@ -282,7 +284,8 @@ def stats(request: HttpRequest) -> HttpResponse:
             "by": by,
             "by_choices": [(k, str(BY_LABELS[k])) for k in choices],
             "grouping_note": region_grouping(root) if by == "region" else "",
-            "rows": [_stats_row(r) for r in rows],
+            "rows": [_stats_row(r) for r in paged.page.object_list],
+            "paged": paged,
             "has_handled": any(r.handled for r in rows),
             "min_n": MIN_N,
             "chart": chart,
@@ -371,6 +374,7 @@ def public(request: HttpRequest) -> HttpResponse:
     months = months_available(city)
     month = _month(request, months, city)
     rows = rating_stats(ratings_in(month, city), "centre", month=month) if month else []
+    paged = search_and_page(request, rows, lambda r: str(r.group))
     return render(
         request,
         "reviews/public.html",
@@ -379,7 +383,8 @@ def public(request: HttpRequest) -> HttpResponse:
             "city": city,
             "months": months,
             "month": month,
-            "rows": [_stats_row(r) for r in rows],
+            "rows": [_stats_row(r) for r in paged.page.object_list],
+            "paged": paged,
             "min_n": MIN_N,
         },
     )
