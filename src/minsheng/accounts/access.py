@@ -46,7 +46,9 @@ class Scope:
         return not self.everything and self.region is None and self.organisation is None
 
 
-REGION_WIDE_SCOPES = frozenset({ApiScope.READ_REGIONS, ApiScope.READ_INDICATORS})
+REGION_WIDE_SCOPES = frozenset(
+    {ApiScope.READ_REGIONS, ApiScope.READ_INDICATORS, ApiScope.READ_RATINGS}
+)
 
 
 def client_scope(client: ApiClient) -> Scope:

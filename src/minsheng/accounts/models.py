@@ -50,6 +50,7 @@ class ApiScope(models.TextChoices):
     READ_INDICATORS = "indicators:read", _("读取指标监测结果")
     WRITE_BENCHMARKS = "benchmarks:write", _("提交省平均、省最优与全省排名")
     WRITE_RATINGS = "ratings:write", _("提交好差评")
+    READ_RATINGS = "ratings:read", _("读取好差评统计与整改案件")
 
 
 class ApiChannel(models.TextChoices):

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from minsheng.accounts.access import require_signed_in, user_scope
-from minsheng.accounts.models import Role
+from minsheng.accounts.models import ApiClient, ApiScope, Role
 from minsheng.orgs.models import Organisation, OrgKind, Region
 from minsheng.reviews.models import RectificationCase
 
@@ -30,6 +30,8 @@ def cases_visible(user: Any) -> QuerySet[RectificationCase]:
     require_signed_in(user)
     scope = user_scope(user)
     cases = RectificationCase.objects.all()
+    if isinstance(user, ApiClient) and ApiScope.READ_RATINGS not in user.scopes:
+        return cases.none()  # a machine reads cases only with ratings:read
     if scope.everything:
         return cases
     role = getattr(user, "role", "")
@@ -85,7 +87,12 @@ def stats_root(user: Any) -> Region:
         if root is None:
             raise Http404("no regions yet")
         return root
-    if scope.region is None or getattr(user, "role", None) not in STATS_ROLES:
+    reads = (
+        ApiScope.READ_RATINGS in user.scopes
+        if isinstance(user, ApiClient)
+        else getattr(user, "role", None) in STATS_ROLES
+    )
+    if scope.region is None or not reads:
         raise PermissionDenied("no access to rating statistics")
     return scope.region
 
