@@ -109,6 +109,27 @@ def test_no_quadrant_advice_when_importances_do_not_differ_beyond_sampling_error
     assert all(p.importance_low < p.importance < p.importance_high for p in points)
 
 
+def test_vectorised_importances_equal_the_weighted_correlation() -> None:
+    """The bootstrap's matrix form gives what ``weighted_correlation`` gives item by item,
+    with missing answers and unequal weights (tolerance 1e-10)."""
+    from minsheng.core.survey.results import _Moments, weighted_correlation
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    overall = rng.normal(70, 10, n)
+    overall[rng.random(n) < 0.02] = np.nan
+    columns = [
+        np.where(rng.random(n) < 0.1, np.nan, overall * a + rng.normal(0, 9, n))
+        for a in (0.2, 0.6, 1.0)
+    ]
+    columns.append(np.full(n, 50.0))  # no spread: NaN
+    weights = rng.uniform(0.2, 3.0, n)
+    got = _Moments(np.column_stack(columns), overall).correlations(weights)
+    want = [weighted_correlation(c, overall, weights) for c in columns]
+    assert np.allclose(got[:3], want[:3], rtol=0, atol=1e-10)
+    assert np.isnan(got[3]) and np.isnan(want[3])
+
+
 def test_a_target_is_met_only_beyond_sampling_error() -> None:
     # The seed's target: 85 % satisfied. 86 % ± 0.8 meets it; 86 % ± 1.5 cannot tell.
     assert against_target(0.852, 0.868, 0.85) == "met"

@@ -138,12 +138,33 @@ class IpaPoint:
     importance_high: float = float("nan")
 
 
-def _correlations(matrix: Floats, overall: Floats, weights: Floats) -> Floats:
-    """Weighted correlation of each column of ``matrix`` (NaN = no answer) with ``overall``."""
-    out = np.full(matrix.shape[1], np.nan)
-    for j in range(matrix.shape[1]):
-        out[j] = weighted_correlation(matrix[:, j], overall, weights)
-    return out
+class _Moments:
+    """What the weighted correlations of every item with the overall score need, computed once
+    so that each bootstrap replicate is six matrix–vector products (vectorised over items)."""
+
+    def __init__(self, matrix: Floats, overall: Floats) -> None:
+        self.mask = (~np.isnan(matrix) & ~np.isnan(overall)[:, None]).astype(float)
+        x = np.where(self.mask > 0, matrix, 0.0)
+        y = np.where(np.isnan(overall), 0.0, overall)
+        self.mx, self.mxx = self.mask * x, self.mask * x * x
+        self.mxy = self.mask * x * y[:, None]
+        self.y, self.yy = y, y * y
+
+    def correlations(self, weights: Floats) -> Floats:
+        """Weighted Pearson correlation of each column with the overall score (as
+        ``weighted_correlation``: rows with either value missing left out); NaN where a column
+        has fewer than 3 such rows or no spread."""
+        w = np.where(np.isnan(weights) | (weights <= 0), 0.0, weights)
+        n = (w > 0).astype(float) @ self.mask
+        sw = w @ self.mask
+        with np.errstate(all="ignore"):
+            mx, my = (w @ self.mx) / sw, ((w * self.y) @ self.mask) / sw
+            vx = (w @ self.mxx) / sw - mx * mx
+            vy = ((w * self.yy) @ self.mask) / sw - my * my
+            cov = (w @ self.mxy) / sw - mx * my
+            out: Floats = np.asarray(cov / np.sqrt(vx * vy), dtype=np.float64)
+        out[(n < 3) | ~(vx > 0) | ~(vy > 0)] = np.nan
+        return out
 
 
 def importance_performance(
@@ -166,7 +187,8 @@ def importance_performance(
     if not codes:
         return []
     matrix = np.column_stack([items[c] for c in codes]).astype(float)
-    importance = _correlations(matrix, overall, weights)
+    moments = _Moments(matrix, overall)
+    importance = moments.correlations(weights)
     performance = np.array(
         [
             float(np.average(col[~np.isnan(col)], weights=weights[~np.isnan(col)]))
@@ -183,8 +205,8 @@ def importance_performance(
     gaps = np.full((replicates, len(codes)), np.nan)
     draws = np.full((replicates, len(codes)), np.nan)
     for b in range(replicates):
-        counts = rng.multinomial(n, np.full(n, 1.0 / n)).astype(float)
-        imp = _correlations(matrix, overall, weights * counts)
+        counts = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
+        imp = moments.correlations(weights * counts)
         draws[b] = imp
         gaps[b] = imp - np.nanmean(imp[usable])
     with np.errstate(all="ignore"):
