@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import NinjaAPI
@@ -16,7 +14,13 @@ from minsheng.accounts.access import (
     peer_groups_visible,
 )
 from minsheng.accounts.models import ApiClient, ApiScope
-from minsheng.api.auth import ClientTokenAuth, UserSessionAuth, docs_access, require_scope
+from minsheng.api.auth import (
+    ClientTokenAuth,
+    UserSessionAuth,
+    caller,
+    docs_access,
+    require_scope,
+)
 from minsheng.api.errors import install_error_handlers
 from minsheng.api.schemas import (
     ErrorOut,
@@ -47,11 +51,6 @@ api.add_router("/indicators", indicators_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _principal(request: HttpRequest) -> Any:
-    """The authenticated user or machine client (set by the auth classes)."""
-    return getattr(request, "auth", None)
-
-
 def _region_out(region: Region) -> RegionOut:
     return RegionOut(
         code=region.code,
@@ -64,7 +63,7 @@ def _region_out(region: Region) -> RegionOut:
 
 @api.get("/me", response={200: MeOut, **ERRORS}, tags=["accounts"])
 def me(request: HttpRequest) -> MeOut:
-    principal = _principal(request)
+    principal = caller(request)
     if isinstance(principal, ApiClient):
         return MeOut(
             kind="client",
@@ -85,8 +84,8 @@ def me(request: HttpRequest) -> MeOut:
 
 @api.get("/regions/{code}", response={200: RegionDetailOut, **ERRORS}, tags=["regions"])
 def region_detail(request: HttpRequest, code: str) -> RegionDetailOut:
-    require_scope(_principal(request), ApiScope.READ_REGIONS)
-    region = access_region(_principal(request), code)
+    require_scope(caller(request), ApiScope.READ_REGIONS)
+    region = access_region(caller(request), code)
     children = Region.objects.filter(parent=region).select_related("parent")
     return RegionDetailOut(
         **_region_out(region).model_dump(), children=[_region_out(c) for c in children]
@@ -99,10 +98,10 @@ def organisation_list(
     request: HttpRequest, region: str | None = None, kind: str | None = None
 ) -> QuerySet[Organisation]:
     """Organisations in the caller's scope, optionally in one region's subtree and of one kind."""
-    require_scope(_principal(request), ApiScope.READ_REGIONS)
-    rows = organisations_visible(_principal(request)).select_related("region")
+    require_scope(caller(request), ApiScope.READ_REGIONS)
+    rows = organisations_visible(caller(request)).select_related("region")
     if region:
-        root = access_region(_principal(request), region)
+        root = access_region(caller(request), region)
         rows = rows.filter(**root.subtree_filter("region__"))
     if kind:
         rows = rows.filter(kind=kind)
@@ -113,14 +112,14 @@ def organisation_list(
 @paginate(LimitOffsetPagination)
 def peer_group_list(request: HttpRequest) -> QuerySet[PeerGroup]:
     """Peer groups owned by regions in the caller's scope; rankings are computed within one."""
-    require_scope(_principal(request), ApiScope.READ_REGIONS)
-    return peer_groups_visible(_principal(request)).select_related("owner")
+    require_scope(caller(request), ApiScope.READ_REGIONS)
+    return peer_groups_visible(caller(request)).select_related("owner")
 
 
 @api.get("/peer-groups/{key}", response={200: PeerGroupDetailOut, **ERRORS}, tags=["regions"])
 def peer_group_detail(request: HttpRequest, key: str) -> PeerGroupDetailOut:
-    require_scope(_principal(request), ApiScope.READ_REGIONS)
-    group = access_peer_group(_principal(request), key)
+    require_scope(caller(request), ApiScope.READ_REGIONS)
+    group = access_peer_group(caller(request), key)
     members = group.members.select_related("parent").order_by("code")
     return PeerGroupDetailOut(
         key=group.key,

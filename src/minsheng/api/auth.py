@@ -28,6 +28,12 @@ class UserSessionAuth(SessionAuth):
         return user if user.is_authenticated and user.is_active else None
 
 
+def caller(request: HttpRequest) -> Any:
+    """The authenticated user or machine client of an API request (set by the auth classes;
+    the session user when an endpoint has no auth of its own)."""
+    return getattr(request, "auth", None) or request.user
+
+
 def require_scope(principal: Any, scope: str) -> None:
     """Machine clients need the scope named; people are gated by role in ``access``."""
     if isinstance(principal, ApiClient) and scope not in principal.scopes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -80,13 +81,13 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
+@cache
+def _fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
+    return {f.attname: f for f in model._meta.concrete_fields}
+
+
 def _field(model: type[models.Model] | None, attname: str) -> models.Field[Any, Any] | None:
-    if model is None:
-        return None
-    for f in model._meta.concrete_fields:
-        if f.attname == attname:
-            return f
-    return None
+    return None if model is None else _fields(model).get(attname)
 
 
 def _value(field: models.Field[Any, Any] | None, value: Any) -> str:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from minsheng.api.auth import caller
 from minsheng.api.schemas import ErrorOut
 from minsheng.core.index.benchmark_book import parse_benchmarks
 from minsheng.core.index.periods import Period
@@ -98,14 +99,9 @@ def _period(text: str | None) -> Period:
     return period
 
 
-def _caller(request: HttpRequest) -> Any:
-    """The signed-in user or the machine client (set by the API's auth classes)."""
-    return getattr(request, "auth", None) or request.user
-
-
 @router.get("", response={200: list[IndicatorOut], **ERRORS})
 def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
-    rows = indicators_visible(_caller(request)).select_related("category", "lead_department")
+    rows = indicators_visible(caller(request)).select_related("category", "lead_department")
     return [
         IndicatorOut(
             code=i.code,
@@ -127,11 +123,11 @@ def indicator_ranking(
 ) -> RankingOut:
     """Ranks are those of the whole peer group; only the regions the caller may see are
     listed."""
-    caller = _caller(request)
-    option, regions = peer_regions(caller, peer)
+    principal = caller(request)
+    option, regions = peer_regions(principal, peer)
     when = _period(period)
     result = index_result(regions, when, runs=API_RUNS)
-    visible = {r.code for r in regions if r.pk in visible_region_ids(caller)}
+    visible = {r.code for r in regions if r.pk in visible_region_ids(principal)}
     rows = results.rank_rows(result, visible)
     return RankingOut(
         peer_group=option.key,
@@ -160,7 +156,7 @@ def indicator_ranking(
 
 @router.get("/regions/{code}/scores", response={200: list[ScoreOut], **ERRORS})
 def region_scores(request: HttpRequest, code: str, period: str | None = None) -> list[ScoreOut]:
-    region = access_result_region(_caller(request), code)
+    region = access_result_region(caller(request), code)
     peers = region_peers(region)
     if region not in peers:
         raise Http404("the region has no peer group to be scored in")
@@ -210,7 +206,7 @@ class ImportOut(Schema):
 @router.get("/benchmarks", response={200: list[BenchmarkOut], **ERRORS})
 def benchmark_list(request: HttpRequest, period: str | None = None) -> list[BenchmarkOut]:
     """Provincial average, best value and the caller's provincial rank per indicator."""
-    province, city = benchmark_regions(_caller(request), write=False)
+    province, city = benchmark_regions(caller(request), write=False)
     when = parse_period(period) if period else open_period()
     return [
         BenchmarkOut(
@@ -229,8 +225,8 @@ def benchmark_list(request: HttpRequest, period: str | None = None) -> list[Benc
 @router.post("/benchmarks", response={200: ImportOut, **ERRORS, 413: ErrorOut})
 def benchmark_import(request: HttpRequest, body: BenchmarksIn) -> Any:
     """All or nothing: 422 lists every problem by row (1 = the first item) and field."""
-    caller = _caller(request)
-    province, city = benchmark_regions(caller, write=True)
+    principal = caller(request)
+    province, city = benchmark_regions(principal, write=True)
     if len(body.rows) > MAX_BENCHMARK_ROWS:
         return Status(
             413, ErrorOut.of("too_large", f"at most {MAX_BENCHMARK_ROWS} rows per request")
@@ -245,7 +241,7 @@ def benchmark_import(request: HttpRequest, body: BenchmarksIn) -> Any:
     try:
         rows = parse_benchmarks(table, indicator_bounds())
         counts = benchmarks_import(
-            actor=caller, rows=rows, province=province, city=city, note="benchmark API"
+            actor=principal, rows=rows, province=province, city=city, note="benchmark API"
         )
     except TableError as exc:
         return Status(

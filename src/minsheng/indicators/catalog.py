@@ -130,7 +130,14 @@ def catalog_import(
     audits: list[AuditEntry] = []
     refused: list[CellError] = []
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    owner_codes = dict(Region.objects.values_list("pk", "code")) if owner is not None else {}
+    owner_ids = {*Category.objects.values_list("owner_id", flat=True)} | {
+        *Indicator.objects.values_list("owner_id", flat=True)
+    }
+    owner_codes = (
+        dict(Region.objects.filter(pk__in=owner_ids).values_list("pk", "code"))
+        if owner is not None
+        else {}
+    )
 
     def guard(obj: Any, fields: dict[str, Any], sheet: str, row: int) -> dict[str, Any]:
         """The fields that may be written to ``obj``; a change to one owned elsewhere is

@@ -63,11 +63,14 @@ def _drop_upload(run_id: int) -> None:
         JobRun.objects.filter(pk=run_id).update(upload="")
 
 
-def jobs_reap(now: Any = None) -> int:
-    """Mark runs whose worker died as failed (and delete their uploads); returns how many."""
+def jobs_reap(now: Any = None, *, run_id: int | None = None) -> int:
+    """Mark runs whose worker died as failed (and delete their uploads); returns how many.
+    ``run_id`` limits it to one run (the job page, which polls every second)."""
     now = now or timezone.now()
     cutoff = now - STALE
     stale = JobRun.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
+    if run_id is not None:
+        stale = stale.filter(pk=run_id)
     reaped = 0
     for run in stale:
         updated = JobRun.objects.filter(

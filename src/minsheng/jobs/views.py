@@ -13,7 +13,7 @@ from minsheng.jobs.services import jobs_reap
 
 @login_required
 def job_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    jobs_reap()  # a run whose worker died shows as failed even while no worker runs
+    jobs_reap(run_id=run_id)  # a run whose worker died shows failed even with no worker
     run = access_job(request.user, run_id)
     template = "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/detail.html"
     return render(request, template, {"run": run})

@@ -16,6 +16,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from minsheng.accounts.models import ApiClient
+from minsheng.api.auth import caller
 from minsheng.api.schemas import ErrorOut
 from minsheng.reviews.access import (
     access_case,
@@ -97,10 +98,6 @@ class ActionIn(Schema):
     note: str = ""
 
 
-def _caller(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or request.user
-
-
 def _case_out(case: Any, *, events: bool = False) -> CaseOut:
     return CaseOut(
         id=case.pk,
@@ -128,7 +125,7 @@ def rating_stats_api(
     request: HttpRequest, month: str | None = None, by: str = "centre"
 ) -> StatsOut:
     """A month's statistics over active ratings (the page's numbers), grouped by ``by``."""
-    scope = stats_scope(_caller(request))
+    scope = stats_scope(caller(request))
     if by not in BY_CHOICES or (by == "department" and "department" in scope.only):
         raise Http404("unknown grouping")
     months = months_available(scope.root)
@@ -160,7 +157,7 @@ def case_list(
     now = timezone.now()
     cases = (
         inbox_cases(
-            cases_visible(_caller(request)).filter(case_filter_for_inbox(state)),
+            cases_visible(caller(request)).filter(case_filter_for_inbox(state)),
             InboxFilter(query=q, overdue_only=overdue_only),
             now,
         )
@@ -176,24 +173,24 @@ def case_list(
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS})
 def case_read(request: HttpRequest, case_id: int) -> CaseOut:
-    return _case_out(access_case(_caller(request), case_id), events=True)
+    return _case_out(access_case(caller(request), case_id), events=True)
 
 
 @router.post("/cases/{case_id}/action", response={200: CaseOut, 409: ErrorOut, **ERRORS})
 def case_action_api(request: HttpRequest, case_id: int, body: ActionIn) -> Status[Any]:
     """One step of the case (verify, confirm, appeal, uphold, overturn, answer, close) by a
     person allowed to take it; 409 when the case's state does not allow it."""
-    caller = _caller(request)
-    if isinstance(caller, ApiClient):
+    principal = caller(request)
+    if isinstance(principal, ApiClient):
         raise PermissionDenied("case steps are taken by people, not machine clients")
-    case = access_case(caller, case_id)
+    case = access_case(principal, case_id)
     if body.action not in TRANSITIONS:
         return Status(422, ErrorOut.of("invalid", f"unknown action {body.action!r}"))
     who = TRANSITIONS[body.action][2]
-    if who not in case_roles(caller, case):
+    if who not in case_roles(principal, case):
         raise PermissionDenied("this step is not yours to take")
     try:
-        done = act(case, body.action, actor=caller, note=body.note, role=who)
+        done = act(case, body.action, actor=principal, note=body.note, role=who)
     except CaseError as exc:
         return Status(409, ErrorOut.of("conflict", str(exc)))
     return Status(200, _case_out(done, events=True))
