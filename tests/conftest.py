@@ -107,3 +107,24 @@ def _fresh_shared_lookups() -> None:
 
     clear_shared()
     memo_clear()
+
+
+def post_and_run_job(client: Client, url: str, data: dict[str, Any]) -> Any:
+    """POST a form that starts a background job, run the job here (as the worker would, after
+    the request's transaction commits) and return the job page's response."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from minsheng.jobs.models import JobRun
+
+    with pytest.MonkeyPatch.context() as patch:  # the test's transaction never commits
+        patch.setattr(transaction, "on_commit", lambda fn, *a, **k: fn())
+        response = client.post(url, data)
+    if response.status_code != 302 or "/jobs/" not in response["Location"]:
+        return response
+    for queued in DBTaskResult.objects.filter(status="READY").order_by("enqueued_at"):
+        queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
+        queued.delete()
+    run = JobRun.objects.order_by("-pk").first()
+    assert run is not None
+    return client.get(response["Location"])

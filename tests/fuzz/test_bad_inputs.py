@@ -29,7 +29,7 @@ from minsheng.polls.models import Respondent
 from minsheng.polls.services import fieldwork_import
 from minsheng.reviews.models import Rating
 from minsheng.reviews.services.imports import import_ratings
-from tests.conftest import City
+from tests.conftest import City, post_and_run_job
 from tests.polls.test_polls import _csv, _poll
 
 pytestmark = pytest.mark.fuzz
@@ -161,8 +161,9 @@ def _run(
 
 def _page_errors(body: str) -> list[str]:
     """The errors a page lists (the register page shows a table of sheet, row, column)."""
-    if 'data-testid="import-errors"' in body:
-        part = body.split('data-testid="import-errors"')[1].split("</table>")[0]
+    marker = next((m for m in ("import-errors", "job-errors") if f'data-testid="{m}"' in body), "")
+    if marker:
+        part = body.split(f'data-testid="{marker}"')[1].split("</table>")[0]
         cells = re.findall(
             r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", part
         )
@@ -258,17 +259,22 @@ def _upload_path(
     xlsx: bool,
     seed: int,
     extra: dict[str, str] | None = None,
+    job: bool = False,
 ) -> None:
+    """``job``: the page starts a background job; it is run and its page read."""
     rng = random.Random(seed)
     client = city.client(user)
 
     def attempt(data: bytes) -> tuple[str, list[str]]:
         upload = SimpleUploadedFile("f.xlsx" if xlsx else "f.csv", data)
-        response = client.post(url, {"file": upload, **(extra or {})})
+        form = {"file": upload, **(extra or {})}
+        response = post_and_run_job(client, url, form) if job else client.post(url, form)
         if response.status_code >= 500:
             raise AssertionError(f"HTTP {response.status_code}")
         page = response.content.decode()
-        shown = 'data-testid="errors"' in page or 'data-testid="import-errors"' in page
+        if 'data-status="failed"' in page:
+            raise AssertionError("the job failed: " + page.split("任务失败")[-1][:200])
+        shown = any(f'data-testid="{t}"' in page for t in ("errors", "import-errors", "job-errors"))
         if response.status_code in (302, 200) and not shown:
             return f"HTTP {response.status_code}", []
         return "error", _page_errors(page)
@@ -319,6 +325,7 @@ def test_register_upload(city: City) -> None:
         lambda: (Organisation.objects.count(), Window.objects.count(), Staff.objects.count()),
         xlsx=True,
         seed=16,
+        job=True,
     )
 
 

@@ -7,6 +7,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -14,7 +15,7 @@ from openpyxl import load_workbook
 
 from minsheng.audit.models import AuditAction, AuditEntry
 from minsheng.orgs.models import Organisation, Staff, Window
-from tests.conftest import City
+from tests.conftest import City, post_and_run_job
 
 
 def _exported(city: City, code: str) -> bytes:
@@ -33,8 +34,9 @@ def _edit(data: bytes, edits: dict[str, list[list[object]]]) -> bytes:
 
 
 def _upload(city: City, user: str, data: bytes, **extra: str):  # type: ignore[no-untyped-def]
+    """Upload, let the job run, and return the job page (or the refusal)."""
     file = SimpleUploadedFile("名册.xlsx", data)
-    return city.client(user).post(reverse("register_upload"), {"file": file, **extra})
+    return post_and_run_job(city.client(user), reverse("register_upload"), {"file": file, **extra})
 
 
 def test_unchanged_export_uploads_as_unchanged(city: City) -> None:
@@ -87,8 +89,8 @@ def test_a_register_with_errors_writes_nothing_and_shows_every_error(city: City)
     counts = (Window.objects.count(), AuditEntry.objects.exclude(action="security").count())
     response = _upload(city, "quality", data)
     body = response.content.decode()
-    assert response.status_code == 400
-    assert "未写入任何数据" in body and "窗口号“九”应为 1–999 的整数" in body
+    assert response.status_code == 200 and 'data-testid="job-errors"' in body
+    assert "未导入任何数据" in body and "<td>窗口</td>" in body and "窗口号“九”应为 1–999 的整数" in body
     assert (Window.objects.count(), AuditEntry.objects.exclude(action="security").count()) == counts
 
 
@@ -113,7 +115,8 @@ def test_outsiders_cannot_upload_and_another_city_cannot_touch_this_one(city: Ci
 
 def test_not_an_excel_file_is_one_clear_error(city: City) -> None:
     response = _upload(city, "quality", "标识,名称\n".encode("gbk"))
-    assert response.status_code == 400 and "不是 Excel 文件" in response.content.decode()
+    assert "不是 Excel 文件" in response.content.decode()
+    assert not list((settings.VAR_DIR / "uploads").glob("register-*"))  # deleted with the job
 
 
 def test_command_round_trip_and_errors(city: City, tmp_path: Path) -> None:
@@ -139,3 +142,15 @@ def test_register_export_writes_formula_like_names_as_text(city: City) -> None:
     hits = [c for c in cells if c.value == '=HYPERLINK("http://evil","点此")']
     assert hits and all(c.data_type == "s" for c in hits)
     assert not [c for c in cells if c.data_type == "f"]
+
+
+def test_the_job_page_is_refused_to_everyone_but_its_owner(city: City) -> None:
+    from minsheng.jobs.models import JobRun
+
+    _upload(city, "quality", _exported(city, city.county.code), check_only="on")
+    run = JobRun.objects.get(kind="orgs.register")
+    page = reverse("job_detail", args=[run.pk])
+    assert city.client("quality").get(page).status_code == 200
+    for outsider in ("other_quality", "county", "leader", "vendor"):
+        assert city.client(outsider).get(page).status_code == 403, outsider
+    assert city.client(None).get(page).status_code == 302

@@ -71,7 +71,9 @@ def test_import_counts_duplicates_and_locates_errors(city: City) -> None:
     where = {(e.row, e.column) for e in report.errors}  # type: ignore[attr-defined]
     assert (5, "level") in where
     assert (7, "rated_at") in where
-    assert any(e.row == 6 and "不存在的局" in e.message for e in report.errors)  # type: ignore[attr-defined]
+    unknown = [e for e in report.errors if e.row == 6]  # type: ignore[attr-defined]
+    # Located at its column, in Chinese only (the API's "/ English" half is not for the file).
+    assert [(e.column, e.message) for e in unknown] == [("department", "未知部门“不存在的局”")]
     # Importing the same file again stores nothing new: the accepted rows are duplicates now.
     again = _import(city, data)
     assert (again.accepted, again.duplicates) == (0, 3)  # type: ignore[attr-defined]
@@ -280,3 +282,38 @@ def test_handled_counts_give_the_active_rating_rate(city: City, tmp_path: Path) 
     with pytest.raises(CommandError):
         call_command("reviews", "handled", str(bad), "--city", city_code, stderr=io.StringIO())
     assert HandledCount.objects.get().count == 40  # nothing changed
+
+
+def test_long_file_is_stored_in_batches_and_an_interrupted_import_is_finished_by_rerunning(
+    city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = "B{k:03d},,{{d}},{{c}},{{w}},,window_tablet,5,,,active,2026-10-09T10:00"
+    lines = [line.format(k=k) for k in range(10)]
+    data = _csv(city, lines)
+    seen: list[tuple[int, int]] = []
+    report = _import(city, data, batch=4, progress=lambda done, total: seen.append((done, total)))
+    assert report.accepted == 10  # type: ignore[attr-defined]
+    assert seen == [(4, 10), (8, 10), (10, 10)]
+    Rating.objects.filter(case_no__startswith="B").delete()
+
+    # The worker dies in the second batch: the first batch stays, the second is rolled back.
+    from minsheng.reviews.services import imports
+
+    real = imports.ingest
+    calls = {"n": 0}
+
+    def dying(*args: object, **kw: object) -> object:
+        calls["n"] += 1
+        results = real(*args, **kw)  # type: ignore[arg-type]
+        if calls["n"] == 2:  # the second batch is written, then the worker dies
+            raise RuntimeError("worker killed")
+        return results
+
+    monkeypatch.setattr(imports, "ingest", dying)
+    with pytest.raises(RuntimeError):
+        _import(city, data, batch=4)
+    assert Rating.objects.filter(case_no__startswith="B").count() == 4
+    monkeypatch.setattr(imports, "ingest", real)
+    again = _import(city, data, batch=4)
+    assert (again.accepted, again.duplicates) == (6, 4)  # type: ignore[attr-defined]
+    assert Rating.objects.filter(case_no__startswith="B").count() == 10

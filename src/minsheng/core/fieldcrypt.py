@@ -91,6 +91,25 @@ class KeyRing:
         except (InvalidTag, ValueError):
             return ""
 
+    def seal(self, data: bytes) -> bytes:
+        """A file's bytes encrypted with the current key: ``v2:<id>:`` ‖ nonce ‖ ciphertext."""
+        kid, key = self.keys[0]
+        nonce = os.urandom(NONCE_BYTES)
+        head = f"{PREFIX}:{kid}:".encode()
+        return head + nonce + AESGCM(key).encrypt(nonce, data, kid.encode())
+
+    def unseal(self, sealed: bytes) -> bytes:
+        """The bytes ``seal`` encrypted; ``KeyRingError`` when no key of the ring opens them."""
+        prefix, _, rest = sealed.partition(b":")
+        kid, _, body = rest.partition(b":")
+        key = dict(self.keys).get(kid.decode(errors="replace"))
+        if prefix != PREFIX.encode() or key is None:
+            raise KeyRingError("sealed with a key that is not in the ring")
+        try:
+            return AESGCM(key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], kid)
+        except InvalidTag:
+            raise KeyRingError("the sealed data was altered or the key is wrong") from None
+
     def needs_rewrite(self, cipher: str) -> bool:
         """Written with an older key, or before the ring."""
         return bool(cipher) and not cipher.startswith(f"{PREFIX}:{self.current}:")

@@ -9,6 +9,7 @@ from django_tasks import task
 from minsheng.accounts.models import User
 from minsheng.core.tabular import TableError
 from minsheng.jobs.services import job_progress, job_running
+from minsheng.jobs.uploads import upload_load
 from minsheng.polls.models import Poll
 from minsheng.polls.services import fieldwork_import
 
@@ -25,7 +26,7 @@ def import_fieldwork(*, run_id: int, poll_id: int, path: str, filename: str, use
         try:
             count = fieldwork_import(
                 poll,
-                upload.read_bytes(),
+                upload_load(path),
                 filename=filename,
                 actor=user,
                 progress=lambda done, total: job_progress(run_id, done=done, total=total),
@@ -33,7 +34,7 @@ def import_fieldwork(*, run_id: int, poll_id: int, path: str, filename: str, use
         except TableError as exc:
             run.result = {
                 "ok": False,
-                "errors": [str(e) for e in exc.errors[:SHOWN_ERRORS]],
+                "errors": [e.as_dict() for e in exc.errors[:SHOWN_ERRORS]],
                 "count": len(exc.errors),
             }
             return 0

@@ -4,11 +4,9 @@ office) run as a background job with progress."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +21,7 @@ from minsheng.core.polls.fieldwork import STANDARD
 from minsheng.core.polls.scales import SCALES, Scale
 from minsheng.core.xlsx import Sheet
 from minsheng.jobs.services import job_start
+from minsheng.jobs.uploads import upload_store
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
 from minsheng.polls.access import (
     access_poll,
@@ -250,18 +249,15 @@ def poll_upload(request: HttpRequest, poll_id: int) -> HttpResponse:
         elif upload.size and upload.size > MAX_UPLOAD:
             error = _("文件超过 50 MB")
         else:
-            folder = settings.VAR_DIR / "uploads"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"poll-{poll.pk}-{uuid.uuid4().hex}"
-            path.write_bytes(upload.read())
+            path = upload_store(upload.read(), prefix=f"poll-{poll.pk}")
             run = job_start(
                 owner=request.user,
                 kind="polls.fieldwork",
                 title=f"{poll} {upload.name}",
                 task=import_fieldwork,
-                upload=str(path),
+                upload=path,
                 poll_id=poll.pk,
-                path=str(path),
+                path=path,
                 filename=upload.name or "fieldwork.csv",
                 user_id=request.user.pk,
             )

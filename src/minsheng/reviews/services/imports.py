@@ -1,12 +1,14 @@
 """Importing a ratings file (back-filling from a provincial system). Rows with problems are
-reported with row and column and skipped; the valid rows are stored in one transaction.
-Re-importing the corrected file is safe: rows already stored come back as duplicates. A file
-that cannot be read, or lacks a required column, stores nothing."""
+reported with row and column and skipped; the valid rows are stored in transactions of 5,000
+(a long file never holds the database lock for long). Re-importing the corrected — or an
+interrupted — file is safe: rows already stored come back as duplicates. A file that cannot be
+read, or lacks a required column, stores nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +16,7 @@ from django.db import transaction
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
-from minsheng.core.ratings.records import read_records
+from minsheng.core.ratings.records import ALIASES, REQUIRED, read_records
 from minsheng.core.tabular import (
     CellError,
     TableError,
@@ -28,6 +30,7 @@ from minsheng.reviews.models import HandledCount
 from minsheng.reviews.services.directory import Directory
 from minsheng.reviews.services.ingest import audit_import, ingest
 
+BATCH = 5000  # ratings per transaction of a file import
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -43,7 +46,6 @@ class ImportReport:
         return len({e.row for e in self.errors})
 
 
-@transaction.atomic
 def import_ratings(
     data: bytes,
     *,
@@ -51,22 +53,37 @@ def import_ratings(
     actor: Any,
     city: Region | None,
     create_missing: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = BATCH,
 ) -> ImportReport:
-    """Raises ``TableError`` when the file cannot be read at all."""
+    """Raises ``TableError`` when the file cannot be read at all. The valid rows are stored in
+    transactions of ``batch`` rows, so a long file never holds the database for long; each
+    batch is all or nothing, and rows already stored come back as duplicates, so a file whose
+    import was interrupted is finished by importing it again."""
     table = read_table(data, filename=filename)
+    headers = require_columns(table, REQUIRED, ALIASES)
     records, errors = read_records(table)
+    report = ImportReport(errors=list(errors))
     directory = Directory(city, create_missing=create_missing)
-    results = ingest(records, directory=directory, actor_label=str(actor))
-    report = ImportReport(errors=list(errors), created=dict(directory.created))
-    for result in results:
-        if result.status == "accepted":
-            report.accepted += 1
-        elif result.status == "duplicate":
-            report.duplicates += 1
-        else:
-            report.errors.extend(table.error(result.index, "", e) for e in result.errors)
+    for start in range(0, len(records), batch):
+        chunk = records[start : start + batch]
+        with transaction.atomic():
+            results = ingest(chunk, directory=directory, actor_label=str(actor))
+            audit_import(actor, results, directory, f"import {filename}")
+        for result in results:
+            if result.status == "accepted":
+                report.accepted += 1
+            elif result.status == "duplicate":
+                report.duplicates += 1
+            else:
+                report.errors.extend(
+                    table.error(result.index, headers.get(name, ""), message.split(" / ")[0])
+                    for name, message in zip(result.fields, result.errors, strict=True)
+                )
+        if progress is not None:
+            progress(start + len(chunk), len(records))
+    report.created = dict(directory.created)
     report.errors.sort(key=lambda e: (e.row, e.column))
-    audit_import(actor, results, directory, f"import {filename}")
     return report
 
 

@@ -40,7 +40,12 @@ class ItemResult:
     index: int  # position in the batch, or the row number of a file
     status: Status
     rating_id: int | None = None
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "中文 / English", for API clients
+    fields: list[str] = field(default_factory=list)  # the record field of each error
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.append(message)
+        self.fields.append(name)
 
 
 def _client_centres(client: ApiClient) -> Organisation | None:
@@ -78,7 +83,6 @@ def ingest(
     for record in records:
         result = ItemResult(record.row, "error")
         results.append(result)
-        errors = result.errors
         key = record.idempotency_key
         if key and key in existing_keys:
             result.status, result.rating_id = "duplicate", existing_keys[key]
@@ -89,39 +93,40 @@ def ingest(
             continue
         department = directory.department(record.department)
         if department is None:
-            errors.append(f"未知部门“{record.department}” / unknown department")
+            result.fail("department", f"未知部门“{record.department}” / unknown department")
         centre = directory.centre(record.centre)
         if centre is None:
-            errors.append(f"未知服务中心“{record.centre}” / unknown centre")
+            result.fail("centre", f"未知服务中心“{record.centre}” / unknown centre")
         window = staff = None
         if centre is not None:
             window = directory.window(centre, record.window)
             if record.window and window is None:
-                errors.append(f"未知窗口“{record.window}” / unknown window")
+                result.fail("window", f"未知窗口“{record.window}” / unknown window")
             staff = directory.staff(centre, record.staff)
             if record.staff and staff is None:
-                errors.append(f"未知工作人员“{record.staff}” / unknown staff")
+                result.fail("staff", f"未知工作人员“{record.staff}” / unknown staff")
             if client is not None:
-                errors.extend(_client_errors(client, own_centre, centre, record, inside_seen))
+                for message in _client_errors(client, own_centre, centre, record, inside_seen):
+                    result.fail("centre", message)
         item = None
         if department is not None and record.service_item:
             item = directory.service_item(record.service_item, department)
             if item is None:
-                errors.append(f"未知服务事项“{record.service_item}” / unknown service item")
+                result.fail("service_item", f"未知服务事项“{record.service_item}” / unknown service item")
         if record.rated_at > now + FUTURE_SLACK or record.rated_at < EARLIEST:
-            errors.append("评价时间不合理 / rated_at is in the future or too early")
+            result.fail("rated_at", "评价时间不合理 / rated_at is in the future or too early")
         if record.handled_at is not None and (
             record.handled_at > now + FUTURE_SLACK or record.handled_at < EARLIEST
         ):
-            errors.append("办结时间不合理 / handled_at is in the future or too early")
+            result.fail("handled_at", "办结时间不合理 / handled_at is in the future or too early")
         reasons: list[str] = []
         for reason in record.reasons:
             code = reasons_known.get(reason) if reasons_known else reason
             if code is None:
-                errors.append(f"未知评价原因“{reason}” / unknown reason")
+                result.fail("reasons", f"未知评价原因“{reason}” / unknown reason")
             else:
                 reasons.append(code[:32])
-        if errors or department is None or centre is None:
+        if result.errors or department is None or centre is None:
             continue
         case_key = (record.case_no, str(record.channel))
         if not record.follow_up and case_key in existing_cases:

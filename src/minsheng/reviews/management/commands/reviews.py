@@ -120,6 +120,7 @@ class Command(BaseCommand):
                 actor="command line",
                 city=_city(options["city"]),
                 create_missing=options["create_missing"],
+                progress=lambda done, total: self.stderr.write(f"已处理 {done} / {total} 行"),
             )
         except TableError as exc:
             self.stderr.write("\n".join(str(e) for e in exc.errors))
