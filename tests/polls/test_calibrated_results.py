@@ -80,3 +80,41 @@ def test_raked_poll_results_use_the_calibrated_variance(city: City) -> None:
     fixed = poll_results(poll, "county").overall
     assert fixed is not None and fixed.se == pytest.approx(as_fixed.se, rel=1e-9)
     assert fixed.estimate == pytest.approx(expected.estimate, rel=1e-9)
+
+
+def test_margins_that_do_not_fit_the_sample_are_located_in_the_margin_file(city: City) -> None:
+    poll = _poll(city)
+    Poll.objects.filter(pk=poll.pk).update(attributes=["sex", "age"])
+    poll.refresh_from_db()
+    fieldwork_import(poll, _with_attributes(city, 120, seed=8), filename="a.csv", actor="t")
+    before = list(Respondent.objects.filter(poll=poll).values_list("weight", flat=True))
+    lines = [
+        "variable,category,count",
+        "sex,男,5000",  # row 2
+        "sex,女,0",  # row 3: no population, but respondents
+        "age,18-39,4000",  # row 4: "40-59" and "60+" are in the sample, not here
+        "age,80+,900",  # row 5: a population with nobody in the sample
+        "income,高,10",  # row 6: nobody has an income
+    ]
+    page = city.client("quality").post(
+        reverse("poll_weights", args=[poll.pk]),
+        {"file": SimpleUploadedFile("m.csv", "\n".join(lines).encode()), "method": "rake"},
+    )
+    errors = page.context["errors"]
+    text = "\n".join(errors)
+    assert "第 3 行，列 count：总体数为 0，但样本中有" in text
+    assert "第 4 行，列 category：样本中有“age”为“40-59”的受访者" in text
+    assert "第 4 行，列 category：样本中有“age”为“60+”的受访者" in text
+    assert "第 5 行，列 category：有总体数，但样本中没有这一类别的受访者" in text
+    assert "第 6 行，列 variable：受访者数据中没有变量“income”" in text
+    assert not any(ch in text for ch in "[]'") and "/ " not in text  # no Python lists, no English
+    assert list(Respondent.objects.filter(poll=poll).values_list("weight", flat=True)) == before
+    # Post-stratifying takes one variable: the second is pointed at.
+    page = city.client("quality").post(
+        reverse("poll_weights", args=[poll.pk]),
+        {
+            "file": SimpleUploadedFile("m.csv", "\n".join(lines[:5]).encode()),
+            "method": "poststratify",
+        },
+    )
+    assert "第 4 行，列 variable：事后分层只能用一个变量" in "\n".join(page.context["errors"])

@@ -188,3 +188,60 @@ def test_neyman_allocation_uses_the_previous_rounds_spread(city: City) -> None:
     equal = 600 // len(counties)
     assert quotas["proportional"][city.county.code] == equal
     assert quotas["neyman"][city.county.code] < equal
+
+
+def test_a_frame_region_outside_the_poll_is_located_and_nothing_is_saved(city: City) -> None:
+    poll = _poll(city)
+    frame = _frame(_counties(city), extra="999999000000,移动,5000\n")
+    response = _save_plan(city, poll, frame)
+    errors = response.context["errors"]  # type: ignore[attr-defined]
+    rows = len(_counties(city)) * len(STRATA) + 2
+    assert errors == [
+        f"工作表 frame，第 {rows} 行，列 region：“999999000000”不是本测评范围内的县区或乡镇"
+    ]
+    assert not PlanCell.objects.filter(poll=poll).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("total", "1" + "0" * 30),
+        ("total", "nan"),
+        ("per_region", "-5"),
+        ("margin", "inf"),
+        ("deff", "1e308"),
+        ("min_n", "2.5"),
+        ("total", "x" * 5000),
+    ],
+)
+def test_plan_numbers_out_of_range_name_their_field(city: City, field: str, value: str) -> None:
+    poll = _poll(city)
+    form = {
+        "file": SimpleUploadedFile("frame.csv", _frame(_counties(city))),
+        "method": "proportional",
+        "total": "120",
+        "action": "save",
+        field: value,
+    }
+    response = city.client("quality").post(reverse("poll_plan", args=[poll.pk]), form)
+    assert response.status_code == 200
+    labels = {
+        "total": "总样本量",
+        "per_region": "每地区样本量",
+        "margin": "误差界",
+        "deff": "设计效应",
+        "min_n": "每地区最少",
+    }
+    (error,) = response.context["errors"]
+    assert error.startswith(labels[field] + "须为 "), error
+    assert not PlanCell.objects.filter(poll=poll).exists()
+
+
+def test_frame_counts_beyond_any_population_are_refused(city: City) -> None:
+    poll = _poll(city)
+    response = _save_plan(
+        city, poll, _frame(_counties(city), extra=f"{city.county.code},电信,1e308\n")
+    )
+    (error,) = response.context["errors"]  # type: ignore[attr-defined]
+    assert "第 8 行，列 count：抽样框数量须为 0 至" in error
+    assert not PlanCell.objects.filter(poll=poll).exists()

@@ -287,9 +287,10 @@ def test_the_quality_office_sets_up_a_poll(city: City) -> None:
 def test_sampling_plan_and_quota_export(city: City) -> None:
     poll = _poll(city)
     url = reverse("poll_plan", args=[poll.pk])
+    a_name, b_name = city.county.name, city.other_county.name
     frame = (
-        "region,stratum,count\nA县,移动,36000\nA县,联通,24000\nA县,电信,5800\n"
-        "B县,移动,9000\nB县,联通,1000\n"
+        f"region,stratum,count\n{a_name},移动,36000\n{a_name},联通,24000\n{a_name},电信,5800\n"
+        f"{b_name},移动,9000\n{b_name},联通,1000\n"
     )
     quality = city.client("quality")
 
@@ -300,11 +301,11 @@ def test_sampling_plan_and_quota_export(city: City) -> None:
     page = post(method="proportional", total="1000")
     rows = page.context["rows"]
     assert sum(r.quota for r in rows) == 1000
-    a = {r.stratum: r.quota for r in rows if r.region == "A县"}
+    a = {r.stratum: r.quota for r in rows if r.region == a_name}
     assert a["移动"] > a["联通"] > a["电信"]
     assert page.context["need"].n == 1601  # ±3 points at 95 %, deff 1.5
     equal = post(method="equal", per_region="200", min_n="250").context["rows"]
-    assert sum(r.quota for r in equal if r.region == "B县") == 250
+    assert sum(r.quota for r in equal if r.region == b_name) == 250
     export = post(method="proportional", total="500", format="xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert post(method="proportional", total="100000").context["errors"]  # more than the frame

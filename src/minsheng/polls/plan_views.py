@@ -6,6 +6,7 @@ Computation: ``core.survey.sampling``."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from minsheng.core.survey.design import DesignError
@@ -29,7 +31,37 @@ from minsheng.polls.access import access_links
 from minsheng.polls.planning import plan_save, read_frame
 from minsheng.polls.results import score_spread
 from minsheng.polls.selectors import plan_cells
+from minsheng.polls.services import poll_regions
 from minsheng.web.downloads import sheets_response
+
+# name: (label, smallest, largest, whole number)
+NUMBERS: dict[str, tuple[Any, float, float, bool]] = {
+    "margin": (gettext_lazy("误差界"), 0.001, 0.5, False),
+    "deff": (gettext_lazy("设计效应"), 0.1, 20, False),
+    "total": (gettext_lazy("总样本量"), 0, 10_000_000, True),
+    "per_region": (gettext_lazy("每地区样本量"), 0, 1_000_000, True),
+    "min_n": (gettext_lazy("每地区最少"), 0, 1_000_000, True),
+}
+
+
+def _number(request: HttpRequest, name: str, default: float, errors: list[str]) -> float:
+    """A number of the plan form within its range; otherwise an error naming the field."""
+    text = request.POST.get(name, "").strip()
+    if not text:
+        return default
+    label, low, high, whole = NUMBERS[name]
+    try:
+        value = float(text) if len(text) <= 30 else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not low <= value <= high or (whole and value != int(value)):
+        kind = _("整数") if whole else _("数字")
+        errors.append(
+            _("%(label)s须为 %(low)s 至 %(high)s 之间的%(kind)s")
+            % {"label": label, "low": f"{low:g}", "high": f"{high:,g}", "kind": kind}
+        )
+        return default
+    return value
 
 
 @login_required
@@ -41,20 +73,18 @@ def plan(request: HttpRequest, poll_id: int) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         method = request.POST.get("method", "proportional")
-        try:
-            margin = float(request.POST.get("margin") or 0.03)
-            deff = float(request.POST.get("deff") or 1.5)
-            per_region = int(request.POST.get("per_region") or 0)
-            total = int(request.POST.get("total") or 0)
-            minimum = int(request.POST.get("min_n") or 0)
-        except ValueError:
-            errors.append(_("数字填写有误"))
-            margin, deff, per_region, total, minimum = 0.03, 1.5, 0, 0, 0
+        margin = _number(request, "margin", 0.03, errors)
+        deff = _number(request, "deff", 1.5, errors)
+        per_region = int(_number(request, "per_region", 0, errors))
+        total = int(_number(request, "total", 0, errors))
+        minimum = int(_number(request, "min_n", 0, errors))
         if upload is None:
             errors.append(_("请选择抽样框文件"))
         if not errors and upload is not None:
             try:
-                frame = read_frame(read_table(upload.read(), filename=upload.name or ""))
+                frame = read_frame(
+                    read_table(upload.read(), filename=upload.name or ""), poll_regions(poll)
+                )
                 need = sample_size(margin, deff=deff)
                 if method == "equal":
                     n = max(per_region or need.n, minimum)

@@ -6,7 +6,7 @@ Raking to census margins (``polls.weighting``) then starts from these weights.""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -25,10 +25,15 @@ FRAME_COLUMNS = ("region", "stratum", "count")
 ISSUED_COLUMNS = ("region", "stratum", "issued")
 SHOWN = 10
 CHUNK = 500
+MAX_FRAME = 1e10  # more people (or numbers) than any region has: a typing error
 
 
-def read_frame(table: Table) -> dict[str, dict[str, float]]:
-    """Rows ``region,stratum,count`` → {region: {stratum: N}}; every error located."""
+def read_frame(
+    table: Table, regions: Mapping[str, object] | None = None
+) -> dict[str, dict[str, float]]:
+    """Rows ``region,stratum,count`` → {region: {stratum: N}}; every error located. With
+    ``regions`` (the poll's, by code, short code or name) a region outside it is an error at
+    its row."""
     _require(table, FRAME_COLUMNS)
     frame: dict[str, dict[str, float]] = {}
     errors: list[CellError] = []
@@ -37,8 +42,14 @@ def read_frame(table: Table) -> dict[str, dict[str, float]]:
         count = cell_float(row.values.get("count"))
         if not region or not stratum:
             errors.append(table.error(row.number, "region", "地区与层不能为空"))
-        if count is None or count < 0:
-            errors.append(table.error(row.number, "count", "抽样框数量须为非负数字"))
+        elif regions is not None and region not in regions:
+            errors.append(
+                table.error(row.number, "region", f"“{region}”不是本测评范围内的县区或乡镇")
+            )
+        if count is None or not 0 <= count <= MAX_FRAME:
+            errors.append(
+                table.error(row.number, "count", f"抽样框数量须为 0 至 {MAX_FRAME:.0e} 之间的数字")
+            )
         elif region and stratum:
             if stratum in frame.get(region, {}):
                 errors.append(table.error(row.number, "stratum", f"{region} / {stratum} 重复"))

@@ -18,7 +18,7 @@ from minsheng.polls.access import access_links
 from minsheng.polls.models import Poll
 from minsheng.polls.planning import design_weights_apply
 from minsheng.polls.selectors import plan_cells, weight_summary
-from minsheng.polls.weighting import read_margin_table, weights_compute
+from minsheng.polls.weighting import margins_check, weights_compute
 
 
 def _calibrate(request: HttpRequest, poll: Poll) -> tuple[list[str], dict[str, Any] | None]:
@@ -37,7 +37,9 @@ def _calibrate(request: HttpRequest, poll: Poll) -> tuple[list[str], dict[str, A
         errors.append(_("未知的加权方法"))
     if errors or upload is None:
         return errors, None
-    margins = read_margin_table(read_table(upload.read(), filename=upload.name or ""))
+    margins = margins_check(
+        poll, read_table(upload.read(), filename=upload.name or ""), method=method
+    )
     before, after = weights_compute(
         poll,
         margins,

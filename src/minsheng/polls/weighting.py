@@ -57,6 +57,84 @@ def read_margin_table(table: Table) -> dict[str, dict[str, float]]:
     return margins
 
 
+def margins_check(poll: Poll, table: Table, *, method: str = "rake") -> dict[str, dict[str, float]]:
+    """The margins of ``table``, checked against the poll's respondents before any weight is
+    touched: every variable, category and count that does not fit the sample is reported at its
+    row and column of the margin file, in words a user can act on."""
+    margins = read_margin_table(table)
+    first: dict[tuple[str, str], int] = {}
+    for row in table.rows:
+        variable, category = (
+            cell_text(row.values.get("variable")),
+            cell_text(row.values.get("category")),
+        )
+        first.setdefault((variable, ""), row.number)
+        first.setdefault((variable, category), row.number)
+    seen: dict[str, dict[str, int]] = {v: {} for v in margins}
+    blank: dict[str, list[str]] = {v: [] for v in margins}
+    for rid, attrs in Respondent.objects.filter(poll=poll).values_list(
+        "respondent_id", "attributes"
+    ):
+        for variable in margins:
+            value = attrs.get(variable)
+            if value is None or str(value).strip() == "":
+                blank[variable].append(rid)
+            else:
+                counts = seen[variable]
+                counts[str(value)] = counts.get(str(value), 0) + 1
+    errors: list[CellError] = []
+    if method == "poststratify" and len(margins) > 1:
+        errors.append(
+            table.error(
+                first[(list(margins)[1], "")],
+                "variable",
+                "事后分层只能用一个变量；多个变量请选“迭代比例拟合（raking）”",
+            )
+        )
+    for variable, counts in margins.items():
+        here = first[(variable, "")]
+        if not seen[variable]:  # no respondent has a value: not a variable of this poll's data
+            errors.append(table.error(here, "variable", f"受访者数据中没有变量“{variable}”"))
+            continue
+        if blank[variable]:
+            errors.append(
+                table.error(
+                    here,
+                    "variable",
+                    f"{len(blank[variable])} 名受访者没有“{variable}”的值"
+                    f"（如受访者 {blank[variable][0]}）",
+                )
+            )
+        for category, n in sorted(seen[variable].items()):
+            if category not in counts:
+                errors.append(
+                    table.error(
+                        here,
+                        "category",
+                        f"样本中有“{variable}”为“{category}”的受访者 {n} 名，"
+                        "总体边际中没有这一类别",
+                    )
+                )
+            elif counts[category] == 0:
+                errors.append(
+                    table.error(
+                        first[(variable, category)], "count", f"总体数为 0，但样本中有 {n} 名受访者"
+                    )
+                )
+        for category, count in counts.items():
+            if count > 0 and category not in seen[variable]:
+                errors.append(
+                    table.error(
+                        first[(variable, category)],
+                        "category",
+                        "有总体数，但样本中没有这一类别的受访者",
+                    )
+                )
+    if errors:
+        raise TableError(errors)
+    return margins
+
+
 @transaction.atomic
 def weights_compute(
     poll: Poll,
