@@ -59,7 +59,7 @@ PAGES: list[tuple[str, Url, str, list[str]]] = [
         "warnings",
         lambda c: reverse("indicator_warnings"),
         "quality",
-        ["reporter", "window", "vendor"],
+        ["window", "vendor"],  # department reporters read their own indicators' warnings
     ),
     (
         "catalog",
@@ -166,6 +166,35 @@ def test_warnings_are_limited_to_the_officers_region(city: City) -> None:
     assert city.other_county.name not in body.split('data-testid="warning-table"')[1]
 
 
+def test_a_department_reads_the_warnings_of_the_indicators_it_leads(city: City) -> None:
+    from minsheng.indicators.models import Indicator
+
+    def rows(user: str) -> list[tuple[str, str, str]]:
+        response = city.client(user).get(reverse("indicator_warnings"))
+        assert response.status_code == 200, user
+        every = response.context["paged"].page.paginator.object_list  # all pages
+        return [(w.region, w.indicator, w.rule) for w in every]
+
+    everything = rows("quality")  # the quality office's list is the reference
+    for user in ("reporter", "other_reporter"):
+        department = city.users[user].organisation
+        led = set(
+            Indicator.objects.filter(lead_department=department).values_list("code", flat=True)
+        )
+        expected = [w for w in everything if w[1] in led]
+        assert expected, user  # the demo plants warnings on every department's indicators
+        assert rows(user) == expected, user
+    page = city.client("reporter").get(reverse("indicator_warnings")).content.decode()
+    assert reverse("indicator_ranking") + '"' not in page  # no tab to pages it cannot open
+    assert reverse("indicator_scorecard", args=[city.county.code]) not in page
+    # A department cannot widen the peer group beyond its region.
+    other_city = f"counties:{city.users['other_quality'].organisation.region.code}"
+    assert (
+        city.client("reporter").get(reverse("indicator_warnings"), {"peer": other_city}).status_code
+        == 403
+    )
+
+
 def test_another_citys_quality_office_sees_none_of_our_regions(city: City) -> None:
     for name in ("indicator_ranking", "indicator_warnings"):
         body = city.client("other_quality").get(reverse(name)).content.decode()
@@ -243,3 +272,24 @@ def test_warnings_are_searched_and_paged(city: City) -> None:
     if total > 100:
         second = quality.get(url, {"page": 2})
         assert second.context["rows"] and 'data-testid="pager"' in second.content.decode()
+
+
+def test_a_category_without_a_score_says_why(city: City) -> None:
+    from minsheng.indicators.models import Category, Value
+
+    first = city.client("quality").get(reverse("indicator_scorecard", args=[city.county.code]))
+    period = str(first.context["period"])
+    category = Category.objects.filter(indicators__isnull=False).order_by("pk").first()
+    assert category is not None
+    Value.objects.filter(
+        region=city.county, indicator__category=category, submission__period=period
+    ).update(value=None)
+    page = city.client("quality").get(
+        reverse("indicator_scorecard", args=[city.county.code]), {"period": period}
+    )
+    by_name = {name: (value, reason) for name, value, reason in page.context["categories"]}
+    value, reason = by_name[category.name]
+    count = sum(1 for r in page.context["rows"] if r.category == category.name)
+    assert value is None and reason == f"这一类的 {count} 项指标均缺报"
+    assert all(r for _, v, r in page.context["categories"] if v is None)  # never a bare "—"
+    assert 'data-testid="category-no-score"' in page.content.decode()

@@ -90,7 +90,11 @@ def test_a_register_with_errors_writes_nothing_and_shows_every_error(city: City)
     response = _upload(city, "quality", data)
     body = response.content.decode()
     assert response.status_code == 200 and 'data-testid="job-errors"' in body
-    assert "未导入任何数据" in body and "<td>窗口</td>" in body and "窗口号“九”应为 1–999 的整数" in body
+    assert (
+        "未导入任何数据" in body
+        and "<td>窗口</td>" in body
+        and "窗口号“九”应为 1–999 的整数" in body
+    )
     assert (Window.objects.count(), AuditEntry.objects.exclude(action="security").count()) == counts
 
 

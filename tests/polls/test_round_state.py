@@ -71,3 +71,38 @@ def test_the_vendor_sees_links_it_may_open_and_the_codebook(city: City) -> None:
     )
     Poll.objects.filter(pk=poll.pk).update(vendor=other)
     assert vendor.get(questionnaire).status_code == 403
+
+
+def test_a_department_reads_the_poll_items_that_rate_it_and_nothing_else(city: City) -> None:
+    from minsheng.polls.models import Item
+    from minsheng.polls.results import poll_results
+
+    url = reverse("poll_department")
+    health = city.users["other_reporter"].organisation  # 市卫生健康委
+    closed = _poll(city)
+    Item.objects.filter(questionnaire=closed.questionnaire, code="Q2").update(
+        organisation=health, text="您对卫健部门服务的评价"
+    )
+    fieldwork_import(closed, _csv(city, 120, seed=4), filename="a.csv", actor="t")
+    open_round = _poll(city, "2026Q4", previous=closed)  # still in the field: not shown
+    fieldwork_import(open_round, _csv(city, 60, seed=5), filename="b.csv", actor="t")
+    Poll.objects.filter(pk=closed.pk).update(state=PollState.CLOSED)
+
+    page = city.client("other_reporter").get(url)
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [(d.poll.pk, d.row.code) for d in rows] == [(closed.pk, "Q2")]
+    reference = {r.code: r for r in poll_results(closed, "county").items}["Q2"]
+    (d,) = rows  # the page's figures are the results page's own
+    assert d.row.score == pytest.approx(reference.score, abs=1e-9)
+    assert (d.row.ci_low, d.row.ci_high) == pytest.approx(
+        (reference.ci_low, reference.ci_high), abs=1e-9
+    )
+    assert d.n == 120
+    body = page.content.decode()
+    assert "您对卫健部门服务的评价" in body and "题目Q1" not in body
+    # A department no item rates sees that said; the other roles are refused; anonymous signs in.
+    assert "没有评价本部门的题目" in city.client("reporter").get(url).content.decode()
+    for outsider in ("quality", "leader", "county", "window", "vendor"):
+        assert city.client(outsider).get(url).status_code == 403, outsider
+    assert city.client(None).get(url).status_code == 302

@@ -51,6 +51,7 @@ class ApiScope(models.TextChoices):
     WRITE_BENCHMARKS = "benchmarks:write", _("提交省平均、省最优与全省排名")
     WRITE_RATINGS = "ratings:write", _("提交好差评")
     READ_RATINGS = "ratings:read", _("读取好差评统计与整改案件")
+    READ_POLLS = "polls:read", _("读取满意度测评结果")
 
 
 class ApiChannel(models.TextChoices):

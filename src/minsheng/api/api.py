@@ -33,6 +33,7 @@ from minsheng.api.schemas import (
 )
 from minsheng.indicators.api import router as indicators_router
 from minsheng.orgs.models import Organisation, PeerGroup, Region, RegionLevel
+from minsheng.polls.api import router as polls_router
 from minsheng.reviews.api import router as ratings_router
 from minsheng.reviews.read_api import router as ratings_read_router
 
@@ -48,6 +49,7 @@ install_error_handlers(api)
 api.add_router("/ratings", ratings_router)
 api.add_router("/ratings", ratings_read_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/polls", polls_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

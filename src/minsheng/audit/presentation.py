@@ -5,6 +5,7 @@ note or security event as words. Used by the log page and its Excel export alike
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -43,7 +44,85 @@ NOTES: dict[str, Any] = {
     "password change": gettext_lazy("修改密码"),
     "permission denied": gettext_lazy("越权访问被拒绝"),
     "session expired": gettext_lazy("会话到期退出"),
+    "approved": gettext_lazy("审核通过"),
+    "returned": gettext_lazy("退回修改"),
+    "benchmark API": gettext_lazy("经接口提交省平均、省最优与排名"),
+    "demo database built": gettext_lazy("生成演示数据库"),
+    "demo": gettext_lazy("生成演示数据"),
 }
+# Notes with figures in them: a pattern and its sentence (named groups fill the sentence).
+NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(p), sentence)
+    for p, sentence in (
+        (
+            r"^(?:import|upload) (?P<name>.+): (?P<n>\d+) accepted; created .*$",
+            gettext_lazy("导入 %(name)s：接收 %(n)s 条评价"),
+        ),
+        (r"^import (?P<name>.+): (?P<n>\d+) rows$", gettext_lazy("导入 %(name)s：%(n)s 行")),
+        (
+            r"^(?:benchmark )?import (?P<name>.+): created (?P<c>\d+), updated (?P<u>\d+)$",
+            gettext_lazy("导入 %(name)s：新建 %(c)s 条，更新 %(u)s 条"),
+        ),
+        (
+            r"^benchmark API: created (?P<c>\d+), updated (?P<u>\d+)$",
+            gettext_lazy("经接口提交省平均与排名：新建 %(c)s 条，更新 %(u)s 条"),
+        ),
+        (r"^(?:import|upload|benchmark import) (?P<name>.+)$", gettext_lazy("导入 %(name)s")),
+        (
+            r"^indicator form (?P<p>\S+): (?P<f>\d+)/(?P<t>\d+) values \(was (?P<b>\d+) rows\)$",
+            gettext_lazy("填报 %(p)s：已填 %(f)s / %(t)s 项"),
+        ),
+        (
+            r"^integrity checks (?P<m>\S+): (?P<n>\d+) findings$",
+            gettext_lazy("诚信检查 %(m)s：发现 %(n)s 条线索"),
+        ),
+        (
+            r"^fieldwork (?P<name>.+): (?P<n>\d+) respondents$",
+            gettext_lazy("导入调查数据 %(name)s：%(n)s 名受访者"),
+        ),
+        (
+            r"^(?P<n>\d+) one-time tokens for (?P<code>\d+)$",
+            gettext_lazy("生成一次性答题链接 %(n)s 个（地区 %(code)s）"),
+        ),
+        (
+            r"^(?P<n>\d+) QR link for (?P<code>\d+)$",
+            gettext_lazy("生成答题二维码（地区 %(code)s）"),
+        ),
+        (r"^new version of (?P<q>.+) \(id \d+\)$", gettext_lazy("问卷新版本：%(q)s")),
+        (r"^weights rake to .*$", gettext_lazy("按总体边际迭代比例拟合（raking）加权")),
+        (r"^weights poststratify to .*$", gettext_lazy("按总体边际事后分层加权")),
+        (
+            r"^sampling plan: (?P<c>\d+) cells, quota (?P<q>\d+)$",
+            gettext_lazy("保存抽样方案：%(c)s 个单元，配额 %(q)s"),
+        ),
+        (
+            r"^issued numbers for (?P<n>\d+) plan cells$",
+            gettext_lazy("更新 %(n)s 个单元的发放数"),
+        ),
+        (
+            r"^design weights from the plan: (?P<n>\d+) respondents, (?P<e>\d+) empty cells$",
+            gettext_lazy("按抽样方案计算设计权重：%(n)s 名受访者，%(e)s 个空单元"),
+        ),
+    )
+]
+ACTORS: dict[str, Any] = {
+    "system": gettext_lazy("系统"),
+    "cli": gettext_lazy("命令行"),
+    "command line": gettext_lazy("命令行"),
+}
+
+
+def note_words(note: str) -> str:
+    """A service's note as a sentence in the reader's language."""
+    if note in NOTES:
+        return str(NOTES[note])
+    for pattern, sentence in NOTE_PATTERNS:
+        found = pattern.match(note)
+        if found:
+            return str(sentence) % found.groupdict()
+    return note
+
+
 OUTCOMES: dict[str, Any] = {
     "success": gettext_lazy("成功"),
     "failure": gettext_lazy("失败"),
@@ -129,7 +208,7 @@ def readable(entry: AuditEntry) -> ReadableEntry:
             parts.append(_("页面 %(path)s") % {"path": after["path"]})
         return ReadableEntry(
             at=timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-            actor=entry.actor_label,
+            actor=str(ACTORS.get(entry.actor_label, entry.actor_label)),
             action=entry.get_action_display(),
             object=_("安全"),
             changes=[],
@@ -155,9 +234,9 @@ def readable(entry: AuditEntry) -> ReadableEntry:
         subject += f"（#{entry.object_pk}）"
     return ReadableEntry(
         at=timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-        actor=entry.actor_label,
+        actor=str(ACTORS.get(entry.actor_label, entry.actor_label)),
         action=entry.get_action_display(),
         object=subject,
         changes=changes,
-        note=str(NOTES.get(entry.note, entry.note)),
+        note=note_words(entry.note),
     )

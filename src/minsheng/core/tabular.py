@@ -39,7 +39,12 @@ class CellError:
 
     def as_dict(self) -> dict[str, str | int]:
         """For a job's stored result (the page shows sheet, row, column and message)."""
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
     def __str__(self) -> str:
         where = [f"工作表 {self.sheet}"] if self.sheet else []

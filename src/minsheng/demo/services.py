@@ -54,7 +54,7 @@ def demo_build(
             actor=None,
             action=AuditAction.BULK,
             object_type="demo.demoinfo",
-            after={"scale": str(scale), "seed": seed, **ctx.summary},
+            after={"scale": str(scale), "seed": seed},  # the counts are in DemoInfo.summary
             note="demo database built",
             region_code=ctx.plan.regions[0].code,
         )

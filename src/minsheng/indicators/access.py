@@ -2,7 +2,8 @@
 
 - Results (ranks, scorecards, warnings): the quality office and leaders of a region see its
   whole subtree; a region officer sees the rows of its own region (ranked among its peers);
-  admins everything. Department reporters, window staff and vendors see no results pages.
+  admins everything. A department reporter sees the warnings of the indicators its department
+  leads, across its region; window staff and vendors see no results pages.
 - An indicator's page: results users, and the reporter of its lead department.
 - The catalog is changed by the quality office (and admins); collection forms belong to the
   reporting organisation; submissions are reviewed by the quality office of a region above it.
@@ -37,9 +38,19 @@ def reads_results(principal: Any) -> bool:
     return getattr(principal, "role", None) in RESULTS_ROLES
 
 
-def results_root(user: Any) -> Region:
+def lead_department(user: Any) -> Any:
+    """The department a department reporter reports for (it reads the warnings of the
+    indicators it leads, across its region); None for everyone else."""
+    org = getattr(user, "organisation", None)
+    if getattr(user, "role", None) == Role.DEPARTMENT_REPORTER and org is not None:
+        return org if org.kind == OrgKind.DEPARTMENT else None
+    return None
+
+
+def results_root(user: Any, *, departments: bool = False) -> Region:
     """The region whose results the user reads; refuses everyone without results access.
-    Admins read from the first province."""
+    Admins read from the first province. With ``departments`` a department reporter reads its
+    department's region (the caller limits the rows to the indicators it leads)."""
     require_signed_in(user)
     scope = user_scope(user)
     if scope.everything:
@@ -47,6 +58,10 @@ def results_root(user: Any) -> Region:
         if root is None:
             raise Http404("no regions yet")
         return root
+    department = lead_department(user) if departments else None
+    if department is not None:
+        region: Region = department.region
+        return region
     if scope.region is None or not reads_results(user):
         raise PermissionDenied("no access to indicator results")
     return scope.region

@@ -273,9 +273,26 @@ class WarningRow:
         return rule_label(self.rule)
 
 
+def category_reason(rows: list[ScoreRow], category: str) -> str:
+    """Why a category has no score for the region: no indicator of it applies, every one was
+    left unreported, or none could be scored among the peers."""
+    own = [r for r in rows if r.category == category]
+    if not own:
+        return str(_("本地区没有这一类的指标"))
+    if all(r.value is None for r in own):
+        return str(_("这一类的 %(n)s 项指标均缺报") % {"n": len(own)})
+    return str(_("这一类的指标在对标组内无法计分（各地区数值相同或缺报过多）"))
+
+
 def warning_rows(
-    result: IndexResult, visible: set[str], *, severity: str = "", rule: str = ""
+    result: IndexResult,
+    visible: set[str],
+    *,
+    severity: str = "",
+    rule: str = "",
+    indicators: set[str] | None = None,
 ) -> list[WarningRow]:
+    """``indicators``: only warnings on these indicator codes (a department's own)."""
     names = result.panel.names
     return [
         WarningRow(
@@ -289,6 +306,7 @@ def warning_rows(
         )
         for w in result.warnings
         if w.region in visible
+        and (indicators is None or w.code in indicators)
         and (not severity or w.severity == severity)
         and (not rule or w.rule == rule)
     ]

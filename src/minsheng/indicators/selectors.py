@@ -40,9 +40,10 @@ class PeerOption:
     label: str
 
 
-def peer_options(user: Any) -> list[PeerOption]:
-    """The peer groups the user may rank within, the default first."""
-    root = results_root(user)
+def peer_options(user: Any, *, departments: bool = False) -> list[PeerOption]:
+    """The peer groups the user may rank within, the default first (``departments``: see
+    ``access.results_root``)."""
+    root = results_root(user, departments=departments)
     out: list[PeerOption] = []
     level = root.level
     if level == RegionLevel.PROVINCE:
@@ -80,10 +81,12 @@ def peer_options(user: Any) -> list[PeerOption]:
     return out
 
 
-def peer_regions(user: Any, key: str | None) -> tuple[PeerOption, list[Region]]:
+def peer_regions(
+    user: Any, key: str | None, *, departments: bool = False
+) -> tuple[PeerOption, list[Region]]:
     """The chosen peer group (the default when ``key`` is empty) and its regions; a key that is
     not among the user's options is refused."""
-    options = peer_options(user)
+    options = peer_options(user, departments=departments)
     if not options:
         raise PermissionDenied("no peer group")
     chosen = next((o for o in options if o.key == key), None) if key else options[0]

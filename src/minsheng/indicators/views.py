@@ -17,6 +17,7 @@ from minsheng.indicators.access import (
     access_indicator,
     access_result_region,
     can_review,
+    lead_department,
     results_root,
     visible_region_ids,
 )
@@ -102,9 +103,12 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
         context.update(
             rows=rows,
             rank=rank[0] if rank else None,
-            categories=list(
-                zip(result.categories, rank[0].categories if rank else [], strict=False)
-            ),
+            categories=[
+                (name, value, "" if value is not None else results.category_reason(rows, name))
+                for name, value in zip(
+                    result.categories, rank[0].categories if rank else [], strict=False
+                )
+            ],
             peers=len(peers),
             peer_key=default_peer_key(region),
             warnings=results.warning_rows(result, {region.code}),
@@ -153,14 +157,17 @@ def indicator_reporter_codes(user: Any, regions: list[Region], indicator: Any) -
 
 @login_required
 def warnings(request: HttpRequest) -> HttpResponse:
-    results_root(request.user)
-    option, regions = peer_regions(request.user, request.GET.get("peer"))
+    results_root(request.user, departments=True)
+    department = lead_department(request.user)
+    own = set(department.lead_indicators.values_list("code", flat=True)) if department else None
+    option, regions = peer_regions(request.user, request.GET.get("peer"), departments=True)
     available = periods_available()
     period = _period(request, available)
     severity = request.GET.get("severity", "")
     rule = request.GET.get("rule", "")
     context: dict[str, Any] = {
-        "options": peer_options(request.user),
+        "department": department,
+        "options": peer_options(request.user, departments=True),
         "option": option,
         "periods": available[::-1],
         "period": period,
@@ -172,9 +179,8 @@ def warnings(request: HttpRequest) -> HttpResponse:
     }
     if period is not None and regions:
         result = index_result(regions, period)
-        rows = results.warning_rows(
-            result, _visible_codes(request.user, regions), severity=severity, rule=rule
-        )
+        visible = {r.code for r in regions} if department else _visible_codes(request.user, regions)
+        rows = results.warning_rows(result, visible, severity=severity, rule=rule, indicators=own)
         if request.GET.get("format") == "xlsx":
             return sheets_response(
                 f"{_('预警')}-{option.label}-{period}",

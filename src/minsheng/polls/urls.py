@@ -1,6 +1,7 @@
 from django.urls import path
 
 from minsheng.polls import (
+    department_views,
     online_views,
     plan_views,
     questionnaire_views,
@@ -11,6 +12,7 @@ from minsheng.polls import (
 urlpatterns = [
     path("polls/", views.poll_list, name="poll_list"),
     path("polls/new/", views.poll_new, name="poll_new"),
+    path("polls/department/", department_views.department_items, name="poll_department"),
     path("polls/<int:poll_id>/", views.poll_detail, name="poll_detail"),
     path("polls/<int:poll_id>/upload/", views.poll_upload, name="poll_upload"),
     path("polls/<int:poll_id>/state/", views.poll_state, name="poll_state"),

@@ -91,7 +91,7 @@ def margins_check(poll: Poll, table: Table, *, method: str = "rake") -> dict[str
                 "事后分层只能用一个变量；多个变量请选“迭代比例拟合（raking）”",
             )
         )
-    for variable, counts in margins.items():
+    for variable, population in margins.items():
         here = first[(variable, "")]
         if not seen[variable]:  # no respondent has a value: not a variable of this poll's data
             errors.append(table.error(here, "variable", f"受访者数据中没有变量“{variable}”"))
@@ -106,7 +106,7 @@ def margins_check(poll: Poll, table: Table, *, method: str = "rake") -> dict[str
                 )
             )
         for category, n in sorted(seen[variable].items()):
-            if category not in counts:
+            if category not in population:
                 errors.append(
                     table.error(
                         here,
@@ -115,13 +115,13 @@ def margins_check(poll: Poll, table: Table, *, method: str = "rake") -> dict[str
                         "总体边际中没有这一类别",
                     )
                 )
-            elif counts[category] == 0:
+            elif population[category] == 0:
                 errors.append(
                     table.error(
                         first[(variable, category)], "count", f"总体数为 0，但样本中有 {n} 名受访者"
                     )
                 )
-        for category, count in counts.items():
+        for category, count in population.items():
             if count > 0 and category not in seen[variable]:
                 errors.append(
                     table.error(

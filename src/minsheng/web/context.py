@@ -55,6 +55,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if role == Role.DEPARTMENT_REPORTER and scope.organisation is not None:
         url = reverse("indicator_forms")
         items.append(NavItem(_("指标填报"), url, "indicator_forms", "/indicators/forms/"))
+        if scope.organisation.kind == OrgKind.DEPARTMENT:
+            url = reverse("indicator_warnings")
+            items.append(NavItem(_("本部门预警"), url, "warnings", "/indicators/warnings/"))
+            url = reverse("poll_department")
+            items.append(NavItem(_("本部门测评"), url, "poll_department", "/polls/department/"))
     if scope.everything or role in RESULTS_ROLES or role == Role.SURVEY_VENDOR:
         items.append(NavItem(_("满意度测评"), reverse("poll_list"), "polls", "/polls/"))
     if scope.everything or scope.region is not None or role in CASE_ROLES:

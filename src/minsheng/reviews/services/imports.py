@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
@@ -31,6 +32,7 @@ from minsheng.reviews.services.directory import Directory
 from minsheng.reviews.services.ingest import audit_import, ingest
 
 BATCH = 5000  # ratings per transaction of a file import
+SQLITE_PAUSE = 0.1  # seconds between batches, longer than SQLite's busy-wait steps
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -82,6 +84,8 @@ def import_ratings(
                 )
         if progress is not None:
             progress(start + len(chunk), len(records))
+        if connection.vendor == "sqlite":  # one writer at a time: let waiting requests in
+            time.sleep(SQLITE_PAUSE)
     report.created = dict(directory.created)
     report.errors.sort(key=lambda e: (e.row, e.column))
     return report

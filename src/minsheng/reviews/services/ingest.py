@@ -112,7 +112,9 @@ def ingest(
         if department is not None and record.service_item:
             item = directory.service_item(record.service_item, department)
             if item is None:
-                result.fail("service_item", f"未知服务事项“{record.service_item}” / unknown service item")
+                result.fail(
+                    "service_item", f"未知服务事项“{record.service_item}” / unknown service item"
+                )
         if record.rated_at > now + FUTURE_SLACK or record.rated_at < EARLIEST:
             result.fail("rated_at", "评价时间不合理 / rated_at is in the future or too early")
         if record.handled_at is not None and (
