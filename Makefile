@@ -4,25 +4,35 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | md5sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements-dev.lock pyproject.toml | md5sum | cut -c1-12)
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 PORT ?= 8000
 SCALE ?= city
 SEED ?= 2025
 export PORT
 
-.PHONY: demo test install system-deps lint typecheck test-sqlite test-postgres test-browser messages lock bench clean
+.PHONY: demo test install install-dev system-deps lint typecheck test-sqlite test-postgres test-browser messages lock bench clean
 
 demo: install messages
 	$(BIN)/minsheng demo --scale $(SCALE) --seed $(SEED) $(if $(RESET),--reset,)
 
-test: install system-deps messages lint typecheck test-sqlite test-postgres test-browser
+test: install-dev system-deps messages lint typecheck test-sqlite test-postgres test-browser
 
+# What the product runs on (`make demo`), and that plus the test and lint tools (`make test`).
 install: $(STAMP)
+install-dev: $(DEV_STAMP)
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@rm -f $(VENV)/.installed-* && touch $@
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-[0-9a-f]* && touch $@
+
+$(DEV_STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) --require-hashes -r requirements-dev.lock
+	$(PIP) --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-* && touch $@ $(STAMP)
 
 system-deps:
 	@scripts/system-deps.sh
@@ -31,25 +41,25 @@ messages: install
 	@scripts/system-deps.sh gettext
 	@cd src/minsheng && ../../$(BIN)/minsheng compilemessages --verbosity 0
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/lint-imports
 
-typecheck: install
+typecheck: install-dev
 	$(BIN)/mypy
 	$(BIN)/minsheng makemigrations --check --dry-run --verbosity 0
 
-test-sqlite: install messages
+test-sqlite: install-dev messages
 	$(BIN)/pytest -m "not browser" -q
 
-test-postgres: install messages system-deps
+test-postgres: install-dev messages system-deps
 	scripts/with-postgres.sh $(BIN)/pytest -m "not browser" -q
 
-test-browser: install messages system-deps
+test-browser: install-dev messages system-deps
 	$(BIN)/pytest -m browser -q
 
-bench: install
+bench: install-dev
 	$(BIN)/python bench/bench_regions.py
 	$(BIN)/python bench/bench_demo.py
 	$(BIN)/python bench/bench_index.py
@@ -58,9 +68,12 @@ bench: install
 	$(BIN)/python bench/bench_polls.py
 	$(BIN)/python bench/bench_reviews.py
 
-lock:
-	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v "^minsheng\|^pip==" \
-	  | sed '1i # Exact versions installed by `make` (generated with `pip freeze`; refresh with `make lock`).' > requirements.lock
+lock: install-dev
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links --all-build-deps -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links --all-build-deps --extra dev -c requirements.lock \
+	  -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

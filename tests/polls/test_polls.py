@@ -362,3 +362,27 @@ def test_uploads_stay_out_of_the_repository() -> None:
     repo = Path(__file__).resolve().parents[2]
     assert not settings.VAR_DIR.is_relative_to(repo)
     assert not Path(settings.MEDIA_ROOT).is_relative_to(repo)
+
+
+def test_a_crash_after_the_first_batch_stores_no_respondent(
+    city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file larger than one write batch, and the worker dies after the first batch is
+    written: the whole import is one transaction, so nothing stays (the progress callback is
+    where it dies — after rows were really inserted)."""
+    from minsheng.polls import services
+
+    monkeypatch.setattr(services, "BATCH", 25)
+    poll = _poll(city)
+    calls: list[int] = []
+
+    def dying(done: int, total: int) -> None:
+        calls.append(done)
+        assert Respondent.objects.filter(poll=poll).count() == done  # really written
+        if done >= 50:
+            raise RuntimeError("worker killed")
+
+    with pytest.raises(RuntimeError):
+        fieldwork_import(poll, _csv(city, 80, seed=9), filename="f.csv", actor="t", progress=dying)
+    assert calls == [25, 50]
+    assert not Respondent.objects.filter(poll=poll).exists()
