@@ -82,8 +82,20 @@ def test_citizen_rates_on_the_qr_page(
     centre = Organisation.objects.get(key=f"centre-{live_city.county.code}")
     window = Window.objects.filter(centre=centre).order_by("number").first()
     assert window is not None
+    from minsheng.reviews.models import ServiceItem
+
+    department = Organisation.objects.filter(kind="department", region=centre.region).first()
+    names = ["不动产登记", "户籍迁移", "社保卡补办", "营业执照变更", "出生医学证明"]
+    names += [f"其他事项{k}" for k in range(10)]
+    for k, name in enumerate(names):
+        ServiceItem.objects.create(code=f"QR-ITEM-{k}", name=name, department=department)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.goto(f"{live_server.url}/r/{window_token(window)}/")
+    # The service-item list is searchable: typing leaves the matching items.
+    page.get_by_test_id("item-search").fill("社保")
+    shown = page.locator("select[name=item] option:not([hidden])")
+    expect(shown).to_have_text(["（不选择）", "社保卡补办"])
+    page.get_by_test_id("item-search").fill("")
     levels = page.get_by_test_id("levels").locator("label")
     expect(levels).to_have_count(5)
     boxes = [levels.nth(k).bounding_box() for k in range(5)]
@@ -93,10 +105,13 @@ def test_citizen_rates_on_the_qr_page(
     assert len(heights) == 1 and len(widths) == 1
     assert page.locator("input[name=level]:checked").count() == 0
     page.get_by_label("办件编号（见受理回执）").fill("QR-BROWSER-1")
+    page.get_by_test_id("item-search").fill("社保")
     page.get_by_text("不满意", exact=True).click()
+    screenshot(page, "qr-rating-form")
     page.get_by_role("button", name="提交评价").click()
     expect(page.get_by_test_id("rate-done")).to_contain_text("感谢您的评价")
     rating = Rating.objects.get(case_no="QR-BROWSER-1")
     assert (rating.level, rating.channel) == (2, "qr_code")
+    assert rating.service_item is not None and rating.service_item.name == "社保卡补办"
     screenshot(page, "qr-rating")
     assert console_errors == []

@@ -76,16 +76,21 @@ class RatingForm(forms.Form):
 class QrRatingForm(RatingForm):
     case_no = forms.CharField(label=_("办件编号（见受理回执）"), max_length=64)
     item = forms.ModelChoiceField(
-        label=_("办理事项（选填）"), queryset=ServiceItem.objects.none(), required=False
+        label=_("办理事项（选填）"),
+        queryset=ServiceItem.objects.none(),
+        required=False,
+        empty_label=_("（不选择）"),
+        widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
     )
 
     field_order = ["case_no", "item", "level", "reasons", "comment", "contact"]
 
     def __init__(self, *args: Any, window: Window, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = ServiceItem.objects.filter(  # type: ignore[attr-defined]
+        items = ServiceItem.objects.filter(
             department__region=window.centre.region
         ) | ServiceItem.objects.filter(department__isnull=True)
+        self.fields["item"].queryset = items.order_by("name", "pk")  # type: ignore[attr-defined]
 
 
 def _citizen_rating(form: forms.Form, item: ServiceItem | None, case_no: str) -> CitizenRating:

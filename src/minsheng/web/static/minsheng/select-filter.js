@@ -1,5 +1,6 @@
 // A search box above a long <select>: typing hides the options that do not contain the text
-// (organisation name or region), and selects the first match when the current one is hidden.
+// (organisation name or region), and selects the first match when the current choice is hidden
+// or empty (the "not chosen" line stays, so the choice can still be cleared).
 (function () {
   document.querySelectorAll("input[data-filter-for]").forEach(function (box) {
     var select = document.getElementById(box.getAttribute("data-filter-for"));
@@ -13,7 +14,7 @@
         if (shown && option.value && first === null) { first = option; }
       });
       var current = select.options[select.selectedIndex];
-      if (first && (!current || current.hidden)) { first.selected = true; }
+      if (first && text && (!current || current.hidden || !current.value)) { first.selected = true; }
     });
   });
 })();
