@@ -168,6 +168,19 @@ case("strat trim",
   list(plain("mean", "api00", svymean(~api00, d)), plain("total", "enroll", svytotal(~enroll, d)),
        byrows("mean", "api00", "stype", svyby(~api00, ~stype, d, svymean))))
 
+# 14. Lonely PSUs: stratified by county, where many counties have one sampled school. The
+#     results page uses "adjust" (a lonely PSU's deviation is taken from the grand mean).
+for (mode in c("adjust", "remove", "average", "certainty")) {
+  options(survey.lonely.psu = mode)
+  d <- svydesign(id = ~1, strata = ~cname, weights = ~pw, data = apistrat)
+  case(paste("strat by county, lonely psu", mode),
+    sprintf('{"data": "apistrat.csv", "strata": "cname", "weights": "pw", "lonely_psu": "%s", "estimates": [
+      {"stat": "mean", "var": "api00"}, {"stat": "total", "var": "enroll"}, {"stat": "mean", "var": "api00", "by": "stype"}]}', mode),
+    list(plain("mean", "api00", svymean(~api00, d)), plain("total", "enroll", svytotal(~enroll, d)),
+         byrows("mean", "api00", "stype", svyby(~api00, ~stype, d, svymean))))
+}
+options(survey.lonely.psu = "fail")  # the package default
+
 cat(sprintf('{"_meta": {"R": %s, "survey": %s, "lonely_psu": %s, "script": "tests/core/survey/r_reference.R"},\n "cases": [\n%s\n]}\n',
             str(R.version.string), str(as.character(packageVersion("survey"))), str(getOption("survey.lonely.psu")),
             paste(cases, collapse = ",\n")))

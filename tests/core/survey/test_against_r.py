@@ -6,7 +6,8 @@ Two sources, both computed by R 4.2.2 with survey 4.1.1, never by Minsheng:
   (stratified, simple random and one-stage cluster designs);
 - ``r_reference.json`` — written by ``r_reference.R`` (two-stage clusters, post-stratification,
   raking, JK1 and bootstrap replicates with R's seeds, calibrated replicates, ratios,
-  categorical variables by domain, missing values).
+  categorical variables by domain, missing values, lonely PSUs under each of R's four rules —
+  "adjust" is what the results page uses).
 """
 
 from __future__ import annotations

@@ -88,7 +88,16 @@ def _one_stage(
         centre = np.where(single, 0.0, centre)
     v = (s2.T @ scale) - (_square(s1).T @ centre)
     if lonely == "average" and first:
-        counted = int((~single | (f < 1e-7)).sum())
-        if counted:
-            v = v * len(n) / counted
+        # R scales by (strata) / (strata without a lone unit), counting for each estimate only
+        # the strata that hold some of its rows: svyby and na.rm subset the design, and a
+        # stratum without a row of the domain drops out of both counts.
+        pattern = x.copy()
+        pattern.data = np.ones_like(pattern.data)
+        present = sp.csr_matrix(to_stratum @ sp.csr_matrix(to_cluster @ pattern))
+        present.data = np.ones_like(present.data)
+        counted_ok = (~single | (f < 1e-7)).astype(np.float64)
+        strata = np.asarray(present.sum(axis=0)).ravel()
+        counted = np.asarray(present.T @ counted_ok).ravel()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.asarray(v).ravel() * np.where(counted > 0, strata / counted, 1.0)
     return np.asarray(v, dtype=np.float64)
