@@ -112,6 +112,11 @@ def test_outsiders_are_refused(city: City) -> None:
     # A client without the ratings scope.
     reader = _machine(city, f"centre-{city.county.code}", scopes=[ApiScope.READ_REGIONS])
     assert _post(reader, "/api/ratings", body).status_code == 403
+    batch = {"items": [_item(city, 1), _item(city, 2)]}
+    assert _post(reader, "/api/ratings/batch", batch).status_code == 403
+    stats_reader = _machine(city, f"centre-{city.county.code}", scopes=[ApiScope.READ_RATINGS])
+    assert _post(stats_reader, "/api/ratings/batch", batch).status_code == 403
+    assert _post(Client(), "/api/ratings/batch", batch).status_code == 401
     # The other county's centre cannot rate for this centre.
     other = _machine(city, f"centre-{city.other_county.code}")
     response = _post(other, "/api/ratings", _item(city, 1, centre=f"centre-{city.county.code}"))

@@ -183,9 +183,21 @@ def test_integrity_page_finds_a_burst_and_only_the_quality_office_sees_it(city: 
     assert "device:" not in body and "top ratings" not in body
     flag = row["flag"]
     decide = reverse("review_integrity_decide", args=[flag.pk])
-    for outsider in ("leader", "county", "reporter", "window"):
+    from minsheng.reviews.models import IntegrityFlag
+
+    flags = IntegrityFlag.objects.count()
+    for outsider in ("leader", "county", "reporter", "window", "vendor"):
         assert city.client(outsider).get(reverse("review_integrity")).status_code == 403
         assert city.client(outsider).post(decide, {"status": "dismissed"}).status_code == 403
+        run = city.client(outsider).post(reverse("review_integrity_run"), {"month": "2026-10"})
+        assert run.status_code == 403, outsider
+    assert (
+        city.client(None).post(reverse("review_integrity_run"), {"month": "2026-10"}).status_code
+        == 302
+    )
+    # Another city's office runs the checks over its own city only: no finding of ours.
+    city.client("other_quality").post(reverse("review_integrity_run"), {"month": "2026-10"})
+    assert IntegrityFlag.objects.count() == flags
     # Another city's quality office sees its own (empty) list and cannot touch this finding.
     other = city.client("other_quality")
     assert other.get(reverse("review_integrity")).context["rows"] == []
