@@ -16,7 +16,10 @@ def test_city_scale_is_one_city_of_eight_counties_with_about_15_townships_and_10
     plan = build_plan(Scale.CITY, 2025)
     levels = Counter(r.level for r in plan.regions)
     assert levels[Level.PROVINCE] == 1
-    assert levels[Level.CITY] == 1
+    # The demo city and the province's eleven other cities (names only: no counties below).
+    assert levels[Level.CITY] == 12
+    with_counties = {r.code[:4] for r in plan.regions_at(Level.COUNTY)}
+    assert len(with_counties) == 1
     assert levels[Level.COUNTY] == 8
     assert 12 * 8 <= levels[Level.TOWNSHIP] <= 18 * 8
     assert 7 * levels[Level.TOWNSHIP] <= levels[Level.VILLAGE] <= 13 * levels[Level.TOWNSHIP]
@@ -43,8 +46,9 @@ def test_names_are_unique_within_their_level() -> None:
 def test_three_level_service_network_every_township_and_village_has_its_centre() -> None:
     plan = build_plan(Scale.CITY, 9)
     centres = {o.region_code: o for o in plan.organisations if o.centre_level is not None}
+    demo_city = next(plan.regions_at(Level.CITY)).code[:4]
     for region in plan.regions:
-        if region.level >= Level.CITY:
+        if region.level >= Level.CITY and region.code.startswith(demo_city):
             assert centres[region.code].centre_level == region.level
     assert centres[next(plan.regions_at(Level.TOWNSHIP)).code].name.endswith("便民服务中心")
     assert centres[next(plan.regions_at(Level.VILLAGE)).code].name.endswith("便民服务站")

@@ -60,7 +60,8 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
         ),
         (r"^import (?P<name>.+): (?P<n>\d+) rows$", gettext_lazy("导入 %(name)s：%(n)s 行")),
         (
-            r"^(?:benchmark )?import (?P<name>.+): created (?P<c>\d+), updated (?P<u>\d+)$",
+            r"^(?:benchmark |city values )?import (?P<name>.+): created (?P<c>\d+), updated "
+            r"(?P<u>\d+)$",
             gettext_lazy("导入 %(name)s：新建 %(c)s 条，更新 %(u)s 条"),
         ),
         (

@@ -155,11 +155,18 @@ class ScaleSpec:
     counties: tuple[int, int]
     townships: tuple[int, int]
     villages: tuple[int, int]
+    # The province's other cities, as names only (no counties, no organisations): the city
+    # ranks itself among them with the values the province publishes.
+    other_cities: int = 0
 
 
 SCALES: dict[Scale, ScaleSpec] = {
-    Scale.TEST: ScaleSpec(cities=1, counties=(3, 3), townships=(3, 3), villages=(2, 2)),
-    Scale.CITY: ScaleSpec(cities=1, counties=(8, 8), townships=(12, 18), villages=(7, 13)),
+    Scale.TEST: ScaleSpec(
+        cities=1, counties=(3, 3), townships=(3, 3), villages=(2, 2), other_cities=3
+    ),
+    Scale.CITY: ScaleSpec(
+        cities=1, counties=(8, 8), townships=(12, 18), villages=(7, 13), other_cities=11
+    ),
     Scale.PROVINCE: ScaleSpec(cities=13, counties=(6, 10), townships=(12, 18), villages=(7, 13)),
 }
 
@@ -235,6 +242,12 @@ def build_plan(scale: Scale, seed: int, *, spec: ScaleSpec | None = None) -> Dem
                 tuple(all_counties),
             )
         )
+    # A stream of its own, so that everything above is the same with or without them.
+    others = _Names(random.Random(f"{seed}:other-cities"))
+    others._used = set(names._used)
+    for c in range(spec.cities + 1, spec.cities + 1 + spec.other_cities):
+        city = province.child(Level.CITY, c)
+        plan.regions.append(RegionPlan(city.value, others.place() + "市", Level.CITY))
     _add_users(plan)
     return plan
 

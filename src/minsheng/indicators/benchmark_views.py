@@ -11,18 +11,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from minsheng.core.index.benchmark_book import parse_benchmarks
+from minsheng.core.index.benchmark_book import parse_benchmarks, parse_city_values
 from minsheng.core.index.periods import Period
-from minsheng.core.tabular import TableError, read_table
+from minsheng.core.tabular import Table, TableError, read_table
 from minsheng.indicators.access import benchmark_regions
 from minsheng.indicators.benchmarks import (
     benchmark_lines,
     benchmark_sheet,
     benchmarks_import,
+    city_value_lines,
+    city_values_import,
+    city_values_sheet,
     indicator_bounds,
+    other_cities,
 )
 from minsheng.indicators.params import parse_period
 from minsheng.indicators.selectors import open_period
+from minsheng.orgs.models import Region, RegionLevel
 from minsheng.web.downloads import sheets_response
 
 
@@ -39,19 +44,23 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
     province, city = benchmark_regions(request.user, write=writable)
     errors: list[str] = []
     upload = request.FILES.get("file")
+    cities = request.POST.get("action") == "cities" or request.GET.get("sheet") == "cities"
     if request.method == "POST":
         try:
             if upload is None:
                 raise TableError([])
             table = read_table(upload.read(), filename=upload.name or "benchmarks.xlsx")
-            rows = parse_benchmarks(table, indicator_bounds())
-            counts = benchmarks_import(
-                actor=request.user,
-                rows=rows,
-                province=province,
-                city=city,
-                note=f"benchmark import {upload.name}",
-            )
+            if cities:
+                counts = _import_cities(request, city, table, upload.name or "")
+            else:
+                rows = parse_benchmarks(table, indicator_bounds())
+                counts = benchmarks_import(
+                    actor=request.user,
+                    rows=rows,
+                    province=province,
+                    city=city,
+                    note=f"benchmark import {upload.name}",
+                )
         except TableError as exc:
             errors = [str(e) for e in exc.errors] or [_("请选择文件")]
         else:
@@ -61,6 +70,9 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
             )
             return redirect(f"{request.path}?period={period}")
     lines = benchmark_lines(province=province, city=city, period=period)
+    if request.GET.get("format") == "xlsx" and cities and city is not None:
+        sheet = city_values_sheet(city_value_lines(city=city, period=period))
+        return sheets_response(f"{_('各市数值')}-{period}", [sheet])
     if request.GET.get("format") == "xlsx":
         return sheets_response(f"{_('对标值')}-{period}", [benchmark_sheet(lines, period)])
     can_write = True
@@ -80,7 +92,23 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "filled": sum(1 for x in lines if x.average is not None),
             "can_write": can_write,
+            "city_level": city is not None and city.level == RegionLevel.CITY,
             "can_review": can_write,
         },
         status=400 if errors else 200,
+    )
+
+
+def _import_cities(
+    request: HttpRequest, city: Region | None, table: Table, name: str
+) -> dict[str, int]:
+    """The province's other cities' values (a city's quality office only)."""
+    office = getattr(request.user, "organisation", None)
+    if city is None or city.level != RegionLevel.CITY or office is None:
+        raise PermissionDenied("other cities' values are imported by a city's quality office")
+    rows = parse_city_values(
+        table, other_cities(city), indicator_bounds(), own={city.code, city.name}
+    )
+    return city_values_import(
+        actor=request.user, office=office, rows=rows, note=f"city values import {name}"
     )

@@ -105,6 +105,14 @@ def build_indicators(ctx: DemoContext) -> None:
         if r.level in (Level.COUNTY, Level.TOWNSHIP) and r.code.startswith(city[:4])
     ]
     values = dc.demo_values(regions, PERIODS, seed=ctx.plan.seed)
+    # The city's own values (reported by its departments) and the other cities' values (the
+    # provincial bulletin, imported by the quality office): a separate stream, so the
+    # counties' values above stay as they were.
+    cities = [r.code for r in ctx.plan.regions if r.level == Level.CITY]
+    city_level = dc.demo_values(
+        [(c, None) for c in cities], PERIODS, seed=ctx.plan.seed + 1, outliers=0
+    )
+    values += [v for v in city_level if v.region == city]
     dept_of = {d.code: d.department for d in dc.INDICATORS}
     reporter = next((u for u in ctx.users.values() if u.username == "reporter"), None)
     quality = next((u for u in ctx.users.values() if u.username == "quality"), None)
@@ -148,6 +156,28 @@ def build_indicators(ctx: DemoContext) -> None:
         )
         for v in values
         if (dept_of[v.indicator], v.period) in subs
+    ]
+    office = ctx.organisations[f"quality-{city}"]
+    imported = {
+        period: Submission(
+            organisation=office,
+            period=str(period),
+            state=SubmissionState.APPROVED,
+            decided_at=dt.datetime(period.year + (period.quarter == 4), 1, 20, tzinfo=SHANGHAI),
+        )
+        for period in PERIODS
+    }
+    Submission.objects.bulk_create(imported.values())
+    rows += [
+        Value(
+            submission=imported[v.period],
+            region=ctx.regions[v.region],
+            indicator=inds[v.indicator],
+            value=v.value,
+            explanation="省通报",
+        )
+        for v in city_level
+        if v.region != city
     ]
     Value.objects.bulk_create(rows, batch_size=BATCH)
     ctx.summary.update(indicators=len(inds), indicator_values=len(rows))

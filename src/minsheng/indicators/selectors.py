@@ -50,12 +50,19 @@ def peer_options(user: Any, *, departments: bool = False) -> list[PeerOption]:
         out.append(
             PeerOption(f"counties:{root.code}", _("%(name)s 全部区县") % {"name": root.name})
         )
+        out.append(PeerOption(f"cities:{root.code}", _("%(name)s 各市") % {"name": root.name}))
         for city in Region.objects.filter(parent=root).order_by("code"):
             out.append(
                 PeerOption(f"counties:{city.code}", _("%(name)s 各区县") % {"name": city.name})
             )
     elif level == RegionLevel.CITY:
         out.append(PeerOption(f"counties:{root.code}", _("%(name)s 各区县") % {"name": root.name}))
+        if root.parent is not None:  # the city among the province's cities (imported figures)
+            out.append(
+                PeerOption(
+                    f"cities:{root.parent.code}", _("%(name)s 各市") % {"name": root.parent.name}
+                )
+            )
         out.append(
             PeerOption(f"townships:{root.code}", _("%(name)s 全部乡镇") % {"name": root.name})
         )
@@ -96,12 +103,23 @@ def peer_regions(
     if kind == "group":
         regions = list(Region.objects.filter(peer_groups__key=ref).order_by("code"))
     else:
-        anchor = Region.objects.get(code=ref)
-        level = RegionLevel.COUNTY if kind == "counties" else RegionLevel.TOWNSHIP
-        regions = list(
-            Region.objects.filter(level=level, **anchor.subtree_filter()).order_by("code")
-        )
+        regions = _level_peers(kind, ref)
     return chosen, regions
+
+
+PEER_LEVELS = {
+    "cities": RegionLevel.CITY,
+    "counties": RegionLevel.COUNTY,
+    "townships": RegionLevel.TOWNSHIP,
+}
+
+
+def _level_peers(kind: str, ref: str) -> list[Region]:
+    """The regions of a level under an anchor: ``cities:<province>``, ``counties:<city>`` …"""
+    anchor = Region.objects.get(code=ref)
+    return list(
+        Region.objects.filter(level=PEER_LEVELS[kind], **anchor.subtree_filter()).order_by("code")
+    )
 
 
 def default_peer_key(region: Region) -> str:
@@ -110,6 +128,8 @@ def default_peer_key(region: Region) -> str:
         return f"townships:{region.county.code}"
     if region.level == RegionLevel.COUNTY and region.city is not None:
         return f"counties:{region.city.code}"
+    if region.level == RegionLevel.CITY and region.parent is not None:
+        return f"cities:{region.parent.code}"
     return f"counties:{region.code}"
 
 
@@ -253,9 +273,7 @@ def index_result(
 def region_peers(region: Region) -> list[Region]:
     """The siblings a region is ranked among by default (itself included)."""
     kind, _sep, ref = default_peer_key(region).partition(":")
-    anchor = Region.objects.get(code=ref)
-    level = RegionLevel.COUNTY if kind == "counties" else RegionLevel.TOWNSHIP
-    return list(Region.objects.filter(level=level, **anchor.subtree_filter()).order_by("code"))
+    return _level_peers(kind, ref)
 
 
 def indicator_peer_regions(user: Any, key: str | None) -> list[Region]:
@@ -364,10 +382,12 @@ def form_spec(organisation: Organisation, period: Period) -> FormSpec:
         .select_related("category")
     )
     root = organisation.region.city or organisation.region
+    # The city itself (its own standing among the province's cities), its counties, townships.
     regions = list(
         Region.objects.filter(
-            level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP], **root.subtree_filter()
-        ).order_by("code")
+            level__in=[RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP],
+            **root.subtree_filter(),
+        ).order_by("code")  # the city's code sorts before its counties'
     )
     return FormSpec(period, regions, indicators)
 

@@ -6,12 +6,15 @@ located by row and column and nothing is written while there is one.
 Columns: 指标代码, 期别, 省平均, 省最优, 全省排名, 参评地区数 (the figures may be blank: a
 blank leaves what is stored, and a row without any figure is skipped; 指标名称 is ignored, it is
 there for the reader of the exported file).
+
+The values of the province's other cities (``parse_city_values``): 地区代码, 地区, 指标代码,
+指标名称, 期别, 数值 — one row per city, indicator and period, checked the same way.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from minsheng.core.index.periods import Period, PeriodError
@@ -130,6 +133,92 @@ def parse_benchmarks(table: Table, indicators: Mapping[str, Bounds]) -> list[Ben
         out.append(
             BenchmarkRow(code, period, values["average"], values["best"], rank, ranked_of, n)
         )
+    if errors:
+        raise TableError(errors)
+    return out
+
+
+# The values the province publishes for each of its cities (全省各市指标值), so that a city can
+# rank itself among them: one row per city, indicator and period.
+CITY_HEADERS = ("地区代码", "地区", "指标代码", "指标名称", "期别", "数值")
+CITY_ALIASES = {
+    "地区代码": "region",
+    "指标代码": "indicator",
+    "期别": "period",
+    "数值": "value",
+    "region": "region",
+    "indicator": "indicator",
+    "period": "period",
+    "value": "value",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CityValueRow:
+    region: str
+    indicator: str
+    period: str
+    value: float
+    row: int = 0
+
+
+def parse_city_values(
+    table: Table,
+    cities: Mapping[str, str],
+    indicators: Mapping[str, Bounds],
+    *,
+    own: Collection[str],
+) -> list[CityValueRow]:
+    """The rows of ``table``; ``cities`` maps each other city's code (and name) to its code;
+    ``own`` is the importing city (code and name), whose values come from its departments'
+    forms. A row with a
+    blank value is skipped. Raises ``TableError`` listing every problem."""
+    cols = require_columns(table, ["region", "indicator", "period"], CITY_ALIASES)
+    header = {key: cols.get(key, key) for key in CITY_ALIASES.values()}
+    errors: list[CellError] = []
+    out: list[CityValueRow] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for row in table.rows:
+        v, n = row.values, row.number
+        raw_region = cell_text(v.get(header["region"]))
+        region = cities.get(raw_region, "")
+        if not raw_region:
+            errors.append(table.error(n, header["region"], "不能为空"))
+        elif raw_region in own:
+            errors.append(
+                table.error(n, header["region"], "本市的数值由各部门报表填报，不在此导入")
+            )
+        elif not region:
+            errors.append(table.error(n, header["region"], f"“{raw_region}”不是本省的其他市"))
+        code = cell_text(v.get(header["indicator"]))
+        bounds = indicators.get(code)
+        if not code:
+            errors.append(table.error(n, header["indicator"], "不能为空"))
+        elif bounds is None:
+            errors.append(table.error(n, header["indicator"], f"指标目录中没有指标 {code}"))
+        try:
+            period = str(Period.parse(cell_text(v.get(header["period"]))))
+        except PeriodError as exc:
+            errors.append(table.error(n, header["period"], str(exc)))
+            period = ""
+        value = _number(table, n, "value", v.get(header["value"]), errors, header["value"])
+        if value is not None and bounds is not None:
+            low = -math.inf if bounds.low is None else bounds.low
+            high = math.inf if bounds.high is None else bounds.high
+            if not low <= value <= high:
+                lo = "—" if bounds.low is None else f"{bounds.low:g}"
+                hi = "—" if bounds.high is None else f"{bounds.high:g}"
+                errors.append(
+                    table.error(n, header["value"], f"{value:g} 超出该指标的有效范围 [{lo}, {hi}]")
+                )
+        key = (region, code, period)
+        if region and code and period:
+            if key in seen:
+                errors.append(table.error(n, header["indicator"], f"与第 {seen[key]} 行重复"))
+            seen.setdefault(key, n)
+        if value is None or not (region and code and period):
+            continue
+        out.append(CityValueRow(region, code, period, value, n))
     if errors:
         raise TableError(errors)
     return out
