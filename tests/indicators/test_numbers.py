@@ -158,3 +158,36 @@ def test_board_counts_the_submissions(city: City) -> None:
         if org in shown and state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
     )
     assert response.context["done"] == done and response.context["total"] == len(rows)
+
+
+def _sheet_rows(content: bytes, first_header: str) -> tuple[list[str], list[list[object]]]:
+    values = [
+        [c.value for c in row]
+        for row in load_workbook(io.BytesIO(content)).worksheets[0].iter_rows()
+    ]
+    header = next(i for i, r in enumerate(values) if r and r[0] == first_header)
+    return [str(v) for v in values[header]], [r for r in values[header + 1 :] if r[0]]
+
+
+def test_scorecard_and_warnings_exports_carry_the_pages_numbers(city: City) -> None:
+    client = city.client("quality")
+    url = reverse("indicator_scorecard", args=[city.county.code])
+    rows = client.get(url).context["rows"]
+    columns, data = _sheet_rows(client.get(url, {"format": "xlsx"}).content, "指标代码")
+    by_code = {r[0]: r for r in data}
+    assert set(by_code) == {r.code for r in rows}
+    for row in rows:
+        got = by_code[row.code]
+        for label, value in (("数值", row.value), ("得分", row.score), ("同组排名", row.rank)):
+            cell = got[columns.index(label)]
+            assert (cell is None) == (value is None), (row.code, label)
+            if value is not None:
+                assert cell == pytest.approx(value, abs=TOL), (row.code, label)
+    page = client.get(reverse("indicator_warnings"))
+    every = page.context["paged"].page.paginator.object_list
+    columns, data = _sheet_rows(
+        client.get(reverse("indicator_warnings"), {"format": "xlsx"}).content, "地区代码"
+    )
+    assert len(data) == len(every) > 0
+    exported = [(r[0], r[columns.index("指标代码")] or "", r[columns.index("说明")]) for r in data]
+    assert exported == [(w.region, w.indicator or "", w.message) for w in every]

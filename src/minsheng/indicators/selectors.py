@@ -464,8 +464,9 @@ def collection_board(organisations: Any, period: Period) -> list[BoardRow]:
     for org in orgs:
         root = org.region.city or org.region
         if root.pk not in region_counts:
-            region_counts[root.pk] = Region.objects.filter(
-                level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP], **root.subtree_filter()
+            region_counts[root.pk] = Region.objects.filter(  # the form's rows (form_spec)
+                level__in=[RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP],
+                **root.subtree_filter(),
             ).count()
         rows.append(
             BoardRow(
