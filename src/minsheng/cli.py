@@ -1,7 +1,7 @@
 """The ``minsheng`` command.
 
 Commands on files that run on ``minsheng.core`` alone are dispatched here without starting
-Django (``index``, ``survey``, ``calendar``); everything else is a Django management
+Django (``index``, ``survey``, ``calendar``, ``plans``); everything else is a Django management
 command (``minsheng migrate``, ``minsheng demo``, ``minsheng worker``, ``minsheng serve`` …).
 Configuration and database errors are shown as one line, never as a traceback wall.
 """
@@ -19,6 +19,7 @@ FILE_COMMANDS: dict[str, str] = {
     "index": "minsheng.core.index.command:main",
     "survey": "minsheng.core.survey.command:main",
     "calendar": "minsheng.core.workdays.command:main",
+    "plans": "minsheng.core.plans.command:main",
 }
 
 EXIT_CONFIG = 2

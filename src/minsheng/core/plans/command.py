@@ -1,0 +1,46 @@
+"""``minsheng plans import PLAN.docx --dry-run [--format json]``: what the plan's document says
+— tasks with their units, deadlines and targets, and the report-by rules — as JSON, without
+Django and without storing anything. Bad input exits 2 with one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from minsheng.core.plans.document import DocumentError, paragraphs
+from minsheng.core.plans.parse import parse_plan
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="minsheng plans")
+    sub = parser.add_subparsers(dest="action", required=True)
+    imp = sub.add_parser("import", help="read an action plan (.docx or .txt)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="print what was read; store nothing")
+    imp.add_argument("--format", choices=("json",), default="json")
+    args = parser.parse_args(list(argv))
+    if not args.dry_run:
+        print(
+            "minsheng plans: 目前只提供 --dry-run（读取并列出方案内容）；保存方案随督办模块提供",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    path: Path = args.file
+    if not path.is_file():
+        print(f"minsheng plans: 文件不存在：{path}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        plan = parse_plan(paragraphs(path.read_bytes(), filename=path.name))
+    except DocumentError as exc:
+        print(f"minsheng plans: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not plan.tasks:
+        print("minsheng plans: 没有找到任务（带牵头单位或责任单位的条目）", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
+    return 0
