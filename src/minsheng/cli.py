@@ -42,7 +42,8 @@ def _file_command(name: str) -> Callable[[Sequence[str]], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in FILE_COMMANDS:
+    if args and args[0] in FILE_COMMANDS and (args[0] != "plans" or "--dry-run" in args):
+        # `plans import --dry-run` reads a file alone; storing a plan needs the database.
         return _file_command(args[0])(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.site.settings")
     from django.core.exceptions import ImproperlyConfigured

@@ -167,6 +167,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
     rule = request.GET.get("rule", "")
     context: dict[str, Any] = {
         "department": department,
+        "can_assign": can_review(request.user),  # the quality office turns warnings into tasks
         "options": peer_options(request.user, departments=True),
         "option": option,
         "periods": available[::-1],

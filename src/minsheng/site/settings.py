@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "minsheng.indicators",
     "minsheng.reviews",
     "minsheng.polls",
+    "minsheng.supervision",
     "minsheng.demo",
     "minsheng.web",
 ]

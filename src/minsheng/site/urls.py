@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("minsheng.indicators.urls")),
     path("", include("minsheng.reviews.urls")),
     path("", include("minsheng.polls.urls")),
+    path("", include("minsheng.supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -15,6 +15,9 @@ from minsheng.indicators.access import RESULTS_ROLES
 from minsheng.orgs.models import OrgKind
 
 CASE_ROLES = frozenset({Role.DEPARTMENT_REPORTER, Role.WINDOW_STAFF})
+SUPERVISION_ROLES = frozenset(
+    {Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER, Role.DEPARTMENT_REPORTER}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(NavItem(_("本部门测评"), url, "poll_department", "/polls/department/"))
     if scope.everything or role in RESULTS_ROLES or role == Role.SURVEY_VENDOR:
         items.append(NavItem(_("满意度测评"), reverse("poll_list"), "polls", "/polls/"))
+    if scope.everything or role in SUPERVISION_ROLES:
+        items.append(
+            NavItem(_("督办"), reverse("supervision_tasks"), "supervision", "/supervision/")
+        )
     if scope.everything or scope.region is not None or role in CASE_ROLES:
         url = reverse("review_inbox")
         items.append(NavItem(_("好差评"), url, "reviews", "/reviews/"))

@@ -24,9 +24,9 @@ def main(argv: Sequence[str]) -> int:
     imp.add_argument("--dry-run", action="store_true", help="print what was read; store nothing")
     imp.add_argument("--format", choices=("json",), default="json")
     args = parser.parse_args(list(argv))
-    if not args.dry_run:
+    if not args.dry_run:  # storing needs the database: `minsheng plans import … --region CODE`
         print(
-            "minsheng plans: 目前只提供 --dry-run（读取并列出方案内容）；保存方案随督办模块提供",
+            "minsheng plans: 保存方案请用 minsheng plans import 文件 --region 地区代码",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT

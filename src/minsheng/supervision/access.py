@@ -1,0 +1,84 @@
+"""Who sees and acts on supervision tasks (built on ``accounts.access``).
+
+- The quality office sees its region's plans and tasks, creates tasks (by hand, from a plan,
+  from a finding) and accepts or returns reports; admins everything.
+- Leaders read their region's tasks; a region officer (county, township) reads the tasks of its
+  subtree.
+- A unit (department, county or township government) reports on the tasks it carries out; a lead
+  unit also sees its responsible units' sub-tasks.
+- Window staff, vendors, other cities and anonymous users see nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from minsheng.accounts.access import require_signed_in, user_scope
+from minsheng.accounts.models import Role
+from minsheng.orgs.models import Region
+from minsheng.supervision.models import Task, TaskState
+
+READERS = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
+UNITS = frozenset({Role.DEPARTMENT_REPORTER, Role.REGION_OFFICER})
+
+
+def tasks_visible(user: Any) -> QuerySet[Task]:
+    require_signed_in(user)
+    scope = user_scope(user)
+    tasks = Task.objects.select_related("unit", "region", "plan", "parent")
+    if scope.everything:
+        return tasks
+    role = getattr(user, "role", None)
+    seen = Q(pk__in=[])
+    if scope.region is not None and role in READERS:
+        seen |= Q(**scope.region.subtree_filter("region__"))
+    org = scope.organisation
+    if org is not None and role in UNITS:
+        seen |= Q(unit=org) | Q(leads=org) | Q(parent__leads=org)
+    return tasks.filter(seen).distinct()
+
+
+def access_task(user: Any, task_id: int) -> Task:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise Http404("no such task")
+    if not tasks_visible(user).filter(pk=task.pk).exists():
+        raise PermissionDenied("task outside the user's scope")
+    return task
+
+
+def office_region(user: Any) -> Region:
+    """The region whose tasks the user manages: the quality office's (or an admin's first
+    province); refused to everyone else."""
+    require_signed_in(user)
+    scope = user_scope(user)
+    if scope.everything:
+        root = Region.objects.filter(parent=None).order_by("code").first()
+        if root is None:
+            raise Http404("no regions yet")
+        return root
+    if scope.region is None or getattr(user, "role", None) != Role.QUALITY_OFFICE:
+        raise PermissionDenied("tasks are assigned by the quality office")
+    return scope.region
+
+
+def can_manage(user: Any, task: Task) -> bool:
+    try:
+        root = office_region(user)
+    except (PermissionDenied, Http404):
+        return False
+    return Region.objects.filter(pk=task.region_id, **root.subtree_filter()).exists()
+
+
+def can_report(user: Any, task: Task) -> bool:
+    scope = user_scope(user)
+    return (
+        scope.organisation is not None
+        and task.unit_id == scope.organisation.pk
+        and getattr(user, "role", None) in UNITS
+        and task.state in (TaskState.ASSIGNED, TaskState.RETURNED)
+    )

@@ -1,0 +1,140 @@
+"""Supervision (督办): action plans and their tasks, tasks from findings, and each task's
+history. A plan task names lead, co-operating and responsible units; "each county under X"
+fans out into one sub-task per unit (``parent``). A task made from a finding keeps the finding
+as it was (``source``, ``evidence``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Plan(models.Model):
+    title = models.CharField(_("方案名称"), max_length=200)
+    doc_number = models.CharField(_("文号"), max_length=100, blank=True)
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    region = models.ForeignKey(
+        "orgs.Region", models.PROTECT, related_name="+", verbose_name=_("地区")
+    )
+    office = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, related_name="+", verbose_name=_("印发机关")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("工作方案")
+        verbose_name_plural = _("工作方案")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskState(models.TextChoices):
+    ASSIGNED = "assigned", _("待办理")
+    REPORTED = "reported", _("已报送")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已办结")
+
+
+class TaskSource(models.TextChoices):
+    PLAN = "plan", _("工作方案")
+    MANUAL = "manual", _("手工创建")
+    WARNING = "warning", _("指标预警")
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(
+        Plan, models.CASCADE, null=True, blank=True, related_name="tasks", verbose_name=_("方案")
+    )
+    parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级任务"),
+    )
+    number = models.CharField(_("序号"), max_length=30, blank=True)
+    title = models.CharField(_("任务"), max_length=200)
+    text = models.TextField(_("内容"), blank=True)
+    unit = models.ForeignKey(
+        "orgs.Organisation",
+        models.PROTECT,
+        related_name="supervision_tasks",
+        verbose_name=_("承办单位"),
+    )
+    leads = models.ManyToManyField(
+        "orgs.Organisation", related_name="+", blank=True, verbose_name=_("牵头单位")
+    )
+    cooperating = models.ManyToManyField(
+        "orgs.Organisation", related_name="+", blank=True, verbose_name=_("配合单位")
+    )
+    region = models.ForeignKey(
+        "orgs.Region", models.PROTECT, related_name="+", verbose_name=_("地区")
+    )
+    due = models.DateField(_("完成时限"), null=True, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=TaskState.choices, default=TaskState.ASSIGNED
+    )
+    percent = models.PositiveSmallIntegerField(_("完成进度"), default=0)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=TaskSource.choices, default=TaskSource.MANUAL
+    )
+    source_key = models.CharField(_("来源标识"), max_length=200, blank=True, db_index=True)
+    evidence = models.JSONField(_("发现时的情况"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = _("督办任务")
+        verbose_name_plural = _("督办任务")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+class Target(models.Model):
+    """A measurable target inside a task's text: metric, operator, value, unit, due."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="targets")
+    metric = models.CharField(_("指标"), max_length=200)
+    op = models.CharField(_("比较"), max_length=2, choices=[(">=", "≥"), ("<=", "≤")])
+    value = models.FloatField(_("目标值"))
+    unit = models.CharField(_("单位"), max_length=10, blank=True)
+    due = models.DateField(_("时限"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("量化目标")
+        verbose_name_plural = _("量化目标")
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.get_op_display()} {self.value:g}{self.unit}"
+
+
+class TaskEvent(models.Model):
+    """One step in a task's history (created, reported, accepted, returned)."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=20)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("任务记录")
+        verbose_name_plural = _("任务记录")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.action}"

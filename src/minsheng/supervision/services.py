@@ -1,0 +1,276 @@
+"""Supervision services: storing a plan read from its document (unit names matched to the
+register, "each county …" fanned out into one sub-task per unit), tasks from findings, and the
+report → accept / return steps. Every change is audited in the same transaction and written
+into the task's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from minsheng.audit.models import AuditAction
+from minsheng.audit.services import audit_record
+from minsheng.core.plans.parse import Plan as ParsedPlan
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
+from minsheng.reviews.services.deadlines import work_calendar
+from minsheng.supervision.models import Plan, Target, Task, TaskEvent, TaskSource, TaskState
+
+FINDING_DAYS = 15  # working days to act on a finding, as for a bad rating's rectification
+# Unit classes a plan names instead of units: one sub-task per unit of the class.
+FAN_OUT = (
+    (re.compile(r"^各县(\(市、区\))?(人民)?政府$"), RegionLevel.COUNTY, OrgKind.GOVERNMENT),
+    (
+        re.compile(r"^各乡镇(\(街道\))?(人民)?(政府|办事处)?$"),
+        RegionLevel.TOWNSHIP,
+        OrgKind.GOVERNMENT,
+    ),
+)
+
+
+class TaskError(Exception):
+    """A step that is not allowed in the task's state (said in Chinese)."""
+
+
+@dataclass(slots=True)
+class Matched:
+    """The units of one parsed task, matched to the register."""
+
+    leads: list[Organisation] = field(default_factory=list)
+    cooperating: list[Organisation] = field(default_factory=list)
+    responsible: list[Organisation] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Preview:
+    plan: ParsedPlan
+    matched: list[Matched]
+    unmatched: list[str]  # names found in no form in the register (shown before storing)
+
+
+def _match(name: str, region: Region, orgs: dict[str, Organisation]) -> list[Organisation] | None:
+    for pattern, level, kind in FAN_OUT:
+        if pattern.match(name):
+            return list(
+                Organisation.objects.filter(
+                    kind=kind,
+                    region__level=level,
+                    is_active=True,
+                    **region.subtree_filter("region__"),
+                ).order_by("region__code")
+            )
+    candidates = [name]
+    city = region.city or region
+    if name.startswith("市") and city.name.endswith("市"):
+        candidates.append(city.name[:-1] + name)  # "市教育体育局" in 清河市's plan
+    if name.startswith("县") and region.level == RegionLevel.COUNTY:
+        candidates.append(region.name[:-1] + name)
+    for candidate in candidates:
+        if candidate in orgs:
+            return [orgs[candidate]]
+    return None
+
+
+def plan_preview(parsed: ParsedPlan, region: Region) -> Preview:
+    """What storing would do: each task's units as organisations, and the names not found."""
+    orgs = {
+        o.name: o
+        for o in Organisation.objects.filter(is_active=True, **region.subtree_filter("region__"))
+    }
+    matched: list[Matched] = []
+    unmatched: list[str] = []
+    for task in parsed.tasks:
+        units = Matched()
+        for names, into in (
+            (task.lead, units.leads),
+            (task.cooperating, units.cooperating),
+            (task.responsible, units.responsible),
+        ):
+            for name in names:
+                found = _match(name, region, orgs)
+                if found is None:
+                    if name not in unmatched:
+                        unmatched.append(name)
+                else:
+                    into.extend(o for o in found if o not in into)
+        matched.append(units)
+    return Preview(parsed, matched, unmatched)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _event(task: Task, actor: Any, action: str, note: str = "") -> None:
+    TaskEvent.objects.create(
+        task=task,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=str(getattr(actor, "display_name", "") or actor or "系统")[:150],
+        action=action,
+        note=note,
+    )
+
+
+@transaction.atomic
+def plan_store(preview: Preview, *, office: Organisation, region: Region, actor: Any) -> Plan:
+    """Store the previewed plan: a task per parsed task carried by its first lead unit, and one
+    sub-task per responsible unit. Names that matched nothing are left out (the preview showed
+    them)."""
+    plan = Plan.objects.create(
+        title=preview.plan.title[:200] or "工作方案",
+        region=region,
+        office=office,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    for parsed, units in zip(preview.plan.tasks, preview.matched, strict=True):
+        carrier = units.leads[0] if units.leads else office
+        task = Task.objects.create(
+            plan=plan,
+            number=parsed.number,
+            title=parsed.title[:200],
+            text=parsed.text,
+            unit=carrier,
+            region=carrier.region,
+            due=_date(parsed.due),
+            source=TaskSource.PLAN,
+            created_by=plan.created_by,
+        )
+        task.leads.set(units.leads)
+        task.cooperating.set(units.cooperating)
+        Target.objects.bulk_create(
+            Target(
+                task=task,
+                metric=t.metric[:200],
+                op=t.op,
+                value=t.value,
+                unit=t.unit,
+                due=_date(t.due),
+            )
+            for t in parsed.targets
+        )
+        _event(task, actor, "created", "导入工作方案")
+        for unit in units.responsible:
+            child = Task.objects.create(
+                plan=plan,
+                parent=task,
+                number=parsed.number,
+                title=parsed.title[:200],
+                text=parsed.text,
+                unit=unit,
+                region=unit.region,
+                due=task.due,
+                source=TaskSource.PLAN,
+                created_by=plan.created_by,
+            )
+            _event(child, actor, "created", "导入工作方案")
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=plan,
+        note=f"plan imported: {len(preview.plan.tasks)} tasks",
+        region_code=region.code,
+    )
+    return plan
+
+
+def region_government(region: Region) -> Organisation | None:
+    return (
+        Organisation.objects.filter(region=region, kind=OrgKind.GOVERNMENT, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def task_from_warning(
+    *, actor: Any, region: Region, indicator: Any, rule: str, period: str, message: str
+) -> Task:
+    """A task for the region's government (or the indicator's lead department when the region
+    is the city itself) to act on an indicator warning, due in 15 working days; the warning is
+    kept as it was. The same warning twice gives the task already made."""
+    key = f"warning:{region.code}:{indicator.code if indicator else ''}:{rule}:{period}"
+    existing = Task.objects.filter(source_key=key).first()
+    if existing is not None:
+        return existing
+    unit = region_government(region)
+    if unit is None or (region.level == RegionLevel.CITY and indicator is not None):
+        unit = getattr(indicator, "lead_department", None) or unit
+    if unit is None:
+        raise TaskError("这个地区没有可承办的单位（政府或牵头部门）")
+    due = work_calendar().due(timezone.now(), FINDING_DAYS).astimezone(SHANGHAI).date()
+    name = indicator.name if indicator is not None else "水平指数"
+    task = Task.objects.create(
+        title=f"{region.name}{name}预警整改"[:200],
+        text=message,
+        unit=unit,
+        region=region,
+        due=due,
+        source=TaskSource.WARNING,
+        source_key=key,
+        evidence={
+            "period": period,
+            "rule": rule,
+            "message": message,
+            "region": region.code,
+            "indicator": indicator.code if indicator else "",
+        },
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _event(task, actor, "created", message)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=task,
+        note="task from warning",
+        region_code=region.code,
+    )
+    return task
+
+
+@transaction.atomic
+def task_report(task: Task, *, actor: Any, note: str, percent: int) -> Task:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.state not in (TaskState.ASSIGNED, TaskState.RETURNED):
+        raise TaskError("任务已报送或已办结，不能再报送")
+    if not note.strip():
+        raise TaskError("请填写进展情况")
+    before = {"state": task.state, "percent": task.percent}
+    task.state, task.percent = TaskState.REPORTED, max(0, min(100, percent))
+    task.save(update_fields=["state", "percent"])
+    _event(task, actor, "reported", f"{note.strip()}（完成 {task.percent}%）")
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE,
+        obj=task,
+        before=before,
+        after={"state": task.state, "percent": task.percent},
+        region_code=task.region.code,
+    )
+    return task
+
+
+@transaction.atomic
+def task_decide(task: Task, *, actor: Any, accept: bool, comment: str) -> Task:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.state != TaskState.REPORTED:
+        raise TaskError("只有已报送的任务可以办结或退回")
+    if not accept and not comment.strip():
+        raise TaskError("退回时请写明原因")
+    before = {"state": task.state}
+    task.state = TaskState.ACCEPTED if accept else TaskState.RETURNED
+    task.save(update_fields=["state"])
+    _event(task, actor, "accepted" if accept else "returned", comment.strip())
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE,
+        obj=task,
+        before=before,
+        after={"state": task.state},
+        region_code=task.region.code,
+    )
+    return task

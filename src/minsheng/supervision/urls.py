@@ -1,0 +1,10 @@
+from django.urls import path
+
+from minsheng.supervision import views
+
+urlpatterns = [
+    path("supervision/", views.task_list, name="supervision_tasks"),
+    path("supervision/tasks/<int:task_id>/", views.task_detail, name="supervision_task"),
+    path("supervision/plans/import/", views.plan_import, name="supervision_plan_import"),
+    path("supervision/from-warning/", views.from_warning, name="supervision_from_warning"),
+]

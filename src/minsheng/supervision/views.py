@@ -1,0 +1,234 @@
+"""Supervision pages: the task list, a task (report, accept or return, history), importing a
+plan from its Word document (preview, then confirm), and a task from an indicator warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minsheng.accounts.access import regions_visible, user_scope
+from minsheng.audit.presentation import ACTORS
+from minsheng.core.plans.document import DocumentError, paragraphs
+from minsheng.core.plans.parse import parse_plan
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.indicators.models import Indicator
+from minsheng.jobs.uploads import upload_load, upload_store
+from minsheng.orgs.models import Region
+from minsheng.supervision.access import (
+    access_task,
+    can_manage,
+    can_report,
+    office_region,
+    tasks_visible,
+)
+from minsheng.supervision.models import TaskState
+from minsheng.supervision.services import (
+    TaskError,
+    plan_preview,
+    plan_store,
+    task_decide,
+    task_from_warning,
+    task_report,
+)
+from minsheng.web.paging import search_and_page
+
+ACTIONS = {
+    "created": gettext_lazy("创建"),
+    "reported": gettext_lazy("报送进展"),
+    "accepted": gettext_lazy("办结"),
+    "returned": gettext_lazy("退回"),
+}
+SESSION_KEY = "supervision-plan-upload"
+
+
+def _today() -> Any:
+    return timezone.now().astimezone(SHANGHAI).date()
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    tasks = tasks_visible(request.user)
+    scope = user_scope(request.user)
+    if scope.organisation is None and not scope.everything and scope.region is None:
+        raise PermissionDenied("no supervision scope")
+    state = request.GET.get("state", "")
+    if state in TaskState.values:
+        tasks = tasks.filter(state=state)
+    rows = list(tasks.order_by("due", "pk"))
+    paged = search_and_page(request, rows, lambda t: f"{t.number} {t.title} {t.unit.name}")
+    try:
+        office_region(request.user)
+        can_import = True
+    except (PermissionDenied, Http404):
+        can_import = False
+    return render(
+        request,
+        "supervision/list.html",
+        {
+            "rows": paged.page.object_list,
+            "paged": paged,
+            "total": paged.total,
+            "state": state,
+            "states": TaskState.choices,
+            "today": _today(),
+            "can_import": can_import,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = access_task(request.user, task_id)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "report":
+                if not can_report(request.user, task):
+                    raise PermissionDenied("only the unit reports on its task")
+                try:
+                    percent = int(request.POST.get("percent") or 0)
+                except ValueError:
+                    raise TaskError(_("完成进度须为 0–100 的整数")) from None
+                if not 0 <= percent <= 100:
+                    raise TaskError(_("完成进度须为 0–100 的整数"))
+                task_report(
+                    task, actor=request.user, note=request.POST.get("note", ""), percent=percent
+                )
+            elif action in ("accept", "return"):
+                if not can_manage(request.user, task):
+                    raise PermissionDenied("only the quality office decides")
+                task_decide(
+                    task,
+                    actor=request.user,
+                    accept=action == "accept",
+                    comment=request.POST.get("comment", ""),
+                )
+            else:
+                raise Http404("unknown action")
+        except TaskError as exc:
+            error = str(exc)
+        else:
+            return redirect("supervision_task", task_id=task.pk)
+        task.refresh_from_db()
+    events = [
+        (e, ACTIONS.get(e.action, e.action), ACTORS.get(e.actor_label, e.actor_label))
+        for e in task.events.all()
+    ]
+    children = list(task.children.select_related("unit").order_by("unit__region__code"))
+    return render(
+        request,
+        "supervision/detail.html",
+        {
+            "task": task,
+            "events": events,
+            "children": children,
+            "targets": list(task.targets.all()),
+            # A sub-task shows its parent's lead and co-operating units.
+            "leads": list((task.parent or task).leads.all()),
+            "cooperating": list((task.parent or task).cooperating.all()),
+            "can_report": can_report(request.user, task),
+            "can_decide": can_manage(request.user, task) and task.state == TaskState.REPORTED,
+            "error": error,
+            "today": _today(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    """Upload the plan's Word document: what was understood is shown, and nothing is stored
+    until the office confirms (the file waits sealed, as every upload does)."""
+    region = office_region(request.user)
+    context: dict[str, Any] = {"region": region}
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        waiting = request.session.pop(SESSION_KEY, None) or {}
+        path, name = waiting.get("path", ""), waiting.get("name", "")
+        if not path or not Path(path).exists():
+            context["error"] = _("请重新上传方案文件")
+        else:
+            try:
+                parsed = parse_plan(paragraphs(upload_load(path), filename=name))
+            finally:
+                _drop(waiting)
+            office = user_scope(request.user).organisation
+            if office is None:
+                raise PermissionDenied("the plan is issued by an organisation")
+            plan = plan_store(
+                plan_preview(parsed, region), office=office, region=region, actor=request.user
+            )
+            messages.success(request, _("已导入方案“%(title)s”。") % {"title": plan.title})
+            return redirect("supervision_tasks")
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = _("请选择方案文件")
+        else:
+            data = upload.read()
+            try:
+                parsed = parse_plan(paragraphs(data, filename=upload.name or ""))
+            except DocumentError as exc:
+                context["error"] = str(exc)
+            else:
+                if not parsed.tasks:
+                    context["error"] = _("没有找到任务（带牵头单位或责任单位的条目）")
+                else:
+                    _drop(request.session.pop(SESSION_KEY, None))
+                    request.session[SESSION_KEY] = {
+                        "path": upload_store(data, prefix="plan"),
+                        "name": upload.name or "plan.docx",
+                    }
+                    preview = plan_preview(parsed, region)
+                    context["preview"] = preview
+                    context["rows"] = list(zip(parsed.tasks, preview.matched, strict=True))
+    return render(
+        request,
+        "supervision/plan_import.html",
+        context,
+        status=400 if context.get("error") else 200,
+    )
+
+
+def _drop(waiting: dict[str, str] | None) -> None:
+    """Delete a plan file that waited for the office's confirmation."""
+    if waiting and waiting.get("path"):
+        Path(waiting["path"]).unlink(missing_ok=True)
+
+
+@login_required
+@require_POST
+def from_warning(request: HttpRequest) -> HttpResponse:
+    office_region(request.user)  # the quality office assigns
+    region = Region.objects.filter(code=request.POST.get("region", "")).first()
+    if region is None or not regions_visible(request.user).filter(pk=region.pk).exists():
+        raise PermissionDenied("region outside the user's scope")
+    code = request.POST.get("indicator", "")
+    indicator = Indicator.objects.filter(code=code).select_related("lead_department").first()
+    if code and indicator is None:
+        raise Http404("no such indicator")
+    try:
+        task = task_from_warning(
+            actor=request.user,
+            region=region,
+            indicator=indicator,
+            rule=request.POST.get("rule", "")[:40],
+            period=request.POST.get("period", "")[:10],
+            message=request.POST.get("message", "")[:1000],
+        )
+    except TaskError as exc:
+        messages.error(request, str(exc))
+        return redirect("indicator_warnings")
+    return redirect("supervision_task", task_id=task.pk)

@@ -1,0 +1,169 @@
+"""Supervision: a plan imported from its Word document (preview, then confirm; units matched
+to the register, "各县(市、区)人民政府" fanned out), a task from an indicator warning, the report →
+return → report → accept steps, and the scope of every page for insiders and outsiders."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from minsheng.audit.models import AuditEntry
+from minsheng.orgs.models import Organisation, Region, RegionLevel
+from minsheng.supervision.models import Plan, Task, TaskState
+from tests.conftest import City
+from tests.core.plans.test_parse import SEED, docx
+
+
+def _seed_docx() -> bytes:
+    return docx([line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()])
+
+
+def _import(city: City) -> Plan:
+    quality = city.client("quality")
+    url = reverse("supervision_plan_import")
+    preview = quality.post(url, {"file": SimpleUploadedFile("方案.docx", _seed_docx())})
+    assert preview.status_code == 200 and not Plan.objects.exists()  # nothing stored yet
+    body = preview.content.decode()
+    assert "保山市公共服务质量改进提升行动方案" in body and "清河市教育体育局" in body
+    unmatched = preview.context["preview"].unmatched
+    assert "各园区管委会" in unmatched and "市公交公司" in unmatched
+    confirmed = quality.post(url, {"action": "confirm"})
+    assert confirmed.status_code == 302
+    return Plan.objects.get()
+
+
+def test_a_plan_from_its_word_document_fans_out_to_every_county(city: City) -> None:
+    plan = _import(city)
+    top = list(plan.tasks.filter(parent=None).order_by("pk"))
+    assert len(top) == 14
+    first = top[0]
+    assert first.unit.name == "清河市教育体育局" and first.number == "(一)"
+    counties = Region.objects.filter(level=RegionLevel.COUNTY, parent=city.county.parent)
+    governments = Organisation.objects.filter(kind="government", region__in=counties)
+    assert {c.unit for c in first.children.all()} == set(governments)
+    twelve = next(t for t in top if t.number == "(十二)")
+    assert [(t.metric, t.op, t.value) for t in twelve.targets.order_by("pk")][:2] == [
+        ("全市政务服务进驻率", ">=", 90.0),
+        ("网上可办事项(二级办理深度及以上)", ">=", 100.0),
+    ]
+    assert AuditEntry.objects.filter(object_type="supervision.plan").count() == 1
+    # The lead department sees its task and its counties' sub-tasks; a county only its own.
+    reporter = city.client("reporter").get(reverse("supervision_tasks"))
+    seen = {t.pk for t in reporter.context["paged"].page.paginator.object_list}
+    assert first.pk in seen and set(first.children.values_list("pk", flat=True)) <= seen
+    county = city.client("county").get(reverse("supervision_tasks"))
+    mine = county.context["paged"].page.paginator.object_list
+    assert mine and all(t.region.code.startswith(city.county.code[:6]) for t in mine)
+
+
+def test_report_return_report_accept(city: City) -> None:
+    plan = _import(city)
+    task = plan.tasks.get(parent__number="(一)", unit__region=city.county)
+    url = reverse("supervision_task", args=[task.pk])
+    county, quality = city.client("county"), city.client("quality")
+    assert county.post(url, {"action": "report", "note": "", "percent": "30"}).status_code == 400
+    assert (
+        county.post(
+            url, {"action": "report", "note": "已完善招生规则", "percent": "150"}
+        ).status_code
+        == 400
+    )
+    assert (
+        county.post(
+            url, {"action": "report", "note": "已完善招生规则", "percent": "60"}
+        ).status_code
+        == 302
+    )
+    task.refresh_from_db()
+    assert (task.state, task.percent) == (TaskState.REPORTED, 60)
+    # The other county cannot report; a department cannot decide; returning needs a reason.
+    assert (
+        city.client("other_county").post(url, {"action": "report", "note": "x"}).status_code == 403
+    )
+    assert city.client("reporter").post(url, {"action": "accept"}).status_code == 403
+    assert quality.post(url, {"action": "return", "comment": ""}).status_code == 400
+    assert quality.post(url, {"action": "return", "comment": "请附招生方案"}).status_code == 302
+    task.refresh_from_db()
+    assert task.state == TaskState.RETURNED
+    county.post(url, {"action": "report", "note": "已附招生方案", "percent": "100"})
+    assert quality.post(url, {"action": "accept", "comment": ""}).status_code == 302
+    task.refresh_from_db()
+    assert task.state == TaskState.ACCEPTED
+    history = [e.action for e in task.events.all()]
+    assert history == ["created", "reported", "returned", "reported", "accepted"]
+    page = county.get(url).content.decode()
+    assert "退回：请附招生方案" in page and "报送进展" in page
+    assert (
+        AuditEntry.objects.filter(object_type="supervision.task", object_pk=str(task.pk)).count()
+        == 4
+    )
+
+
+def test_a_warning_becomes_a_task_once(city: City) -> None:
+    page = city.client("quality").get(reverse("indicator_warnings"))
+    warning = page.context["rows"][0]
+    form = {
+        "region": warning.region,
+        "indicator": warning.indicator or "",
+        "rule": warning.rule,
+        "period": str(page.context["period"]),
+        "message": warning.message,
+    }
+    assert "创建任务" in page.content.decode()
+    first = city.client("quality").post(reverse("supervision_from_warning"), form)
+    again = city.client("quality").post(reverse("supervision_from_warning"), form)
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    task = Task.objects.get()
+    assert task.source == "warning" and task.evidence["message"] == warning.message
+    assert task.region.code == warning.region and task.due is not None
+    for outsider in ("leader", "county", "reporter", "window", "vendor", "other_quality"):
+        response = city.client(outsider).post(reverse("supervision_from_warning"), form)
+        assert response.status_code == 403, outsider
+    assert Task.objects.count() == 1
+    # Only the quality office sees the button.
+    assert (
+        "创建任务" not in city.client("county").get(reverse("indicator_warnings")).content.decode()
+    )
+
+
+def test_outsiders_are_refused_everywhere(city: City) -> None:
+    plan = _import(city)
+    task = plan.tasks.get(parent__number="(一)", unit__region=city.county)
+    detail = reverse("supervision_task", args=[task.pk])
+    for outsider in ("other_county", "other_reporter", "window", "vendor", "other_quality"):
+        assert city.client(outsider).get(detail).status_code == 403, outsider
+    for user in ("county", "reporter", "leader", "quality"):
+        assert city.client(user).get(detail).status_code == 200, user
+    for user in ("county", "reporter", "leader", "window", "vendor"):  # the office imports
+        response = city.client(user).get(reverse("supervision_plan_import"))
+        assert response.status_code == 403, user
+    assert city.client("other_quality").get(reverse("supervision_tasks")).context["total"] == 0
+    for url in (reverse("supervision_tasks"), detail, reverse("supervision_plan_import")):
+        assert city.client(None).get(url).status_code == 302
+
+
+def test_bad_plan_files_are_refused_and_store_nothing(city: City) -> None:
+    url = reverse("supervision_plan_import")
+    quality = city.client("quality")
+    bad = quality.post(url, {"file": SimpleUploadedFile("方案.pdf", b"%PDF")})
+    assert bad.status_code == 400 and "只能读取" in bad.content.decode()
+    empty = quality.post(url, {"file": SimpleUploadedFile("空.docx", docx(["一、总体要求"]))})
+    assert empty.status_code == 400 and "没有找到任务" in empty.content.decode()
+    assert quality.post(url, {"action": "confirm"}).status_code == 400  # nothing waiting
+    assert not Plan.objects.exists()
+
+
+def test_command_stores_the_plan(city: City, tmp_path: Path) -> None:
+    path = tmp_path / "方案.docx"
+    path.write_bytes(_seed_docx())
+    out = StringIO()
+    call_command("plans", "import", str(path), region=city.county.parent.code, stdout=out)  # type: ignore[union-attr]
+    result = json.loads(out.getvalue())
+    assert (
+        result["tasks"] == 14 and result["sub_tasks"] > 0 and "各园区管委会" in result["unmatched"]
+    )
