@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from minsheng.core.plans.document import paragraphs  # noqa: E402
 from minsheng.core.plans.parse import parse_plan  # noqa: E402
 
-SEED = ROOT / "tests" / "core" / "plans" / "data" / "seed_004_plan.txt"
+SEED = ROOT / "src" / "minsheng" / "supervision" / "data" / "seed_004_plan.txt"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 

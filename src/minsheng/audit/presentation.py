@@ -49,6 +49,7 @@ NOTES: dict[str, Any] = {
     "benchmark API": gettext_lazy("经接口提交省平均、省最优与排名"),
     "demo database built": gettext_lazy("生成演示数据库"),
     "demo": gettext_lazy("生成演示数据"),
+    "task from warning": gettext_lazy("由指标预警创建督办任务"),
 }
 # Notes with figures in them: a pattern and its sentence (named groups fill the sentence).
 NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
@@ -91,6 +92,7 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
         ),
         (r"^new version of (?P<q>.+) \(id \d+\)$", gettext_lazy("问卷新版本：%(q)s")),
         (r"^weights rake to .*$", gettext_lazy("按总体边际迭代比例拟合（raking）加权")),
+        (r"^plan imported: (?P<n>\d+) tasks$", gettext_lazy("导入工作方案：%(n)s 项任务")),
         (r"^weights poststratify to .*$", gettext_lazy("按总体边际事后分层加权")),
         (
             r"^sampling plan: (?P<c>\d+) cells, quota (?P<q>\d+)$",

@@ -6,3 +6,6 @@ class SupervisionConfig(AppConfig):
     name = "minsheng.supervision"
     label = "supervision"
     verbose_name = _("督办")
+
+    def ready(self) -> None:
+        from minsheng.supervision import demo_steps  # noqa: F401  (registers the demo step)

@@ -12,12 +12,13 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+import minsheng
 from minsheng.core.plans.command import main
 from minsheng.core.plans.document import DocumentError, paragraphs
 from minsheng.core.plans.parse import Target, parse_plan
 
-# Seed 004 (a city's published plan, ../shared/seeds/004_…txt), kept with the tests.
-SEED = Path(__file__).parent / "data" / "seed_004_plan.txt"
+# Seed 004 (a city's published plan, ../shared/seeds/004_…txt), kept with the demo data.
+SEED = Path(minsheng.__file__).parent / "supervision" / "data" / "seed_004_plan.txt"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
