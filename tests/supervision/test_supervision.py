@@ -149,6 +149,8 @@ def test_outsiders_are_refused_everywhere(city: City) -> None:
         response = city.client(user).get(reverse("supervision_plan_import"))
         assert response.status_code == 403, user
     assert city.client("other_quality").get(reverse("supervision_tasks")).context["total"] == 0
+    for outsider in ("window", "vendor"):
+        assert city.client(outsider).get(reverse("supervision_tasks")).status_code == 403
     for url in (reverse("supervision_tasks"), detail, reverse("supervision_plan_import")):
         assert city.client(None).get(url).status_code == 302
 

@@ -25,6 +25,8 @@ from minsheng.indicators.models import Indicator
 from minsheng.jobs.uploads import upload_load, upload_store
 from minsheng.orgs.models import Region
 from minsheng.supervision.access import (
+    READERS,
+    UNITS,
     access_task,
     can_manage,
     can_report,
@@ -58,9 +60,10 @@ def _today() -> Any:
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     tasks = tasks_visible(request.user)
-    scope = user_scope(request.user)
-    if scope.organisation is None and not scope.everything and scope.region is None:
-        raise PermissionDenied("no supervision scope")
+    if not user_scope(request.user).everything and getattr(request.user, "role", None) not in (
+        READERS | UNITS
+    ):
+        raise PermissionDenied("supervision is for the office, leaders, officers and units")
     state = request.GET.get("state", "")
     if state in TaskState.values:
         tasks = tasks.filter(state=state)
