@@ -21,6 +21,7 @@ handler500 = "minsheng.web.views.server_error"
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("todo/", web_views.todo, name="todo"),
     path("favicon.ico", web_views.favicon, name="favicon"),
     path("accounts/", include("minsheng.accounts.urls")),
     path("", include("minsheng.orgs.urls")),

@@ -8,4 +8,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督办")
 
     def ready(self) -> None:
-        from minsheng.supervision import demo_steps  # noqa: F401  (registers the demo step)
+        from minsheng.supervision import (
+            demo_steps,  # noqa: F401  (registers the demo step)
+            todo,  # noqa: F401  (registers its 我的待办 provider)
+        )

@@ -13,6 +13,7 @@ from minsheng.accounts.access import AUDIT_ROLES, USER_ADMIN_ROLES, user_scope
 from minsheng.accounts.models import Role
 from minsheng.indicators.access import RESULTS_ROLES
 from minsheng.orgs.models import OrgKind
+from minsheng.web.todo import todo_count
 
 CASE_ROLES = frozenset({Role.DEPARTMENT_REPORTER, Role.WINDOW_STAFF})
 SUPERVISION_ROLES = frozenset(
@@ -84,4 +85,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.is_superuser:
         items.append(NavItem(_("管理后台"), reverse("admin:index"), "admin", "/admin/"))
     current = next((i.name for i in items if i.holds(request.path)), "")
-    return {"nav_items": items, "nav_current": current, "user_scope": scope}
+    return {
+        "nav_items": items,
+        "nav_current": current,
+        "user_scope": scope,
+        "todo_count": todo_count(user),
+    }

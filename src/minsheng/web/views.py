@@ -5,16 +5,19 @@ import sys
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from minsheng.accounts.access import user_scope
 from minsheng.accounts.security import security_event
 from minsheng.orgs.selectors import region_children, scope_summary, windows_by_child
 from minsheng.site.storage import is_disk_full
+from minsheng.web.todo import PROVIDERS, todo_items
+from minsheng.web.todo import today as todo_today
 
 logger = logging.getLogger("minsheng.web")
 
@@ -73,3 +76,32 @@ def server_error(request: HttpRequest) -> HttpResponse:
         logger.error("disk full on %s: %s", request.path, exc)
         return render(request, "503.html", status=503)
     return render(request, "500.html", status=500)
+
+
+KINDS = {
+    "cases": gettext_lazy("差评整改"),
+    "integrity": gettext_lazy("评价异常核查"),
+    "tasks": gettext_lazy("督办任务"),
+    "forms": gettext_lazy("指标填报与审核"),
+}
+
+
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """我的待办: everything waiting for the user across the platform, due first."""
+    kind = request.GET.get("kind", "")
+    if kind and kind not in PROVIDERS:
+        raise Http404("unknown kind")
+    items, counts = todo_items(request.user, kind)  # other kinds are counted, not listed
+    day = todo_today()
+    rows = [(i, i.overdue(day)) for i in items]
+    return render(
+        request,
+        "web/todo.html",
+        {
+            "rows": rows,
+            "kinds": [(k, KINDS.get(k, k), n) for k, n in counts.items()],
+            "kind": kind,
+            "total": sum(counts.values()),
+        },
+    )
