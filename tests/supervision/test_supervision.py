@@ -185,3 +185,55 @@ def test_the_demo_city_has_the_seed_plan_in_every_state(city: City) -> None:
     assert Task.objects.filter(source="warning").exists()
     first = plan.tasks.filter(parent=None).order_by("pk").first()
     assert first is not None and first.children.exists()
+
+
+def test_the_api_follows_the_pages_gates(city: City) -> None:
+    from django.test import Client
+
+    from minsheng.accounts.models import ApiScope
+    from minsheng.accounts.services import api_client_issue
+
+    task = Task.objects.filter(
+        unit=city.users["county"].organisation, state=TaskState.ASSIGNED
+    ).first()
+    assert task is not None
+    county = city.client("county")
+    listed = county.get("/api/supervision/tasks").json()
+    assert task.pk in [t["id"] for t in listed["items"]] and listed["total"] >= 1
+    assert county.get("/api/supervision/tasks", {"state": "nope"}).status_code == 422
+    url = f"/api/supervision/tasks/{task.pk}"
+    assert county.get(url).json()["leads"]  # a sub-task shows its parent's lead unit
+    body = json.dumps({"note": "已部署", "percent": 40})
+    assert (
+        city.client("other_county")
+        .post(f"{url}/report", body, content_type="application/json")
+        .status_code
+        == 403
+    )
+    bad = json.dumps({"note": "x", "percent": 140})
+    assert county.post(f"{url}/report", bad, content_type="application/json").status_code == 422
+    done = county.post(f"{url}/report", body, content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == "reported"
+    decide = json.dumps({"accept": False, "comment": ""})
+    assert county.post(f"{url}/decide", decide, content_type="application/json").status_code == 403
+    quality = city.client("quality")
+    assert quality.post(f"{url}/decide", decide, content_type="application/json").status_code == 422
+    accept = json.dumps({"accept": True})
+    assert (
+        quality.post(f"{url}/decide", accept, content_type="application/json").json()["state"]
+        == "accepted"
+    )
+    for outsider in ("window", "vendor", "other_quality"):
+        assert city.client(outsider).get(url).status_code == 403, outsider
+    assert Client().get("/api/supervision/tasks").status_code == 401
+    _, token = api_client_issue(
+        actor=city.users["admin"],
+        name="看板",
+        organisation=city.users["quality"].organisation,
+        scopes=[ApiScope.READ_INDICATORS],
+    )
+    machine = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert machine.get("/api/supervision/tasks").status_code == 403
+    assert machine.get("/api/todo").status_code == 403
+    todo = county.get("/api/todo").json()
+    assert all(set(i) == {"kind", "title", "url", "due", "overdue"} for i in todo)

@@ -36,6 +36,7 @@ from minsheng.orgs.models import Organisation, PeerGroup, Region, RegionLevel
 from minsheng.polls.api import router as polls_router
 from minsheng.reviews.api import router as ratings_router
 from minsheng.reviews.read_api import router as ratings_read_router
+from minsheng.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="Minsheng API",
@@ -50,6 +51,7 @@ api.add_router("/ratings", ratings_router)
 api.add_router("/ratings", ratings_read_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/polls", polls_router)
+api.add_router("", supervision_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

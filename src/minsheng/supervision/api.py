@@ -1,0 +1,188 @@
+"""Supervision over REST, with the pages' gates (people only for now; a machine client gets
+403): ``GET /api/supervision/tasks``, ``GET /api/supervision/tasks/{id}``, ``POST
+/api/supervision/tasks/{id}/report`` (the unit), ``POST /api/supervision/tasks/{id}/decide``
+(the quality office), and ``GET /api/todo`` (the caller's 我的待办)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from minsheng.accounts.models import ApiClient
+from minsheng.api.auth import caller
+from minsheng.api.schemas import ErrorOut
+from minsheng.supervision.access import access_task, can_manage, can_report, tasks_visible
+from minsheng.supervision.models import Task, TaskState
+from minsheng.supervision.services import TaskError, task_decide, task_report
+from minsheng.web.todo import today, todo_items
+
+router = Router(tags=["supervision"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+PAGE = 100
+
+
+class TaskOut(Schema):
+    id: int
+    number: str
+    title: str
+    unit: str
+    state: str
+    state_label: str
+    due: dt.date | None
+    percent: int
+    source: str
+    plan: str | None
+    parent_id: int | None
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor: str
+    action: str
+    note: str
+
+
+class TargetOut(Schema):
+    metric: str
+    op: str
+    value: float
+    unit: str
+    due: dt.date | None
+
+
+class TaskDetailOut(TaskOut):
+    text: str
+    leads: list[str]
+    cooperating: list[str]
+    targets: list[TargetOut]
+    events: list[EventOut]
+    evidence: dict[str, Any]
+
+
+class TasksOut(Schema):
+    total: int
+    page: int
+    items: list[TaskOut]
+
+
+class ReportIn(Schema):
+    note: str
+    percent: int
+
+
+class DecideIn(Schema):
+    accept: bool
+    comment: str = ""
+
+
+class TodoOut(Schema):
+    kind: str
+    title: str
+    url: str
+    due: dt.date | None
+    overdue: bool
+
+
+def _person(request: HttpRequest) -> Any:
+    principal = caller(request)
+    if isinstance(principal, ApiClient):
+        raise PermissionDenied("supervision is read and acted on by people")
+    return principal
+
+
+def _task_out(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "number": task.number,
+        "title": task.title,
+        "unit": task.unit.name,
+        "state": task.state,
+        "state_label": str(task.get_state_display()),
+        "due": task.due,
+        "percent": task.percent,
+        "source": task.source,
+        "plan": task.plan.title if task.plan else None,
+        "parent_id": task.parent_id,
+    }
+
+
+@router.get("/supervision/tasks", response={200: TasksOut, **ERRORS})
+def task_list(request: HttpRequest, state: str = "", page: int = 1) -> TasksOut:
+    """The caller's tasks (as the 督办 page), a hundred a page, by due date."""
+    tasks = tasks_visible(_person(request))
+    if state:
+        if state not in TaskState.values:
+            raise HttpError(422, "unknown state")
+        tasks = tasks.filter(state=state)
+    total = tasks.count()
+    start = (max(page, 1) - 1) * PAGE
+    rows = tasks.order_by("due", "pk")[start : start + PAGE]
+    return TasksOut(total=total, page=max(page, 1), items=[TaskOut(**_task_out(t)) for t in rows])
+
+
+def _detail(task: Task) -> TaskDetailOut:
+    source = task.parent or task
+    return TaskDetailOut(
+        **_task_out(task),
+        text=task.text,
+        leads=[o.name for o in source.leads.all()],
+        cooperating=[o.name for o in source.cooperating.all()],
+        targets=[
+            TargetOut(metric=t.metric, op=t.op, value=t.value, unit=t.unit, due=t.due)
+            for t in source.targets.all()
+        ],
+        events=[
+            EventOut(at=e.at, actor=e.actor_label, action=e.action, note=e.note)
+            for e in task.events.all()
+        ],
+        evidence=task.evidence,
+    )
+
+
+@router.get("/supervision/tasks/{task_id}", response={200: TaskDetailOut, **ERRORS})
+def task_read(request: HttpRequest, task_id: int) -> TaskDetailOut:
+    return _detail(access_task(_person(request), task_id))
+
+
+@router.post("/supervision/tasks/{task_id}/report", response={200: TaskDetailOut, **ERRORS})
+def task_report_api(request: HttpRequest, task_id: int, body: ReportIn) -> TaskDetailOut:
+    """The unit reports progress (text, percent 0–100)."""
+    person = _person(request)
+    task = access_task(person, task_id)
+    if not can_report(person, task):
+        raise PermissionDenied("only the unit reports on its task, while it is open")
+    if not 0 <= body.percent <= 100:
+        raise HttpError(422, "percent must be 0–100")
+    try:
+        return _detail(task_report(task, actor=person, note=body.note, percent=body.percent))
+    except TaskError as exc:
+        raise HttpError(422, str(exc)) from None
+
+
+@router.post("/supervision/tasks/{task_id}/decide", response={200: TaskDetailOut, **ERRORS})
+def task_decide_api(request: HttpRequest, task_id: int, body: DecideIn) -> TaskDetailOut:
+    """The quality office accepts a report or returns it (a comment is required to return)."""
+    person = _person(request)
+    task = access_task(person, task_id)
+    if not can_manage(person, task):
+        raise PermissionDenied("only the quality office decides")
+    try:
+        return _detail(task_decide(task, actor=person, accept=body.accept, comment=body.comment))
+    except TaskError as exc:
+        raise HttpError(422, str(exc)) from None
+
+
+@router.get("/todo", response={200: list[TodoOut], **ERRORS})
+def todo_list(request: HttpRequest) -> list[TodoOut]:
+    """The caller's 我的待办, by due date."""
+    items, _counts = todo_items(_person(request))
+    day = today()
+    return [
+        TodoOut(kind=str(i.kind), title=i.title, url=i.url, due=i.due, overdue=i.overdue(day))
+        for i in items
+    ]
