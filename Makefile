@@ -31,7 +31,7 @@ $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) --require-hashes -r requirements.lock
 	$(PIP) --no-deps --no-build-isolation -e .
-	@rm -f $(VENV)/.installed-[0-9a-f]* && touch $@
+	@rm -f $(VENV)/.installed-[0-9a-f][0-9a-f][0-9a-f]* && touch $@  # not the dev stamp
 
 $(DEV_STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
