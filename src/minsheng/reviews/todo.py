@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from minsheng.accounts.access import user_scope
 from minsheng.accounts.models import Role
 from minsheng.reviews.access import cases_visible
-from minsheng.reviews.models import CaseState, FlagStatus, IntegrityFlag
+from minsheng.reviews.models import CaseState, FlagStatus, IntegrityFlag, RectificationCase
 from minsheng.web.todo import TodoItem, local_date, todo_provider
 
 S = CaseState
@@ -23,9 +23,12 @@ OFFICE = [S.APPEALED, S.ANSWERED]
 def case_todo(user: Any, limit: int) -> tuple[int, list[TodoItem]]:
     role = getattr(user, "role", None)
     if role in (Role.DEPARTMENT_REPORTER, Role.WINDOW_STAFF):
-        cases = cases_visible(user).filter(state__in=ACTING)
+        cases = cases_visible(user).filter(state__in=ACTING)  # one department's or centre's
     elif role == Role.QUALITY_OFFICE:
-        cases = cases_visible(user).filter(state__in=OFFICE)
+        # Counted on every page: the few cases waiting for the office first, then the city
+        # (joined the other way round, SQLite walks every rating of the city: 84 ms, not 2 ms).
+        waiting = RectificationCase.objects.filter(state__in=OFFICE).values("pk")
+        cases = cases_visible(user).filter(pk__in=waiting)
     else:
         return 0, []
     total = cases.count()

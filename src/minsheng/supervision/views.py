@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +19,6 @@ from minsheng.accounts.access import regions_visible, user_scope
 from minsheng.audit.presentation import ACTORS
 from minsheng.core.plans.document import DocumentError, paragraphs
 from minsheng.core.plans.parse import parse_plan
-from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.indicators.models import Indicator
 from minsheng.jobs.uploads import upload_load, upload_store
 from minsheng.orgs.models import Region
@@ -43,6 +41,7 @@ from minsheng.supervision.services import (
     task_report,
 )
 from minsheng.web.paging import search_and_page
+from minsheng.web.todo import today
 
 ACTIONS = {
     "created": gettext_lazy("创建"),
@@ -51,10 +50,6 @@ ACTIONS = {
     "returned": gettext_lazy("退回"),
 }
 SESSION_KEY = "supervision-plan-upload"
-
-
-def _today() -> Any:
-    return timezone.now().astimezone(SHANGHAI).date()
 
 
 @login_required
@@ -83,7 +78,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "total": paged.total,
             "state": state,
             "states": TaskState.choices,
-            "today": _today(),
+            "today": today(),
             "can_import": can_import,
         },
     )
@@ -144,7 +139,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "can_report": can_report(request.user, task),
             "can_decide": can_manage(request.user, task) and task.state == TaskState.REPORTED,
             "error": error,
-            "today": _today(),
+            "today": today(),
         },
         status=400 if error else 200,
     )

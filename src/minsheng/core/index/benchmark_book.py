@@ -78,6 +78,48 @@ def _number(
     return value
 
 
+def _indicator_and_period(
+    table: Table,
+    n: int,
+    values: Mapping[str, Cell],
+    header: Mapping[str, str],
+    indicators: Mapping[str, Bounds],
+    errors: list[CellError],
+) -> tuple[str, Bounds | None, str]:
+    """The row's indicator code (known to the catalog) and period; problems go to ``errors``."""
+    code = cell_text(values.get(header["indicator"]))
+    bounds = indicators.get(code)
+    if not code:
+        errors.append(table.error(n, header["indicator"], "不能为空"))
+    elif bounds is None:
+        errors.append(table.error(n, header["indicator"], f"指标目录中没有指标 {code}"))
+    try:
+        period = str(Period.parse(cell_text(values.get(header["period"]))))
+    except PeriodError as exc:
+        errors.append(table.error(n, header["period"], str(exc)))
+        period = ""
+    return code, bounds, period
+
+
+def _check_range(
+    table: Table,
+    n: int,
+    column: str,
+    x: float | None,
+    bounds: Bounds | None,
+    errors: list[CellError],
+) -> None:
+    """A figure outside the indicator's valid range is an error at its cell."""
+    if x is None or bounds is None:
+        return
+    low = -math.inf if bounds.low is None else bounds.low
+    high = math.inf if bounds.high is None else bounds.high
+    if not low <= x <= high:
+        lo = "—" if bounds.low is None else f"{bounds.low:g}"
+        hi = "—" if bounds.high is None else f"{bounds.high:g}"
+        errors.append(table.error(n, column, f"{x:g} 超出该指标的有效范围 [{lo}, {hi}]"))
+
+
 def parse_benchmarks(table: Table, indicators: Mapping[str, Bounds]) -> list[BenchmarkRow]:
     """The rows of ``table``; raises ``TableError`` listing every problem."""
     cols = require_columns(table, ["indicator", "period"], ALIASES)
@@ -87,17 +129,7 @@ def parse_benchmarks(table: Table, indicators: Mapping[str, Bounds]) -> list[Ben
     seen: dict[tuple[str, str], int] = {}
     for row in table.rows:
         v, n = row.values, row.number
-        code = cell_text(v.get(header["indicator"]))
-        bounds = indicators.get(code)
-        if not code:
-            errors.append(table.error(n, header["indicator"], "不能为空"))
-        elif bounds is None:
-            errors.append(table.error(n, header["indicator"], f"指标目录中没有指标 {code}"))
-        try:
-            period = str(Period.parse(cell_text(v.get(header["period"]))))
-        except PeriodError as exc:
-            errors.append(table.error(n, header["period"], str(exc)))
-            period = ""
+        code, bounds, period = _indicator_and_period(table, n, v, header, indicators, errors)
         if code and period:
             if (code, period) in seen:
                 errors.append(
@@ -107,15 +139,7 @@ def parse_benchmarks(table: Table, indicators: Mapping[str, Bounds]) -> list[Ben
         values = {}
         for key in ("average", "best"):
             x = _number(table, n, key, v.get(header[key]), errors, header[key])
-            if x is not None and bounds is not None:
-                low = -math.inf if bounds.low is None else bounds.low
-                high = math.inf if bounds.high is None else bounds.high
-                if not low <= x <= high:
-                    lo = "—" if bounds.low is None else f"{bounds.low:g}"
-                    hi = "—" if bounds.high is None else f"{bounds.high:g}"
-                    errors.append(
-                        table.error(n, header[key], f"{x:g} 超出该指标的有效范围 [{lo}, {hi}]")
-                    )
+            _check_range(table, n, header[key], x, bounds, errors)
             values[key] = x
         rank_raw, of_raw = v.get(header["rank"]), v.get(header["ranked_of"])
         rank = cell_int(rank_raw) if cell_text(rank_raw) else None
@@ -190,27 +214,9 @@ def parse_city_values(
             )
         elif not region:
             errors.append(table.error(n, header["region"], f"“{raw_region}”不是本省的其他市"))
-        code = cell_text(v.get(header["indicator"]))
-        bounds = indicators.get(code)
-        if not code:
-            errors.append(table.error(n, header["indicator"], "不能为空"))
-        elif bounds is None:
-            errors.append(table.error(n, header["indicator"], f"指标目录中没有指标 {code}"))
-        try:
-            period = str(Period.parse(cell_text(v.get(header["period"]))))
-        except PeriodError as exc:
-            errors.append(table.error(n, header["period"], str(exc)))
-            period = ""
+        code, bounds, period = _indicator_and_period(table, n, v, header, indicators, errors)
         value = _number(table, n, "value", v.get(header["value"]), errors, header["value"])
-        if value is not None and bounds is not None:
-            low = -math.inf if bounds.low is None else bounds.low
-            high = math.inf if bounds.high is None else bounds.high
-            if not low <= value <= high:
-                lo = "—" if bounds.low is None else f"{bounds.low:g}"
-                hi = "—" if bounds.high is None else f"{bounds.high:g}"
-                errors.append(
-                    table.error(n, header["value"], f"{value:g} 超出该指标的有效范围 [{lo}, {hi}]")
-                )
+        _check_range(table, n, header["value"], value, bounds, errors)
         key = (region, code, period)
         if region and code and period:
             if key in seen:
