@@ -128,3 +128,22 @@ def post_and_run_job(client: Client, url: str, data: dict[str, Any]) -> Any:
     run = JobRun.objects.order_by("-pk").first()
     assert run is not None
     return client.get(response["Location"])
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Any:
+    """A real SMTP server on a free port, with the e-mail channel pointed at it."""
+    from tests.servers import smtp_server
+
+    for port, box in smtp_server():
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        yield box
+
+
+@pytest.fixture
+def receiver() -> Any:
+    """A real HTTP server on a free port that keeps what it is sent (robots, SMS gateway)."""
+    from tests.servers import http_receiver
+
+    yield from http_receiver()

@@ -50,6 +50,12 @@ NOTES: dict[str, Any] = {
     "demo database built": gettext_lazy("生成演示数据库"),
     "demo": gettext_lazy("生成演示数据"),
     "task from warning": gettext_lazy("由指标预警创建督办任务"),
+    "sweep: reminded": gettext_lazy("到期提醒"),
+    "sweep: urged": gettext_lazy("逾期催办"),
+    "sweep: escalated": gettext_lazy("逾期升级督办"),
+    "extension requested": gettext_lazy("申请延期"),
+    "extension granted": gettext_lazy("同意延期"),
+    "extension refused": gettext_lazy("不同意延期"),
 }
 # Notes with figures in them: a pattern and its sentence (named groups fill the sentence).
 NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [

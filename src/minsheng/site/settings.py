@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "minsheng.reviews",
     "minsheng.polls",
     "minsheng.supervision",
+    "minsheng.notify",
     "minsheng.demo",
     "minsheng.web",
 ]
@@ -225,6 +226,19 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Outside notification channels; each is off until configured (README, "消息通知").
+EMAIL_HOST = env_str("MINSHENG_EMAIL_HOST", "")
+EMAIL_PORT = env_int("MINSHENG_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("MINSHENG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("MINSHENG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MINSHENG_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("MINSHENG_EMAIL_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("MINSHENG_EMAIL_FROM", "minsheng@localhost")
+MINSHENG_SITE_URL = env_str("MINSHENG_SITE_URL", "")  # links in e-mail and robot messages
+MINSHENG_SMS_URL = env_str("MINSHENG_SMS_URL", "")
+MINSHENG_SMS_TOKEN = env_str("MINSHENG_SMS_TOKEN", "")
 
 LOG_LEVEL = env_choice("MINSHENG_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {

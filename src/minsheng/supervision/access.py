@@ -82,3 +82,8 @@ def can_report(user: Any, task: Task) -> bool:
         and getattr(user, "role", None) in UNITS
         and task.state in (TaskState.ASSIGNED, TaskState.RETURNED)
     )
+
+
+def can_extend(user: Any, task: Task) -> bool:
+    """The unit asks for more time on a task it is still doing."""
+    return can_report(user, task)

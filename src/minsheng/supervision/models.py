@@ -41,6 +41,15 @@ class TaskState(models.TextChoices):
     ACCEPTED = "accepted", _("已办结")
 
 
+class Alert(models.IntegerChoices):
+    """How far the reminder sweep has gone with an open task (it never repeats a step)."""
+
+    NONE = 0, _("无")
+    REMINDED = 1, _("已提醒")
+    URGED = 2, _("已催办")
+    ESCALATED = 3, _("已升级督办")
+
+
 class TaskSource(models.TextChoices):
     PLAN = "plan", _("工作方案")
     MANUAL = "manual", _("手工创建")
@@ -82,6 +91,7 @@ class Task(models.Model):
         _("状态"), max_length=10, choices=TaskState.choices, default=TaskState.ASSIGNED
     )
     percent = models.PositiveSmallIntegerField(_("完成进度"), default=0)
+    alert = models.PositiveSmallIntegerField(_("催办"), choices=Alert.choices, default=Alert.NONE)
     source = models.CharField(
         _("来源"), max_length=10, choices=TaskSource.choices, default=TaskSource.MANUAL
     )
@@ -94,6 +104,7 @@ class Task(models.Model):
 
     class Meta:
         ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["state", "alert", "due"])]
         verbose_name = _("督办任务")
         verbose_name_plural = _("督办任务")
 
@@ -138,3 +149,41 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.action}"
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("待批复")
+    GRANTED = "granted", _("已同意")
+    REFUSED = "refused", _("未同意")
+
+
+class Extension(models.Model):
+    """A unit's request to move its task's due date, and the office's decision."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    due_before = models.DateField(_("原完成时限"), null=True, blank=True)
+    new_due = models.DateField(_("申请延至"))
+    reason = models.TextField(_("理由"))
+    state = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ExtensionState.choices,
+        default=ExtensionState.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("批复时间"), null=True, blank=True)
+    comment = models.TextField(_("批复意见"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} → {self.new_due}"

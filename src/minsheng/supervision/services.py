@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
@@ -19,7 +20,18 @@ from minsheng.core.plans.parse import Plan as ParsedPlan
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
 from minsheng.reviews.services.deadlines import work_calendar
-from minsheng.supervision.models import Plan, Target, Task, TaskEvent, TaskSource, TaskState
+from minsheng.supervision import messages
+from minsheng.supervision.models import (
+    Alert,
+    Extension,
+    ExtensionState,
+    Plan,
+    Target,
+    Task,
+    TaskEvent,
+    TaskSource,
+    TaskState,
+)
 
 FINDING_DAYS = 15  # working days to act on a finding, as for a bad rating's rectification
 # Unit classes a plan names instead of units: one sub-task per unit of the class.
@@ -127,6 +139,7 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
         office=office,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    made: list[Task] = []
     for parsed, units in zip(preview.plan.tasks, preview.matched, strict=True):
         carrier = units.leads[0] if units.leads else office
         task = Task.objects.create(
@@ -154,6 +167,7 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
             for t in parsed.targets
         )
         _event(task, actor, "created", "导入工作方案")
+        made.append(task)
         for unit in units.responsible:
             child = Task.objects.create(
                 plan=plan,
@@ -168,6 +182,8 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
                 created_by=plan.created_by,
             )
             _event(child, actor, "created", "导入工作方案")
+            made.append(child)
+    messages.tell_assigned(made)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -201,7 +217,7 @@ def task_from_warning(
     if unit is None or (region.level == RegionLevel.CITY and indicator is not None):
         unit = getattr(indicator, "lead_department", None) or unit
     if unit is None:
-        raise TaskError("这个地区没有可承办的单位（政府或牵头部门）")
+        raise TaskError(_("这个地区没有可承办的单位（政府或牵头部门）"))
     due = work_calendar().due(timezone.now(), FINDING_DAYS).astimezone(SHANGHAI).date()
     name = indicator.name if indicator is not None else "水平指数"
     task = Task.objects.create(
@@ -222,6 +238,7 @@ def task_from_warning(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _event(task, actor, "created", message)
+    messages.tell_assigned([task])
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -236,13 +253,14 @@ def task_from_warning(
 def task_report(task: Task, *, actor: Any, note: str, percent: int) -> Task:
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.state not in (TaskState.ASSIGNED, TaskState.RETURNED):
-        raise TaskError("任务已报送或已办结，不能再报送")
+        raise TaskError(_("任务已报送或已办结，不能再报送"))
     if not note.strip():
-        raise TaskError("请填写进展情况")
+        raise TaskError(_("请填写进展情况"))
     before = {"state": task.state, "percent": task.percent}
     task.state, task.percent = TaskState.REPORTED, max(0, min(100, percent))
     task.save(update_fields=["state", "percent"])
     _event(task, actor, "reported", f"{note.strip()}（完成 {task.percent}%）")
+    messages.tell_reported(task)
     audit_record(
         actor=actor,
         action=AuditAction.STATE,
@@ -258,13 +276,14 @@ def task_report(task: Task, *, actor: Any, note: str, percent: int) -> Task:
 def task_decide(task: Task, *, actor: Any, accept: bool, comment: str) -> Task:
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.state != TaskState.REPORTED:
-        raise TaskError("只有已报送的任务可以办结或退回")
+        raise TaskError(_("只有已报送的任务可以办结或退回"))
     if not accept and not comment.strip():
-        raise TaskError("退回时请写明原因")
+        raise TaskError(_("退回时请写明原因"))
     before = {"state": task.state}
     task.state = TaskState.ACCEPTED if accept else TaskState.RETURNED
     task.save(update_fields=["state"])
     _event(task, actor, "accepted" if accept else "returned", comment.strip())
+    messages.tell_decided(task, accept, comment.strip())
     audit_record(
         actor=actor,
         action=AuditAction.STATE,
@@ -274,3 +293,66 @@ def task_decide(task: Task, *, actor: Any, accept: bool, comment: str) -> Task:
         region_code=task.region.code,
     )
     return task
+
+
+@transaction.atomic
+def extension_request(task: Task, *, actor: Any, new_due: dt.date, reason: str) -> Extension:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.state not in (TaskState.ASSIGNED, TaskState.RETURNED):
+        raise TaskError(_("只有办理中的任务可以申请延期"))
+    if not reason.strip():
+        raise TaskError(_("请写明延期理由"))
+    if task.due is not None and new_due <= task.due:
+        raise TaskError(_("申请的日期须晚于现在的完成时限"))
+    if task.extensions.filter(state=ExtensionState.PENDING).exists():
+        raise TaskError(_("已有一份延期申请在等待批复"))
+    extension = Extension.objects.create(
+        task=task,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        due_before=task.due,
+        new_due=new_due,
+        reason=reason.strip(),
+    )
+    _event(task, actor, "extension", f"申请延期至 {new_due:%Y-%m-%d}：{reason.strip()}")
+    messages.tell_extension(task, requested=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=extension,
+        note="extension requested",
+        region_code=task.region.code,
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(extension: Extension, *, actor: Any, grant: bool, comment: str) -> Extension:
+    extension = Extension.objects.select_for_update().select_related("task").get(pk=extension.pk)
+    if extension.state != ExtensionState.PENDING:
+        raise TaskError(_("这份延期申请已批复"))
+    if not grant and not comment.strip():
+        raise TaskError(_("不同意时请写明原因"))
+    task = extension.task
+    extension.state = ExtensionState.GRANTED if grant else ExtensionState.REFUSED
+    extension.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    extension.decided_at = timezone.now()
+    extension.comment = comment.strip()
+    extension.save()
+    before = {"due": task.due.isoformat() if task.due else None, "alert": task.alert}
+    if grant:
+        # Reminders start over for the new date.
+        task.due, task.alert = extension.new_due, Alert.NONE
+        task.save(update_fields=["due", "alert"])
+    verdict = "同意延期" if grant else "不同意延期"
+    _event(task, actor, "extension", verdict + (f"：{comment.strip()}" if comment.strip() else ""))
+    messages.tell_extension(task, requested=False, granted=grant, reason=comment.strip())
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE,
+        obj=task,
+        before=before,
+        after={"due": task.due.isoformat() if task.due else None, "alert": task.alert},
+        note="extension granted" if grant else "extension refused",
+        region_code=task.region.code,
+    )
+    return extension

@@ -3,6 +3,7 @@ plan from its Word document (preview, then confirm), and a task from an indicato
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +27,17 @@ from minsheng.supervision.access import (
     READERS,
     UNITS,
     access_task,
+    can_extend,
     can_manage,
     can_report,
     office_region,
     tasks_visible,
 )
-from minsheng.supervision.models import TaskState
+from minsheng.supervision.models import ExtensionState, TaskState
 from minsheng.supervision.services import (
     TaskError,
+    extension_decide,
+    extension_request,
     plan_preview,
     plan_store,
     task_decide,
@@ -48,6 +52,10 @@ ACTIONS = {
     "reported": gettext_lazy("报送进展"),
     "accepted": gettext_lazy("办结"),
     "returned": gettext_lazy("退回"),
+    "extension": gettext_lazy("延期"),
+    "alert1": gettext_lazy("到期提醒"),
+    "alert2": gettext_lazy("催办"),
+    "alert3": gettext_lazy("升级督办"),
 }
 SESSION_KEY = "supervision-plan-upload"
 
@@ -113,6 +121,25 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                     accept=action == "accept",
                     comment=request.POST.get("comment", ""),
                 )
+            elif action == "extend":
+                if not can_extend(request.user, task):
+                    raise PermissionDenied("only the unit asks for more time")
+                extension_request(
+                    task,
+                    actor=request.user,
+                    new_due=_form_date(request.POST.get("new_due", "")),
+                    reason=request.POST.get("reason", ""),
+                )
+            elif action in ("grant", "refuse"):
+                pending = task.extensions.filter(state=ExtensionState.PENDING).first()
+                if pending is None or not can_manage(request.user, task):
+                    raise PermissionDenied("only the quality office decides a pending request")
+                extension_decide(
+                    pending,
+                    actor=request.user,
+                    grant=action == "grant",
+                    comment=request.POST.get("comment", ""),
+                )
             else:
                 raise Http404("unknown action")
         except TaskError as exc:
@@ -125,6 +152,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         for e in task.events.all()
     ]
     children = list(task.children.select_related("unit").order_by("unit__region__code"))
+    pending = task.extensions.filter(state=ExtensionState.PENDING).first()
     return render(
         request,
         "supervision/detail.html",
@@ -138,6 +166,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "cooperating": list((task.parent or task).cooperating.all()),
             "can_report": can_report(request.user, task),
             "can_decide": can_manage(request.user, task) and task.state == TaskState.REPORTED,
+            "can_extend": can_extend(request.user, task) and pending is None,
+            "pending": pending,
+            "can_grant": pending is not None and can_manage(request.user, task),
+            "extensions": list(task.extensions.select_related("requested_by")),
             "error": error,
             "today": today(),
         },
@@ -198,6 +230,13 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         context,
         status=400 if context.get("error") else 200,
     )
+
+
+def _form_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise TaskError(_("请填写申请延至的日期")) from None
 
 
 def _drop(waiting: dict[str, str] | None) -> None:

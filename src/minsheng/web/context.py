@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from minsheng.accounts.access import AUDIT_ROLES, USER_ADMIN_ROLES, user_scope
 from minsheng.accounts.models import Role
 from minsheng.indicators.access import RESULTS_ROLES
+from minsheng.notify.services import unread_count
 from minsheng.orgs.models import OrgKind
 from minsheng.web.todo import todo_count
 
@@ -90,4 +91,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_current": current,
         "user_scope": scope,
         "todo_count": todo_count(user),
+        "unread_count": unread_count(user),
     }
