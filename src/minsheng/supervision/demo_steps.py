@@ -1,11 +1,12 @@
 """Demo data for supervision: seed 004 (a city's real action plan) imported for the demo city,
-its sub-tasks in every state — some reported, returned, accepted, a few overdue — and two tasks
-made from the latest period's indicator warnings."""
+its sub-tasks in every state — some reported, returned, accepted, a few overdue — and tasks made
+from indicator warnings: two verified by the later period's data, one not met, two waiting."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from minsheng.core.plans.document import paragraphs
 from minsheng.core.plans.parse import parse_plan
@@ -15,7 +16,7 @@ from minsheng.indicators import results
 from minsheng.indicators.models import Indicator
 from minsheng.indicators.selectors import index_result, periods_available, region_peers
 from minsheng.orgs.models import RegionLevel
-from minsheng.supervision.models import Task, TaskState
+from minsheng.supervision.models import Task, TaskState, Verdict
 from minsheng.supervision.services import (
     plan_preview,
     plan_store,
@@ -23,6 +24,7 @@ from minsheng.supervision.services import (
     task_from_warning,
     task_report,
 )
+from minsheng.supervision.verify import Checker, measurable_tasks, verify_tasks
 
 SEED = Path(__file__).parent / "data" / "seed_004_plan.txt"
 DUE = dt.date(2026, 12, 31)
@@ -54,28 +56,55 @@ def supervision(ctx: DemoContext) -> None:
                 task_decide(task, actor=quality, accept=False, comment="请补充具体措施和完成时间。")
             elif roll < 0.3:
                 task_decide(task, actor=quality, accept=True, comment="")
-    made = 0
-    available = periods_available()
-    county = next((r for r in city.children.all() if r.level == RegionLevel.COUNTY), None)
-    if available and county is not None:
-        peers = region_peers(county)
-        result = index_result(peers, available[-1])
-        for warning in results.warning_rows(result, {r.code for r in peers})[:2]:
-            region = next(r for r in peers if r.code == warning.region)
-            indicator = Indicator.objects.filter(code=warning.indicator).first()
-            task_from_warning(
-                actor=quality,
-                region=region,
-                indicator=indicator,
-                rule=warning.rule,
-                period=str(available[-1]),
-                message=warning.message,
-            )
-            made += 1
+    made = _from_warnings(city, quality)
+    checked = verify_tasks(measurable_tasks())
     ctx.summary.update(
         supervision_tasks=Task.objects.count(),
         supervision_overdue=Task.objects.filter(due__lt=DUE)
         .exclude(state=TaskState.ACCEPTED)
         .count(),
         supervision_from_warnings=made,
+        supervision_verified=checked.get(Verdict.VERIFIED, 0),
+        supervision_not_met=checked.get(Verdict.NOT_MET, 0),
     )
+
+
+def _from_warnings(city: Any, quality: Any) -> int:
+    """Tasks from warnings: of the previous period, two whose warning the latest data no longer
+    shows and one it still shows (all reported and accepted by the office, so the verdict is the
+    data's); and two of the latest period, open, waiting for the next period's data."""
+    available = periods_available()
+    county = next((r for r in city.children.all() if r.level == RegionLevel.COUNTY), None)
+    if not available or county is None:
+        return 0
+    peers = region_peers(county)
+    visible = {r.code for r in peers}
+    latest = results.warning_rows(index_result(peers, available[-1]), visible)
+    chosen: list[tuple[Any, str, bool]] = [(w, str(available[-1]), False) for w in latest[:2]]
+    if len(available) > 1:
+        still = {(w.region, w.indicator, w.rule) for w in latest}
+        earlier = results.warning_rows(index_result(peers, available[-2]), visible)
+        checker = Checker()
+        regions = {r.code: r for r in peers}
+        gone = [
+            w
+            for w in earlier
+            if (w.region, w.indicator, w.rule) not in still
+            and checker.later(available[-2], regions[w.region], w.indicator or "") is not None
+        ][:2]
+        stays = [w for w in earlier if (w.region, w.indicator, w.rule) in still][:1]
+        chosen += [(w, str(available[-2]), True) for w in gone + stays]
+    for warning, period, done in chosen:
+        region = next(r for r in peers if r.code == warning.region)
+        task = task_from_warning(
+            actor=quality,
+            region=region,
+            indicator=Indicator.objects.filter(code=warning.indicator).first(),
+            rule=warning.rule,
+            period=period,
+            message=warning.message,
+        )
+        if done and task.state == TaskState.ASSIGNED:
+            task_report(task, actor=quality, note="已完成整改。", percent=100)
+            task_decide(task, actor=quality, accept=True, comment="")
+    return len(chosen)

@@ -50,6 +50,15 @@ class Alert(models.IntegerChoices):
     ESCALATED = 3, _("已升级督办")
 
 
+class Verdict(models.TextChoices):
+    """What later data says about a task with a measurable aim."""
+
+    NONE = "", _("未核验")
+    VERIFIED = "verified", _("已验证")
+    NOT_MET = "not_met", _("未达到")
+    NO_DATA = "no_data", _("数据不足")
+
+
 class TaskSource(models.TextChoices):
     PLAN = "plan", _("工作方案")
     MANUAL = "manual", _("手工创建")
@@ -92,6 +101,11 @@ class Task(models.Model):
     )
     percent = models.PositiveSmallIntegerField(_("完成进度"), default=0)
     alert = models.PositiveSmallIntegerField(_("催办"), choices=Alert.choices, default=Alert.NONE)
+    verdict = models.CharField(
+        _("数据核验"), max_length=10, choices=Verdict.choices, default=Verdict.NONE, blank=True
+    )
+    verdict_note = models.CharField(_("核验说明"), max_length=500, blank=True)
+    verdict_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
     source = models.CharField(
         _("来源"), max_length=10, choices=TaskSource.choices, default=TaskSource.MANUAL
     )

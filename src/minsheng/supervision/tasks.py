@@ -7,6 +7,7 @@ from django_tasks import task
 
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.supervision.sweep import sweep
+from minsheng.supervision.verify import measurable_tasks, verify_tasks
 
 FIRST_HOUR = 8  # messages go out in the working day, not at night
 
@@ -17,4 +18,6 @@ def sweep_tasks() -> dict[str, int]:
     nothing unless a task became due or overdue in between."""
     if timezone.now().astimezone(SHANGHAI).hour < FIRST_HOUR:
         return {}
-    return sweep()
+    counts = sweep()
+    counts.update(verify_tasks(measurable_tasks()))  # new data may have arrived
+    return counts

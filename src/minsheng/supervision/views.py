@@ -33,7 +33,7 @@ from minsheng.supervision.access import (
     office_region,
     tasks_visible,
 )
-from minsheng.supervision.models import ExtensionState, TaskState
+from minsheng.supervision.models import ExtensionState, TaskState, Verdict
 from minsheng.supervision.services import (
     TaskError,
     extension_decide,
@@ -44,6 +44,7 @@ from minsheng.supervision.services import (
     task_from_warning,
     task_report,
 )
+from minsheng.supervision.verify import measurable_tasks, verify_tasks
 from minsheng.web.paging import search_and_page
 from minsheng.web.todo import today
 
@@ -70,6 +71,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in TaskState.values:
         tasks = tasks.filter(state=state)
+    verdict = request.GET.get("verdict", "")
+    if verdict in Verdict.values and verdict:
+        tasks = tasks.filter(verdict=verdict)
     rows = list(tasks.order_by("due", "pk"))
     paged = search_and_page(request, rows, lambda t: f"{t.number} {t.title} {t.unit.name}")
     try:
@@ -86,6 +90,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "total": paged.total,
             "state": state,
             "states": TaskState.choices,
+            "verdict": verdict,
+            "verdicts": [(k, label) for k, label in Verdict.choices if k],
             "today": today(),
             "can_import": can_import,
         },
@@ -121,6 +127,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                     accept=action == "accept",
                     comment=request.POST.get("comment", ""),
                 )
+            elif action == "verify":
+                if not can_manage(request.user, task):
+                    raise PermissionDenied("the quality office checks against the data")
+                verify_tasks([task])
             elif action == "extend":
                 if not can_extend(request.user, task):
                     raise PermissionDenied("only the unit asks for more time")
@@ -166,6 +176,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "cooperating": list((task.parent or task).cooperating.all()),
             "can_report": can_report(request.user, task),
             "can_decide": can_manage(request.user, task) and task.state == TaskState.REPORTED,
+            "can_verify": can_manage(request.user, task)
+            and measurable_tasks().filter(pk=task.pk).exists(),
             "can_extend": can_extend(request.user, task) and pending is None,
             "pending": pending,
             "can_grant": pending is not None and can_manage(request.user, task),

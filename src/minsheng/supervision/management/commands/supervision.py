@@ -1,5 +1,7 @@
 """``minsheng supervision sweep [--date YYYY-MM-DD]``: run the reminder sweep (提醒, 催办, 升级督办)
 as the worker does every hour, and print the counts as JSON.
+``minsheng supervision verify``: check every measurable task against the latest data (已验证 /
+未达到 / 数据不足), as the worker does after each sweep; counts as JSON.
 ``minsheng supervision tasks [--region CODE] [--state S] [--overdue]``: the tasks as JSON."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Region
 from minsheng.supervision.models import Task, TaskState
 from minsheng.supervision.sweep import sweep
+from minsheng.supervision.verify import measurable_tasks, verify_tasks
 
 
 def _date(text: str) -> dt.date:
@@ -31,6 +34,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         run = sub.add_parser("sweep")
         run.add_argument("--date", default=None, help="the day to sweep for (default today)")
+        sub.add_parser("verify")
         tasks = sub.add_parser("tasks")
         tasks.add_argument("--region", default=None)
         tasks.add_argument("--state", choices=TaskState.values, default=None)
@@ -40,6 +44,9 @@ class Command(BaseCommand):
         if options["action"] == "sweep":
             day = _date(options["date"]) if options["date"] else None
             self.stdout.write(json.dumps(sweep(day), ensure_ascii=False))
+            return
+        if options["action"] == "verify":
+            self.stdout.write(json.dumps(verify_tasks(measurable_tasks()), ensure_ascii=False))
             return
         tasks = Task.objects.select_related("unit", "region").order_by("due", "pk")
         if options["region"]:
@@ -64,6 +71,8 @@ class Command(BaseCommand):
                 "percent": t.percent,
                 "alert": t.alert,
                 "source": t.source,
+                "verdict": t.verdict,
+                "verdict_note": t.verdict_note,
             }
             for t in tasks
         ]

@@ -1,0 +1,194 @@
+"""Verified by later data, not by declaration. A task with a measurable aim is checked against
+the indicator data that arrived after it:
+
+- a task made from an indicator warning: in the latest period after the warning's, does the
+  same warning still fire for the region (value, target, average and rank as the index computes
+  them)? No → 已验证; yes → 未达到;
+- a plan task with targets ("进驻率达到90%以上"): the region's value of the indicator the target
+  names, in the latest period after the task was made, against the target → 已验证 / 未达到;
+- no data for a later period, or no indicator matches the target → 数据不足.
+
+Official indicator values carry no sampling error, so "beyond noise" is the index's own test:
+the warning rules (below average, off track, running worse, in the bottom n) evaluated on the
+new period. The sweep stores each open or finished task's verdict; the task page and the board
+show it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from minsheng.core.index.engine import IndexResult
+from minsheng.core.index.periods import Period, PeriodError
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.indicators.models import Indicator
+from minsheng.indicators.selectors import index_result, periods_available, region_peers
+from minsheng.orgs.models import Region
+from minsheng.supervision.models import Task, TaskSource, Verdict
+
+SCOPE_WORDS = re.compile(r"^(全市|全县|全区|各县\(市、区\)|各县|各乡镇)")
+
+
+def _period_of(moment: dt.datetime) -> Period:
+    day = moment.astimezone(SHANGHAI).date()
+    return Period(day.year, (day.month - 1) // 3 + 1)
+
+
+def _key(p: Period) -> tuple[float, int]:
+    return (p.time, p.quarter)
+
+
+@dataclass
+class Checker:
+    """Shares index computations between the tasks of one run."""
+
+    periods: list[Period] = field(default_factory=periods_available)
+    results: dict[tuple[str, str], IndexResult] = field(default_factory=dict)
+    indicators: list[Indicator] = field(
+        default_factory=lambda: list(Indicator.objects.filter(is_active=True))
+    )
+
+    def later(self, after: Period, region: Region | None = None, code: str = "") -> Period | None:
+        """The latest period after ``after`` with data (for ``region``'s ``code`` when given:
+        an annual indicator has no value in the quarters between)."""
+        for period in reversed([p for p in self.periods if _key(p) > _key(after)]):
+            if region is None or not code or self.value(region, code, period) is not None:
+                return period
+        return None
+
+    def result(self, region: Region, period: Period) -> IndexResult:
+        peers = region_peers(region)
+        key = (",".join(sorted(r.code for r in peers)), str(period))
+        if key not in self.results:
+            self.results[key] = index_result(peers, period)
+        return self.results[key]
+
+    def value(self, region: Region, code: str, period: Period) -> float | None:
+        result = self.result(region, period)
+        panel = result.panel
+        codes = [i.code for i in panel.indicators]
+        if region.code not in panel.regions or code not in codes or period not in panel.periods:
+            return None
+        v = float(
+            panel.values[
+                panel.regions.index(region.code), codes.index(code), panel.periods.index(period)
+            ]
+        )
+        return None if math.isnan(v) else v
+
+    def indicator_for(self, metric: str) -> Indicator | None:
+        name = SCOPE_WORDS.sub("", metric.strip())
+        exact = [i for i in self.indicators if i.name == name]
+        if exact:
+            return exact[0]
+        inside = [i for i in self.indicators if len(i.name) >= 4 and i.name in metric]
+        return max(inside, key=lambda i: len(i.name)) if inside else None
+
+
+def _fmt(value: float, unit: str) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}"
+
+
+def _warning(task: Task, checker: Checker) -> tuple[str, str]:
+    ev: dict[str, Any] = task.evidence or {}
+    region = Region.objects.filter(code=ev.get("region", "")).first()
+    try:
+        period = Period.parse(ev.get("period", ""))
+    except PeriodError:
+        return Verdict.NO_DATA, "预警的期别不明，无法核验"
+    if region is None:
+        return Verdict.NO_DATA, "预警的地区已不存在"
+    code, rule = ev.get("indicator", ""), ev.get("rule", "")
+    later = checker.later(period, region, code)
+    if later is None:
+        return Verdict.NO_DATA, f"{region.name} 还没有{period.label}之后的数据"
+    result = checker.result(region, later)
+    for w in result.warnings:
+        if w.region == region.code and (w.code or "") == code and w.rule == rule:
+            return Verdict.NOT_MET, f"{later.label}仍有预警：{w.message}"
+    value = checker.value(region, code, later) if code else None
+    indicator = next((i for i in checker.indicators if i.code == code), None)
+    shown = (
+        f"（{indicator.name} {_fmt(value, indicator.unit)}）"
+        if value is not None and indicator
+        else ""
+    )
+    return Verdict.VERIFIED, f"{later.label}的数据已不再触发这条预警{shown}"
+
+
+def _targets(task: Task, checker: Checker) -> tuple[str, str]:
+    targets = list((task.parent or task).targets.all())
+    since = _period_of(task.created_at)
+    later = checker.later(since)
+    checked: list[tuple[bool, str]] = []
+    missing: list[str] = []
+    for target in targets:
+        indicator = checker.indicator_for(target.metric)
+        at = checker.later(since, task.region, indicator.code) if indicator else None
+        value = checker.value(task.region, indicator.code, at) if indicator and at else None
+        if value is None:
+            missing.append(target.metric)
+            continue
+        met = value >= target.value if target.op == ">=" else value <= target.value
+        sign = "≥" if target.op == ">=" else "≤"
+        checked.append(
+            (
+                met,
+                f"{target.metric}{at.label if at else ''}为 {_fmt(value, target.unit)}"
+                f"（目标 {sign} {_fmt(target.value, target.unit)}）",
+            )
+        )
+    if not checked:
+        if later is None:
+            return Verdict.NO_DATA, f"还没有{since.label}之后的指标数据"
+        return Verdict.NO_DATA, "没有与目标对应的指标数据：" + "、".join(missing)[:200]
+    note = "；".join(text for _, text in checked)
+    if missing:
+        note += "；无数据：" + "、".join(missing)
+    return (Verdict.VERIFIED if all(m for m, _ in checked) else Verdict.NOT_MET), note[:500]
+
+
+def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
+    """(verdict, one sentence) for the task, or ("", "") when it has nothing to measure."""
+    checker = checker or Checker()
+    if task.source == TaskSource.WARNING:
+        return _warning(task, checker)
+    if (task.parent or task).targets.exists():
+        return _targets(task, checker)
+    return Verdict.NONE, ""
+
+
+def verify_tasks(tasks: Any) -> dict[str, int]:
+    """Store the verdict of each task (a queryset or list); returns counts by verdict."""
+    checker = Checker()
+    counts: dict[str, int] = {}
+    now = timezone.now()
+    for task in tasks:
+        verdict, note = verdict_for(task, checker)
+        if (verdict, note) != (task.verdict, task.verdict_note):
+            Task.objects.filter(pk=task.pk).update(
+                verdict=verdict, verdict_note=note, verdict_at=now
+            )
+        counts[verdict or "none"] = counts.get(verdict or "none", 0) + 1
+    return counts
+
+
+def measurable_tasks() -> Any:
+    """Tasks whose aim data can check: from warnings, or plan tasks whose plan set targets."""
+
+    return (
+        Task.objects.filter(
+            Q(source=TaskSource.WARNING)
+            | Q(targets__isnull=False)
+            | Q(parent__targets__isnull=False)
+        )
+        .distinct()
+        .select_related("region", "parent")
+    )
