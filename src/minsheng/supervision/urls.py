@@ -5,6 +5,12 @@ from minsheng.supervision import views
 urlpatterns = [
     path("supervision/", views.task_list, name="supervision_tasks"),
     path("supervision/tasks/<int:task_id>/", views.task_detail, name="supervision_task"),
+    path("supervision/board/", views.task_board, name="supervision_board"),
+    path(
+        "supervision/tasks/<int:task_id>/order.docx",
+        views.task_order_docx,
+        name="supervision_task_order",
+    ),
     path("supervision/plans/import/", views.plan_import, name="supervision_plan_import"),
     path("supervision/from-warning/", views.from_warning, name="supervision_from_warning"),
 ]

@@ -6,17 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minsheng.accounts.access import regions_visible, user_scope
+from minsheng.accounts.models import Role
 from minsheng.audit.presentation import ACTORS
 from minsheng.core.plans.document import DocumentError, paragraphs
 from minsheng.core.plans.parse import parse_plan
@@ -33,6 +36,8 @@ from minsheng.supervision.access import (
     office_region,
     tasks_visible,
 )
+from minsheng.supervision.board import board
+from minsheng.supervision.documents import board_sheets, chinese_date, task_order
 from minsheng.supervision.models import ExtensionState, TaskState, Verdict
 from minsheng.supervision.services import (
     TaskError,
@@ -45,6 +50,7 @@ from minsheng.supervision.services import (
     task_report,
 )
 from minsheng.supervision.verify import measurable_tasks, verify_tasks
+from minsheng.web.downloads import sheets_response
 from minsheng.web.paging import search_and_page
 from minsheng.web.todo import today
 
@@ -59,6 +65,8 @@ ACTIONS = {
     "alert3": gettext_lazy("升级督办"),
 }
 SESSION_KEY = "supervision-plan-upload"
+BOARD_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER})
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -94,6 +102,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "verdicts": [(k, label) for k, label in Verdict.choices if k],
             "today": today(),
             "can_import": can_import,
+            "can_board": user_scope(request.user).everything
+            or getattr(request.user, "role", None) in BOARD_ROLES,
         },
     )
 
@@ -281,3 +291,43 @@ def from_warning(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("indicator_warnings")
     return redirect("supervision_task", task_id=task.pk)
+
+
+@login_required
+def task_board(request: HttpRequest) -> HttpResponse:
+    """The office's board (leaders read it): per unit and per plan; ``?format=xlsx`` for Excel."""
+    scope = user_scope(request.user)
+    if not scope.everything and getattr(request.user, "role", None) not in BOARD_ROLES:
+        raise PermissionDenied("the board is for the quality office and leaders")
+    units, plans = board(tasks_visible(request.user), today())
+    caption = _("督办情况统计（截至 %(day)s）") % {"day": chinese_date(today())}
+    if request.GET.get("format") == "xlsx":
+        return sheets_response(_("督办情况统计"), board_sheets(units, plans, caption))
+    return render(
+        request, "supervision/board.html", {"units": units, "plans": plans, "caption": caption}
+    )
+
+
+@login_required
+def task_order_docx(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The task's printable 督办单 (Word)."""
+    task = access_task(request.user, task_id)
+    office = (task.plan.office.name if task.plan else "") or (
+        getattr(user_scope(request.user).organisation, "name", "") or ""
+    )
+    history = [
+        f"{timezone.localtime(e.at):%Y-%m-%d %H:%M} {ACTIONS.get(e.action, e.action)}"
+        + (f"：{e.note}" if e.note else "")
+        for e in task.events.all()
+    ]
+    data = task_order(
+        task,
+        office=office,
+        today=today(),
+        leads=[o.name for o in (task.parent or task).leads.all()],
+        history=history,
+    )
+    name = quote(f"督办单-{task.pk}.docx")
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
