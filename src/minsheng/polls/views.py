@@ -39,6 +39,7 @@ from minsheng.polls.results import LEVELS, PollResults, poll_results
 from minsheng.polls.selectors import fieldwork_flags, recent_uploads
 from minsheng.polls.services import mapping_save, poll_create, poll_set_state
 from minsheng.polls.tasks import import_fieldwork
+from minsheng.supervision.access import can_assign_tasks
 from minsheng.web.downloads import sheets_response
 
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -107,6 +108,7 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
             "ipa_undecided": any(i.importance is not None for i in results.items)
             and not any(i.quadrant for i in results.items),
             "flags": fieldwork_flags(poll) if can_upload(request.user, poll) else None,
+            "can_assign": can_assign_tasks(request.user),
         },
     )
 

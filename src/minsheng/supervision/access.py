@@ -87,3 +87,12 @@ def can_report(user: Any, task: Task) -> bool:
 def can_extend(user: Any, task: Task) -> bool:
     """The unit asks for more time on a task it is still doing."""
     return can_report(user, task)
+
+
+def can_assign_tasks(user: Any) -> bool:
+    """The quality office (and admins) turn findings into tasks."""
+    try:
+        office_region(user)
+    except (PermissionDenied, Http404):
+        return False
+    return True

@@ -24,6 +24,7 @@ from minsheng.supervision.services import (
     task_from_warning,
     task_report,
 )
+from minsheng.supervision.sweep import sweep
 from minsheng.supervision.verify import Checker, measurable_tasks, verify_tasks
 
 SEED = Path(__file__).parent / "data" / "seed_004_plan.txt"
@@ -58,6 +59,7 @@ def supervision(ctx: DemoContext) -> None:
                 task_decide(task, actor=quality, accept=True, comment="")
     made = _from_warnings(city, quality)
     checked = verify_tasks(measurable_tasks())
+    swept = sweep()  # the overdue tasks are urged, as the worker would have done
     ctx.summary.update(
         supervision_tasks=Task.objects.count(),
         supervision_overdue=Task.objects.filter(due__lt=DUE)
@@ -66,6 +68,7 @@ def supervision(ctx: DemoContext) -> None:
         supervision_from_warnings=made,
         supervision_verified=checked.get(Verdict.VERIFIED, 0),
         supervision_not_met=checked.get(Verdict.NOT_MET, 0),
+        supervision_urged=swept["urged"] + swept["escalated"],
     )
 
 

@@ -63,6 +63,7 @@ class TaskSource(models.TextChoices):
     PLAN = "plan", _("工作方案")
     MANUAL = "manual", _("手工创建")
     WARNING = "warning", _("指标预警")
+    POLL = "poll", _("满意度测评")
 
 
 class Task(models.Model):

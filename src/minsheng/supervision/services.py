@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
+from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.plans.parse import Plan as ParsedPlan
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
@@ -203,38 +204,33 @@ def region_government(region: Region) -> Organisation | None:
 
 
 @transaction.atomic
-def task_from_warning(
-    *, actor: Any, region: Region, indicator: Any, rule: str, period: str, message: str
+def task_from_finding(
+    *,
+    actor: Any,
+    source: str,
+    key: str,
+    region: Region,
+    unit: Organisation,
+    title: str,
+    message: str,
+    evidence: dict[str, Any],
 ) -> Task:
-    """A task for the region's government (or the indicator's lead department when the region
-    is the city itself) to act on an indicator warning, due in 15 working days; the warning is
-    kept as it was. The same warning twice gives the task already made."""
-    key = f"warning:{region.code}:{indicator.code if indicator else ''}:{rule}:{period}"
+    """The one way a finding (an indicator warning, a poll item to improve, …) becomes a task:
+    for ``unit``, due in 15 working days, the finding kept as it was. The same finding twice
+    (``key``) gives the task already made."""
     existing = Task.objects.filter(source_key=key).first()
     if existing is not None:
         return existing
-    unit = region_government(region)
-    if unit is None or (region.level == RegionLevel.CITY and indicator is not None):
-        unit = getattr(indicator, "lead_department", None) or unit
-    if unit is None:
-        raise TaskError(_("这个地区没有可承办的单位（政府或牵头部门）"))
     due = work_calendar().due(timezone.now(), FINDING_DAYS).astimezone(SHANGHAI).date()
-    name = indicator.name if indicator is not None else "水平指数"
     task = Task.objects.create(
-        title=f"{region.name}{name}预警整改"[:200],
+        title=title[:200],
         text=message,
         unit=unit,
         region=region,
         due=due,
-        source=TaskSource.WARNING,
-        source_key=key,
-        evidence={
-            "period": period,
-            "rule": rule,
-            "message": message,
-            "region": region.code,
-            "indicator": indicator.code if indicator else "",
-        },
+        source=source,
+        source_key=key[:200],
+        evidence=evidence,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _event(task, actor, "created", message)
@@ -243,10 +239,81 @@ def task_from_warning(
         actor=actor,
         action=AuditAction.CREATE,
         obj=task,
-        note="task from warning",
+        note=f"task from {source}",
         region_code=region.code,
     )
     return task
+
+
+def _period_label(period: str) -> str:
+    try:
+        return f"（{Period.parse(period).label}）"
+    except PeriodError:
+        return ""
+
+
+def task_from_warning(
+    *, actor: Any, region: Region, indicator: Any, rule: str, period: str, message: str
+) -> Task:
+    """A task for the region's government (or the indicator's lead department when the region
+    is the city itself) to act on an indicator warning."""
+    unit = region_government(region)
+    if unit is None or (region.level == RegionLevel.CITY and indicator is not None):
+        unit = getattr(indicator, "lead_department", None) or unit
+    if unit is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府或牵头部门）"))
+    name = indicator.name if indicator is not None else "水平指数"
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.WARNING,
+        key=f"warning:{region.code}:{indicator.code if indicator else ''}:{rule}:{period}",
+        region=region,
+        unit=unit,
+        title=f"{region.name}{name}预警整改{_period_label(period)}",
+        message=message,
+        evidence={
+            "period": period,
+            "rule": rule,
+            "message": message,
+            "region": region.code,
+            "indicator": indicator.code if indicator else "",
+        },
+    )
+
+
+def task_from_poll_item(*, actor: Any, poll: Any, item: Any, region: Region) -> Task:
+    """A task to improve a poll item in the "优先改进" quadrant (important, scored low): for the
+    organisation the item rates when it names one, else the region's government."""
+    unit = (
+        Organisation.objects.filter(name=item.department, is_active=True).first()
+        if item.department
+        else None
+    ) or region_government(region)
+    if unit is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府或牵头部门）"))
+    message = (
+        f"{poll.name}：“{item.text}”得分 {item.score:.1f}"
+        f"（95%置信区间 {item.ci_low:.1f}–{item.ci_high:.1f}），重要性高、表现低，列为优先改进"
+    )
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.POLL,
+        key=f"poll:{poll.pk}:{item.code}:{region.code}",
+        region=region,
+        unit=unit,
+        title=f"{region.name}“{item.text}”满意度提升"[:200],
+        message=message,
+        evidence={
+            "poll": poll.pk,
+            "round": poll.round,
+            "item": item.code,
+            "text": item.text,
+            "region": region.code,
+            "score": item.score,
+            "se": item.se,
+            "message": message,
+        },
+    )
 
 
 @transaction.atomic

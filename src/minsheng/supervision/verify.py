@@ -6,6 +6,8 @@ the indicator data that arrived after it:
   them)? No → 已验证; yes → 未达到;
 - a plan task with targets ("进驻率达到90%以上"): the region's value of the indicator the target
   names, in the latest period after the task was made, against the target → 已验证 / 未达到;
+- a task made from a poll item to improve: the item's score in the next round against this
+  round's by the polls' change test (5 % level): up beyond sampling error → 已验证, else 未达到;
 - no data for a later period, or no indicator matches the target → 数据不足.
 
 Official indicator values carry no sampling error, so "beyond noise" is the index's own test:
@@ -155,11 +157,40 @@ def _targets(task: Task, checker: Checker) -> tuple[str, str]:
     return (Verdict.VERIFIED if all(m for m, _ in checked) else Verdict.NOT_MET), note[:500]
 
 
+def _poll(task: Task) -> tuple[str, str]:
+    """The item's score in the next round against this round's, by the polls' change test
+    (difference over the combined standard error, 5 % level)."""
+    from minsheng.core.survey.results import change
+    from minsheng.polls.models import Poll
+    from minsheng.polls.results import poll_results
+
+    ev: dict[str, Any] = task.evidence or {}
+    poll = Poll.objects.filter(pk=ev.get("poll") or 0).select_related("region").first()
+    later = Poll.objects.filter(previous=poll).order_by("-pk").first() if poll else None
+    if poll is None or later is None:
+        return Verdict.NO_DATA, "还没有下一轮测评结果"
+    within = ev.get("region") if ev.get("region") != poll.region.code else None
+    results = poll_results(later, "township" if within else "county", None, within)
+    now = next((i for i in results.items if i.code == ev.get("item")), None)
+    if now is None:
+        return Verdict.NO_DATA, f"{later.name}没有这道题的结果"
+    moved = change(now.score, now.se, float(ev["score"]), float(ev["se"]))
+    before = float(ev["score"])
+    text = f"{later.name}得分 {now.score:.1f}（上轮 {before:.1f}，变化 {moved.difference:+.1f}"
+    if moved.significant and moved.difference > 0:
+        return Verdict.VERIFIED, f"{text}，超出抽样误差）"
+    if moved.significant:
+        return Verdict.NOT_MET, f"{text}，下降超出抽样误差）"
+    return Verdict.NOT_MET, f"{text}，在抽样误差之内）"
+
+
 def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
     """(verdict, one sentence) for the task, or ("", "") when it has nothing to measure."""
     checker = checker or Checker()
     if task.source == TaskSource.WARNING:
         return _warning(task, checker)
+    if task.source == TaskSource.POLL:
+        return _poll(task)
     if (task.parent or task).targets.exists():
         return _targets(task, checker)
     return Verdict.NONE, ""

@@ -26,6 +26,8 @@ from minsheng.core.plans.parse import parse_plan
 from minsheng.indicators.models import Indicator
 from minsheng.jobs.uploads import upload_load, upload_store
 from minsheng.orgs.models import Region
+from minsheng.polls.access import access_poll
+from minsheng.polls.results import poll_results
 from minsheng.supervision.access import (
     READERS,
     UNITS,
@@ -46,6 +48,7 @@ from minsheng.supervision.services import (
     plan_preview,
     plan_store,
     task_decide,
+    task_from_poll_item,
     task_from_warning,
     task_report,
 )
@@ -331,3 +334,30 @@ def task_order_docx(request: HttpRequest, task_id: int) -> HttpResponse:
     response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response
+
+
+@login_required
+@require_POST
+def from_poll_item(request: HttpRequest) -> HttpResponse:
+    """A task from a poll item the results put in "优先改进" (checked again here)."""
+    office_region(request.user)  # the quality office assigns
+    poll = access_poll(request.user, int(request.POST.get("poll") or 0))
+    visible = set(regions_visible(request.user).values_list("code", flat=True))
+    within = request.POST.get("county") or None
+    region = Region.objects.filter(code=within or poll.region.code).first()
+    if region is None or (region.code not in visible and region != poll.region):
+        raise PermissionDenied("region outside the user's scope")
+    results = poll_results(poll, "township" if within else "county", visible, within)
+    code = request.POST.get("item", "")
+    item = next((i for i in results.items if i.code == code), None)
+    if item is None:
+        raise Http404("no such item")
+    if item.quadrant != "improve":
+        messages.error(request, _("只有“优先改进”的题目可以生成督办任务"))
+        return redirect("poll_detail", poll_id=poll.pk)
+    try:
+        task = task_from_poll_item(actor=request.user, poll=poll, item=item, region=region)
+    except TaskError as exc:
+        messages.error(request, str(exc))
+        return redirect("poll_detail", poll_id=poll.pk)
+    return redirect("supervision_task", task_id=task.pk)
