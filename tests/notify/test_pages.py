@@ -90,3 +90,44 @@ def test_robots_page_is_the_office_s(city: City) -> None:
     assert other.post(url, {"action": "delete", "robot": robot.pk}).status_code == 404
     assert office.post(url, {"action": "delete", "robot": robot.pk}).status_code == 302
     assert not GroupRobot.objects.exists()
+
+
+def test_messages_over_the_api(city: City) -> None:
+    import json
+
+    from django.test import Client
+
+    from minsheng.accounts.models import ApiScope
+    from minsheng.accounts.services import api_client_issue
+
+    me = city.users["county"]
+    Notification.objects.filter(user=me).delete()
+    notify([me], Kind.TASK_URGED, "催办一")
+    notify([me], Kind.TASK_URGED, "催办二")
+    notify([city.users["other_county"]], Kind.TASK_URGED, "别人的")
+    client = city.client("county")
+    got = client.get("/api/notifications").json()
+    assert got["total"] == 2 and got["unread"] == 2
+    assert [n["title"] for n in got["items"]] == ["催办二", "催办一"]
+    first = got["items"][1]["id"]
+    marked = client.post(
+        "/api/notifications/read", json.dumps({"ids": [first]}), content_type="application/json"
+    )
+    assert marked.json() == {"marked": 1}
+    assert client.get("/api/notifications", {"unread": "true"}).json()["total"] == 1
+    # Another person's ids are not theirs to mark.
+    other = Notification.objects.get(title="别人的")
+    assert client.post(
+        "/api/notifications/read",
+        json.dumps({"ids": [other.pk]}),
+        content_type="application/json",
+    ).json() == {"marked": 0}
+    assert Client().get("/api/notifications").status_code == 401
+    _, token = api_client_issue(
+        actor=city.users["admin"],
+        name="看板",
+        organisation=city.users["quality"].organisation,
+        scopes=[ApiScope.READ_INDICATORS],
+    )
+    machine = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert machine.get("/api/notifications").status_code == 403

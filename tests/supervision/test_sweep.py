@@ -135,3 +135,20 @@ def test_the_sweep_is_a_command(city: City) -> None:
     call_command("supervision", "tasks", "--region", city.county.code, stdout=out)
     rows = json.loads(out.getvalue())
     assert {r["title"]: r["alert"] for r in rows if r["state"] == "assigned"}["late5"] == 3
+
+
+def test_extension_over_the_api(city: City) -> None:
+    import json
+
+    task = _tasks(city)["in3"]
+    url = f"/api/supervision/tasks/{task.pk}/extension"
+    body = json.dumps({"new_due": "2026-05-01", "reason": "设备到货延迟"})
+    refused = city.client("other_county").post(url, body, content_type="application/json")
+    assert refused.status_code == 403
+    early = json.dumps({"new_due": "2026-03-01", "reason": "x"})
+    assert (
+        city.client("county").post(url, early, content_type="application/json").status_code == 422
+    )
+    done = city.client("county").post(url, body, content_type="application/json")
+    assert done.status_code == 200 and done.json()["events"][-1]["action"] == "extension"
+    assert Extension.objects.get(task=task).reason == "设备到货延迟"

@@ -32,6 +32,7 @@ from minsheng.api.schemas import (
     RegionOut,
 )
 from minsheng.indicators.api import router as indicators_router
+from minsheng.notify.api import router as notify_router
 from minsheng.orgs.models import Organisation, PeerGroup, Region, RegionLevel
 from minsheng.polls.api import router as polls_router
 from minsheng.reviews.api import router as ratings_router
@@ -52,6 +53,7 @@ api.add_router("/ratings", ratings_read_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/polls", polls_router)
 api.add_router("", supervision_router)
+api.add_router("", notify_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

@@ -1,7 +1,8 @@
 """Supervision over REST, with the pages' gates (people only for now; a machine client gets
 403): ``GET /api/supervision/tasks``, ``GET /api/supervision/tasks/{id}``, ``POST
 /api/supervision/tasks/{id}/report`` (the unit), ``POST /api/supervision/tasks/{id}/decide``
-(the quality office), and ``GET /api/todo`` (the caller's 我的待办)."""
+(the quality office), ``POST /api/supervision/tasks/{id}/extension`` (the unit), and ``GET
+/api/todo`` (the caller's 我的待办)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,20 @@ from ninja.errors import HttpError
 from minsheng.accounts.models import ApiClient
 from minsheng.api.auth import caller
 from minsheng.api.schemas import ErrorOut
-from minsheng.supervision.access import access_task, can_manage, can_report, tasks_visible
+from minsheng.supervision.access import (
+    access_task,
+    can_extend,
+    can_manage,
+    can_report,
+    tasks_visible,
+)
 from minsheng.supervision.models import Task, TaskState
-from minsheng.supervision.services import TaskError, task_decide, task_report
+from minsheng.supervision.services import (
+    TaskError,
+    extension_request,
+    task_decide,
+    task_report,
+)
 from minsheng.web.todo import today, todo_items
 
 router = Router(tags=["supervision"])
@@ -38,6 +50,9 @@ class TaskOut(Schema):
     source: str
     plan: str | None
     parent_id: int | None
+    alert: int
+    verdict: str
+    verdict_note: str
 
 
 class EventOut(Schema):
@@ -80,6 +95,11 @@ class DecideIn(Schema):
     comment: str = ""
 
 
+class ExtensionIn(Schema):
+    new_due: dt.date
+    reason: str
+
+
 class TodoOut(Schema):
     kind: str
     title: str
@@ -108,6 +128,9 @@ def _task_out(task: Task) -> dict[str, Any]:
         "source": task.source,
         "plan": task.plan.title if task.plan else None,
         "parent_id": task.parent_id,
+        "alert": task.alert,
+        "verdict": task.verdict,
+        "verdict_note": task.verdict_note,
     }
 
 
@@ -175,6 +198,20 @@ def task_decide_api(request: HttpRequest, task_id: int, body: DecideIn) -> TaskD
         return _detail(task_decide(task, actor=person, accept=body.accept, comment=body.comment))
     except TaskError as exc:
         raise HttpError(422, str(exc)) from None
+
+
+@router.post("/supervision/tasks/{task_id}/extension", response={200: TaskDetailOut, **ERRORS})
+def task_extension_api(request: HttpRequest, task_id: int, body: ExtensionIn) -> TaskDetailOut:
+    """The unit asks for a later due date (the quality office decides on the page)."""
+    person = _person(request)
+    task = access_task(person, task_id)
+    if not can_extend(person, task):
+        raise PermissionDenied("only the unit asks for more time, while the task is open")
+    try:
+        extension_request(task, actor=person, new_due=body.new_due, reason=body.reason)
+    except TaskError as exc:
+        raise HttpError(422, str(exc)) from None
+    return _detail(Task.objects.get(pk=task.pk))
 
 
 @router.get("/todo", response={200: list[TodoOut], **ERRORS})
