@@ -202,3 +202,26 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} → {self.new_due}"
+
+
+class TaskFile(models.Model):
+    """A supporting document attached to a report (Word, PDF, image), kept sealed on disk."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="files")
+    event = models.ForeignKey(TaskEvent, models.CASCADE, related_name="files")
+    name = models.CharField(_("文件名"), max_length=150)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    path = models.CharField(max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.name

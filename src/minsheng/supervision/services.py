@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -16,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
+from minsheng.core.evidence import MAX_FILES, Checked, EvidenceError, check_evidence
 from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.plans.parse import Plan as ParsedPlan
 from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.jobs.uploads import upload_store
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
 from minsheng.reviews.services.deadlines import work_calendar
 from minsheng.supervision import messages
@@ -30,6 +33,7 @@ from minsheng.supervision.models import (
     Target,
     Task,
     TaskEvent,
+    TaskFile,
     TaskSource,
     TaskState,
 )
@@ -119,8 +123,8 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _event(task: Task, actor: Any, action: str, note: str = "") -> None:
-    TaskEvent.objects.create(
+def _event(task: Task, actor: Any, action: str, note: str = "") -> TaskEvent:
+    return TaskEvent.objects.create(
         task=task,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_label=str(getattr(actor, "display_name", "") or actor or "系统")[:150],
@@ -316,17 +320,53 @@ def task_from_poll_item(*, actor: Any, poll: Any, item: Any, region: Region) -> 
     )
 
 
+def _checked_files(files: list[tuple[str, bytes]]) -> list[tuple[Checked, bytes]]:
+    if len(files) > MAX_FILES:
+        raise TaskError(_("每次最多上传 %(n)s 个附件") % {"n": MAX_FILES})
+    try:
+        return [(check_evidence(name, data), data) for name, data in files]
+    except EvidenceError as exc:
+        raise TaskError(str(exc)) from None
+
+
 @transaction.atomic
-def task_report(task: Task, *, actor: Any, note: str, percent: int) -> Task:
+def task_report(
+    task: Task,
+    *,
+    actor: Any,
+    note: str,
+    percent: int,
+    files: list[tuple[str, bytes]] | None = None,
+) -> Task:
+    """The unit reports progress, with supporting documents (checked before anything is kept;
+    a refused file stores nothing)."""
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.state not in (TaskState.ASSIGNED, TaskState.RETURNED):
         raise TaskError(_("任务已报送或已办结，不能再报送"))
     if not note.strip():
         raise TaskError(_("请填写进展情况"))
+    checked = _checked_files(files or [])
     before = {"state": task.state, "percent": task.percent}
     task.state, task.percent = TaskState.REPORTED, max(0, min(100, percent))
     task.save(update_fields=["state", "percent"])
-    _event(task, actor, "reported", f"{note.strip()}（完成 {task.percent}%）")
+    event = _event(task, actor, "reported", f"{note.strip()}（完成 {task.percent}%）")
+    written: list[str] = []
+    try:
+        for info, data in checked:
+            written.append(upload_store(data, prefix=f"task{task.pk}", kept=True))
+            TaskFile.objects.create(
+                task=task,
+                event=event,
+                name=info.name,
+                content_type=info.content_type,
+                size=info.size,
+                path=written[-1],
+                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except BaseException:
+        for path in written:
+            Path(path).unlink(missing_ok=True)
+        raise
     messages.tell_reported(task)
     audit_record(
         actor=actor,

@@ -5,6 +5,7 @@ from minsheng.supervision import views
 urlpatterns = [
     path("supervision/", views.task_list, name="supervision_tasks"),
     path("supervision/tasks/<int:task_id>/", views.task_detail, name="supervision_task"),
+    path("supervision/files/<int:file_id>/", views.task_file, name="supervision_file"),
     path("supervision/board/", views.task_board, name="supervision_board"),
     path(
         "supervision/tasks/<int:task_id>/order.docx",

@@ -40,7 +40,7 @@ from minsheng.supervision.access import (
 )
 from minsheng.supervision.board import board
 from minsheng.supervision.documents import board_sheets, chinese_date, task_order
-from minsheng.supervision.models import ExtensionState, TaskState, Verdict
+from minsheng.supervision.models import ExtensionState, TaskFile, TaskState, Verdict
 from minsheng.supervision.services import (
     TaskError,
     extension_decide,
@@ -129,7 +129,11 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                 if not 0 <= percent <= 100:
                     raise TaskError(_("完成进度须为 0–100 的整数"))
                 task_report(
-                    task, actor=request.user, note=request.POST.get("note", ""), percent=percent
+                    task,
+                    actor=request.user,
+                    note=request.POST.get("note", ""),
+                    percent=percent,
+                    files=[(f.name or "", f.read()) for f in request.FILES.getlist("files")],
                 )
             elif action in ("accept", "return"):
                 if not can_manage(request.user, task):
@@ -172,7 +176,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         task.refresh_from_db()
     events = [
         (e, ACTIONS.get(e.action, e.action), ACTORS.get(e.actor_label, e.actor_label))
-        for e in task.events.all()
+        for e in task.events.prefetch_related("files")
     ]
     children = list(task.children.select_related("unit").order_by("unit__region__code"))
     pending = task.extensions.filter(state=ExtensionState.PENDING).first()
@@ -361,3 +365,16 @@ def from_poll_item(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("poll_detail", poll_id=poll.pk)
     return redirect("supervision_task", task_id=task.pk)
+
+
+@login_required
+def task_file(request: HttpRequest, file_id: int) -> HttpResponse:
+    """A report's supporting document, to whoever may see the task."""
+    kept = TaskFile.objects.filter(pk=file_id).first()
+    if kept is None:
+        raise Http404("no such file")
+    access_task(request.user, kept.task_id)
+    response = HttpResponse(upload_load(kept.path), content_type=kept.content_type)
+    name = quote(kept.name)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
