@@ -237,3 +237,34 @@ def test_the_api_follows_the_pages_gates(city: City) -> None:
     assert machine.get("/api/todo").status_code == 403
     todo = county.get("/api/todo").json()
     assert all(set(i) == {"kind", "title", "url", "due", "overdue"} for i in todo)
+
+
+def test_the_office_matches_unknown_names_and_they_are_remembered(city: City) -> None:
+    from minsheng.supervision.models import UnitAlias
+
+    quality = city.client("quality")
+    url = reverse("supervision_plan_import")
+    quality.post(url, {"file": SimpleUploadedFile("方案.docx", _seed_docx())})
+    transport = Organisation.objects.create(
+        key="bus", name="清河公共交通集团", kind="department", region=city.county.parent
+    )
+    outside = Organisation.objects.get(key="quality-other")
+    response = quality.post(
+        url,
+        {"action": "confirm", "alias:市公交公司": transport.pk, "alias:各园区管委会": outside.pk},
+    )
+    assert response.status_code == 302
+    # Only the match inside the city is remembered.
+    assert list(UnitAlias.objects.values_list("name", "organisation")) == [
+        ("市公交公司", transport.pk)
+    ]
+    plan = Plan.objects.order_by("-pk").first()
+    assert plan is not None
+    assert (
+        plan.tasks.filter(unit=transport).exists()
+        or plan.tasks.filter(leads=transport).exists()
+        or plan.tasks.filter(cooperating=transport).exists()
+    )
+    again = quality.post(url, {"file": SimpleUploadedFile("方案.docx", _seed_docx())})
+    unmatched = again.context["preview"].unmatched
+    assert "市公交公司" not in unmatched and "各园区管委会" in unmatched

@@ -225,3 +225,28 @@ class TaskFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitAlias(models.Model):
+    """A unit name as plans write it ("市公交公司"), matched by the office to an organisation;
+    later imports in the region match it at once."""
+
+    region = models.ForeignKey(
+        "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("地区")
+    )
+    name = models.CharField(_("方案中的名称"), max_length=200)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", models.CASCADE, related_name="+", verbose_name=_("机构")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="one_alias")]
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.organisation_id}"

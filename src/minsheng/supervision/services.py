@@ -36,6 +36,7 @@ from minsheng.supervision.models import (
     TaskFile,
     TaskSource,
     TaskState,
+    UnitAlias,
 )
 
 FINDING_DAYS = 15  # working days to act on a finding, as for a bad rating's rectification
@@ -70,7 +71,12 @@ class Preview:
     unmatched: list[str]  # names found in no form in the register (shown before storing)
 
 
-def _match(name: str, region: Region, orgs: dict[str, Organisation]) -> list[Organisation] | None:
+def _match(
+    name: str,
+    region: Region,
+    orgs: dict[str, Organisation],
+    aliases: dict[str, Organisation] | None = None,
+) -> list[Organisation] | None:
     for pattern, level, kind in FAN_OUT:
         if pattern.match(name):
             return list(
@@ -90,7 +96,47 @@ def _match(name: str, region: Region, orgs: dict[str, Organisation]) -> list[Org
     for candidate in candidates:
         if candidate in orgs:
             return [orgs[candidate]]
+    if aliases and name in aliases:
+        return [aliases[name]]
     return None
+
+
+def region_aliases(region: Region) -> dict[str, Organisation]:
+    """The names the office matched by hand, from the region and the regions above it."""
+    rows = UnitAlias.objects.filter(
+        region_id__in=region.lineage_ids(), organisation__is_active=True
+    ).select_related("organisation", "region")
+    ordered = sorted(rows, key=lambda a: a.region.level)  # the nearest region wins
+    return {a.name: a.organisation for a in ordered}
+
+
+def aliases_save(choices: dict[str, int], *, region: Region, actor: Any) -> list[UnitAlias]:
+    """Remember the office's matches (name → organisation of the region); returns them."""
+    allowed = Organisation.objects.filter(is_active=True, **region.subtree_filter("region__"))
+    found = {o.pk: o for o in allowed.filter(pk__in=set(choices.values()))}
+    saved: list[UnitAlias] = []
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    for name, org_id in choices.items():
+        org = found.get(org_id)
+        if org is None or not name.strip():
+            continue
+        alias, _created = UnitAlias.objects.update_or_create(
+            region=region,
+            name=name.strip()[:200],
+            defaults={
+                "organisation": org,
+                "created_by": person,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=alias,
+            note="unit alias",
+            region_code=region.code,
+        )
+        saved.append(alias)
+    return saved
 
 
 def plan_preview(parsed: ParsedPlan, region: Region) -> Preview:
@@ -99,6 +145,7 @@ def plan_preview(parsed: ParsedPlan, region: Region) -> Preview:
         o.name: o
         for o in Organisation.objects.filter(is_active=True, **region.subtree_filter("region__"))
     }
+    aliases = region_aliases(region)
     matched: list[Matched] = []
     unmatched: list[str] = []
     for task in parsed.tasks:
@@ -109,7 +156,7 @@ def plan_preview(parsed: ParsedPlan, region: Region) -> Preview:
             (task.responsible, units.responsible),
         ):
             for name in names:
-                found = _match(name, region, orgs)
+                found = _match(name, region, orgs, aliases)
                 if found is None:
                     if name not in unmatched:
                         unmatched.append(name)

@@ -25,7 +25,7 @@ from minsheng.core.plans.document import DocumentError, paragraphs
 from minsheng.core.plans.parse import parse_plan
 from minsheng.indicators.models import Indicator
 from minsheng.jobs.uploads import upload_load, upload_store
-from minsheng.orgs.models import Region
+from minsheng.orgs.models import Organisation, OrgKind, Region
 from minsheng.polls.access import access_poll
 from minsheng.polls.results import poll_results
 from minsheng.supervision.access import (
@@ -43,6 +43,7 @@ from minsheng.supervision.documents import board_sheets, chinese_date, task_orde
 from minsheng.supervision.models import ExtensionState, TaskFile, TaskState, Verdict
 from minsheng.supervision.services import (
     TaskError,
+    aliases_save,
     extension_decide,
     extension_request,
     plan_preview,
@@ -69,6 +70,7 @@ ACTIONS = {
 }
 SESSION_KEY = "supervision-plan-upload"
 BOARD_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER})
+UNIT_KINDS = (OrgKind.GOVERNMENT, OrgKind.DEPARTMENT, OrgKind.QUALITY_OFFICE)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -226,6 +228,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             office = user_scope(request.user).organisation
             if office is None:
                 raise PermissionDenied("the plan is issued by an organisation")
+            aliases_save(_alias_choices(request), region=region, actor=request.user)
             plan = plan_store(
                 plan_preview(parsed, region), office=office, region=region, actor=request.user
             )
@@ -252,6 +255,17 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                     }
                     preview = plan_preview(parsed, region)
                     context["preview"] = preview
+                    context["alias_options"] = list(
+                        Organisation.objects.filter(
+                            is_active=True,
+                            kind__in=[
+                                OrgKind.GOVERNMENT,
+                                OrgKind.DEPARTMENT,
+                                OrgKind.QUALITY_OFFICE,
+                            ],
+                            **region.subtree_filter("region__"),
+                        ).order_by("region__code", "name")
+                    )
                     context["rows"] = list(zip(parsed.tasks, preview.matched, strict=True))
     return render(
         request,
@@ -259,6 +273,16 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         context,
         status=400 if context.get("error") else 200,
     )
+
+
+def _alias_choices(request: HttpRequest) -> dict[str, int]:
+    """The office's matches for names the register lacked: ``alias:<name>`` → organisation."""
+    out: dict[str, int] = {}
+    for key in request.POST:
+        value = request.POST.get(key, "")
+        if key.startswith("alias:") and value.isdigit():
+            out[key.removeprefix("alias:")] = int(value)
+    return out
 
 
 def _form_date(text: str) -> dt.date:
