@@ -268,3 +268,21 @@ def test_the_office_matches_unknown_names_and_they_are_remembered(city: City) ->
     again = quality.post(url, {"file": SimpleUploadedFile("方案.docx", _seed_docx())})
     unmatched = again.context["preview"].unmatched
     assert "市公交公司" not in unmatched and "各园区管委会" in unmatched
+
+
+def test_a_plan_from_a_worksheet(city: City) -> None:
+    from tests.core.plans.test_sheet import GOOD, _xlsx
+
+    quality = city.client("quality")
+    url = reverse("supervision_plan_import")
+    preview = quality.post(url, {"file": SimpleUploadedFile("任务表.xlsx", _xlsx(GOOD))})
+    assert preview.status_code == 200 and len(preview.context["rows"]) == 2
+    bad = quality.post(
+        url, {"file": SimpleUploadedFile("任务表.xlsx", _xlsx([["1", "", "", "", "", "", None]]))}
+    )
+    assert bad.status_code == 400 and "第 2 行" in bad.content.decode()
+    before = Plan.objects.count()
+    quality.post(url, {"file": SimpleUploadedFile("任务表.xlsx", _xlsx(GOOD))})
+    assert quality.post(url, {"action": "confirm"}).status_code == 302
+    plan = Plan.objects.order_by("-pk").first()
+    assert plan is not None and Plan.objects.count() == before + 1 and plan.title == "任务表"

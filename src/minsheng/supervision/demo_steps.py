@@ -8,8 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from minsheng.core.plans.document import paragraphs
-from minsheng.core.plans.parse import parse_plan
+from minsheng.core.plans.document import read_plan
 from minsheng.core.regions import Level
 from minsheng.demo.registry import DemoContext, register
 from minsheng.indicators import results
@@ -37,7 +36,7 @@ def supervision(ctx: DemoContext) -> None:
     city = ctx.regions[next(ctx.plan.regions_at(Level.CITY)).code]
     office = ctx.organisations[f"quality-{city.code}"]
     quality = ctx.users.get("quality")
-    parsed = parse_plan(paragraphs(SEED.read_bytes(), filename=SEED.name))
+    parsed = read_plan(SEED.read_bytes(), filename=SEED.name)
     plan = plan_store(plan_preview(parsed, city), office=office, region=city, actor=quality)
     Task.objects.filter(plan=plan).update(due=DUE)
     rng = ctx.rng("supervision")

@@ -21,8 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minsheng.accounts.access import regions_visible, user_scope
 from minsheng.accounts.models import Role
 from minsheng.audit.presentation import ACTORS
-from minsheng.core.plans.document import DocumentError, paragraphs
-from minsheng.core.plans.parse import parse_plan
+from minsheng.core.plans.document import DocumentError, read_plan
 from minsheng.indicators.models import Indicator
 from minsheng.jobs.uploads import upload_load, upload_store
 from minsheng.orgs.models import Organisation, OrgKind, Region
@@ -222,7 +221,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             context["error"] = _("请重新上传方案文件")
         else:
             try:
-                parsed = parse_plan(paragraphs(upload_load(path), filename=name))
+                parsed = read_plan(upload_load(path), filename=name)
             finally:
                 _drop(waiting)
             office = user_scope(request.user).organisation
@@ -241,7 +240,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         else:
             data = upload.read()
             try:
-                parsed = parse_plan(paragraphs(data, filename=upload.name or ""))
+                parsed = read_plan(data, filename=upload.name or "")
             except DocumentError as exc:
                 context["error"] = str(exc)
             else:

@@ -1,4 +1,4 @@
-"""``minsheng plans import PLAN.docx --dry-run [--format json]``: what the plan's document says
+"""``minsheng plans import PLAN.docx|PLAN.xlsx --dry-run [--format json]``: what the plan says
 — tasks with their units, deadlines and targets, and the report-by rules — as JSON, without
 Django and without storing anything. Bad input exits 2 with one line."""
 
@@ -10,8 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from minsheng.core.plans.document import DocumentError, paragraphs
-from minsheng.core.plans.parse import parse_plan
+from minsheng.core.plans.document import DocumentError, read_plan
 
 EXIT_BAD_INPUT = 2
 
@@ -19,7 +18,7 @@ EXIT_BAD_INPUT = 2
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="minsheng plans")
     sub = parser.add_subparsers(dest="action", required=True)
-    imp = sub.add_parser("import", help="read an action plan (.docx or .txt)")
+    imp = sub.add_parser("import", help="read an action plan (.docx, .xlsx or .txt)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="print what was read; store nothing")
     imp.add_argument("--format", choices=("json",), default="json")
@@ -35,7 +34,7 @@ def main(argv: Sequence[str]) -> int:
         print(f"minsheng plans: 文件不存在：{path}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        plan = parse_plan(paragraphs(path.read_bytes(), filename=path.name))
+        plan = read_plan(path.read_bytes(), filename=path.name)
     except DocumentError as exc:
         print(f"minsheng plans: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,6 +1,7 @@
-"""The paragraphs of an action plan's document: a Word file (.docx: the text of each ``w:p`` in
-order, read from ``word/document.xml`` with the standard library) or plain text (.txt, one
-paragraph a line, UTF-8 or GB18030). Anything else is refused with one clear line."""
+"""An action plan's file: a Word file (.docx: the text of each ``w:p`` in order, read from
+``word/document.xml`` with the standard library), plain text (.txt, one paragraph a line, UTF-8
+or GB18030) — both parsed by ``parse.parse_plan`` — or a worksheet with one row per task (.xlsx,
+``sheet.plan_from_sheet``). Anything else is refused with one clear line."""
 
 from __future__ import annotations
 
@@ -8,12 +9,28 @@ import io
 import zipfile
 from xml.etree import ElementTree
 
+from minsheng.core.plans.parse import Plan, parse_plan
+from minsheng.core.tabular import TableError
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_BYTES = 20 * 1024 * 1024
 
 
 class DocumentError(ValueError):
     """The file cannot be read as a plan (said in one line, in Chinese)."""
+
+
+def read_plan(data: bytes, *, filename: str) -> Plan:
+    """The plan in a Word or text document, or in a worksheet with one row per task (.xlsx);
+    ``DocumentError`` with every problem (a worksheet's by row and column) when it cannot."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        from minsheng.core.plans.sheet import plan_from_sheet
+
+        try:
+            return plan_from_sheet(data, filename=filename)
+        except TableError as exc:
+            raise DocumentError("；".join(str(e) for e in exc.errors[:10])) from None
+    return parse_plan(paragraphs(data, filename=filename))
 
 
 def paragraphs(data: bytes, *, filename: str) -> list[str]:
@@ -25,7 +42,7 @@ def paragraphs(data: bytes, *, filename: str) -> list[str]:
         return _docx(data)
     if name.endswith(".txt"):
         return _text(data)
-    raise DocumentError("只能读取 Word 文档（.docx）或文本文件（.txt）")
+    raise DocumentError("只能读取 Word 文档（.docx）、Excel 表格（.xlsx）或文本文件（.txt）")
 
 
 def _text(data: bytes) -> list[str]:

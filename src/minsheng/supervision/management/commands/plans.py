@@ -11,8 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from minsheng.core.plans.document import DocumentError, paragraphs
-from minsheng.core.plans.parse import parse_plan
+from minsheng.core.plans.document import DocumentError, read_plan
 from minsheng.orgs.models import Organisation, OrgKind, Region
 from minsheng.supervision.services import plan_preview, plan_store
 
@@ -44,7 +43,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
         try:
-            parsed = parse_plan(paragraphs(path.read_bytes(), filename=path.name))
+            parsed = read_plan(path.read_bytes(), filename=path.name)
         except DocumentError as exc:
             raise CommandError(str(exc)) from None
         if not parsed.tasks:
