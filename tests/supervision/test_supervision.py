@@ -85,17 +85,19 @@ def test_report_return_report_accept(city: City) -> None:
     )
     task.refresh_from_db()
     assert (task.state, task.percent) == (TaskState.REPORTED, 60)
-    # The other county cannot report; a department cannot decide; returning needs a reason.
+    # The other county cannot report; a department that does not lead the task cannot decide;
+    # returning needs a reason.
     assert (
         city.client("other_county").post(url, {"action": "report", "note": "x"}).status_code == 403
     )
-    assert city.client("reporter").post(url, {"action": "accept"}).status_code == 403
+    assert city.client("other_reporter").post(url, {"action": "accept"}).status_code == 403
     assert quality.post(url, {"action": "return", "comment": ""}).status_code == 400
     assert quality.post(url, {"action": "return", "comment": "请附招生方案"}).status_code == 302
     task.refresh_from_db()
     assert task.state == TaskState.RETURNED
     county.post(url, {"action": "report", "note": "已附招生方案", "percent": "100"})
-    assert quality.post(url, {"action": "accept", "comment": ""}).status_code == 302
+    # The lead unit (市教育体育局) accepts its responsible unit's report.
+    assert city.client("reporter").post(url, {"action": "accept", "comment": ""}).status_code == 302
     task.refresh_from_db()
     assert task.state == TaskState.ACCEPTED
     history = [e.action for e in task.events.all()]
@@ -286,3 +288,34 @@ def test_a_plan_from_a_worksheet(city: City) -> None:
     assert quality.post(url, {"action": "confirm"}).status_code == 302
     plan = Plan.objects.order_by("-pk").first()
     assert plan is not None and Plan.objects.count() == before + 1 and plan.title == "任务表"
+
+
+def test_the_lead_unit_consolidates_and_reports_up(city: City) -> None:
+    from minsheng.notify.models import Notification
+    from minsheng.web.todo import todo_items
+
+    plan = _import(city)
+    parent = plan.tasks.get(parent=None, number="(一)")
+    child = parent.children.get(unit__region=city.county)
+    assert child.report_by is not None and parent.report_by is not None
+    assert child.report_by < parent.report_by  # responsible → lead, then lead → office
+    county, reporter = city.client("county"), city.client("reporter")
+    url = reverse("supervision_task", args=[child.pk])
+    county.post(url, {"action": "report", "note": "已完善划片招生方案", "percent": "80"})
+    # The lead unit hears of it and has it in its to-do; the office does not.
+    assert Notification.objects.filter(
+        user=city.users["reporter"], title="督办任务已报送，请审核", url=url
+    ).exists()
+    lead_todo = [i.url for i in todo_items(city.users["reporter"])[0]]
+    office_todo = [i.url for i in todo_items(city.users["quality"])[0]]
+    assert url in lead_todo and url not in office_todo
+    page = reporter.get(reverse("supervision_task", args=[parent.pk]))
+    draft = page.context["consolidated"]
+    assert f"{city.county.name}人民政府（已报送）：已完善划片招生方案（完成 80%）" in draft
+    assert "尚未报送" in draft  # the other counties
+    parent_url = reverse("supervision_task", args=[parent.pk])
+    assert (
+        reporter.post(parent_url, {"action": "report", "note": draft, "percent": "50"}).status_code
+        == 302
+    )
+    assert parent_url in [i.url for i in todo_items(city.users["quality"])[0]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.urls import reverse
 
 from minsheng.indicators.models import Submission, SubmissionState
@@ -61,7 +62,10 @@ def test_a_department_sees_its_cases_and_forms(city: City) -> None:
 
 
 def test_the_office_sees_what_it_must_decide(city: City) -> None:
-    reported = Task.objects.filter(state=TaskState.REPORTED)
+    # Reports no lead unit consolidates (a lead unit decides its counties' own).
+    reported = Task.objects.filter(
+        Q(parent=None) | Q(parent__leads=None), state=TaskState.REPORTED
+    ).distinct()
     submitted = Submission.objects.filter(state=SubmissionState.SUBMITTED)
     page = _todo(city, "quality")
     kinds = {k: n for k, _label, n in page.context["kinds"]}

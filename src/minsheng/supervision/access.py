@@ -96,3 +96,22 @@ def can_assign_tasks(user: Any) -> bool:
     except (PermissionDenied, Http404):
         return False
     return True
+
+
+def leads_parent(user: Any, task: Task) -> bool:
+    """The user works for a lead unit of the task's parent (the unit that consolidates)."""
+    scope = user_scope(user)
+    return (
+        task.parent_id is not None
+        and scope.organisation is not None
+        and getattr(user, "role", None) in UNITS
+        and Task.leads.through.objects.filter(
+            task_id=task.parent_id, organisation_id=scope.organisation.pk
+        ).exists()
+    )
+
+
+def can_decide(user: Any, task: Task) -> bool:
+    """A responsible unit's report is accepted or returned by its lead unit (or the office); a
+    lead unit's consolidated report, and any other task's, by the office."""
+    return can_manage(user, task) or leads_parent(user, task)

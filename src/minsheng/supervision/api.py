@@ -19,8 +19,8 @@ from minsheng.api.auth import caller
 from minsheng.api.schemas import ErrorOut
 from minsheng.supervision.access import (
     access_task,
+    can_decide,
     can_extend,
-    can_manage,
     can_report,
     tasks_visible,
 )
@@ -192,8 +192,8 @@ def task_decide_api(request: HttpRequest, task_id: int, body: DecideIn) -> TaskD
     """The quality office accepts a report or returns it (a comment is required to return)."""
     person = _person(request)
     task = access_task(person, task_id)
-    if not can_manage(person, task):
-        raise PermissionDenied("only the quality office decides")
+    if not can_decide(person, task):
+        raise PermissionDenied("only the lead unit or the quality office decides")
     try:
         return _detail(task_decide(task, actor=person, accept=body.accept, comment=body.comment))
     except TaskError as exc:

@@ -17,6 +17,7 @@ from minsheng.indicators.selectors import index_result, periods_available, regio
 from minsheng.orgs.models import RegionLevel
 from minsheng.supervision.models import Task, TaskState, Verdict
 from minsheng.supervision.services import (
+    consolidated_note,
     plan_preview,
     plan_store,
     task_decide,
@@ -39,6 +40,11 @@ def supervision(ctx: DemoContext) -> None:
     parsed = read_plan(SEED.read_bytes(), filename=SEED.name)
     plan = plan_store(plan_preview(parsed, city), office=office, region=city, actor=quality)
     Task.objects.filter(plan=plan).update(due=DUE)
+    # The seed's report-by dates are of 2020; in the demo, units report to their lead first.
+    Task.objects.filter(plan=plan).exclude(parent=None).update(
+        report_by=DUE - dt.timedelta(days=11)
+    )
+    Task.objects.filter(plan=plan, parent=None).update(report_by=DUE - dt.timedelta(days=6))
     rng = ctx.rng("supervision")
     children = list(Task.objects.filter(plan=plan).exclude(parent=None).order_by("pk"))
     for task in children:
@@ -56,6 +62,9 @@ def supervision(ctx: DemoContext) -> None:
                 task_decide(task, actor=quality, accept=False, comment="请补充具体措施和完成时间。")
             elif roll < 0.3:
                 task_decide(task, actor=quality, accept=True, comment="")
+    # Two lead units consolidate their counties' reports and report up to the office.
+    for parent in Task.objects.filter(plan=plan, parent=None).order_by("pk")[:2]:
+        task_report(parent, actor=quality, note=consolidated_note(parent), percent=50)
     made = _from_warnings(city, quality)
     checked = verify_tasks(measurable_tasks())
     swept = sweep()  # the overdue tasks are urged, as the worker would have done

@@ -93,7 +93,18 @@ def tell_assigned(tasks: list[Task]) -> int:
 
 
 def tell_reported(task: Task) -> int:
-    return tell_region([task], Role.QUALITY_OFFICE, Kind.TASK_REPORTED, "督办任务已报送，请审核")
+    """A responsible unit's report goes to its lead unit, any other report to the office."""
+    title = "督办任务已报送，请审核"
+    if task.parent_id is not None:
+        lead_ids = list(
+            Task.leads.through.objects.filter(task_id=task.parent_id).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        if lead_ids:
+            people = [u for ids in unit_people(lead_ids).values() for u in ids]
+            return notify(people, Kind.TASK_REPORTED, title, _summary([task]), task_url(task))
+    return tell_region([task], Role.QUALITY_OFFICE, Kind.TASK_REPORTED, title)
 
 
 def tell_decided(task: Task, accepted: bool, comment: str) -> int:

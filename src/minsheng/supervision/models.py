@@ -17,6 +17,9 @@ class Plan(models.Model):
     region = models.ForeignKey(
         "orgs.Region", models.PROTECT, related_name="+", verbose_name=_("地区")
     )
+    # The plan's report-by rules as read: [{"from", "to", "due", "rule"}] (responsible units
+    # report to their lead unit, lead units to the office).
+    reports = models.JSONField(_("报送要求"), default=list, blank=True)
     office = models.ForeignKey(
         "orgs.Organisation", models.PROTECT, related_name="+", verbose_name=_("印发机关")
     )
@@ -97,6 +100,7 @@ class Task(models.Model):
         "orgs.Region", models.PROTECT, related_name="+", verbose_name=_("地区")
     )
     due = models.DateField(_("完成时限"), null=True, blank=True)
+    report_by = models.DateField(_("报送时限"), null=True, blank=True)
     state = models.CharField(
         _("状态"), max_length=10, choices=TaskState.choices, default=TaskState.ASSIGNED
     )

@@ -185,11 +185,23 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
     """Store the previewed plan: a task per parsed task carried by its first lead unit, and one
     sub-task per responsible unit. Names that matched nothing are left out (the preview showed
     them)."""
+    rules = [
+        {"from": r.source, "to": r.to, "due": r.due, "rule": r.rule} for r in preview.plan.reports
+    ]
     plan = Plan.objects.create(
         title=preview.plan.title[:200] or "工作方案",
         region=region,
         office=office,
+        reports=rules,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    # The cascade: responsible units report to their lead by one date, leads to the office by
+    # a later one (the first dated rule of each).
+    to_lead = next(
+        (_date(r.due) for r in preview.plan.reports if r.source == "responsible" and r.due), None
+    )
+    to_office = next(
+        (_date(r.due) for r in preview.plan.reports if r.source == "lead" and r.due), None
     )
     made: list[Task] = []
     for parsed, units in zip(preview.plan.tasks, preview.matched, strict=True):
@@ -202,6 +214,7 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
             unit=carrier,
             region=carrier.region,
             due=_date(parsed.due),
+            report_by=to_office,
             source=TaskSource.PLAN,
             created_by=plan.created_by,
         )
@@ -230,6 +243,7 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
                 unit=unit,
                 region=unit.region,
                 due=task.due,
+                report_by=to_lead,
                 source=TaskSource.PLAN,
                 created_by=plan.created_by,
             )
@@ -510,3 +524,22 @@ def extension_decide(extension: Extension, *, actor: Any, grant: bool, comment: 
         region_code=task.region.code,
     )
     return extension
+
+
+def consolidated_note(parent: Task) -> str:
+    """The lead unit's report drafted from its responsible units' latest reports."""
+    lines = ["各责任单位报送情况："]
+    children = parent.children.select_related("unit").order_by("unit__region__code", "pk")
+    latest = {
+        e.task_id: e
+        for e in TaskEvent.objects.filter(task__parent=parent, action="reported").order_by("at")
+    }
+    for child in children:
+        event = latest.get(child.pk)
+        state = child.get_state_display()
+        lines.append(
+            f"{child.unit.name}（{state}）：{event.note}"
+            if event
+            else f"{child.unit.name}：尚未报送"
+        )
+    return "\n".join(lines)

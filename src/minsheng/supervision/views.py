@@ -31,6 +31,7 @@ from minsheng.supervision.access import (
     READERS,
     UNITS,
     access_task,
+    can_decide,
     can_extend,
     can_manage,
     can_report,
@@ -43,6 +44,7 @@ from minsheng.supervision.models import ExtensionState, TaskFile, TaskState, Ver
 from minsheng.supervision.services import (
     TaskError,
     aliases_save,
+    consolidated_note,
     extension_decide,
     extension_request,
     plan_preview,
@@ -137,8 +139,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                     files=[(f.name or "", f.read()) for f in request.FILES.getlist("files")],
                 )
             elif action in ("accept", "return"):
-                if not can_manage(request.user, task):
-                    raise PermissionDenied("only the quality office decides")
+                if not can_decide(request.user, task):
+                    raise PermissionDenied("only the lead unit or the quality office decides")
                 task_decide(
                     task,
                     actor=request.user,
@@ -193,7 +195,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "leads": list((task.parent or task).leads.all()),
             "cooperating": list((task.parent or task).cooperating.all()),
             "can_report": can_report(request.user, task),
-            "can_decide": can_manage(request.user, task) and task.state == TaskState.REPORTED,
+            "can_decide": can_decide(request.user, task) and task.state == TaskState.REPORTED,
+            "consolidated": consolidated_note(task) if children else "",
             "can_verify": can_manage(request.user, task)
             and measurable_tasks().filter(pk=task.pk).exists(),
             "can_extend": can_extend(request.user, task) and pending is None,
