@@ -43,6 +43,8 @@ from minsheng.reviews.selectors import (
 )
 from minsheng.reviews.services.cases import TRANSITIONS, CaseError, act, overdue, record_feedback
 from minsheng.reviews.services.deadlines import unpublished_deadline_years
+from minsheng.supervision.access import can_assign_tasks
+from minsheng.supervision.services import case_reason
 from minsheng.web.downloads import sheets_response
 from minsheng.web.paging import search_and_page
 
@@ -201,6 +203,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "overdue": overdue(case),
             "unpublished_years": unpublished_deadline_years(case),
             "feedback_choices": Feedback.choices,
+            "to_supervision": case_reason(case) if can_assign_tasks(request.user) else "",
             "can_feedback": "office" in roles
             and bool(case.rating.contact_cipher)
             and case.state in {CaseState.ANSWERED, CaseState.CLOSED}

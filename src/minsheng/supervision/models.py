@@ -67,6 +67,7 @@ class TaskSource(models.TextChoices):
     MANUAL = "manual", _("手工创建")
     WARNING = "warning", _("指标预警")
     POLL = "poll", _("满意度测评")
+    CASE = "case", _("差评整改")
 
 
 class Task(models.Model):

@@ -310,6 +310,61 @@ def task_from_finding(
     return task
 
 
+REPEAT_DAYS = 90  # a case is "repeated" when its department had another on the item within
+
+
+def case_reason(case: Any, now: dt.datetime | None = None) -> str:
+    """Why a bad-rating case may be handed to supervision ("" when it may not): overdue, or
+    repeated (another case on the same item at the same department within 90 days)."""
+    from minsheng.reviews.models import RectificationCase
+    from minsheng.reviews.services.cases import overdue
+
+    if overdue(case, now):
+        return _("逾期未整改")
+    rating = case.rating
+    if rating.service_item_id is not None:
+        since = rating.rated_at - dt.timedelta(days=REPEAT_DAYS)
+        others = RectificationCase.objects.filter(
+            department_id=case.department_id,
+            rating__service_item_id=rating.service_item_id,
+            rating__rated_at__gte=since,
+            rating__rated_at__lte=rating.rated_at,
+        ).exclude(pk=case.pk)
+        if others.exists():
+            return _("%(n)s 日内同一事项重复差评") % {"n": REPEAT_DAYS}
+    return ""
+
+
+def task_from_case(*, actor: Any, case: Any) -> Task:
+    """A task for the rated department on an overdue or repeated bad-rating case; the case
+    and the department's bad-rating figures of its month are kept as they were."""
+    reason = case_reason(case)
+    if not reason:
+        raise TaskError(_("只有逾期或重复的差评案件可以转为督办任务"))
+    rating = case.rating
+    department = case.department
+    month = rating.rated_at.astimezone(SHANGHAI).strftime("%Y-%m")
+    item = rating.service_item.name if rating.service_item_id else "未登记事项"
+    message = f"{department.name}“{item}”差评（办件 {rating.case_no}）{reason}"
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.CASE,
+        key=f"case:{case.pk}",
+        region=department.region,
+        unit=department,
+        title=f"{department.name}差评整改督办（{item}）",
+        message=message,
+        evidence={
+            "case": case.pk,
+            "case_no": rating.case_no,
+            "department": department.pk,
+            "month": month,
+            "reason": reason,
+            "message": message,
+        },
+    )
+
+
 def _period_label(period: str) -> str:
     try:
         return f"（{Period.parse(period).label}）"

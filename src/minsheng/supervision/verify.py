@@ -8,6 +8,9 @@ the indicator data that arrived after it:
   names, in the latest period after the task was made, against the target → 已验证 / 未达到;
 - a task made from a poll item to improve: the item's score in the next round against this
   round's by the polls' change test (5 % level): up beyond sampling error → 已验证, else 未达到;
+- a task made from a bad-rating case: the department's bad-rating rate (active ratings) in the
+  latest full month after the task against the case's month, two-proportion z-test (5 %):
+  down beyond chance → 已验证, else 未达到;
 - no data for a later period, or no indicator matches the target → 数据不足.
 
 Official indicator values carry no sampling error, so "beyond noise" is the index's own test:
@@ -184,6 +187,55 @@ def _poll(task: Task) -> tuple[str, str]:
     return Verdict.NOT_MET, f"{text}，在抽样误差之内）"
 
 
+def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    year, mon = (int(x) for x in month.split("-"))
+    start = dt.datetime(year, mon, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start, end
+
+
+def _bad_rate(department_id: int, month: str) -> tuple[int, int]:
+    """(bad, all) active ratings of the department in the month (Asia/Shanghai)."""
+    from minsheng.reviews.models import Rating, Source
+
+    start, end = _month_bounds(month)
+    rows = Rating.objects.filter(
+        department_id=department_id,
+        source=Source.ACTIVE,
+        rated_at__gte=start,
+        rated_at__lt=end,
+    )
+    return rows.filter(level__lte=2).count(), rows.count()
+
+
+def _case(task: Task) -> tuple[str, str]:
+    """The department's bad-rating rate in the last full month after the task was made,
+    against the case's month, by the two-proportion z-test (5 % level, pooled)."""
+    ev: dict[str, Any] = task.evidence or {}
+    before_month = str(ev.get("month", ""))
+    made = task.created_at.astimezone(SHANGHAI)
+    this_month = timezone.now().astimezone(SHANGHAI).strftime("%Y-%m")
+    after_month = (made.replace(day=1) + dt.timedelta(days=32)).strftime("%Y-%m")
+    if not before_month or after_month >= this_month:
+        return Verdict.NO_DATA, "任务创建后还没有完整月份的评价数据"
+    bad0, n0 = _bad_rate(int(ev.get("department") or 0), before_month)
+    # The latest full month after the task was made.
+    latest = (timezone.now().astimezone(SHANGHAI).replace(day=1) - dt.timedelta(days=1)).strftime(
+        "%Y-%m"
+    )
+    bad1, n1 = _bad_rate(int(ev.get("department") or 0), latest)
+    if not n0 or not n1:
+        return Verdict.NO_DATA, f"{latest} 没有主动评价"
+    p0, p1 = bad0 / n0, bad1 / n1
+    pooled = (bad0 + bad1) / (n0 + n1)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n0 + 1 / n1))
+    z = (p0 - p1) / se if se > 0 else 0.0
+    text = f"差评率 {latest} 为 {p1:.1%}（{bad1}/{n1}），{before_month} 为 {p0:.1%}（{bad0}/{n0}）"
+    if z > 1.96:
+        return Verdict.VERIFIED, f"{text}，下降超出随机波动"
+    return Verdict.NOT_MET, f"{text}，未见超出随机波动的下降"
+
+
 def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
     """(verdict, one sentence) for the task, or ("", "") when it has nothing to measure."""
     checker = checker or Checker()
@@ -191,6 +243,8 @@ def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
         return _warning(task, checker)
     if task.source == TaskSource.POLL:
         return _poll(task)
+    if task.source == TaskSource.CASE:
+        return _case(task)
     if (task.parent or task).targets.exists():
         return _targets(task, checker)
     return Verdict.NONE, ""

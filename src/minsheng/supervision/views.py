@@ -27,6 +27,7 @@ from minsheng.jobs.uploads import upload_load, upload_store
 from minsheng.orgs.models import Organisation, OrgKind, Region
 from minsheng.polls.access import access_poll
 from minsheng.polls.results import poll_results
+from minsheng.reviews.access import access_case
 from minsheng.supervision.access import (
     READERS,
     UNITS,
@@ -50,6 +51,7 @@ from minsheng.supervision.services import (
     plan_preview,
     plan_store,
     task_decide,
+    task_from_case,
     task_from_poll_item,
     task_from_warning,
     task_report,
@@ -404,3 +406,17 @@ def task_file(request: HttpRequest, file_id: int) -> HttpResponse:
     name = quote(kept.name)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response
+
+
+@login_required
+@require_POST
+def from_case(request: HttpRequest) -> HttpResponse:
+    """A task from an overdue or repeated bad-rating case (checked again here)."""
+    office_region(request.user)  # the quality office assigns
+    case = access_case(request.user, int(request.POST.get("case") or 0))
+    try:
+        task = task_from_case(actor=request.user, case=case)
+    except TaskError as exc:
+        messages.error(request, str(exc))
+        return redirect("review_case", case_id=case.pk)
+    return redirect("supervision_task", task_id=task.pk)
