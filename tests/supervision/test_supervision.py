@@ -235,8 +235,28 @@ def test_the_api_follows_the_pages_gates(city: City) -> None:
         scopes=[ApiScope.READ_INDICATORS],
     )
     machine = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert machine.get("/api/supervision/tasks").status_code == 403
+    assert machine.get("/api/supervision/tasks").status_code == 403  # lacks supervision:read
     assert machine.get("/api/todo").status_code == 403
+    # A dashboard with supervision:read reads its region's tasks and acts on none.
+    _, token = api_client_issue(
+        actor=city.users["admin"],
+        name="督办看板",
+        organisation=city.users["quality"].organisation,
+        scopes=[ApiScope.READ_SUPERVISION],
+    )
+    board = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    read = board.get("/api/supervision/tasks").json()
+    assert read["total"] == Task.objects.count() and board.get(url).status_code == 200
+    assert board.post(f"{url}/report", body, content_type="application/json").status_code == 403
+    _, token = api_client_issue(
+        actor=city.users["admin"],
+        name="外市看板",
+        organisation=city.users["other_quality"].organisation,
+        scopes=[ApiScope.READ_SUPERVISION],
+    )
+    outside = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert outside.get("/api/supervision/tasks").json()["total"] == 0
+    assert outside.get(url).status_code == 403
     todo = county.get("/api/todo").json()
     assert all(set(i) == {"kind", "title", "url", "due", "overdue"} for i in todo)
 

@@ -47,7 +47,12 @@ class Scope:
 
 
 REGION_WIDE_SCOPES = frozenset(
-    {ApiScope.READ_REGIONS, ApiScope.READ_INDICATORS, ApiScope.READ_RATINGS}
+    {
+        ApiScope.READ_REGIONS,
+        ApiScope.READ_INDICATORS,
+        ApiScope.READ_RATINGS,
+        ApiScope.READ_SUPERVISION,
+    }
 )
 
 

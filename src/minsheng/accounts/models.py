@@ -52,6 +52,7 @@ class ApiScope(models.TextChoices):
     WRITE_RATINGS = "ratings:write", _("提交好差评")
     READ_RATINGS = "ratings:read", _("读取好差评统计与整改案件")
     READ_POLLS = "polls:read", _("读取满意度测评结果")
+    READ_SUPERVISION = "supervision:read", _("读取督办任务")
 
 
 class ApiChannel(models.TextChoices):

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from minsheng.accounts.access import require_signed_in, user_scope
-from minsheng.accounts.models import Role
+from minsheng.accounts.models import ApiClient, ApiScope, Role
 from minsheng.orgs.models import Region
 from minsheng.supervision.models import Task, TaskState
 
@@ -32,6 +32,10 @@ def tasks_visible(user: Any) -> QuerySet[Task]:
     tasks = Task.objects.select_related("unit", "region", "plan", "parent")
     if scope.everything:
         return tasks
+    if isinstance(user, ApiClient):  # a dashboard with supervision:read reads its region
+        if scope.region is None or ApiScope.READ_SUPERVISION not in user.scopes:
+            return tasks.none()
+        return tasks.filter(**scope.region.subtree_filter("region__"))
     role = getattr(user, "role", None)
     seen = Q(pk__in=[])
     if scope.region is not None and role in READERS:

@@ -1,8 +1,9 @@
-"""Supervision over REST, with the pages' gates (people only for now; a machine client gets
-403): ``GET /api/supervision/tasks``, ``GET /api/supervision/tasks/{id}``, ``POST
-/api/supervision/tasks/{id}/report`` (the unit), ``POST /api/supervision/tasks/{id}/decide``
-(the quality office), ``POST /api/supervision/tasks/{id}/extension`` (the unit), and ``GET
-/api/todo`` (the caller's 我的待办)."""
+"""Supervision over REST, with the pages' gates: ``GET /api/supervision/tasks``, ``GET
+/api/supervision/tasks/{id}`` (people, and machine clients holding ``supervision:read`` for
+their region's tasks), ``POST /api/supervision/tasks/{id}/report`` (the unit), ``POST
+/api/supervision/tasks/{id}/decide`` (the lead unit or the quality office), ``POST
+/api/supervision/tasks/{id}/extension`` (the unit), and ``GET /api/todo`` (the caller's
+我的待办). Machine clients act on nothing."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from minsheng.accounts.models import ApiClient
-from minsheng.api.auth import caller
+from minsheng.accounts.models import ApiClient, ApiScope
+from minsheng.api.auth import caller, require_scope
 from minsheng.api.schemas import ErrorOut
 from minsheng.supervision.access import (
     access_task,
@@ -134,10 +135,18 @@ def _task_out(task: Task) -> dict[str, Any]:
     }
 
 
+def _reader(request: HttpRequest) -> Any:
+    """A person, or a machine client holding ``supervision:read`` (its region's tasks)."""
+    principal = caller(request)
+    require_scope(principal, ApiScope.READ_SUPERVISION)
+    return principal
+
+
 @router.get("/supervision/tasks", response={200: TasksOut, **ERRORS})
 def task_list(request: HttpRequest, state: str = "", page: int = 1) -> TasksOut:
-    """The caller's tasks (as the 督办 page), a hundred a page, by due date."""
-    tasks = tasks_visible(_person(request))
+    """The caller's tasks (as the 督办 page), a hundred a page, by due date; machine clients
+    need ``supervision:read``."""
+    tasks = tasks_visible(_reader(request))
     if state:
         if state not in TaskState.values:
             raise HttpError(422, "unknown state")
@@ -169,7 +178,7 @@ def _detail(task: Task) -> TaskDetailOut:
 
 @router.get("/supervision/tasks/{task_id}", response={200: TaskDetailOut, **ERRORS})
 def task_read(request: HttpRequest, task_id: int) -> TaskDetailOut:
-    return _detail(access_task(_person(request), task_id))
+    return _detail(access_task(_reader(request), task_id))
 
 
 @router.post("/supervision/tasks/{task_id}/report", response={200: TaskDetailOut, **ERRORS})
