@@ -35,7 +35,7 @@ def _subject(subject: str, staff: dict[int, str]) -> str:
     return subject
 
 
-def _message(flag: IntegrityFlag) -> str:
+def finding_message(flag: IntegrityFlag) -> str:
     """The finding in the reader's language, from its kind and evidence."""
     e = flag.evidence if isinstance(flag.evidence, dict) else {}
     try:
@@ -96,7 +96,7 @@ def integrity(request: HttpRequest) -> HttpResponse:
                 "flag": flag,
                 "kind": str(KIND_LABELS.get(flag.kind, flag.kind)),
                 "subject": _subject(flag.subject, staff),
-                "message": _message(flag),
+                "message": finding_message(flag),
                 "examples": examples,
             }
         )

@@ -68,6 +68,7 @@ class TaskSource(models.TextChoices):
     WARNING = "warning", _("指标预警")
     POLL = "poll", _("满意度测评")
     CASE = "case", _("差评整改")
+    INTEGRITY = "integrity", _("评价异常")
 
 
 class Task(models.Model):

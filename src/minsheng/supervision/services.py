@@ -365,6 +365,33 @@ def task_from_case(*, actor: Any, case: Any) -> Task:
     )
 
 
+def task_from_flag(*, actor: Any, flag: Any, kind_label: str, message: str) -> Task:
+    """A task on a confirmed integrity finding (ratings gamed at a centre): for the government
+    of the centre's region, which runs the centre."""
+    from minsheng.reviews.models import FlagStatus
+
+    if flag.status != FlagStatus.CONFIRMED:
+        raise TaskError(_("只有确认异常的线索可以转为督办任务"))
+    centre = flag.centre
+    unit = region_government(centre.region) or centre
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.INTEGRITY,
+        key=f"integrity:{flag.pk}",
+        region=centre.region,
+        unit=unit,
+        title=f"{centre.name}评价异常整改（{kind_label}）",
+        message=f"{flag.month} {centre.name}：{message}",
+        evidence={
+            "flag": flag.pk,
+            "kind": flag.kind,
+            "centre": centre.pk,
+            "month": flag.month,
+            "message": message,
+        },
+    )
+
+
 def _period_label(period: str) -> str:
     try:
         return f"（{Period.parse(period).label}）"

@@ -15,5 +15,6 @@ urlpatterns = [
     path("supervision/plans/import/", views.plan_import, name="supervision_plan_import"),
     path("supervision/from-warning/", views.from_warning, name="supervision_from_warning"),
     path("supervision/from-case/", views.from_case, name="supervision_from_case"),
+    path("supervision/from-flag/", views.from_flag, name="supervision_from_flag"),
     path("supervision/from-poll-item/", views.from_poll_item, name="supervision_from_poll_item"),
 ]

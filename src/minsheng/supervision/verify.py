@@ -11,6 +11,8 @@ the indicator data that arrived after it:
 - a task made from a bad-rating case: the department's bad-rating rate (active ratings) in the
   latest full month after the task against the case's month, two-proportion z-test (5 %):
   down beyond chance → 已验证, else 未达到;
+- a task made from a confirmed integrity finding: the latest month the checks ran after it —
+  the same kind at the same centre again → 未达到, none → 已验证;
 - no data for a later period, or no indicator matches the target → 数据不足.
 
 Official indicator values carry no sampling error, so "beyond noise" is the index's own test:
@@ -236,6 +238,29 @@ def _case(task: Task) -> tuple[str, str]:
     return Verdict.NOT_MET, f"{text}，未见超出随机波动的下降"
 
 
+def _integrity(task: Task) -> tuple[str, str]:
+    """The latest month the integrity checks ran after the finding's: the same kind of finding
+    at the same centre again → 未达到; the checks ran and found none → 已验证."""
+    from minsheng.reviews.models import IntegrityFlag
+
+    ev: dict[str, Any] = task.evidence or {}
+    month = str(ev.get("month", ""))
+    later = (
+        IntegrityFlag.objects.filter(month__gt=month)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    if not month or later is None:
+        return Verdict.NO_DATA, "线索之后的月份还没有做异常检查"
+    again = IntegrityFlag.objects.filter(
+        month=later, kind=ev.get("kind", ""), centre_id=ev.get("centre") or 0
+    ).exists()
+    if again:
+        return Verdict.NOT_MET, f"{later} 的异常检查再次发现同类线索"
+    return Verdict.VERIFIED, f"{later} 的异常检查未再发现同类线索"
+
+
 def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
     """(verdict, one sentence) for the task, or ("", "") when it has nothing to measure."""
     checker = checker or Checker()
@@ -245,6 +270,8 @@ def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
         return _poll(task)
     if task.source == TaskSource.CASE:
         return _case(task)
+    if task.source == TaskSource.INTEGRITY:
+        return _integrity(task)
     if (task.parent or task).targets.exists():
         return _targets(task, checker)
     return Verdict.NONE, ""

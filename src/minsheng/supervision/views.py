@@ -27,7 +27,9 @@ from minsheng.jobs.uploads import upload_load, upload_store
 from minsheng.orgs.models import Organisation, OrgKind, Region
 from minsheng.polls.access import access_poll
 from minsheng.polls.results import poll_results
-from minsheng.reviews.access import access_case
+from minsheng.reviews.access import access_case, integrity_root
+from minsheng.reviews.integrity_views import KIND_LABELS, finding_message
+from minsheng.reviews.models import IntegrityFlag
 from minsheng.supervision.access import (
     READERS,
     UNITS,
@@ -52,6 +54,7 @@ from minsheng.supervision.services import (
     plan_store,
     task_decide,
     task_from_case,
+    task_from_flag,
     task_from_poll_item,
     task_from_warning,
     task_report,
@@ -419,4 +422,32 @@ def from_case(request: HttpRequest) -> HttpResponse:
     except TaskError as exc:
         messages.error(request, str(exc))
         return redirect("review_case", case_id=case.pk)
+    return redirect("supervision_task", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def from_flag(request: HttpRequest) -> HttpResponse:
+    """A task from a confirmed integrity finding in the office's region."""
+    office_region(request.user)  # the quality office assigns
+    root = integrity_root(request.user)
+    flag = (
+        IntegrityFlag.objects.filter(
+            pk=int(request.POST.get("flag") or 0), **root.subtree_filter("centre__region__")
+        )
+        .select_related("centre", "centre__region")
+        .first()
+    )
+    if flag is None:
+        raise Http404("no such finding")
+    try:
+        task = task_from_flag(
+            actor=request.user,
+            flag=flag,
+            kind_label=str(KIND_LABELS.get(flag.kind, flag.kind)),
+            message=finding_message(flag),
+        )
+    except TaskError as exc:
+        messages.error(request, str(exc))
+        return redirect("review_integrity")
     return redirect("supervision_task", task_id=task.pk)
