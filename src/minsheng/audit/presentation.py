@@ -52,6 +52,7 @@ NOTES: dict[str, Any] = {
     "task from warning": gettext_lazy("由指标预警创建督办任务"),
     "task from poll": gettext_lazy("由满意度测评创建督办任务"),
     "task from case": gettext_lazy("由差评案件创建督办任务"),
+    "task by hand": gettext_lazy("手工创建督办任务"),
     "task from integrity": gettext_lazy("由评价异常线索创建督办任务"),
     "unit alias": gettext_lazy("记住方案中的单位名称"),
     "sweep: reminded": gettext_lazy("到期提醒"),

@@ -44,7 +44,7 @@ from minsheng.reviews.selectors import (
 from minsheng.reviews.services.cases import TRANSITIONS, CaseError, act, overdue, record_feedback
 from minsheng.reviews.services.deadlines import unpublished_deadline_years
 from minsheng.supervision.access import can_assign_tasks
-from minsheng.supervision.services import case_reason
+from minsheng.supervision.findings import case_reason
 from minsheng.web.downloads import sheets_response
 from minsheng.web.paging import search_and_page
 

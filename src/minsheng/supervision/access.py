@@ -19,9 +19,11 @@ from django.http import Http404
 
 from minsheng.accounts.access import require_signed_in, user_scope
 from minsheng.accounts.models import ApiClient, ApiScope, Role
-from minsheng.orgs.models import Region
+from minsheng.orgs.models import OrgKind, Region
 from minsheng.supervision.models import Task, TaskState
 
+# Organisations that carry tasks (service centres and vendors do not).
+UNIT_KINDS = (OrgKind.GOVERNMENT, OrgKind.DEPARTMENT, OrgKind.QUALITY_OFFICE)
 READERS = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
 UNITS = frozenset({Role.DEPARTMENT_REPORTER, Role.REGION_OFFICER})
 

@@ -15,13 +15,13 @@ from minsheng.indicators import results
 from minsheng.indicators.models import Indicator
 from minsheng.indicators.selectors import index_result, periods_available, region_peers
 from minsheng.orgs.models import RegionLevel
+from minsheng.supervision.findings import task_from_warning
 from minsheng.supervision.models import Task, TaskState, Verdict
 from minsheng.supervision.services import (
     consolidated_note,
     plan_preview,
     plan_store,
     task_decide,
-    task_from_warning,
     task_report,
 )
 from minsheng.supervision.sweep import sweep

@@ -1,7 +1,8 @@
-"""Supervision services: storing a plan read from its document (unit names matched to the
-register, "each county …" fanned out into one sub-task per unit), tasks from findings, and the
-report → accept / return steps. Every change is audited in the same transaction and written
-into the task's history."""
+"""Supervision services: storing a plan read from its file (unit names matched to the register
+and to the office's remembered aliases, "each county …" fanned out into one sub-task per unit,
+the report-by cascade), and a task's steps — report (with supporting documents) → accept /
+return, extensions, the lead unit's consolidated report. Every change is audited in the same
+transaction and written into the task's history. Findings → tasks are in ``findings.py``."""
 
 from __future__ import annotations
 
@@ -18,12 +19,9 @@ from django.utils.translation import gettext as _
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.evidence import MAX_FILES, Checked, EvidenceError, check_evidence
-from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.plans.parse import Plan as ParsedPlan
-from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.jobs.uploads import upload_store
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
-from minsheng.reviews.services.deadlines import work_calendar
 from minsheng.supervision import messages
 from minsheng.supervision.models import (
     Alert,
@@ -39,7 +37,6 @@ from minsheng.supervision.models import (
     UnitAlias,
 )
 
-FINDING_DAYS = 15  # working days to act on a finding, as for a bad rating's rectification
 # Unit classes a plan names instead of units: one sub-task per unit of the class.
 FAN_OUT = (
     (re.compile(r"^各县(\(市、区\))?(人民)?政府$"), RegionLevel.COUNTY, OrgKind.GOVERNMENT),
@@ -120,7 +117,7 @@ def aliases_save(choices: dict[str, int], *, region: Region, actor: Any) -> list
         org = found.get(org_id)
         if org is None or not name.strip():
             continue
-        alias, _created = UnitAlias.objects.update_or_create(
+        alias, created = UnitAlias.objects.update_or_create(
             region=region,
             name=name.strip()[:200],
             defaults={
@@ -130,7 +127,7 @@ def aliases_save(choices: dict[str, int], *, region: Region, actor: Any) -> list
         )
         audit_record(
             actor=actor,
-            action=AuditAction.CREATE,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             obj=alias,
             note="unit alias",
             region_code=region.code,
@@ -170,7 +167,7 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _event(task: Task, actor: Any, action: str, note: str = "") -> TaskEvent:
+def record_event(task: Task, actor: Any, action: str, note: str = "") -> TaskEvent:
     return TaskEvent.objects.create(
         task=task,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -231,7 +228,7 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
             )
             for t in parsed.targets
         )
-        _event(task, actor, "created", "导入工作方案")
+        record_event(task, actor, "created", "导入工作方案")
         made.append(task)
         for unit in units.responsible:
             child = Task.objects.create(
@@ -247,7 +244,7 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
                 source=TaskSource.PLAN,
                 created_by=plan.created_by,
             )
-            _event(child, actor, "created", "导入工作方案")
+            record_event(child, actor, "created", "导入工作方案")
             made.append(child)
     messages.tell_assigned(made)
     audit_record(
@@ -258,209 +255,6 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
         region_code=region.code,
     )
     return plan
-
-
-def region_government(region: Region) -> Organisation | None:
-    return (
-        Organisation.objects.filter(region=region, kind=OrgKind.GOVERNMENT, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-
-
-@transaction.atomic
-def task_from_finding(
-    *,
-    actor: Any,
-    source: str,
-    key: str,
-    region: Region,
-    unit: Organisation,
-    title: str,
-    message: str,
-    evidence: dict[str, Any],
-) -> Task:
-    """The one way a finding (an indicator warning, a poll item to improve, …) becomes a task:
-    for ``unit``, due in 15 working days, the finding kept as it was. The same finding twice
-    (``key``) gives the task already made."""
-    existing = Task.objects.filter(source_key=key).first()
-    if existing is not None:
-        return existing
-    due = work_calendar().due(timezone.now(), FINDING_DAYS).astimezone(SHANGHAI).date()
-    task = Task.objects.create(
-        title=title[:200],
-        text=message,
-        unit=unit,
-        region=region,
-        due=due,
-        source=source,
-        source_key=key[:200],
-        evidence=evidence,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    _event(task, actor, "created", message)
-    messages.tell_assigned([task])
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=task,
-        note=f"task from {source}",
-        region_code=region.code,
-    )
-    return task
-
-
-REPEAT_DAYS = 90  # a case is "repeated" when its department had another on the item within
-
-
-def case_reason(case: Any, now: dt.datetime | None = None) -> str:
-    """Why a bad-rating case may be handed to supervision ("" when it may not): overdue, or
-    repeated (another case on the same item at the same department within 90 days)."""
-    from minsheng.reviews.models import RectificationCase
-    from minsheng.reviews.services.cases import overdue
-
-    if overdue(case, now):
-        return _("逾期未整改")
-    rating = case.rating
-    if rating.service_item_id is not None:
-        since = rating.rated_at - dt.timedelta(days=REPEAT_DAYS)
-        others = RectificationCase.objects.filter(
-            department_id=case.department_id,
-            rating__service_item_id=rating.service_item_id,
-            rating__rated_at__gte=since,
-            rating__rated_at__lte=rating.rated_at,
-        ).exclude(pk=case.pk)
-        if others.exists():
-            return _("%(n)s 日内同一事项重复差评") % {"n": REPEAT_DAYS}
-    return ""
-
-
-def task_from_case(*, actor: Any, case: Any) -> Task:
-    """A task for the rated department on an overdue or repeated bad-rating case; the case
-    and the department's bad-rating figures of its month are kept as they were."""
-    reason = case_reason(case)
-    if not reason:
-        raise TaskError(_("只有逾期或重复的差评案件可以转为督办任务"))
-    rating = case.rating
-    department = case.department
-    month = rating.rated_at.astimezone(SHANGHAI).strftime("%Y-%m")
-    item = rating.service_item.name if rating.service_item_id else "未登记事项"
-    message = f"{department.name}“{item}”差评（办件 {rating.case_no}）{reason}"
-    return task_from_finding(
-        actor=actor,
-        source=TaskSource.CASE,
-        key=f"case:{case.pk}",
-        region=department.region,
-        unit=department,
-        title=f"{department.name}差评整改督办（{item}）",
-        message=message,
-        evidence={
-            "case": case.pk,
-            "case_no": rating.case_no,
-            "department": department.pk,
-            "month": month,
-            "reason": reason,
-            "message": message,
-        },
-    )
-
-
-def task_from_flag(*, actor: Any, flag: Any, kind_label: str, message: str) -> Task:
-    """A task on a confirmed integrity finding (ratings gamed at a centre): for the government
-    of the centre's region, which runs the centre."""
-    from minsheng.reviews.models import FlagStatus
-
-    if flag.status != FlagStatus.CONFIRMED:
-        raise TaskError(_("只有确认异常的线索可以转为督办任务"))
-    centre = flag.centre
-    unit = region_government(centre.region) or centre
-    return task_from_finding(
-        actor=actor,
-        source=TaskSource.INTEGRITY,
-        key=f"integrity:{flag.pk}",
-        region=centre.region,
-        unit=unit,
-        title=f"{centre.name}评价异常整改（{kind_label}）",
-        message=f"{flag.month} {centre.name}：{message}",
-        evidence={
-            "flag": flag.pk,
-            "kind": flag.kind,
-            "centre": centre.pk,
-            "month": flag.month,
-            "message": message,
-        },
-    )
-
-
-def _period_label(period: str) -> str:
-    try:
-        return f"（{Period.parse(period).label}）"
-    except PeriodError:
-        return ""
-
-
-def task_from_warning(
-    *, actor: Any, region: Region, indicator: Any, rule: str, period: str, message: str
-) -> Task:
-    """A task for the region's government (or the indicator's lead department when the region
-    is the city itself) to act on an indicator warning."""
-    unit = region_government(region)
-    if unit is None or (region.level == RegionLevel.CITY and indicator is not None):
-        unit = getattr(indicator, "lead_department", None) or unit
-    if unit is None:
-        raise TaskError(_("这个地区没有可承办的单位（政府或牵头部门）"))
-    name = indicator.name if indicator is not None else "水平指数"
-    return task_from_finding(
-        actor=actor,
-        source=TaskSource.WARNING,
-        key=f"warning:{region.code}:{indicator.code if indicator else ''}:{rule}:{period}",
-        region=region,
-        unit=unit,
-        title=f"{region.name}{name}预警整改{_period_label(period)}",
-        message=message,
-        evidence={
-            "period": period,
-            "rule": rule,
-            "message": message,
-            "region": region.code,
-            "indicator": indicator.code if indicator else "",
-        },
-    )
-
-
-def task_from_poll_item(*, actor: Any, poll: Any, item: Any, region: Region) -> Task:
-    """A task to improve a poll item in the "优先改进" quadrant (important, scored low): for the
-    organisation the item rates when it names one, else the region's government."""
-    unit = (
-        Organisation.objects.filter(name=item.department, is_active=True).first()
-        if item.department
-        else None
-    ) or region_government(region)
-    if unit is None:
-        raise TaskError(_("这个地区没有可承办的单位（政府或牵头部门）"))
-    message = (
-        f"{poll.name}：“{item.text}”得分 {item.score:.1f}"
-        f"（95%置信区间 {item.ci_low:.1f}–{item.ci_high:.1f}），重要性高、表现低，列为优先改进"
-    )
-    return task_from_finding(
-        actor=actor,
-        source=TaskSource.POLL,
-        key=f"poll:{poll.pk}:{item.code}:{region.code}",
-        region=region,
-        unit=unit,
-        title=f"{region.name}“{item.text}”满意度提升"[:200],
-        message=message,
-        evidence={
-            "poll": poll.pk,
-            "round": poll.round,
-            "item": item.code,
-            "text": item.text,
-            "region": region.code,
-            "score": item.score,
-            "se": item.se,
-            "message": message,
-        },
-    )
 
 
 def _checked_files(files: list[tuple[str, bytes]]) -> list[tuple[Checked, bytes]]:
@@ -492,7 +286,7 @@ def task_report(
     before = {"state": task.state, "percent": task.percent}
     task.state, task.percent = TaskState.REPORTED, max(0, min(100, percent))
     task.save(update_fields=["state", "percent"])
-    event = _event(task, actor, "reported", f"{note.strip()}（完成 {task.percent}%）")
+    event = record_event(task, actor, "reported", f"{note.strip()}（完成 {task.percent}%）")
     written: list[str] = []
     try:
         for info, data in checked:
@@ -532,7 +326,7 @@ def task_decide(task: Task, *, actor: Any, accept: bool, comment: str) -> Task:
     before = {"state": task.state}
     task.state = TaskState.ACCEPTED if accept else TaskState.RETURNED
     task.save(update_fields=["state"])
-    _event(task, actor, "accepted" if accept else "returned", comment.strip())
+    record_event(task, actor, "accepted" if accept else "returned", comment.strip())
     messages.tell_decided(task, accept, comment.strip())
     audit_record(
         actor=actor,
@@ -563,7 +357,7 @@ def extension_request(task: Task, *, actor: Any, new_due: dt.date, reason: str) 
         new_due=new_due,
         reason=reason.strip(),
     )
-    _event(task, actor, "extension", f"申请延期至 {new_due:%Y-%m-%d}：{reason.strip()}")
+    record_event(task, actor, "extension", f"申请延期至 {new_due:%Y-%m-%d}：{reason.strip()}")
     messages.tell_extension(task, requested=True)
     audit_record(
         actor=actor,
@@ -594,7 +388,9 @@ def extension_decide(extension: Extension, *, actor: Any, grant: bool, comment: 
         task.due, task.alert = extension.new_due, Alert.NONE
         task.save(update_fields=["due", "alert"])
     verdict = "同意延期" if grant else "不同意延期"
-    _event(task, actor, "extension", verdict + (f"：{comment.strip()}" if comment.strip() else ""))
+    record_event(
+        task, actor, "extension", verdict + (f"：{comment.strip()}" if comment.strip() else "")
+    )
     messages.tell_extension(task, requested=False, granted=grant, reason=comment.strip())
     audit_record(
         actor=actor,
@@ -625,3 +421,57 @@ def consolidated_note(parent: Task) -> str:
             else f"{child.unit.name}：尚未报送"
         )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetIn:
+    metric: str
+    op: str
+    value: float
+    unit: str = ""
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: Any,
+    unit: Organisation,
+    title: str,
+    text: str,
+    due: dt.date,
+    today: dt.date,
+    target: TargetIn | None = None,
+) -> Task:
+    """A task the office writes by hand, for one unit, with an optional measurable target."""
+    if not title.strip():
+        raise TaskError(_("请填写任务名称"))
+    if due < today:
+        raise TaskError(_("完成时限不能早于今天"))
+    task = Task.objects.create(
+        title=title.strip()[:200],
+        text=text.strip(),
+        unit=unit,
+        region=unit.region,
+        due=due,
+        source=TaskSource.MANUAL,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if target is not None:
+        Target.objects.create(
+            task=task,
+            metric=target.metric[:200],
+            op=target.op,
+            value=target.value,
+            unit=target.unit[:10],
+            due=due,
+        )
+    record_event(task, actor, "created", "手工创建")
+    messages.tell_assigned([task])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=task,
+        note="task by hand",
+        region_code=unit.region.code,
+    )
+    return task

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from minsheng.supervision import views
+from minsheng.supervision import create_views, views
 
 urlpatterns = [
     path("supervision/", views.task_list, name="supervision_tasks"),
     path("supervision/tasks/<int:task_id>/", views.task_detail, name="supervision_task"),
     path("supervision/files/<int:file_id>/", views.task_file, name="supervision_file"),
     path("supervision/board/", views.task_board, name="supervision_board"),
+    path("supervision/tasks/new/", create_views.task_new, name="supervision_task_new"),
     path(
         "supervision/tasks/<int:task_id>/order.docx",
         views.task_order_docx,

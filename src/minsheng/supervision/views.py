@@ -24,7 +24,7 @@ from minsheng.audit.presentation import ACTORS
 from minsheng.core.plans.document import DocumentError, read_plan
 from minsheng.indicators.models import Indicator
 from minsheng.jobs.uploads import upload_load, upload_store
-from minsheng.orgs.models import Organisation, OrgKind, Region
+from minsheng.orgs.models import Organisation, Region
 from minsheng.polls.access import access_poll
 from minsheng.polls.results import poll_results
 from minsheng.reviews.access import access_case, integrity_root
@@ -32,6 +32,7 @@ from minsheng.reviews.integrity_views import KIND_LABELS, finding_message
 from minsheng.reviews.models import IntegrityFlag
 from minsheng.supervision.access import (
     READERS,
+    UNIT_KINDS,
     UNITS,
     access_task,
     can_decide,
@@ -43,6 +44,12 @@ from minsheng.supervision.access import (
 )
 from minsheng.supervision.board import board
 from minsheng.supervision.documents import board_sheets, chinese_date, task_order
+from minsheng.supervision.findings import (
+    task_from_case,
+    task_from_flag,
+    task_from_poll_item,
+    task_from_warning,
+)
 from minsheng.supervision.models import ExtensionState, TaskFile, TaskState, Verdict
 from minsheng.supervision.services import (
     TaskError,
@@ -53,10 +60,6 @@ from minsheng.supervision.services import (
     plan_preview,
     plan_store,
     task_decide,
-    task_from_case,
-    task_from_flag,
-    task_from_poll_item,
-    task_from_warning,
     task_report,
 )
 from minsheng.supervision.verify import measurable_tasks, verify_tasks
@@ -76,7 +79,6 @@ ACTIONS = {
 }
 SESSION_KEY = "supervision-plan-upload"
 BOARD_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER})
-UNIT_KINDS = (OrgKind.GOVERNMENT, OrgKind.DEPARTMENT, OrgKind.QUALITY_OFFICE)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -265,11 +267,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                     context["alias_options"] = list(
                         Organisation.objects.filter(
                             is_active=True,
-                            kind__in=[
-                                OrgKind.GOVERNMENT,
-                                OrgKind.DEPARTMENT,
-                                OrgKind.QUALITY_OFFICE,
-                            ],
+                            kind__in=UNIT_KINDS,
                             **region.subtree_filter("region__"),
                         ).order_by("region__code", "name")
                     )

@@ -1,0 +1,229 @@
+"""Findings → tasks: the one service every capability hands its findings to
+(``task_from_finding``), and its callers — an indicator warning, a poll item to improve, an
+overdue or repeated bad-rating case, a confirmed integrity finding. Each task is for the unit
+that must act, due in 15 working days, with the finding kept as it was (``evidence``); the same
+finding twice gives the task already made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minsheng.audit.models import AuditAction
+from minsheng.audit.services import audit_record
+from minsheng.core.index.periods import Period, PeriodError
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
+from minsheng.reviews.services.deadlines import work_calendar
+from minsheng.supervision import messages
+from minsheng.supervision.models import Task, TaskSource
+from minsheng.supervision.services import TaskError, record_event
+
+FINDING_DAYS = 15  # working days to act on a finding, as for a bad rating's rectification
+
+
+def region_government(region: Region) -> Organisation | None:
+    return (
+        Organisation.objects.filter(region=region, kind=OrgKind.GOVERNMENT, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def task_from_finding(
+    *,
+    actor: Any,
+    source: str,
+    key: str,
+    region: Region,
+    unit: Organisation,
+    title: str,
+    message: str,
+    evidence: dict[str, Any],
+) -> Task:
+    """The one way a finding (an indicator warning, a poll item to improve, …) becomes a task:
+    for ``unit``, due in 15 working days, the finding kept as it was. The same finding twice
+    (``key``) gives the task already made."""
+    existing = Task.objects.filter(source_key=key).first()
+    if existing is not None:
+        return existing
+    due = work_calendar().due(timezone.now(), FINDING_DAYS).astimezone(SHANGHAI).date()
+    task = Task.objects.create(
+        title=title[:200],
+        text=message,
+        unit=unit,
+        region=region,
+        due=due,
+        source=source,
+        source_key=key[:200],
+        evidence=evidence,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_event(task, actor, "created", message)
+    messages.tell_assigned([task])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=task,
+        note=f"task from {source}",
+        region_code=region.code,
+    )
+    return task
+
+
+REPEAT_DAYS = 90  # a case is "repeated" when its department had another on the item within
+
+
+def case_reason(case: Any, now: dt.datetime | None = None) -> str:
+    """Why a bad-rating case may be handed to supervision ("" when it may not): overdue, or
+    repeated (another case on the same item at the same department within 90 days)."""
+    from minsheng.reviews.models import RectificationCase
+    from minsheng.reviews.services.cases import overdue
+
+    if overdue(case, now):
+        return _("逾期未整改")
+    rating = case.rating
+    if rating.service_item_id is not None:
+        since = rating.rated_at - dt.timedelta(days=REPEAT_DAYS)
+        others = RectificationCase.objects.filter(
+            department_id=case.department_id,
+            rating__service_item_id=rating.service_item_id,
+            rating__rated_at__gte=since,
+            rating__rated_at__lte=rating.rated_at,
+        ).exclude(pk=case.pk)
+        if others.exists():
+            return _("%(n)s 日内同一事项重复差评") % {"n": REPEAT_DAYS}
+    return ""
+
+
+def task_from_case(*, actor: Any, case: Any) -> Task:
+    """A task for the rated department on an overdue or repeated bad-rating case; the case
+    and the department's bad-rating figures of its month are kept as they were."""
+    reason = case_reason(case)
+    if not reason:
+        raise TaskError(_("只有逾期或重复的差评案件可以转为督办任务"))
+    rating = case.rating
+    department = case.department
+    month = rating.rated_at.astimezone(SHANGHAI).strftime("%Y-%m")
+    item = rating.service_item.name if rating.service_item_id else "未登记事项"
+    message = f"{department.name}“{item}”差评（办件 {rating.case_no}）{reason}"
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.CASE,
+        key=f"case:{case.pk}",
+        region=department.region,
+        unit=department,
+        title=f"{department.name}差评整改督办（{item}）",
+        message=message,
+        evidence={
+            "case": case.pk,
+            "case_no": rating.case_no,
+            "department": department.pk,
+            "month": month,
+            "reason": reason,
+            "message": message,
+        },
+    )
+
+
+def task_from_flag(*, actor: Any, flag: Any, kind_label: str, message: str) -> Task:
+    """A task on a confirmed integrity finding (ratings gamed at a centre): for the government
+    of the centre's region, which runs the centre."""
+    from minsheng.reviews.models import FlagStatus
+
+    if flag.status != FlagStatus.CONFIRMED:
+        raise TaskError(_("只有确认异常的线索可以转为督办任务"))
+    centre = flag.centre
+    unit = region_government(centre.region) or centre
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.INTEGRITY,
+        key=f"integrity:{flag.pk}",
+        region=centre.region,
+        unit=unit,
+        title=f"{centre.name}评价异常整改（{kind_label}）",
+        message=f"{flag.month} {centre.name}：{message}",
+        evidence={
+            "flag": flag.pk,
+            "kind": flag.kind,
+            "centre": centre.pk,
+            "month": flag.month,
+            "message": message,
+        },
+    )
+
+
+def _period_label(period: str) -> str:
+    try:
+        return f"（{Period.parse(period).label}）"
+    except PeriodError:
+        return ""
+
+
+def task_from_warning(
+    *, actor: Any, region: Region, indicator: Any, rule: str, period: str, message: str
+) -> Task:
+    """A task for the region's government (or the indicator's lead department when the region
+    is the city itself) to act on an indicator warning."""
+    unit = region_government(region)
+    if unit is None or (region.level == RegionLevel.CITY and indicator is not None):
+        unit = getattr(indicator, "lead_department", None) or unit
+    if unit is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府或牵头部门）"))
+    name = indicator.name if indicator is not None else "水平指数"
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.WARNING,
+        key=f"warning:{region.code}:{indicator.code if indicator else ''}:{rule}:{period}",
+        region=region,
+        unit=unit,
+        title=f"{region.name}{name}预警整改{_period_label(period)}",
+        message=message,
+        evidence={
+            "period": period,
+            "rule": rule,
+            "message": message,
+            "region": region.code,
+            "indicator": indicator.code if indicator else "",
+        },
+    )
+
+
+def task_from_poll_item(*, actor: Any, poll: Any, item: Any, region: Region) -> Task:
+    """A task to improve a poll item in the "优先改进" quadrant (important, scored low): for the
+    organisation the item rates when it names one, else the region's government."""
+    unit = (
+        Organisation.objects.filter(name=item.department, is_active=True).first()
+        if item.department
+        else None
+    ) or region_government(region)
+    if unit is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府或牵头部门）"))
+    message = (
+        f"{poll.name}：“{item.text}”得分 {item.score:.1f}"
+        f"（95%置信区间 {item.ci_low:.1f}–{item.ci_high:.1f}），重要性高、表现低，列为优先改进"
+    )
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.POLL,
+        key=f"poll:{poll.pk}:{item.code}:{region.code}",
+        region=region,
+        unit=unit,
+        title=f"{region.name}“{item.text}”满意度提升"[:200],
+        message=message,
+        evidence={
+            "poll": poll.pk,
+            "round": poll.round,
+            "item": item.code,
+            "text": item.text,
+            "region": region.code,
+            "score": item.score,
+            "se": item.se,
+            "message": message,
+        },
+    )
