@@ -83,3 +83,35 @@ def test_no_improvement_is_not_met_and_no_next_round_is_no_data(city: City) -> N
     Poll.objects.filter(pk=after.pk).update(previous=None)
     assert verdict_for(task) == (Verdict.NO_DATA, "还没有下一轮测评结果")
     assert item.quadrant == "improve"
+
+
+def test_a_county_whose_score_fell_becomes_a_task(city: City) -> None:
+    from tests.polls.test_polls import _csv as county_csv
+
+    code = city.county.code
+    first = _poll(city, "2026Q1")
+    fieldwork_import(first, county_csv(city, 400, seed=4, better=code), filename="a.csv", actor="t")
+    second = _poll(city, "2026Q2", previous=first)
+    fieldwork_import(second, county_csv(city, 400, seed=5), filename="b.csv", actor="t")
+    row = next(r for r in poll_results(second, "county").rows if r.code == code)
+    assert row.change is not None and row.change.significant and row.change.difference < 0
+    url = reverse("supervision_from_poll_region")
+    for outsider in ("leader", "county", "reporter", "other_quality"):
+        assert (
+            city.client(outsider).post(url, {"poll": second.pk, "region": code}).status_code == 403
+        )
+    steady = next(r for r in poll_results(second, "county").rows if r.code != code)
+    assert steady.change is not None and not (
+        steady.change.significant and steady.change.difference < 0
+    )
+    city.client("quality").post(url, {"poll": second.pk, "region": steady.code})
+    assert not Task.objects.filter(source=TaskSource.POLL).exists()
+    made = city.client("quality").post(url, {"poll": second.pk, "region": code})
+    task = Task.objects.get(source=TaskSource.POLL)
+    assert made["Location"] == reverse("supervision_task", args=[task.pk])
+    assert task.unit == city.users["county"].organisation
+    assert verdict_for(task) == (Verdict.NO_DATA, "还没有下一轮测评结果")
+    third = _poll(city, "2026Q3", previous=second)
+    fieldwork_import(third, county_csv(city, 400, seed=6, better=code), filename="c.csv", actor="t")
+    verdict, note = verdict_for(task)
+    assert verdict == Verdict.VERIFIED and "超出抽样误差" in note

@@ -227,3 +227,31 @@ def task_from_poll_item(*, actor: Any, poll: Any, item: Any, region: Region) -> 
             "message": message,
         },
     )
+
+
+def task_from_poll_fall(*, actor: Any, poll: Any, row: Any, region: Region) -> Task:
+    """A task for a county whose poll score fell beyond sampling error since the last round."""
+    unit = region_government(region)
+    if unit is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府或牵头部门）"))
+    message = (
+        f"{poll.name}：{region.name}得分 {row.score:.1f}，较上轮下降 "
+        f"{abs(row.change.difference):.1f}（超出抽样误差）"
+    )
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.POLL,
+        key=f"poll-fall:{poll.pk}:{region.code}",
+        region=region,
+        unit=unit,
+        title=f"{region.name}群众满意度回升",
+        message=message,
+        evidence={
+            "poll": poll.pk,
+            "round": poll.round,
+            "region": region.code,
+            "score": row.score,
+            "se": row.se,
+            "message": message,
+        },
+    )

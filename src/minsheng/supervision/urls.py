@@ -18,4 +18,9 @@ urlpatterns = [
     path("supervision/from-case/", views.from_case, name="supervision_from_case"),
     path("supervision/from-flag/", views.from_flag, name="supervision_from_flag"),
     path("supervision/from-poll-item/", views.from_poll_item, name="supervision_from_poll_item"),
+    path(
+        "supervision/from-poll-region/",
+        views.from_poll_region,
+        name="supervision_from_poll_region",
+    ),
 ]

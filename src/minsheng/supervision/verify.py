@@ -174,11 +174,17 @@ def _poll(task: Task) -> tuple[str, str]:
     later = Poll.objects.filter(previous=poll).order_by("-pk").first() if poll else None
     if poll is None or later is None:
         return Verdict.NO_DATA, "还没有下一轮测评结果"
-    within = ev.get("region") if ev.get("region") != poll.region.code else None
-    results = poll_results(later, "township" if within else "county", None, within)
-    now = next((i for i in results.items if i.code == ev.get("item")), None)
-    if now is None:
-        return Verdict.NO_DATA, f"{later.name}没有这道题的结果"
+    if not ev.get("item"):  # a county whose score fell: its score in the next round
+        rows = poll_results(later, "county").rows
+        now: Any = next((r for r in rows if r.code == ev.get("region")), None)
+        if now is None:
+            return Verdict.NO_DATA, f"{later.name}没有这个地区的结果"
+    else:
+        within = ev.get("region") if ev.get("region") != poll.region.code else None
+        results = poll_results(later, "township" if within else "county", None, within)
+        now = next((i for i in results.items if i.code == ev.get("item")), None)
+        if now is None:
+            return Verdict.NO_DATA, f"{later.name}没有这道题的结果"
     moved = change(now.score, now.se, float(ev["score"]), float(ev["se"]))
     before = float(ev["score"])
     text = f"{later.name}得分 {now.score:.1f}（上轮 {before:.1f}，变化 {moved.difference:+.1f}"

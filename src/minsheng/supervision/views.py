@@ -47,6 +47,7 @@ from minsheng.supervision.documents import board_sheets, chinese_date, task_orde
 from minsheng.supervision.findings import (
     task_from_case,
     task_from_flag,
+    task_from_poll_fall,
     task_from_poll_item,
     task_from_warning,
 )
@@ -448,4 +449,29 @@ def from_flag(request: HttpRequest) -> HttpResponse:
     except TaskError as exc:
         messages.error(request, str(exc))
         return redirect("review_integrity")
+    return redirect("supervision_task", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def from_poll_region(request: HttpRequest) -> HttpResponse:
+    """A task for a county whose score fell beyond sampling error (checked again here)."""
+    office_region(request.user)
+    poll = access_poll(request.user, int(request.POST.get("poll") or 0))
+    visible = set(regions_visible(request.user).values_list("code", flat=True))
+    code = request.POST.get("region", "")
+    if code not in visible:
+        raise PermissionDenied("region outside the user's scope")
+    row = next((r for r in poll_results(poll, "county", visible).rows if r.code == code), None)
+    if row is None:
+        raise Http404("no such region in the poll")
+    if row.change is None or not row.change.significant or row.change.difference >= 0:
+        messages.error(request, _("只有得分较上轮显著下降的地区可以生成督办任务"))
+        return redirect("poll_detail", poll_id=poll.pk)
+    region = Region.objects.get(code=code)
+    try:
+        task = task_from_poll_fall(actor=request.user, poll=poll, row=row, region=region)
+    except TaskError as exc:
+        messages.error(request, str(exc))
+        return redirect("poll_detail", poll_id=poll.pk)
     return redirect("supervision_task", task_id=task.pk)
