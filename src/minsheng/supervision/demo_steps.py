@@ -1,6 +1,7 @@
 """Demo data for supervision: seed 004 (a city's real action plan) imported for the demo city,
 its sub-tasks in every state — some reported, returned, accepted, a few overdue — and tasks made
-from indicator warnings: two verified by the later period's data, one not met, two waiting."""
+from indicator warnings (two verified by the later period's data, one not met, two waiting)
+and from the round before the latest poll (an item to improve, a county whose score fell)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from minsheng.indicators import results
 from minsheng.indicators.models import Indicator
 from minsheng.indicators.selectors import index_result, periods_available, region_peers
 from minsheng.orgs.models import RegionLevel
-from minsheng.supervision.findings import task_from_warning
+from minsheng.supervision.findings import (
+    task_from_poll_fall,
+    task_from_poll_item,
+    task_from_warning,
+)
 from minsheng.supervision.models import Task, TaskState, Verdict
 from minsheng.supervision.services import (
     consolidated_note,
@@ -65,7 +70,7 @@ def supervision(ctx: DemoContext) -> None:
     # Two lead units consolidate their counties' reports and report up to the office.
     for parent in Task.objects.filter(plan=plan, parent=None).order_by("pk")[:2]:
         task_report(parent, actor=quality, note=consolidated_note(parent), percent=50)
-    made = _from_warnings(city, quality)
+    made = _from_warnings(city, quality) + _from_polls(city, quality)
     checked = verify_tasks(measurable_tasks())
     swept = sweep()  # the overdue tasks are urged, as the worker would have done
     ctx.summary.update(
@@ -119,3 +124,30 @@ def _from_warnings(city: Any, quality: Any) -> int:
             task_report(task, actor=quality, note="已完成整改。", percent=100)
             task_decide(task, actor=quality, accept=True, comment="")
     return len(chosen)
+
+
+def _from_polls(city: Any, quality: Any) -> int:
+    """From the round before the latest (so the latest decides them): its first item to improve
+    first, and the first county whose score fell beyond sampling error."""
+    from minsheng.polls.models import Poll
+    from minsheng.polls.results import poll_results
+
+    latest = Poll.objects.filter(region=city, previous__isnull=False).order_by("-pk").first()
+    earlier = latest.previous if latest is not None else None
+    if earlier is None:
+        return 0
+    made = 0
+    results = poll_results(earlier, "county")
+    item = next((i for i in results.items if i.quadrant == "improve"), None)
+    if item is not None:
+        task_from_poll_item(actor=quality, poll=earlier, item=item, region=city)
+        made += 1
+    fell = next(
+        (r for r in results.rows if r.change and r.change.significant and r.change.difference < 0),
+        None,
+    )
+    if fell is not None:
+        region = city.children.get(code=fell.code)
+        task_from_poll_fall(actor=quality, poll=earlier, row=fell, region=region)
+        made += 1
+    return made
