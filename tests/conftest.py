@@ -93,9 +93,64 @@ def build_city() -> City:
     return City(ctx, users, county, other_county, township, other_township)
 
 
+# The demo city is built once per test session, committed, and each test that asks for it
+# runs inside a transaction that is rolled back (pytest-django's ``db``), so every test still
+# starts from the same city. Tests that commit (``transaction=True``, the live server) run after
+# all others (pytest-django orders them last); the first of them empties the database, as
+# before, and builds what it needs itself.
+_BUILT: dict[str, City] = {}
+
+
+@pytest.fixture(scope="session")
+def _city_once(django_db_setup: Any, django_db_blocker: Any) -> City:
+    with django_db_blocker.unblock():
+        built = build_city()
+    _BUILT["city"] = built
+    return built
+
+
 @pytest.fixture
-def city(db: Any) -> City:
-    return build_city()
+def city(_city_once: City, db: Any) -> City:
+    if "city" not in _BUILT:  # emptied by a committing test: build it in this test's transaction
+        return build_city()
+    # Fresh instances each test: a test that changes a user in memory leaves the next alone.
+    users = {name: User.objects.get(pk=u.pk) for name, u in _city_once.users.items()}
+    regions = Region.objects.in_bulk(
+        [
+            r.pk
+            for r in (
+                _city_once.county,
+                _city_once.other_county,
+                _city_once.township,
+                _city_once.other_township,
+            )
+        ]
+    )
+    return City(
+        _city_once.ctx,
+        users,
+        regions[_city_once.county.pk],
+        regions[_city_once.other_county.pk],
+        regions[_city_once.township.pk],
+        regions[_city_once.other_township.pk],
+    )
+
+
+@pytest.fixture(autouse=True)
+def _empty_for_committing_tests(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    """A test that commits starts from an empty database, as it did before the shared city."""
+    if "city" not in _BUILT:
+        return
+    marker = request.node.get_closest_marker("django_db")
+    committing = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if committing:
+        from django.core.management import call_command
+
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+        del _BUILT["city"]
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from minsheng.demo.services import DemoExistsError, demo_build
 from minsheng.orgs.models import Organisation, PeerGroup, Region, Staff, Window
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # from an empty database (tests share a built city)
 def test_demo_database_matches_its_plan() -> None:
     plan = build_plan(Scale.TEST, 3)
     demo_build(scale=Scale.TEST, seed=3, password="pw-demo-123")
@@ -23,7 +23,7 @@ def test_demo_database_matches_its_plan() -> None:
     assert window_user.staff_record.centre == window_user.organisation  # type: ignore[attr-defined]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_ancestor_columns_make_subtree_equal_to_code_prefix() -> None:
     demo_build(scale=Scale.TEST, seed=4, password="pw-demo-123")
     for region in Region.objects.exclude(level=Level.VILLAGE):
@@ -49,7 +49,7 @@ def test_second_build_refuses_and_reset_rebuilds() -> None:
     assert User.objects.filter(username="quality").count() == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_demo_logins_work_with_the_demo_password() -> None:
     demo_build(scale=Scale.TEST, seed=5, password="pw-demo-123")
     assert User.objects.get(username="leader").check_password("pw-demo-123")

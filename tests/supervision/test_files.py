@@ -84,3 +84,21 @@ def test_a_bad_file_stores_nothing(city: City, settings: object) -> None:
     assert after == before
     many = [SimpleUploadedFile(f"{k}.pdf", PDF) for k in range(11)]
     assert _report(city, task, *many) == 400
+
+
+def test_documents_over_the_api(city: City) -> None:
+    task = _task(city)
+    url = f"/api/supervision/tasks/{task.pk}/report/files"
+
+    def data() -> dict[str, object]:  # a new file each time: a posted file is read to its end
+        return {"note": "已完成", "percent": "100", "files": [SimpleUploadedFile("报告.pdf", PDF)]}
+
+    refused = city.client("other_county").post(url, data())
+    assert refused.status_code == 403
+    bad = {"note": "x", "percent": "10", "files": [SimpleUploadedFile("a.pdf", b"MZ")]}
+    assert city.client("county").post(url, bad).status_code == 422
+    done = city.client("county").post(url, data())
+    assert done.status_code == 200, done.content.decode()
+    (event,) = [e for e in done.json()["events"] if e["action"] == "reported"]
+    assert [f["name"] for f in event["files"]] == ["报告.pdf"]
+    assert city.client("quality").get(event["files"][0]["url"]).content == PDF

@@ -4,6 +4,7 @@ return → report → accept steps, and the scope of every page for insiders and
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
@@ -339,3 +340,27 @@ def test_the_lead_unit_consolidates_and_reports_up(city: City) -> None:
         == 302
     )
     assert parent_url in [i.url for i in todo_items(city.users["quality"])[0]]
+
+
+def test_a_deadline_in_working_days_counts_from_storing(city: City) -> None:
+    import time_machine
+
+    from minsheng.core.plans.parse import parse_plan
+    from minsheng.supervision.services import plan_preview, plan_store
+
+    parsed = parse_plan(
+        [
+            "某市证明事项清理方案",
+            "1．全面清理证明事项，15个工作日内完成。（牵头单位：市教育体育局）",
+        ]
+    )
+    region = city.county.parent
+    assert region is not None
+    office = city.users["quality"].organisation
+    assert office is not None
+    # Stored on Monday 9 March 2026 (no holiday in March): counted by hand, 10–13 (4),
+    # 16–20 (9), 23–27 (14), 30 March (15).
+    with time_machine.travel(dt.datetime(2026, 3, 9, 10, tzinfo=dt.UTC), tick=False):
+        plan = plan_store(plan_preview(parsed, region), office=office, region=region, actor=None)
+    task = plan.tasks.get()
+    assert task.due == dt.date(2026, 3, 30)

@@ -152,3 +152,16 @@ def test_extension_over_the_api(city: City) -> None:
     done = city.client("county").post(url, body, content_type="application/json")
     assert done.status_code == 200 and done.json()["events"][-1]["action"] == "extension"
     assert Extension.objects.get(task=task).reason == "设备到货延迟"
+
+
+def test_a_report_by_date_before_the_due_date_is_the_deadline(city: City) -> None:
+    tasks = _tasks(city)
+    # Due in April, but the plan's cascade wants the report to the lead by Friday 6 March.
+    Task.objects.filter(pk=tasks["in4"].pk).update(
+        due=dt.date(2026, 4, 30), report_by=dt.date(2026, 3, 6)
+    )
+    sweep(MONDAY)
+    task = Task.objects.get(pk=tasks["in4"].pk)
+    assert task.alert == Alert.URGED
+    note = Notification.objects.filter(user=city.users["county"], kind=Kind.TASK_URGED).latest("pk")
+    assert "in4（2026年3月6日前）" in note.body.replace(" ", "")

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.urls import reverse
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 
 from minsheng.accounts.models import ApiClient, ApiScope
@@ -56,11 +57,18 @@ class TaskOut(Schema):
     verdict_note: str
 
 
+class FileOut(Schema):
+    name: str
+    size: int
+    url: str
+
+
 class EventOut(Schema):
     at: dt.datetime
     actor: str
     action: str
     note: str
+    files: list[FileOut]
 
 
 class TargetOut(Schema):
@@ -169,8 +177,17 @@ def _detail(task: Task) -> TaskDetailOut:
             for t in source.targets.all()
         ],
         events=[
-            EventOut(at=e.at, actor=e.actor_label, action=e.action, note=e.note)
-            for e in task.events.all()
+            EventOut(
+                at=e.at,
+                actor=e.actor_label,
+                action=e.action,
+                note=e.note,
+                files=[
+                    FileOut(name=f.name, size=f.size, url=reverse("supervision_file", args=[f.pk]))
+                    for f in e.files.all()
+                ],
+            )
+            for e in task.events.prefetch_related("files")
         ],
         evidence=task.evidence,
     )
@@ -194,6 +211,34 @@ def task_report_api(request: HttpRequest, task_id: int, body: ReportIn) -> TaskD
         return _detail(task_report(task, actor=person, note=body.note, percent=body.percent))
     except TaskError as exc:
         raise HttpError(422, str(exc)) from None
+
+
+@router.post("/supervision/tasks/{task_id}/report/files", response={200: TaskDetailOut, **ERRORS})
+def task_report_files_api(
+    request: HttpRequest,
+    task_id: int,
+    note: Form[str],
+    percent: Form[int],
+    files: File[list[UploadedFile]],
+) -> TaskDetailOut:
+    """The same report as multipart form data, with supporting documents (Word, PDF, images)."""
+    person = _person(request)
+    task = access_task(person, task_id)
+    if not can_report(person, task):
+        raise PermissionDenied("only the unit reports on its task, while it is open")
+    if not 0 <= percent <= 100:
+        raise HttpError(422, "percent must be 0–100")
+    try:
+        done = task_report(
+            task,
+            actor=person,
+            note=note,
+            percent=percent,
+            files=[(f.name or "", f.read()) for f in files],
+        )
+    except TaskError as exc:
+        raise HttpError(422, str(exc)) from None
+    return _detail(done)
 
 
 @router.post("/supervision/tasks/{task_id}/decide", response={200: TaskDetailOut, **ERRORS})

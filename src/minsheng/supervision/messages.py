@@ -50,11 +50,13 @@ def task_url(task: Task) -> str:
 
 
 def _summary(tasks: list[Task], limit: int = 5) -> str:
-    lines = [
-        f"· {t.number} {t.title}".replace("  ", " ")
-        + (f"（{t.due.year}年{t.due.month}月{t.due.day}日前）" if t.due else "")
-        for t in tasks[:limit]
-    ]
+    lines = []
+    for t in tasks[:limit]:
+        when = getattr(t, "deadline", None) or t.due  # the sweep's next deadline, when it has one
+        lines.append(
+            f"· {t.number} {t.title}".replace("  ", " ")
+            + (f"（{when.year}年{when.month}月{when.day}日前）" if when else "")
+        )
     if len(tasks) > limit:
         lines.append(f"……等 {len(tasks)} 项")
     return "\n".join(lines)

@@ -20,8 +20,10 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.evidence import MAX_FILES, Checked, EvidenceError, check_evidence
 from minsheng.core.plans.parse import Plan as ParsedPlan
+from minsheng.core.workdays.calendar import MAX_WORKING_DAYS, SHANGHAI
 from minsheng.jobs.uploads import upload_store
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
+from minsheng.reviews.services.deadlines import work_calendar
 from minsheng.supervision import messages
 from minsheng.supervision.models import (
     Alert,
@@ -201,7 +203,12 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
         (_date(r.due) for r in preview.plan.reports if r.source == "lead" and r.due), None
     )
     made: list[Task] = []
+    calendar = work_calendar()
+    today = timezone.now().astimezone(SHANGHAI).date()
     for parsed, units in zip(preview.plan.tasks, preview.matched, strict=True):
+        due = _date(parsed.due)
+        if due is None and parsed.workdays:  # "15个工作日内": counted from today's storing
+            due = calendar.add_working_days(today, min(parsed.workdays, MAX_WORKING_DAYS))
         carrier = units.leads[0] if units.leads else office
         task = Task.objects.create(
             plan=plan,
@@ -210,7 +217,7 @@ def plan_store(preview: Preview, *, office: Organisation, region: Region, actor:
             text=parsed.text,
             unit=carrier,
             region=carrier.region,
-            due=_date(parsed.due),
+            due=due,
             report_by=to_office,
             source=TaskSource.PLAN,
             created_by=plan.created_by,
@@ -384,9 +391,9 @@ def extension_decide(extension: Extension, *, actor: Any, grant: bool, comment: 
     extension.save()
     before = {"due": task.due.isoformat() if task.due else None, "alert": task.alert}
     if grant:
-        # Reminders start over for the new date.
-        task.due, task.alert = extension.new_due, Alert.NONE
-        task.save(update_fields=["due", "alert"])
+        # Reminders start over for the new date, which also replaces a report-by date.
+        task.due, task.alert, task.report_by = extension.new_due, Alert.NONE, None
+        task.save(update_fields=["due", "alert", "report_by"])
     verdict = "同意延期" if grant else "不同意延期"
     record_event(
         task, actor, "extension", verdict + (f"：{comment.strip()}" if comment.strip() else "")

@@ -1,4 +1,5 @@
-"""The nightly reminder sweep over open tasks, in working days (the one calendar):
+"""The reminder sweep over open tasks, in working days (the one calendar), against each task's
+next deadline (its report-by date in a plan's cascade when that comes first, else its due date):
 
 - 提醒: due within ``REMIND_DAYS`` working days → the unit is reminded;
 - 催办: past its due date → the unit is urged, and the office sees it;
@@ -16,6 +17,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, DateField, F, When
 from django.utils import timezone
 
 from minsheng.accounts.models import Role
@@ -37,6 +39,16 @@ NOTES = {
 }
 
 
+# What a unit must meet next: its report-by date in a plan's cascade when that comes first (a
+# task not yet reported), else its due date.
+DEADLINE = Case(
+    When(report_by__isnull=False, due__isnull=True, then=F("report_by")),
+    When(report_by__lt=F("due"), then=F("report_by")),
+    default=F("due"),
+    output_field=DateField(),
+)
+
+
 def working_days_before(calendar: WorkCalendar, day: dt.date, n: int) -> dt.date:
     """The latest date d with n working days in (d, day]."""
     current, left = day, n
@@ -52,8 +64,8 @@ def _step(open_tasks: Any, level: Alert, due_filter: dict[str, Any]) -> list[Tas
     chosen = list(
         open_tasks.filter(alert__lt=level, **due_filter)
         .select_related("region")
-        .only("pk", "number", "title", "due", "unit_id", "region__code", "region_id")
-        .order_by("due", "pk")
+        .only("pk", "number", "title", "due", "report_by", "unit_id", "region__code", "region_id")
+        .order_by("deadline", "pk")
     )
     for start in range(0, len(chosen), BATCH):
         part = chosen[start : start + BATCH]
@@ -83,19 +95,24 @@ def sweep(today: dt.date | None = None) -> dict[str, int]:
     messages."""
     today = today or timezone.now().astimezone(SHANGHAI).date()
     calendar = work_calendar()
-    open_tasks = Task.objects.filter(
-        state__in=[TaskState.ASSIGNED, TaskState.RETURNED], due__isnull=False
+    open_tasks = (
+        Task.objects.filter(state__in=[TaskState.ASSIGNED, TaskState.RETURNED])
+        .annotate(deadline=DEADLINE)
+        .filter(deadline__isnull=False)
     )
     escalated = _step(
         open_tasks,
         Alert.ESCALATED,
-        {"due__lte": working_days_before(calendar, today, ESCALATE_DAYS)},
+        {"deadline__lte": working_days_before(calendar, today, ESCALATE_DAYS)},
     )
-    urged = _step(open_tasks, Alert.URGED, {"due__lt": today})
+    urged = _step(open_tasks, Alert.URGED, {"deadline__lt": today})
     reminded = _step(
         open_tasks,
         Alert.REMINDED,
-        {"due__gte": today, "due__lte": calendar.add_working_days(today, REMIND_DAYS)},
+        {
+            "deadline__gte": today,
+            "deadline__lte": calendar.add_working_days(today, REMIND_DAYS),
+        },
     )
     sent = 0
     if reminded:

@@ -145,3 +145,16 @@ def test_command_prints_the_plan_as_json(
         "number", "title", "lead", "cooperating", "responsible", "due", "targets",
     }  # fmt: skip
     assert main(["import", str(path)]) == 2  # storing comes with the supervision module
+
+
+def test_a_deadline_in_working_days() -> None:
+    plan = parse_plan(
+        [
+            "某县证明事项清理方案",
+            "1．全面清理证明事项，自方案印发之日起15个工作日内完成。（牵头单位：县司法局）",
+            "2．公布保留的证明事项清单。完成时限：2027年3月底前。（牵头单位：县司法局）",
+        ]
+    )
+    first, second = plan.tasks
+    assert (first.due, first.workdays) == (None, 15)
+    assert (second.due, second.workdays) == ("2027-03-31", None)  # a date wins

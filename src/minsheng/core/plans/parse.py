@@ -46,6 +46,7 @@ TARGET = re.compile(
     r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|个|人|天|小时|分钟|家|项|次)"
     r"(?P<bound>及以上|以上|以下|以内)?"
 )
+WORKDAYS = re.compile(r"(\d{1,3})\s*个工作日内")
 REPORT_DATE = re.compile(r"于?\s*(\d{4})年(\d{1,2})月(\d{1,2})日前")
 RECURRING = re.compile(r"每(?:季度|月|年|半年|周)|次月|次季度")
 LEAD_VERBS = ("达到", "提高到", "提升到", "不低于", "不少于", "实现", "达", "拥有")
@@ -70,6 +71,8 @@ class Task:
     responsible: list[str] = field(default_factory=list)
     due: str | None = None
     targets: list[Target] = field(default_factory=list)
+    # "…15个工作日内完成": due that many working days after the plan is stored (no date given)
+    workdays: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +298,7 @@ def parse_plan(lines: list[str]) -> Plan:
 
 def _task(number: str, body: str, roles: dict[str, list[str]]) -> Task:
     due = deadline(body)
+    counted = WORKDAYS.search(body) if due is None else None
     return Task(
         number=number,
         title=_title(body),
@@ -305,4 +309,5 @@ def _task(number: str, body: str, roles: dict[str, list[str]]) -> Task:
         due=due,
         # A target without a date of its own is due with its task.
         targets=[Target(t.metric, t.op, t.value, t.unit, t.due or due) for t in targets(body)],
+        workdays=int(counted.group(1)) if counted else None,
     )
