@@ -102,7 +102,7 @@ class Task(models.Model):
         "orgs.Region", models.PROTECT, related_name="+", verbose_name=_("地区")
     )
     due = models.DateField(_("完成时限"), null=True, blank=True)
-    report_by = models.DateField(_("报送时限"), null=True, blank=True)
+    report_by = models.DateField(_("报送时限"), null=True, blank=True, db_index=True)
     state = models.CharField(
         _("状态"), max_length=10, choices=TaskState.choices, default=TaskState.ASSIGNED
     )

@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, DateField, F, When
+from django.db.models import Case, DateField, F, Q, When
 from django.utils import timezone
 
 from minsheng.accounts.models import Role
@@ -61,8 +61,11 @@ def working_days_before(calendar: WorkCalendar, day: dt.date, n: int) -> dt.date
 
 def _step(open_tasks: Any, level: Alert, due_filter: dict[str, Any]) -> list[Task]:
     """Move the tasks matching ``due_filter`` that are below ``level`` to it; returns them."""
+    latest = due_filter["deadline__lte" if "deadline__lte" in due_filter else "deadline__lt"]
+    # The deadline is no later than either date: an indexed pre-filter on both.
+    near = Q(due__lte=latest) | Q(report_by__lte=latest)
     chosen = list(
-        open_tasks.filter(alert__lt=level, **due_filter)
+        open_tasks.filter(near, alert__lt=level, **due_filter)
         .select_related("region")
         .only("pk", "number", "title", "due", "report_by", "unit_id", "region__code", "region_id")
         .order_by("deadline", "pk")
