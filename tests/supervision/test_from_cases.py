@@ -13,7 +13,7 @@ from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Organisation
 from minsheng.reviews.models import Rating, RectificationCase, Source
 from minsheng.supervision.models import Task, TaskSource, Verdict
-from minsheng.supervision.verify import verdict_for
+from minsheng.supervision.verify import measurable_tasks, verdict_for
 from tests.conftest import City
 
 
@@ -40,6 +40,7 @@ def test_an_overdue_case_becomes_a_task_for_the_office_only(city: City) -> None:
     task = Task.objects.get(source=TaskSource.CASE)
     assert made["Location"] == reverse("supervision_task", args=[task.pk])
     assert task.unit == case.department and task.evidence["case_no"] == case.rating.case_no
+    assert measurable_tasks().filter(pk=task.pk).exists()  # the hourly job checks it
     city.client("quality").post(url, {"case": case.pk})
     assert Task.objects.filter(source=TaskSource.CASE).count() == 1
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from minsheng.orgs.models import Organisation
 from minsheng.reviews.models import FlagStatus, IntegrityFlag
 from minsheng.supervision.models import Task, TaskSource, Verdict
-from minsheng.supervision.verify import verdict_for
+from minsheng.supervision.verify import measurable_tasks, verdict_for
 from tests.conftest import City
 
 
@@ -37,6 +37,7 @@ def test_a_confirmed_finding_becomes_a_task_and_the_next_check_decides(city: Cit
     task = Task.objects.get(source=TaskSource.INTEGRITY)
     assert made["Location"] == reverse("supervision_task", args=[task.pk])
     assert task.unit == city.users["county"].organisation  # the county government
+    assert measurable_tasks().filter(pk=task.pk).exists()
     assert verdict_for(task) == (Verdict.NO_DATA, "线索之后的月份还没有做异常检查")
     _flag(other_centre, "2026-10")  # the checks ran for October and found nothing here
     assert verdict_for(task)[0] == Verdict.VERIFIED

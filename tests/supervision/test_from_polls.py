@@ -14,7 +14,7 @@ from minsheng.polls.models import Poll
 from minsheng.polls.results import poll_results
 from minsheng.polls.services import fieldwork_import
 from minsheng.supervision.models import Task, TaskSource, Verdict
-from minsheng.supervision.verify import verdict_for
+from minsheng.supervision.verify import measurable_tasks, verdict_for
 from tests.conftest import City
 from tests.polls.test_polls import _poll
 
@@ -60,6 +60,7 @@ def test_an_item_to_improve_becomes_a_task_and_the_next_round_decides(city: City
     assert made["Location"] == reverse("supervision_task", args=[task.pk])
     assert task.unit.region == before.region and "题目Q1" in task.title
     assert task.evidence["score"] == items["Q1"].score
+    assert measurable_tasks().filter(pk=task.pk).exists()
     # The same item again gives the same task.
     office.post(url, {"poll": before.pk, "item": "Q1"})
     assert Task.objects.filter(source=TaskSource.POLL).count() == 1

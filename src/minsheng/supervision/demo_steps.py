@@ -127,27 +127,31 @@ def _from_warnings(city: Any, quality: Any) -> int:
 
 
 def _from_polls(city: Any, quality: Any) -> int:
-    """From the round before the latest (so the latest decides them): its first item to improve
-    first, and the first county whose score fell beyond sampling error."""
+    """From the newest rounds that have a later round (which then decides them): the first item
+    to improve first, and the first county whose score fell beyond sampling error."""
     from minsheng.polls.models import Poll
     from minsheng.polls.results import poll_results
 
-    latest = Poll.objects.filter(region=city, previous__isnull=False).order_by("-pk").first()
-    earlier = latest.previous if latest is not None else None
-    if earlier is None:
-        return 0
-    made = 0
-    results = poll_results(earlier, "county")
-    item = next((i for i in results.items if i.quadrant == "improve"), None)
-    if item is not None:
-        task_from_poll_item(actor=quality, poll=earlier, item=item, region=city)
-        made += 1
-    fell = next(
-        (r for r in results.rows if r.change and r.change.significant and r.change.difference < 0),
-        None,
-    )
-    if fell is not None:
-        region = city.children.get(code=fell.code)
-        task_from_poll_fall(actor=quality, poll=earlier, row=fell, region=region)
-        made += 1
-    return made
+    item_done = fall_done = False
+    followed = Poll.objects.filter(previous__isnull=False).values("previous_id")
+    for poll in Poll.objects.filter(region=city, pk__in=followed).order_by("-pk"):
+        results = poll_results(poll, "county")
+        item = next((i for i in results.items if i.quadrant == "improve"), None)
+        if item is not None and not item_done:
+            task_from_poll_item(actor=quality, poll=poll, item=item, region=city)
+            item_done = True
+        fell = next(
+            (
+                r
+                for r in results.rows
+                if r.change and r.change.significant and r.change.difference < 0
+            ),
+            None,
+        )
+        if fell is not None and not fall_done:
+            region = city.children.get(code=fell.code)
+            task_from_poll_fall(actor=quality, poll=poll, row=fell, region=region)
+            fall_done = True
+        if item_done and fall_done:
+            break
+    return int(item_done) + int(fall_done)

@@ -298,15 +298,12 @@ def verify_tasks(tasks: Any) -> dict[str, int]:
     return counts
 
 
-def measurable_tasks() -> Any:
-    """Tasks whose aim data can check: from warnings, or plan tasks whose plan set targets."""
+# Sources whose finding later data can decide (plan tasks count when their plan set targets).
+FINDINGS = (TaskSource.WARNING, TaskSource.POLL, TaskSource.CASE, TaskSource.INTEGRITY)
 
-    return (
-        Task.objects.filter(
-            Q(source=TaskSource.WARNING)
-            | Q(targets__isnull=False)
-            | Q(parent__targets__isnull=False)
-        )
-        .distinct()
-        .select_related("region", "parent")
-    )
+
+def measurable_tasks() -> Any:
+    """Tasks whose aim data can check: made from a finding, or with targets (their own or
+    their parent's)."""
+    aims = Q(source__in=FINDINGS) | Q(targets__isnull=False) | Q(parent__targets__isnull=False)
+    return Task.objects.filter(aims).distinct().select_related("region", "parent")
