@@ -1,9 +1,10 @@
 """The ``minsheng`` command.
 
 Commands on files that run on ``minsheng.core`` alone are dispatched here without starting
-Django (``index``, ``survey``, ``calendar``, ``plans``); everything else is a Django management
-command (``minsheng migrate``, ``minsheng demo``, ``minsheng worker``, ``minsheng serve`` …).
-Configuration and database errors are shown as one line, never as a traceback wall.
+Django (``index``, ``survey``, ``calendar``, ``plans``, ``catalog``); everything else is a Django
+management command (``minsheng migrate``, ``minsheng demo``, ``minsheng worker``,
+``minsheng serve`` …). Configuration and database errors are shown as one line, never as a
+traceback wall.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ FILE_COMMANDS: dict[str, str] = {
     "survey": "minsheng.core.survey.command:main",
     "calendar": "minsheng.core.workdays.command:main",
     "plans": "minsheng.core.plans.command:main",
+    "catalog": "minsheng.core.catalog.command:main",
 }
 
 EXIT_CONFIG = 2
@@ -44,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in FILE_COMMANDS and (args[0] != "plans" or "--dry-run" in args):
         # `plans import --dry-run` reads a file alone; storing a plan needs the database.
+        # `catalog` is file-only for now (its database half comes with the catalog app).
         return _file_command(args[0])(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.site.settings")
     from django.core.exceptions import ImproperlyConfigured
