@@ -72,6 +72,9 @@ bench: install-dev
 	$(BIN)/python bench/bench_survey.py
 	$(BIN)/python bench/bench_polls.py
 	$(BIN)/python bench/bench_reviews.py
+	$(BIN)/python bench/bench_plans.py
+	$(BIN)/python bench/bench_supervision.py
+	$(BIN)/python bench/bench_catalog.py
 
 lock: install-dev
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \

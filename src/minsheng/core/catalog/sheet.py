@@ -20,6 +20,16 @@ from minsheng.core.tabular import (
 )
 
 REQUIRED = ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "所属区划"]
+HEADER_ORDER = [
+    *REQUIRED,
+    "法定办结时限",
+    "承诺办结时限",
+    "办件类型",
+    "到现场次数",
+    "网上办理深度",
+    "是否进驻大厅",
+    "不进驻原因",
+]
 ALIASES = {
     "code": "事项编码",
     "name": "事项名称",
