@@ -24,6 +24,8 @@ FILE_COMMANDS: dict[str, str] = {
     "catalog": "minsheng.core.catalog.command:main",
 }
 
+# File commands that also store (without --dry-run they are Django management commands).
+STORING = frozenset({"plans", "catalog"})
 EXIT_CONFIG = 2
 
 
@@ -44,9 +46,8 @@ def _file_command(name: str) -> Callable[[Sequence[str]], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in FILE_COMMANDS and (args[0] != "plans" or "--dry-run" in args):
-        # `plans import --dry-run` reads a file alone; storing a plan needs the database.
-        # `catalog` is file-only for now (its database half comes with the catalog app).
+    if args and args[0] in FILE_COMMANDS and (args[0] not in STORING or "--dry-run" in args):
+        # `plans|catalog import --dry-run` read a file alone; storing needs the database.
         return _file_command(args[0])(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.site.settings")
     from django.core.exceptions import ImproperlyConfigured

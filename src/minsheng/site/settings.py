@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "minsheng.polls",
     "minsheng.supervision",
     "minsheng.notify",
+    "minsheng.catalog",
     "minsheng.demo",
     "minsheng.web",
 ]

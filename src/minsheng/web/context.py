@@ -71,6 +71,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(
             NavItem(_("督办"), reverse("supervision_tasks"), "supervision", "/supervision/")
         )
+    if scope.everything or (scope.region is not None and role in RESULTS_ROLES):
+        items.append(NavItem(_("大厅指标"), reverse("catalog_metrics"), "catalog", "/catalog/"))
     if scope.everything or scope.region is not None or role in CASE_ROLES:
         url = reverse("review_inbox")
         items.append(NavItem(_("好差评"), url, "reviews", "/reviews/"))

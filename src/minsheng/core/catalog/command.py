@@ -26,8 +26,11 @@ def main(argv: Sequence[str]) -> int:
     imp.add_argument("--dry-run", action="store_true", help="print what was read; store nothing")
     imp.add_argument("--region", default=None, help="metrics for this region's subtree")
     args = parser.parse_args(list(argv))
-    if not args.dry_run:
-        print("minsheng catalog: 目前只能 --dry-run 检查文件，保存功能尚未提供", file=sys.stderr)
+    if not args.dry_run:  # storing needs the database: `minsheng catalog import … --region CODE`
+        print(
+            "minsheng catalog: 保存事项清单请用 minsheng catalog import 文件 --region 地区代码",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     path: Path = args.file
     if not path.is_file():

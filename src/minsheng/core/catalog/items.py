@@ -26,6 +26,7 @@ class Item:
     depth: int  # 网上办理深度 1–4
     entered: bool  # 是否进驻大厅
     not_entered_reason: str = ""
+    row: int = 0  # the worksheet row it was read from (for errors found when storing)
 
 
 def lint(item: Item) -> list[str]:

@@ -131,6 +131,7 @@ def items_from_sheet(data: bytes, *, filename: str) -> list[Item]:
                 depth=depth or 1,
                 entered=bool(entered),
                 not_entered_reason=cell_text(get(v, "不进驻原因")),
+                row=n,
             )
         )
     if errors:

@@ -1,0 +1,42 @@
+"""The service catalog (事项清单), versioned: a change closes the item's current row
+(``valid_to``) and adds a new one, so the catalog of any past date can be read back (动态调整)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogItem(models.Model):
+    code = models.CharField(_("事项编码"), max_length=64)
+    name = models.CharField(_("事项名称"), max_length=200)
+    kind = models.CharField(_("事项类型"), max_length=20)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, related_name="+", verbose_name=_("实施主体")
+    )
+    level = models.CharField(_("行使层级"), max_length=2)
+    region = models.ForeignKey(
+        "orgs.Region", models.PROTECT, related_name="+", verbose_name=_("所属区划")
+    )
+    legal_days = models.PositiveSmallIntegerField(_("法定办结时限"), null=True, blank=True)
+    promised_days = models.PositiveSmallIntegerField(_("承诺办结时限"), null=True, blank=True)
+    instant = models.BooleanField(_("即办件"), default=False)
+    visits = models.PositiveSmallIntegerField(_("到现场次数"), null=True, blank=True)
+    depth = models.PositiveSmallIntegerField(_("网上办理深度"), default=1)
+    entered = models.BooleanField(_("进驻大厅"), default=True)
+    not_entered_reason = models.CharField(_("不进驻原因"), max_length=200, blank=True)
+    valid_from = models.DateTimeField(_("生效时间"))
+    valid_to = models.DateTimeField(_("失效时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["region__code", "code"]
+        indexes = [models.Index(fields=["region", "code", "valid_to"])]
+        verbose_name = _("服务事项")
+        verbose_name_plural = _("服务事项")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
