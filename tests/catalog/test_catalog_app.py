@@ -25,6 +25,12 @@ from tests.conftest import City
 from tests.core.catalog.test_catalog import _xlsx
 
 
+@pytest.fixture(autouse=True)
+def _no_demo_catalog(city: City) -> None:
+    """These tests count items: the demo city's catalog is set aside (rolled back after)."""
+    CatalogItem.objects.all().delete()
+
+
 def _rows(city: City) -> list[list[object]]:
     county = city.county.code
     dept = Organisation.objects.filter(kind="department", region=city.county.parent).first()
@@ -118,3 +124,35 @@ def test_page_for_its_readers_only(city: City) -> None:
     for outsider in ("reporter", "window", "vendor"):
         assert city.client(outsider).get(url).status_code == 403, outsider
     assert city.client(None).get(url).status_code == 302
+
+
+def test_the_demo_catalog_changes_between_its_two_versions(city: City) -> None:
+    from minsheng.catalog.demo_steps import build_catalog
+
+    build_catalog(city.ctx)
+    root = city.county.parent
+    assert root is not None
+    june, _ = metrics_tree(root, dt.date(2026, 7, 1))
+    october, _ = metrics_tree(root, dt.date(2026, 10, 2))
+    assert june.items == october.items > 0
+    # October's revisions only shorten promises and bring items into the hall.
+    assert (october.time_cut_rate or 0) >= (june.time_cut_rate or 0)
+    assert (october.entry_rate or 0) >= (june.entry_rate or 0)
+
+
+def test_metrics_export(city: City) -> None:
+    import io
+
+    import openpyxl
+
+    root = city.county.parent
+    assert root is not None
+    catalog_store(items_from_sheet(_xlsx(_rows(city)), filename="a.xlsx"), root=root, actor=None)
+    got = city.client("leader").get(reverse("catalog_metrics"), {"format": "xlsx"})
+    assert got.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(got.content)).active
+    assert sheet is not None
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    header = next(k for k, r in enumerate(rows) if r[0] == "地区")
+    assert rows[header + 1][0] == "目标" and rows[header + 1][2] == 0.9
+    assert rows[header + 2][:3] == [root.name, 2, 1.0]

@@ -9,12 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.accounts.access import regions_visible, user_scope
 from minsheng.catalog.selectors import metrics_tree
 from minsheng.core.catalog.metrics import TARGETS, Metrics
+from minsheng.core.xlsx import INTEGER, PERCENT, Sheet
 from minsheng.indicators.access import RESULTS_ROLES
+from minsheng.web.downloads import sheets_response
 
 LABELS = {
     "entry_rate": gettext_lazy("进驻率"),
@@ -52,6 +56,21 @@ def hall_metrics_page(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise Http404("bad date") from None
     own, children = metrics_tree(region, day)
+    if request.GET.get("format") == "xlsx":
+        rows = [
+            [name, n, *[value for value, _met in cells]]
+            for name, n, cells in [(region.name, own.items, _cells(own))]
+            + [(c.name, m.items, _cells(m)) for c, m in children]
+        ]
+        when = day.isoformat() if day else timezone.localdate().isoformat()
+        sheet = Sheet(
+            str(_("大厅指标")),
+            [str(_("地区")), str(_("事项数")), *[str(v) for v in LABELS.values()]],
+            [[str(_("目标")), None, *[TARGETS[k] for k in LABELS]], *rows],
+            formats=[None, INTEGER, *[PERCENT] * len(LABELS)],
+            caption=_("%(name)s大厅指标（%(day)s）") % {"name": region.name, "day": when},
+        )
+        return sheets_response(f"{region.name}大厅指标-{when}", [sheet])
     return render(
         request,
         "catalog/metrics.html",
