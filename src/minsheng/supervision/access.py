@@ -4,8 +4,10 @@
   from a finding) and accepts or returns reports; admins everything.
 - Leaders read their region's tasks; a region officer (county, township) reads the tasks of its
   subtree.
-- A unit (department, county or township government) reports on the tasks it carries out; a lead
-  unit also sees its responsible units' sub-tasks.
+- A unit (department, county or township government) reports on the tasks it carries out and
+  asks for more time; a lead unit also sees its responsible units' sub-tasks and accepts or
+  returns their reports (``can_decide``) before reporting up.
+- A machine client with ``supervision:read`` reads its region's tasks and acts on none.
 - Window staff, vendors, other cities and anonymous users see nothing.
 """
 
