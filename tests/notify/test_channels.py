@@ -206,3 +206,19 @@ def test_deliver_and_log_are_commands(city: City, receiver: Any) -> None:
     call_command("notify", "log", "--status", "failed", stdout=out)
     (row,) = json.loads(out.getvalue())
     assert row["to"] == "群" and row["attempts"] == 1 and "500" in row["error"]
+
+
+def test_an_office_s_robot_hears_an_escalation_once(city: City, receiver: Any) -> None:
+    from minsheng.accounts.models import Role
+    from minsheng.supervision.messages import tell_region
+    from minsheng.supervision.models import Task
+
+    office = city.users["quality"]
+    User.objects.create_user("quality2", role=Role.QUALITY_OFFICE, organisation=office.organisation)
+    GroupRobot.objects.create(
+        organisation=office.organisation, channel=Channel.WECOM, name="质量办群", url=receiver.url
+    )
+    task = Task.objects.filter(region=city.county).first()
+    assert task is not None
+    assert tell_region([task], Role.QUALITY_OFFICE, Kind.TASK_ESCALATED, "升级督办") == 2
+    assert deliver_due()["sent"] == 1 and len(receiver.requests) == 1

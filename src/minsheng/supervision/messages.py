@@ -83,10 +83,15 @@ def tell_region(tasks: list[Task], role: str, kind: str, title: str) -> int:
     for task in tasks:
         for user in people.get(task.region_id, []):
             mine.setdefault(user.pk, (user, []))[1].append(task)
-    sent = 0
+    # People with the same tasks (an office's staff) get one call, so their group robot posts
+    # the message once.
+    groups: dict[tuple[int, ...], tuple[list[User], list[Task]]] = {}
     for user, own in mine.values():
+        groups.setdefault(tuple(t.pk for t in own), ([], own))[0].append(user)
+    sent = 0
+    for users, own in groups.values():
         url = task_url(own[0]) if len(own) == 1 else reverse("supervision_tasks")
-        sent += notify([user], kind, title, _summary(own), url)
+        sent += notify(users, kind, title, _summary(own), url)
     return sent
 
 
