@@ -34,6 +34,14 @@ def caller(request: HttpRequest) -> Any:
     return getattr(request, "auth", None) or request.user
 
 
+def caller_person(request: HttpRequest, why: str = "people only") -> Any:
+    """The signed-in person of an API request; a machine client is refused (403)."""
+    principal = caller(request)
+    if isinstance(principal, ApiClient):
+        raise PermissionDenied(why)
+    return principal
+
+
 def require_scope(principal: Any, scope: str) -> None:
     """Machine clients need the scope named; people are gated by role in ``access``."""
     if isinstance(principal, ApiClient) and scope not in principal.scopes:

@@ -5,14 +5,11 @@ all of them)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from minsheng.accounts.models import ApiClient
-from minsheng.api.auth import caller
+from minsheng.api.auth import caller_person
 from minsheng.api.schemas import ErrorOut
 from minsheng.notify.models import Notification
 from minsheng.notify.services import mark_read
@@ -47,16 +44,9 @@ class ReadOut(Schema):
     marked: int
 
 
-def _person(request: HttpRequest) -> Any:
-    principal = caller(request)
-    if isinstance(principal, ApiClient):
-        raise PermissionDenied("messages are for people")
-    return principal
-
-
 @router.get("/notifications", response={200: NotesOut, **ERRORS})
 def notes(request: HttpRequest, unread: bool = False, page: int = 1) -> NotesOut:
-    person = _person(request)
+    person = caller_person(request, "messages are for people")
     mine = Notification.objects.filter(user=person)
     shown = mine.filter(read_at=None) if unread else mine
     start = (max(page, 1) - 1) * PAGE
@@ -81,4 +71,4 @@ def notes(request: HttpRequest, unread: bool = False, page: int = 1) -> NotesOut
 
 @router.post("/notifications/read", response={200: ReadOut, **ERRORS})
 def read(request: HttpRequest, body: ReadIn) -> ReadOut:
-    return ReadOut(marked=mark_read(_person(request), body.ids))
+    return ReadOut(marked=mark_read(caller_person(request, "messages are for people"), body.ids))

@@ -15,8 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from minsheng.accounts.models import ApiClient
-from minsheng.api.auth import caller
+from minsheng.api.auth import caller, caller_person
 from minsheng.api.schemas import ErrorOut
 from minsheng.reviews.access import (
     access_case,
@@ -180,9 +179,7 @@ def case_read(request: HttpRequest, case_id: int) -> CaseOut:
 def case_action_api(request: HttpRequest, case_id: int, body: ActionIn) -> Status[Any]:
     """One step of the case (verify, confirm, appeal, uphold, overturn, answer, close) by a
     person allowed to take it; 409 when the case's state does not allow it."""
-    principal = caller(request)
-    if isinstance(principal, ApiClient):
-        raise PermissionDenied("case steps are taken by people, not machine clients")
+    principal = caller_person(request, "case steps are taken by people, not machine clients")
     case = access_case(principal, case_id)
     if body.action not in TRANSITIONS:
         return Status(422, ErrorOut.of("invalid", f"unknown action {body.action!r}"))

@@ -16,8 +16,8 @@ from django.urls import reverse
 from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 
-from minsheng.accounts.models import ApiClient, ApiScope
-from minsheng.api.auth import caller, require_scope
+from minsheng.accounts.models import ApiScope
+from minsheng.api.auth import caller, caller_person, require_scope
 from minsheng.api.schemas import ErrorOut
 from minsheng.supervision.access import (
     access_task,
@@ -38,6 +38,7 @@ from minsheng.web.todo import today, todo_items
 router = Router(tags=["supervision"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 PAGE = 100
+PEOPLE_ONLY = "supervision is acted on by people"
 
 
 class TaskOut(Schema):
@@ -117,13 +118,6 @@ class TodoOut(Schema):
     overdue: bool
 
 
-def _person(request: HttpRequest) -> Any:
-    principal = caller(request)
-    if isinstance(principal, ApiClient):
-        raise PermissionDenied("supervision is read and acted on by people")
-    return principal
-
-
 def _task_out(task: Task) -> dict[str, Any]:
     return {
         "id": task.pk,
@@ -198,19 +192,25 @@ def task_read(request: HttpRequest, task_id: int) -> TaskDetailOut:
     return _detail(access_task(_reader(request), task_id))
 
 
-@router.post("/supervision/tasks/{task_id}/report", response={200: TaskDetailOut, **ERRORS})
-def task_report_api(request: HttpRequest, task_id: int, body: ReportIn) -> TaskDetailOut:
-    """The unit reports progress (text, percent 0–100)."""
-    person = _person(request)
+def _report(
+    request: HttpRequest, task_id: int, note: str, percent: int, files: list[tuple[str, bytes]]
+) -> TaskDetailOut:
+    person = caller_person(request, PEOPLE_ONLY)
     task = access_task(person, task_id)
     if not can_report(person, task):
         raise PermissionDenied("only the unit reports on its task, while it is open")
-    if not 0 <= body.percent <= 100:
+    if not 0 <= percent <= 100:
         raise HttpError(422, "percent must be 0–100")
     try:
-        return _detail(task_report(task, actor=person, note=body.note, percent=body.percent))
+        return _detail(task_report(task, actor=person, note=note, percent=percent, files=files))
     except TaskError as exc:
         raise HttpError(422, str(exc)) from None
+
+
+@router.post("/supervision/tasks/{task_id}/report", response={200: TaskDetailOut, **ERRORS})
+def task_report_api(request: HttpRequest, task_id: int, body: ReportIn) -> TaskDetailOut:
+    """The unit reports progress (text, percent 0–100)."""
+    return _report(request, task_id, body.note, body.percent, [])
 
 
 @router.post("/supervision/tasks/{task_id}/report/files", response={200: TaskDetailOut, **ERRORS})
@@ -222,29 +222,13 @@ def task_report_files_api(
     files: File[list[UploadedFile]],
 ) -> TaskDetailOut:
     """The same report as multipart form data, with supporting documents (Word, PDF, images)."""
-    person = _person(request)
-    task = access_task(person, task_id)
-    if not can_report(person, task):
-        raise PermissionDenied("only the unit reports on its task, while it is open")
-    if not 0 <= percent <= 100:
-        raise HttpError(422, "percent must be 0–100")
-    try:
-        done = task_report(
-            task,
-            actor=person,
-            note=note,
-            percent=percent,
-            files=[(f.name or "", f.read()) for f in files],
-        )
-    except TaskError as exc:
-        raise HttpError(422, str(exc)) from None
-    return _detail(done)
+    return _report(request, task_id, note, percent, [(f.name or "", f.read()) for f in files])
 
 
 @router.post("/supervision/tasks/{task_id}/decide", response={200: TaskDetailOut, **ERRORS})
 def task_decide_api(request: HttpRequest, task_id: int, body: DecideIn) -> TaskDetailOut:
     """The quality office accepts a report or returns it (a comment is required to return)."""
-    person = _person(request)
+    person = caller_person(request, PEOPLE_ONLY)
     task = access_task(person, task_id)
     if not can_decide(person, task):
         raise PermissionDenied("only the lead unit or the quality office decides")
@@ -257,7 +241,7 @@ def task_decide_api(request: HttpRequest, task_id: int, body: DecideIn) -> TaskD
 @router.post("/supervision/tasks/{task_id}/extension", response={200: TaskDetailOut, **ERRORS})
 def task_extension_api(request: HttpRequest, task_id: int, body: ExtensionIn) -> TaskDetailOut:
     """The unit asks for a later due date (the quality office decides on the page)."""
-    person = _person(request)
+    person = caller_person(request, PEOPLE_ONLY)
     task = access_task(person, task_id)
     if not can_extend(person, task):
         raise PermissionDenied("only the unit asks for more time, while the task is open")
@@ -271,7 +255,7 @@ def task_extension_api(request: HttpRequest, task_id: int, body: ExtensionIn) ->
 @router.get("/todo", response={200: list[TodoOut], **ERRORS})
 def todo_list(request: HttpRequest) -> list[TodoOut]:
     """The caller's 我的待办, by due date."""
-    items, _counts = todo_items(_person(request))
+    items, _counts = todo_items(caller_person(request, PEOPLE_ONLY))
     day = today()
     return [
         TodoOut(kind=str(i.kind), title=i.title, url=i.url, due=i.due, overdue=i.overdue(day))

@@ -15,13 +15,10 @@ from docx.shared import Pt
 
 from minsheng.core.xlsx import INTEGER, PERCENT, Sheet
 from minsheng.supervision.board import Tally
+from minsheng.supervision.messages import chinese_date
 from minsheng.supervision.models import Task
 
 FONT = "SimSun"  # 宋体; Word falls back to the system's CJK font when it is missing
-
-
-def chinese_date(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
 
 
 def board_sheets(units: list[Tally], plans: list[Tally], caption: str) -> list[Sheet]:

@@ -3,6 +3,7 @@ notification service (``notify.services.notify``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -49,13 +50,18 @@ def task_url(task: Task) -> str:
     return reverse("supervision_task", args=[task.pk])
 
 
+def chinese_date(day: dt.date | None) -> str:
+    """2026年12月2日 (— for none): the date as messages and documents print it."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
 def _summary(tasks: list[Task], limit: int = 5) -> str:
     lines = []
     for t in tasks[:limit]:
         when = getattr(t, "deadline", None) or t.due  # the sweep's next deadline, when it has one
         lines.append(
             f"· {t.number} {t.title}".replace("  ", " ")
-            + (f"（{when.year}年{when.month}月{when.day}日前）" if when else "")
+            + (f"（{chinese_date(when)}前）" if when else "")
         )
     if len(tasks) > limit:
         lines.append(f"……等 {len(tasks)} 项")

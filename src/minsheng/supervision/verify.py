@@ -195,24 +195,12 @@ def _poll(task: Task) -> tuple[str, str]:
     return Verdict.NOT_MET, f"{text}，在抽样误差之内）"
 
 
-def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    year, mon = (int(x) for x in month.split("-"))
-    start = dt.datetime(year, mon, 1, tzinfo=SHANGHAI)
-    end = dt.datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start, end
-
-
 def _bad_rate(department_id: int, month: str) -> tuple[int, int]:
     """(bad, all) active ratings of the department in the month (Asia/Shanghai)."""
-    from minsheng.reviews.models import Rating, Source
+    from minsheng.reviews.models import Source
+    from minsheng.reviews.selectors import ratings_in
 
-    start, end = _month_bounds(month)
-    rows = Rating.objects.filter(
-        department_id=department_id,
-        source=Source.ACTIVE,
-        rated_at__gte=start,
-        rated_at__lt=end,
-    )
+    rows = ratings_in(month, only={"department_id": department_id, "source": Source.ACTIVE})
     return rows.filter(level__lte=2).count(), rows.count()
 
 

@@ -43,7 +43,7 @@ from minsheng.supervision.access import (
     tasks_visible,
 )
 from minsheng.supervision.board import board
-from minsheng.supervision.documents import board_sheets, chinese_date, task_order
+from minsheng.supervision.documents import board_sheets, task_order
 from minsheng.supervision.findings import (
     task_from_case,
     task_from_flag,
@@ -51,6 +51,7 @@ from minsheng.supervision.findings import (
     task_from_poll_item,
     task_from_warning,
 )
+from minsheng.supervision.messages import chinese_date
 from minsheng.supervision.models import ExtensionState, TaskFile, TaskState, Verdict
 from minsheng.supervision.services import (
     TaskError,
