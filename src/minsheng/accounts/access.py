@@ -52,6 +52,7 @@ REGION_WIDE_SCOPES = frozenset(
         ApiScope.READ_INDICATORS,
         ApiScope.READ_RATINGS,
         ApiScope.READ_SUPERVISION,
+        ApiScope.READ_HALLS,
     }
 )
 

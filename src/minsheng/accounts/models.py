@@ -53,6 +53,8 @@ class ApiScope(models.TextChoices):
     READ_RATINGS = "ratings:read", _("读取好差评统计与整改案件")
     READ_POLLS = "polls:read", _("读取满意度测评结果")
     READ_SUPERVISION = "supervision:read", _("读取督办任务")
+    WRITE_APPLICATIONS = "applications:write", _("报送办件")
+    READ_HALLS = "halls:read", _("读取事项清单、大厅指标与办件统计")
 
 
 class ApiChannel(models.TextChoices):

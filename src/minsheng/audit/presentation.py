@@ -104,6 +104,15 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
         (r"^new version of (?P<q>.+) \(id \d+\)$", gettext_lazy("问卷新版本：%(q)s")),
         (r"^weights rake to .*$", gettext_lazy("按总体边际迭代比例拟合（raking）加权")),
         (r"^plan imported: (?P<n>\d+) tasks$", gettext_lazy("导入工作方案：%(n)s 项任务")),
+        (
+            r"^catalog import: created (?P<c>\d+), changed (?P<u>\d+), unchanged (?P<n>\d+)$",
+            gettext_lazy("导入事项清单：新增 %(c)s 项，修改 %(u)s 项，未变 %(n)s 项"),
+        ),
+        (
+            r"^applications: created (?P<c>\d+), updated (?P<u>\d+), unchanged (?P<n>\d+)$",
+            gettext_lazy("报送办件：新建 %(c)s 件，更新 %(u)s 件，未变 %(n)s 件"),
+        ),
+        (r"^hall targets (?P<y>\d+): .*$", gettext_lazy("修改 %(y)s 年度大厅指标目标")),
         (r"^weights poststratify to .*$", gettext_lazy("按总体边际事后分层加权")),
         (
             r"^sampling plan: (?P<c>\d+) cells, quota (?P<q>\d+)$",

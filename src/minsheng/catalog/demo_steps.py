@@ -1,14 +1,15 @@
 """Demo data for the catalog: the city's items (about 20 per city department at city scale),
 each county's own list derived from a share of them (implemented by the county government),
 a first version at the end of June and a second in October where some promised limits were cut
-and items moved into the hall — so 大厅指标 shows a change between the two dates. The figures
+and items moved into the hall — so 大厅指标 shows a change between the two dates; the first
+county sets itself higher 2026 targets than seed 004's. The figures
 are made up for the demo; no real catalog is copied."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from minsheng.catalog.models import CatalogItem
+from minsheng.catalog.models import CatalogItem, HallTarget
 from minsheng.core.catalog.items import KINDS
 from minsheng.core.demo_plan import CITY_DEPARTMENTS
 from minsheng.core.regions import Level
@@ -82,4 +83,10 @@ def build_catalog(ctx: DemoContext) -> None:
                         )
                     )
     CatalogItem.objects.bulk_create(rows + later, batch_size=2000)
+    # The first county aims higher than seed 004 in 2026 (its own targets; the others inherit).
+    if counties:
+        for metric, target in (("entry_rate", 0.95), ("one_visit_rate", 0.95)):
+            HallTarget.objects.update_or_create(
+                region=counties[0], year=2026, metric=metric, defaults={"target": target}
+            )
     ctx.summary.update(catalog_items=len(rows), catalog_revisions=len(later))

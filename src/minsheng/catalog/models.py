@@ -40,3 +40,29 @@ class CatalogItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class HallTarget(models.Model):
+    """A region's own target for one hall metric in one year (a fraction 0–1); regions without
+    one take the nearest region's above them, and at the top seed 004's."""
+
+    region = models.ForeignKey(
+        "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("地区")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    metric = models.CharField(_("指标"), max_length=20)
+    target = models.FloatField(_("目标值"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("大厅指标目标")
+        verbose_name_plural = _("大厅指标目标")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "metric"], name="hall_target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.metric} {self.target}"

@@ -7,9 +7,9 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from minsheng.catalog.models import CatalogItem
+from minsheng.catalog.models import CatalogItem, HallTarget
 from minsheng.core.catalog.items import Item
-from minsheng.core.catalog.metrics import Metrics, hall_metrics, within
+from minsheng.core.catalog.metrics import TARGETS, Metrics, hall_metrics, within
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Region
 
@@ -51,3 +51,47 @@ def metrics_tree(
     items = items_at(region, day)
     children = list(Region.objects.filter(parent=region).order_by("code"))
     return hall_metrics(items), [(c, hall_metrics(within(c.code, items))) for c in children]
+
+
+def targets_for(region: Region, year: int) -> dict[str, float]:
+    """The hall targets in force for the region in ``year``: for each metric, the region's own,
+    else the nearest region's above it, else seed 004's."""
+    lineage = region.lineage_ids()
+    found: dict[str, tuple[int, float]] = {}
+    for region_id, metric, target in HallTarget.objects.filter(
+        region_id__in=lineage, year=year
+    ).values_list("region_id", "metric", "target"):
+        rank = lineage.index(region_id)
+        if metric in TARGETS and (metric not in found or rank < found[metric][0]):
+            found[metric] = (rank, target)
+    return {k: found[k][1] if k in found else t for k, t in TARGETS.items()}
+
+
+def own_targets(region: Region, year: int) -> dict[str, float]:
+    """The targets the region itself set for the year (no inherited ones)."""
+    return dict(HallTarget.objects.filter(region=region, year=year).values_list("metric", "target"))
+
+
+def trend(
+    region: Region, months: int = 12, today: dt.date | None = None
+) -> list[tuple[dt.date, Metrics]]:
+    """The region's metrics at the end of each of the last ``months`` months (the running month
+    up to today), oldest first: the catalog's 动态调整 over time."""
+    now = today or timezone.localdate()
+    ends = [now]
+    first = now.replace(day=1)
+    for _k in range(months - 1):
+        end = first - dt.timedelta(days=1)
+        ends.append(end)
+        first = end.replace(day=1)
+    return [(day, hall_metrics(items_at(region, day))) for day in sorted(ends)]
+
+
+def by_department(region: Region, day: dt.date | None = None) -> list[tuple[str, Metrics]]:
+    """The metrics of each implementing organisation's items in the region's subtree."""
+    groups: dict[str, list[Item]] = {}
+    for item in items_at(region, day):
+        groups.setdefault(item.organisation, []).append(item)
+    return sorted(
+        ((name, hall_metrics(items)) for name, items in groups.items()), key=lambda g: g[0]
+    )

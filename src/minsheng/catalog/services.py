@@ -14,9 +14,9 @@ from django.utils.text import slugify
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
-from minsheng.catalog.models import CatalogItem
+from minsheng.catalog.models import CatalogItem, HallTarget
 from minsheng.core.catalog.items import Item
-from minsheng.core.catalog.metrics import region_prefix
+from minsheng.core.catalog.metrics import TARGETS, region_prefix
 from minsheng.core.tabular import CellError, TableError
 from minsheng.orgs.models import Organisation, OrgKind, Region
 
@@ -128,3 +128,49 @@ def catalog_store(
         region_code=root.code,
     )
     return Stored(created, changed, unchanged, made_orgs)
+
+
+class TargetError(ValueError):
+    """A target that cannot be stored (the message is for the user)."""
+
+
+@transaction.atomic
+def targets_save(
+    *, actor: Any, region: Region, year: int, values: dict[str, float | None]
+) -> dict[str, float]:
+    """Set the region's own targets for ``year`` (fractions 0–1); None removes the region's own
+    target so the one above applies again. Audited; returns the region's own targets."""
+    unknown = sorted(set(values) - set(TARGETS))
+    if unknown:
+        raise TargetError(f"没有这项大厅指标：{'、'.join(unknown)}")
+    if not 2000 <= year <= 2100:
+        raise TargetError(f"年度 {year} 不合理")
+    for metric, value in values.items():
+        if value is not None and not 0 <= value <= 1:
+            raise TargetError(f"{metric} 的目标应在 0 到 100% 之间")
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    before = dict(
+        HallTarget.objects.filter(region=region, year=year).values_list("metric", "target")
+    )
+    for metric, value in values.items():
+        if value is None:
+            HallTarget.objects.filter(region=region, year=year, metric=metric).delete()
+        else:
+            HallTarget.objects.update_or_create(
+                region=region,
+                year=year,
+                metric=metric,
+                defaults={"target": value, "updated_by": person},
+            )
+    after = dict(
+        HallTarget.objects.filter(region=region, year=year).values_list("metric", "target")
+    )
+    if after != before:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="catalog.halltarget",
+            note=f"hall targets {year}: {before} -> {after}",
+            region_code=region.code,
+        )
+    return after

@@ -24,6 +24,7 @@ from minsheng.core.ratings.stats import (
 )
 from minsheng.core.regions import Level
 from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.halls.models import Application
 from minsheng.orgs.models import Organisation, Region, Staff, Window
 from minsheng.reviews.models import (
     CaseState,
@@ -224,14 +225,27 @@ def rating_stats(
 
 
 def _handled(month: str, by: str, keys: list[Any]) -> list[int | None] | None:
-    """Handled cases of the month per centre (or service item), when they were entered."""
+    """Cases completed in the month per centre (or service item): counted from the application
+    records where the hall reports them, else the handled-case counts entered by hand."""
     if by not in {"centre", "item"}:
         return None
-    start, _ = month_bounds(month)
-    field = "centre_id" if by == "centre" else "service_item_id"
+    start, end = month_bounds(month)
     counts: dict[Any, int] = {}
+    done = Application.objects.filter(completed_at__gte=start, completed_at__lt=end)
+    if by == "centre":
+        for key, count in (
+            done.filter(centre_id__in=keys).values_list("centre_id").annotate(n=Count("pk"))
+        ):
+            counts[key] = count
+    else:
+        codes = dict(ServiceItem.objects.filter(pk__in=keys).values_list("code", "pk"))
+        for code, count in (
+            done.filter(item_code__in=codes).values_list("item_code").annotate(n=Count("pk"))
+        ):
+            counts[codes[code]] = count
+    field = "centre_id" if by == "centre" else "service_item_id"
     for key, count in HandledCount.objects.filter(
-        month=start.date(), **{f"{field}__in": keys}
+        month=start.date(), **{f"{field}__in": [k for k in keys if k not in counts]}
     ).values_list(field, "count"):
         counts[key] = counts.get(key, 0) + count
     if not counts:

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "minsheng.supervision",
     "minsheng.notify",
     "minsheng.catalog",
+    "minsheng.halls",
     "minsheng.demo",
     "minsheng.web",
 ]

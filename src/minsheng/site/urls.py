@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("minsheng.supervision.urls")),
     path("", include("minsheng.notify.urls")),
     path("", include("minsheng.catalog.urls")),
+    path("", include("minsheng.halls.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -13,9 +13,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from minsheng.core.workdays.calendar import chinese_date
 from minsheng.core.xlsx import INTEGER, PERCENT, Sheet
 from minsheng.supervision.board import Tally
-from minsheng.supervision.messages import chinese_date
 from minsheng.supervision.models import Task
 
 FONT = "SimSun"  # 宋体; Word falls back to the system's CJK font when it is missing

@@ -1,8 +1,8 @@
 """Findings → tasks: the one service every capability hands its findings to
 (``task_from_finding``), and its callers — an indicator warning, a poll item to improve, an
-overdue or repeated bad-rating case, a confirmed integrity finding. Each task is for the unit
-that must act, due in 15 working days, with the finding kept as it was (``evidence``); the same
-finding twice gives the task already made."""
+overdue or repeated bad-rating case, a confirmed integrity finding, a hall metric below its
+target. Each task is for the unit that must act, due in 15 working days, with the finding
+kept as it was (``evidence``); the same finding twice gives the task already made."""
 
 from __future__ import annotations
 
@@ -153,6 +153,39 @@ def task_from_flag(*, actor: Any, flag: Any, kind_label: str, message: str) -> T
             "kind": flag.kind,
             "centre": centre.pk,
             "month": flag.month,
+            "message": message,
+        },
+    )
+
+
+def task_from_hall(
+    *, actor: Any, region: Region, metric: str, label: str, value: float, target: float, year: int
+) -> Task:
+    """A task for the region's government on a hall metric below its target (大厅指标未达标):
+    one per region, metric and year."""
+    unit = region_government(region)
+    if unit is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府）"))
+    if value >= target:
+        raise TaskError(_("这项指标已达到目标"))
+    message = (
+        f"{region.name}{label}为 {value * 100:.1f}%，低于 {year} 年度目标 {target * 100:.0f}%。"
+    )
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.HALL,
+        key=f"hall:{region.code}:{metric}:{year}",
+        region=region,
+        unit=unit,
+        title=f"{region.name}{label}未达标整改（{year}年）",
+        message=message,
+        evidence={
+            "region": region.code,
+            "metric": metric,
+            "label": label,
+            "value": value,
+            "target": target,
+            "year": year,
             "message": message,
         },
     )

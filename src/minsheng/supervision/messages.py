@@ -3,13 +3,13 @@ notification service (``notify.services.notify``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.urls import reverse
 
 from minsheng.accounts.models import Role, User
+from minsheng.core.workdays.calendar import chinese_date
 from minsheng.notify.models import Kind
 from minsheng.notify.services import notify
 from minsheng.orgs.models import Region
@@ -48,11 +48,6 @@ def region_people(region_ids: Iterable[int], role: str) -> dict[int, list[User]]
 
 def task_url(task: Task) -> str:
     return reverse("supervision_task", args=[task.pk])
-
-
-def chinese_date(day: dt.date | None) -> str:
-    """2026年12月2日 (— for none): the date as messages and documents print it."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
 
 
 def _summary(tasks: list[Task], limit: int = 5) -> str:

@@ -69,6 +69,7 @@ class TaskSource(models.TextChoices):
     POLL = "poll", _("满意度测评")
     CASE = "case", _("差评整改")
     INTEGRITY = "integrity", _("评价异常")
+    HALL = "hall", _("大厅指标")
 
 
 class Task(models.Model):

@@ -255,6 +255,32 @@ def _integrity(task: Task) -> tuple[str, str]:
     return Verdict.VERIFIED, f"{later} 的异常检查未再发现同类线索"
 
 
+def _hall(task: Task) -> tuple[str, str]:
+    """A hall metric below target: once the region's catalog has changed since the task was
+    made, the metric as it stands now against the target → 已验证 / 未达到."""
+    from minsheng.catalog.models import CatalogItem
+    from minsheng.catalog.selectors import items_at
+    from minsheng.core.catalog.metrics import hall_metrics
+
+    ev: dict[str, Any] = task.evidence or {}
+    region = Region.objects.filter(code=str(ev.get("region", ""))).first()
+    metric, target = str(ev.get("metric", "")), float(ev.get("target", 1.0))
+    if region is None:
+        return Verdict.NO_DATA, "地区已不存在"
+    after = Q(valid_from__gt=task.created_at) | Q(valid_to__gt=task.created_at)
+    changed = CatalogItem.objects.filter(after, **region.subtree_filter("region__")).exists()
+    if not changed:
+        return Verdict.NO_DATA, "事项清单尚未调整"
+    value = hall_metrics(items_at(region)).as_json().get(metric)
+    label = str(ev.get("label", metric))
+    if value is None:
+        return Verdict.NO_DATA, f"{label}没有可计算的事项"
+    text = f"调整后{label}为 {float(value) * 100:.1f}%（目标 {target * 100:.0f}%）"
+    if float(value) >= target - 1e-12:
+        return Verdict.VERIFIED, f"{text}，已达到目标"
+    return Verdict.NOT_MET, f"{text}，仍未达到"
+
+
 def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
     """(verdict, one sentence) for the task, or ("", "") when it has nothing to measure."""
     checker = checker or Checker()
@@ -266,6 +292,8 @@ def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
         return _case(task)
     if task.source == TaskSource.INTEGRITY:
         return _integrity(task)
+    if task.source == TaskSource.HALL:
+        return _hall(task)
     if (task.parent or task).targets.exists():
         return _targets(task, checker)
     return Verdict.NONE, ""
@@ -287,7 +315,13 @@ def verify_tasks(tasks: Any) -> dict[str, int]:
 
 
 # Sources whose finding later data can decide (plan tasks count when their plan set targets).
-FINDINGS = (TaskSource.WARNING, TaskSource.POLL, TaskSource.CASE, TaskSource.INTEGRITY)
+FINDINGS = (
+    TaskSource.WARNING,
+    TaskSource.POLL,
+    TaskSource.CASE,
+    TaskSource.INTEGRITY,
+    TaskSource.HALL,
+)
 
 
 def measurable_tasks() -> Any:

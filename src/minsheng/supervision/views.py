@@ -22,6 +22,7 @@ from minsheng.accounts.access import regions_visible, user_scope
 from minsheng.accounts.models import Role
 from minsheng.audit.presentation import ACTORS
 from minsheng.core.plans.document import DocumentError, read_plan
+from minsheng.core.workdays.calendar import chinese_date
 from minsheng.indicators.models import Indicator
 from minsheng.jobs.uploads import upload_load, upload_store
 from minsheng.orgs.models import Organisation, Region
@@ -51,7 +52,6 @@ from minsheng.supervision.findings import (
     task_from_poll_item,
     task_from_warning,
 )
-from minsheng.supervision.messages import chinese_date
 from minsheng.supervision.models import ExtensionState, TaskFile, TaskState, Verdict
 from minsheng.supervision.services import (
     TaskError,

@@ -73,6 +73,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
     if scope.everything or (scope.region is not None and role in RESULTS_ROLES):
         items.append(NavItem(_("大厅指标"), reverse("catalog_metrics"), "catalog", "/catalog/"))
+        url = reverse("halls_applications")
+        items.append(NavItem(_("办件统计"), url, "halls", "/halls/"))
     if scope.everything or scope.region is not None or role in CASE_ROLES:
         url = reverse("review_inbox")
         items.append(NavItem(_("好差评"), url, "reviews", "/reviews/"))

@@ -27,6 +27,11 @@ MAX_WORKING_DAYS = 3660  # ten years of working days is beyond any rule
 PUBLISHED_YEARS = frozenset(ChinaStaticHolidays.special_public_holidays)
 
 
+def chinese_date(day: dt.date | None) -> str:
+    """2026年12月2日 (— for none): a date as pages, messages and documents print it."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
 @cache
 def _published(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """Holidays and make-up working days of one year, as the ``holidays`` package has them."""
@@ -101,6 +106,14 @@ class WorkCalendar:
             for k in range(1, (end - start).days + 1)
             if self.is_working_day(start + dt.timedelta(days=k))
         )
+
+    def running_count(self, start: dt.date, end: dt.date) -> list[int]:
+        """For each day d of [start, end], the working days in (start, d]: the working days
+        between any two days of the span are a subtraction (whole years of cases at once)."""
+        counts = [0]
+        for k in range(1, (end - start).days + 1):
+            counts.append(counts[-1] + self.is_working_day(start + dt.timedelta(days=k)))
+        return counts
 
     def year(self, year: int) -> list[tuple[dt.date, bool]]:
         """Every day of a year with whether it is a working day."""

@@ -4,9 +4,11 @@ already reviewed keeps its status when the checks run again)."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from minsheng.core.ratings.integrity import Event, Flag, Rules, find_flags
+from minsheng.halls.models import Application
 from minsheng.orgs.models import Region
 from minsheng.reviews.models import IntegrityFlag, Rating, Source
 from minsheng.reviews.selectors import month_bounds, ratings_in
@@ -31,8 +33,13 @@ def _history(month: str, scope: Region | None) -> dict[int, tuple[int, int]]:
 
 
 def month_events(month: str, scope: Region | None) -> list[Event]:
-    rows = ratings_in(month, scope).values_list(
-        "pk", "centre_id", "staff_id", "device", "level", "source", "rated_at", "handled_at"
+    """The month's ratings as events; a rating whose case number names an application record
+    is checked against the application's real completion time, not the one it carries."""
+    completed = Application.objects.filter(case_no=OuterRef("case_no")).values("completed_at")
+    rows = (
+        ratings_in(month, scope)
+        .annotate(done=Coalesce(Subquery(completed[:1]), F("handled_at")))
+        .values_list("pk", "centre_id", "staff_id", "device", "level", "source", "rated_at", "done")
     )
     return [
         Event(

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HallsConfig(AppConfig):
+    name = "minsheng.halls"
+    label = "halls"
+    verbose_name = _("大厅办件")
+
+    def ready(self) -> None:
+        from minsheng.halls import demo_steps  # noqa: F401  (registers the demo step)

@@ -1,0 +1,54 @@
+"""Application records (办件): one per handled case, as the hall's queueing or approval system
+reports it, unique by case number (a repeated report updates the case, never adds a second)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Assisted(models.TextChoices):
+    NONE = "", _("无")
+    PROXY = "proxy", _("代办")
+    HOME = "home", _("上门")
+
+
+class Application(models.Model):
+    case_no = models.CharField(_("办件编号"), max_length=64, unique=True)
+    item_code = models.CharField(_("事项编码"), max_length=64)
+    item_name = models.CharField(_("事项名称"), max_length=200, blank=True)
+    centre = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, related_name="+", verbose_name=_("服务中心")
+    )
+    window = models.ForeignKey(
+        "orgs.Window", models.SET_NULL, null=True, blank=True, verbose_name=_("受理窗口")
+    )
+    staff = models.ForeignKey(
+        "orgs.Staff", models.SET_NULL, null=True, blank=True, verbose_name=_("首问负责人")
+    )
+    received_at = models.DateTimeField(_("受理时间"))
+    notice = models.BooleanField(_("一次性告知"), default=False)
+    assisted = models.CharField(
+        _("代办上门"), max_length=8, choices=Assisted.choices, blank=True, default=""
+    )
+    promised_days = models.PositiveSmallIntegerField(_("承诺时限"), null=True, blank=True)
+    due_at = models.DateTimeField(_("承诺办结期限"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    visits = models.PositiveSmallIntegerField(_("到现场次数"), null=True, blank=True)
+    client = models.ForeignKey(
+        "accounts.ApiClient", models.SET_NULL, null=True, blank=True, verbose_name=_("客户端")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        indexes = [
+            models.Index(fields=["centre", "received_at"]),
+            models.Index(fields=["received_at"]),
+            models.Index(fields=["completed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_no

@@ -1,0 +1,151 @@
+"""Application records of a region's centres over a span of days, as the columns the metrics
+read, grouped by centre, by the region's child regions or by item; and the month a page opens
+on. A case counts as rated when an active first rating carries its case number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import numpy as np
+from django.db.models import Exists, F, IntegerField, OuterRef, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minsheng.core.halls.metrics import CaseMetrics, Cases, case_metrics
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.halls.models import Application
+from minsheng.orgs.models import Organisation, Region
+from minsheng.reviews.models import Rating, Source
+from minsheng.reviews.selectors import CHILD_COLUMN, OWN_LEVEL
+from minsheng.reviews.services.deadlines import work_calendar
+
+BY = ("region", "centre", "item")
+NO_DAY = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    key: str
+    label: str
+    metrics: CaseMetrics
+
+
+def span(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, the day after end 00:00) Asia/Shanghai."""
+    return (
+        dt.datetime.combine(start, dt.time(), tzinfo=SHANGHAI),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI),
+    )
+
+
+def default_span(region: Region, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The newest complete month with cases in the region (else the running month)."""
+    now = today or timezone.localdate()
+    first = now.replace(day=1)
+    last = (
+        Application.objects.filter(
+            received_at__lt=dt.datetime.combine(first, dt.time(), tzinfo=SHANGHAI),
+            **region.subtree_filter("centre__region__"),
+        )
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        first = last.astimezone(SHANGHAI).date().replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _day(moment: dt.datetime | None) -> int:
+    return moment.astimezone(SHANGHAI).date().toordinal() if moment is not None else NO_DAY
+
+
+def _seconds(moment: dt.datetime | None) -> float:
+    return moment.timestamp() if moment is not None else float("nan")
+
+
+def case_rows(
+    region: Region, start: dt.date, end: dt.date, by: str, *, as_of: dt.datetime | None = None
+) -> tuple[CaseMetrics, list[Row]]:
+    """The region's metrics over cases received from ``start`` to ``end`` (inclusive), and
+    each group's (``by``: region, centre or item), largest groups first."""
+    begin, stop = span(start, end)
+    qs = Application.objects.filter(
+        received_at__gte=begin, received_at__lt=stop, **region.subtree_filter("centre__region__")
+    ).annotate(
+        rated=Exists(
+            Rating.objects.filter(
+                case_no=OuterRef("case_no"), source=Source.ACTIVE, is_follow_up=False
+            )
+        )
+    )
+    if by == "region" and region.level in CHILD_COLUMN:
+        qs = qs.annotate(
+            group_key=Coalesce(
+                F(CHILD_COLUMN[region.level]), Value(OWN_LEVEL), output_field=IntegerField()
+            )
+        )
+    elif by == "item":
+        qs = qs.annotate(group_key=F("item_code"))
+    else:
+        qs = qs.annotate(group_key=F("centre_id"))
+    rows = list(
+        qs.values_list(
+            "group_key",
+            "received_at",
+            "completed_at",
+            "due_at",
+            "promised_days",
+            "visits",
+            "notice",
+            "assisted",
+            "rated",
+            "item_name",
+        )
+    )
+    keys = sorted({r[0] for r in rows}, key=str)
+    index = {k: i for i, k in enumerate(keys)}
+    n = len(rows)
+    cases = Cases(
+        group=np.fromiter((index[r[0]] for r in rows), dtype=np.int64, count=n),
+        received_day=np.fromiter((_day(r[1]) for r in rows), dtype=np.int64, count=n),
+        completed_day=np.fromiter((_day(r[2]) for r in rows), dtype=np.int64, count=n),
+        completed_at=np.fromiter((_seconds(r[2]) for r in rows), dtype=np.float64, count=n),
+        due_at=np.fromiter((_seconds(r[3]) for r in rows), dtype=np.float64, count=n),
+        promised=np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=np.float64),
+        visits=np.array([np.nan if r[5] is None else r[5] for r in rows], dtype=np.float64),
+        notice=np.fromiter((r[6] for r in rows), dtype=np.bool_, count=n),
+        assisted=np.fromiter((bool(r[7]) for r in rows), dtype=np.bool_, count=n),
+        rated=np.fromiter((r[8] for r in rows), dtype=np.bool_, count=n),
+    )
+    moment = as_of or timezone.now()
+    calendar = work_calendar()
+    per_group = case_metrics(cases, len(keys), as_of=moment, calendar=calendar)
+    whole = replace(cases, group=np.zeros(n, dtype=np.int64))
+    total = case_metrics(whole, 1, as_of=moment, calendar=calendar)[0]
+    names = _labels(by, keys, region, {r[0]: r[9] for r in rows} if by == "item" else {})
+    out = [Row(*names.get(k, (str(k), str(k))), m) for k, m in zip(keys, per_group, strict=True)]
+    out.sort(key=lambda r: (-r.metrics.cases, r.key))
+    return total, out
+
+
+def _labels(
+    by: str, keys: list[object], region: Region, item_names: dict[object, str]
+) -> dict[object, tuple[str, str]]:
+    """Each group's (key, label): the item code and name, the centre's id and name, or the
+    child region's code and name ("" and 本级 for the region's own centres)."""
+    if by == "item":
+        return {k: (str(k), f"{k} {item_names.get(k) or ''}".strip()) for k in keys}
+    ids = [int(str(k)) for k in keys]
+    if by == "centre":
+        rows = Organisation.objects.filter(pk__in=ids).values_list("pk", "pk", "name")
+        return {pk: (str(key), name) for pk, key, name in rows}
+    named: dict[object, tuple[str, str]] = {
+        pk: (code, name)
+        for pk, code, name in Region.objects.filter(pk__in=ids).values_list("pk", "code", "name")
+    }
+    named[OWN_LEVEL] = ("", _("%(root)s本级") % {"root": region.name})
+    return named
