@@ -21,6 +21,11 @@ PUBLIC = {
     "/r/390100000000/",  # a window QR rating page (tests/reviews/test_citizen.py)
     "/r/status/",  # a citizen's case status by number + phone digits (test_citizen.py)
     "/p/390100000000/",  # online poll answering by token (tests/polls/test_polls.py)
+    # The public 办事指南, its 一次性告知单 and QR code (tests/catalog/test_catalog_pages.py)
+    "/public/guide/",
+    "/public/guide/390100000000/390100000000/",
+    "/public/guide/390100000000/390100000000/notice.docx",
+    "/public/guide/390100000000/390100000000/qr.png",
 }
 NOT_A_PAGE = {"/api/"}  # django-ninja's mount point: 404, no view behind it
 SAMPLE = {"int": "1", "str": "390100000000", "slug": "sample", "path": "x"}

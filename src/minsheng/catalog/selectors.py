@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from minsheng.catalog.models import CatalogItem, HallTarget
-from minsheng.core.catalog.items import Item
+from minsheng.core.catalog.items import Fee, Item, Material
 from minsheng.core.catalog.metrics import TARGETS, Metrics, hall_metrics, within
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import Region
@@ -24,24 +24,37 @@ def items_at(region: Region, day: dt.date | None = None) -> list[Item]:
         .filter(Q(valid_to=None) | Q(valid_to__gt=moment))
         .select_related("organisation", "region")
     )
-    return [
-        Item(
-            code=r.code,
-            name=r.name,
-            kind=r.kind,
-            organisation=r.organisation.name,
-            level=r.level,
-            region=r.region.code,
-            legal_days=r.legal_days,
-            promised_days=r.promised_days,
-            instant=r.instant,
-            visits=r.visits,
-            depth=r.depth,
-            entered=r.entered,
-            not_entered_reason=r.not_entered_reason,
-        )
-        for r in rows
-    ]
+    return [item_of(r) for r in rows]
+
+
+def item_of(row: CatalogItem) -> Item:
+    """A stored version as the core's Item (materials and fees back from JSON)."""
+    return Item(
+        code=row.code,
+        name=row.name,
+        kind=row.kind,
+        organisation=row.organisation.name,
+        level=row.level,
+        region=row.region.code,
+        legal_days=row.legal_days,
+        promised_days=row.promised_days,
+        instant=row.instant,
+        visits=row.visits,
+        depth=row.depth,
+        entered=row.entered,
+        not_entered_reason=row.not_entered_reason,
+        basic_code=row.basic_code,
+        visit_reason=row.visit_reason,
+        materials=tuple(Material(**m) for m in row.materials or []),
+        fees=tuple(Fee(**f) for f in row.fees or []),
+        conditions=row.conditions,
+        steps=row.steps,
+        faq=row.faq,
+        place=row.place,
+        hours=row.hours,
+        consult_phone=row.consult_phone,
+        complaint_phone=row.complaint_phone,
+    )
 
 
 def metrics_tree(
@@ -84,7 +97,31 @@ def trend(
         end = first - dt.timedelta(days=1)
         ends.append(end)
         first = end.replace(day=1)
-    return [(day, hall_metrics(items_at(region, day))) for day in sorted(ends)]
+    ends.sort()
+    first_moment, last_moment = _end_of(ends[0]), _end_of(ends[-1])
+    rows = (
+        CatalogItem.objects.filter(valid_from__lte=last_moment, **region.subtree_filter("region__"))
+        .filter(Q(valid_to=None) | Q(valid_to__gt=first_moment))
+        .select_related("organisation", "region")
+    )
+    versions = [(r.valid_from, r.valid_to, item_of(r)) for r in rows]  # read once, not 12 times
+    return [
+        (
+            day,
+            hall_metrics(
+                [
+                    item
+                    for start, stop, item in versions
+                    if start <= _end_of(day) and (stop is None or stop > _end_of(day))
+                ]
+            ),
+        )
+        for day in ends
+    ]
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
 
 
 def by_department(region: Region, day: dt.date | None = None) -> list[tuple[str, Metrics]]:

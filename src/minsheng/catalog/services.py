@@ -5,6 +5,7 @@ they are; a changed item's current version is closed and a new one added."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +23,10 @@ from minsheng.orgs.models import Organisation, OrgKind, Region
 
 FIELDS = (
     "name", "kind", "level", "legal_days", "promised_days", "instant", "visits", "depth",
-    "entered", "not_entered_reason",
+    "entered", "not_entered_reason", "basic_code", "visit_reason", "conditions", "steps", "faq",
+    "place", "hours", "consult_phone", "complaint_phone",
 )  # fmt: skip
+JSON_FIELDS = ("materials", "fees")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +38,31 @@ class Stored:
 
 
 def _values(item: Item) -> dict[str, Any]:
-    return {f: getattr(item, f) for f in FIELDS}
+    """The stored columns of an item (materials and fees as JSON lists)."""
+    return {
+        **{f: getattr(item, f) for f in FIELDS},
+        "materials": [m.as_json() for m in item.materials],
+        "fees": [f.as_json() for f in item.fees],
+    }
+
+
+def version(
+    item: Item,
+    *,
+    organisation: Organisation,
+    region: Region,
+    valid_from: dt.datetime,
+    created_by: Any = None,
+) -> CatalogItem:
+    """A new (unsaved) version of ``item`` in force from ``valid_from``."""
+    return CatalogItem(
+        code=item.code,
+        organisation=organisation,
+        region=region,
+        valid_from=valid_from,
+        created_by=created_by,
+        **_values(item),
+    )
 
 
 @transaction.atomic
@@ -104,7 +131,7 @@ def catalog_store(
         org = found
         before = current.get((item.region, item.code))
         if before is not None:
-            same = _values(item) == {f: getattr(before, f) for f in FIELDS}
+            same = _values(item) == {f: getattr(before, f) for f in (*FIELDS, *JSON_FIELDS)}
             if same and before.organisation_id == org.pk:
                 unchanged += 1
                 continue
@@ -112,14 +139,8 @@ def catalog_store(
             changed += 1
         else:
             created += 1
-        CatalogItem.objects.create(
-            code=item.code,
-            organisation=org,
-            region=regions[item.region],
-            valid_from=now,
-            created_by=person,
-            **_values(item),
-        )
+        version(item, organisation=org, region=regions[item.region], valid_from=now,
+                created_by=person).save()  # fmt: skip
     audit_record(
         actor=actor,
         action=AuditAction.BULK,

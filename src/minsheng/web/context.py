@@ -72,7 +72,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             NavItem(_("督办"), reverse("supervision_tasks"), "supervision", "/supervision/")
         )
     if scope.everything or (scope.region is not None and role in RESULTS_ROLES):
-        items.append(NavItem(_("大厅指标"), reverse("catalog_metrics"), "catalog", "/catalog/"))
+        items.append(NavItem(_("事项清单"), reverse("catalog_items"), "catalog", "/catalog/"))
         url = reverse("halls_applications")
         items.append(NavItem(_("办件统计"), url, "halls", "/halls/"))
     if scope.everything or scope.region is not None or role in CASE_ROLES:

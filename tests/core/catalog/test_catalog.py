@@ -80,6 +80,7 @@ def test_item_checks() -> None:
     assert lint(odd) == [
         "即办件的承诺时限应为 0",
         "全程网办（四级深度）的事项到现场次数应为 0",
+        "到现场次数大于 0 须说明到现场的原因",
         "承诺时限超过法定时限",
     ]
 
@@ -142,7 +143,13 @@ def test_command_checks_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
     out = json.loads(capsys.readouterr().out)
     assert out["items"] == 2 and out["metrics"]["entry_rate"] == 1.0  # row 2 has its reason
     assert out["metrics"]["time_cut_rate"] == pytest.approx(1 - 10 / 40)
-    assert out["lint"] == []
+    assert out["lint"] == [  # row 1 asks for a visit without saying why
+        {
+            "code": "11000000000000000001",
+            "region": "390100000000",
+            "problems": ["到现场次数大于 0 须说明到现场的原因"],
+        }
+    ]
     assert main(["import", str(path)]) == 2  # storing comes with the catalog app
     bad = tmp_path / "坏.xlsx"
     bad.write_bytes(_xlsx([["9", "", "", "", "", "", None, None, "", None, None, "", ""]]))

@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from minsheng.core.catalog.items import Item
+from minsheng.core.catalog.items import Item, region_prefix
+
+__all__ = ["TARGETS", "Metrics", "hall_metrics", "region_prefix", "within"]
 
 TARGETS = {
     "entry_rate": 0.90,
@@ -79,14 +81,6 @@ def hall_metrics(items: Sequence[Item]) -> Metrics:
         one_visit_rate=_share(sum(1 for i in items if i.visits is not None and i.visits <= 1), n),
         time_cut_rate=1 - promised_sum / legal_sum if legal_sum else None,
     )
-
-
-def region_prefix(code: str) -> str:
-    """The significant prefix of a 12-digit division code (390100000000 → 3901)."""
-    for cut in (2, 4, 6, 9):
-        if set(code[cut:]) <= {"0"}:
-            return code[:cut]
-    return code
 
 
 def within(region: str, items: Sequence[Item]) -> list[Item]:
