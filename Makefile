@@ -75,6 +75,7 @@ bench: install-dev
 	$(BIN)/python bench/bench_plans.py
 	$(BIN)/python bench/bench_supervision.py
 	$(BIN)/python bench/bench_catalog.py
+	$(BIN)/python bench/bench_halls.py
 
 lock: install-dev
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \

@@ -9,7 +9,11 @@ DATABASE_URL):
    each (all updated);
 3. ``minsheng applications import`` of a 100,000-row CSV file;
 4. the 办件统计 page's computation (``case_rows``) for the city over a month and over the year,
-   by region, centre and item.
+   by region, centre and item;
+5. the catalog: ``minsheng catalog import`` of a ``BENCH_ITEMS``-item workbook (default 20,000,
+   with 3 materials each) into the database, the same file again (all unchanged), and the
+   事项清单 / 大厅指标 computations over it (checks, cross-level differences, metrics of the
+   city and its children).
 
 Prints a Markdown table. ``.venv/bin/python bench/bench_halls.py``
 """
@@ -50,6 +54,7 @@ from minsheng.halls.services import applications_store  # noqa: E402
 from minsheng.orgs.models import Organisation, OrgKind, Region, Staff, Window  # noqa: E402
 
 TOTAL = int(os.environ.get("BENCH_APPLICATIONS", "1000000"))
+ITEMS = int(os.environ.get("BENCH_ITEMS", "20000"))
 BATCH = 5000
 AGAIN = 100_000
 FILE_ROWS = 100_000
@@ -171,10 +176,79 @@ def main() -> None:
                 )
             )
 
+    rows += catalog_rows(city)
     print(f"| halls ({Application.objects.count():,} records) | time | result |")
     print("|---|---|---|")
     for row in rows:
         print(f"| {' | '.join(row)} |")
+
+
+def catalog_rows(city: Region) -> list[tuple[str, str, str]]:
+    from minsheng.catalog.models import CatalogItem
+    from minsheng.catalog.selectors import items_at, metrics_tree
+    from minsheng.core.catalog.items import Item, Material, inconsistencies, lint
+    from minsheng.core.catalog.sheet import catalog_sheets
+    from minsheng.core.xlsx import write_workbook
+
+    CatalogItem.objects.all().delete()
+    rng = random.Random(20)
+    places = [
+        (r.code, Organisation.objects.get(key=f"gov-{r.code}").name)
+        for r in Region.objects.filter(**city.subtree_filter(), level__in=(3, 4)).order_by("code")
+        if Organisation.objects.filter(key=f"gov-{r.code}").exists()
+    ]
+    items = []
+    for k in range(ITEMS):
+        region, organisation = places[k % len(places)]
+        legal = rng.choice([5, 10, 20, 30])
+        promised = rng.choice([0, legal // 2, legal])
+        items.append(
+            Item(
+                code=f"X{k:06d}", basic_code=f"B{k % 397:04d}", name=f"事项{k}", kind="行政许可",
+                organisation=organisation, level="县" if region.endswith("000000") else "乡",
+                region=region, legal_days=legal, promised_days=promised, instant=promised == 0,
+                visits=rng.choice([0, 1]), depth=rng.choice([2, 3, 4]), entered=True,
+                visit_reason="核验", materials=tuple(Material(f"材料{j}") for j in range(3)),
+                consult_phone="0391-1", complaint_phone="12345",
+            )
+        )  # fmt: skip
+    path = tmp / "catalog.xlsx"
+    with path.open("wb") as out:
+        write_workbook(out, catalog_sheets(items))
+    size = path.stat().st_size / 1e6
+    out_rows = []
+    for label in ("into an empty catalog", "again (all unchanged)"):
+        began = time.perf_counter()
+        out = io.StringIO()
+        call_command("catalog", "import", str(path), "--region", city.code, stdout=out)
+        out_rows.append(
+            (
+                f"`minsheng catalog import` {ITEMS:,} items ({size:.1f} MB) {label}",
+                f"{time.perf_counter() - began:.1f} s",
+                out.getvalue().strip(),
+            )
+        )
+    began = time.perf_counter()
+    current = items_at(city)
+    problems = sum(1 for i in current if lint(i))
+    differences = inconsistencies(current)
+    out_rows.append(
+        (
+            "事项清单 computations (items in force, checks, cross-level differences)",
+            f"{time.perf_counter() - began:.2f} s",
+            f"{len(current):,} items, {problems:,} flagged, {len(differences):,} differences",
+        )
+    )
+    began = time.perf_counter()
+    own, children = metrics_tree(city)
+    out_rows.append(
+        (
+            "大厅指标 of the city and its children (`metrics_tree`)",
+            f"{time.perf_counter() - began:.2f} s",
+            f"{own.items:,} items, {len(children)} children",
+        )
+    )
+    return out_rows
 
 
 if __name__ == "__main__":

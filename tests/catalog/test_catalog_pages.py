@@ -130,3 +130,31 @@ def test_public_guide_and_notice(city: City) -> None:
 @pytest.mark.parametrize("code", ["nope", "390100000000"])
 def test_guide_404_for_unknown_items(city: City, code: str) -> None:
     assert Client().get(reverse("guide_item", args=[code, "X"])).status_code == 404
+
+
+def test_items_api_is_scoped(city: City) -> None:
+    from minsheng.accounts.models import ApiScope
+    from minsheng.accounts.services import api_client_issue
+
+    url = "/api/catalog/items"
+    got = city.client("county").get(url, {"limit": 500}).json()
+    assert got["count"] == len(got["items"]) > 0
+    assert all(i["region"].startswith(city.county.code[:6]) for i in got["items"])
+    first = got["items"][0]
+    assert set(first) >= {"materials", "fees", "problems", "promised_days", "consult_phone"}
+    searched = city.client("county").get(url, {"q": first["name"]}).json()
+    assert searched["count"] >= 1 and first["name"] in searched["items"][0]["name"]
+    assert city.client("county").get(url, {"date": "soon"}).status_code == 422
+    assert city.client("county").get(url, {"region": city.other_county.code}).status_code == 403
+    for outsider in ("reporter", "window", "vendor"):
+        assert city.client(outsider).get(url).status_code == 403, outsider
+    assert Client().get(url).status_code == 401
+    organisation = city.users["county"].organisation
+    assert organisation is not None
+    _, token = api_client_issue(
+        actor=city.users["admin"], name="清单看板", organisation=organisation,
+        scopes=[ApiScope.READ_HALLS],
+    )  # fmt: skip
+    machine = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert machine.get(url).json()["count"] == got["count"]
+    assert machine.get(url, {"region": city.other_county.code}).status_code == 403

@@ -31,6 +31,7 @@ from minsheng.api.schemas import (
     RegionDetailOut,
     RegionOut,
 )
+from minsheng.catalog.api import router as catalog_router
 from minsheng.halls.api import router as halls_router
 from minsheng.indicators.api import router as indicators_router
 from minsheng.notify.api import router as notify_router
@@ -56,6 +57,7 @@ api.add_router("/polls", polls_router)
 api.add_router("", supervision_router)
 api.add_router("", notify_router)
 api.add_router("", halls_router)
+api.add_router("", catalog_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
