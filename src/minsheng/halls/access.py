@@ -15,7 +15,7 @@ from minsheng.accounts.access import regions_visible, require_signed_in, user_sc
 from minsheng.accounts.models import ApiClient, ApiScope
 from minsheng.core.roles import Role
 from minsheng.indicators.access import RESULTS_ROLES
-from minsheng.orgs.models import Region
+from minsheng.orgs.models import Organisation, OrgKind, Region
 
 
 def halls_region(principal: Any, code: str | None) -> Region:
@@ -44,3 +44,32 @@ def can_import_applications(user: Any) -> bool:
     return scope.everything or (
         scope.region is not None and getattr(user, "role", None) == Role.QUALITY_OFFICE
     )
+
+
+def can_edit_profile(user: Any, centre: Organisation) -> bool:
+    """The quality office of a region containing the centre, or the centre's own staff."""
+    scope = user_scope(user)
+    if scope.everything:
+        return True
+    if getattr(user, "role", None) == Role.WINDOW_STAFF:
+        return scope.organisation is not None and scope.organisation.pk == centre.pk
+    return (
+        getattr(user, "role", None) == Role.QUALITY_OFFICE
+        and regions_visible(user).filter(pk=centre.region_id).exists()
+    )
+
+
+def access_centre(user: Any, centre_id: int) -> Organisation:
+    """A service centre whose profile the user may see: readers of hall figures in their region,
+    and the centre's own staff; 404 for no such centre, 403 outside the scope."""
+    require_signed_in(user)
+    centre = Organisation.objects.filter(pk=centre_id, kind=OrgKind.SERVICE_CENTRE).first()
+    if centre is None:
+        raise Http404("no such centre")
+    if can_edit_profile(user, centre):
+        return centre
+    scope = user_scope(user)
+    readers = scope.region is not None and getattr(user, "role", None) in RESULTS_ROLES
+    if readers and regions_visible(user).filter(pk=centre.region_id).exists():
+        return centre
+    raise PermissionDenied("centre outside the user's scope")

@@ -2,19 +2,22 @@
 application of the same centre, window and staff, completed when the rating says it was
 handled; about a quarter more cases were never rated (so 主动评价率 is below 1), a few were
 completed late and the last fortnight's are partly still open. Items and promised limits come
-from the demo catalog of the centre's region (or the nearest one above it)."""
+from the demo catalog of the centre's region (or the nearest one above it). The city, county and
+township centres get their profiles, a fifth of the townships still short of one or two of
+六有."""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import random
 from collections.abc import Iterator
 from typing import Any
 
 from minsheng.catalog.models import CatalogItem
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.demo.registry import DemoContext, register
-from minsheng.halls.models import Application
+from minsheng.halls.models import SIX, Application, CentreProfile
 from minsheng.orgs.models import Organisation, OrgKind
 from minsheng.reviews.demo_steps import AS_OF
 from minsheng.reviews.models import Rating
@@ -109,3 +112,30 @@ def build_applications(ctx: DemoContext) -> None:
                 )
 
     ctx.summary["applications"] = insert_rows(Application, FIELDS, rows())
+    ctx.summary["centre_profiles"] = _profiles(rng)
+
+
+def _profiles(rng: random.Random) -> int:
+    """Profiles of the county and township centres: most meet all six of 六有, some not yet."""
+    profiles = []
+    for centre in Organisation.objects.filter(
+        kind=OrgKind.SERVICE_CENTRE, centre_level__in=(2, 3, 4)
+    ).order_by("pk"):
+        township = centre.centre_level == 4
+        short = township and rng.random() < 0.2
+        missing = set(rng.sample([f for f, _label in SIX], rng.randint(1, 2))) if short else set()
+        profiles.append(
+            CentreProfile(
+                centre=centre,
+                address=f"{centre.region.name}人民路{rng.randint(1, 200)}号",
+                hours="周一至周五 9:00—12:00，13:30—17:30",
+                area=rng.randint(150, 600) if township else rng.randint(2000, 12000),
+                comprehensive_windows=rng.randint(2, 4) if township else rng.randint(10, 40),
+                special_windows=rng.randint(0, 2) if township else rng.randint(5, 20),
+                assisted_windows=1 if township or rng.random() < 0.5 else 2,
+                self_service=rng.randint(1, 3) if township else rng.randint(5, 20),
+                **{f: f not in missing for f, _label in SIX},
+            )
+        )
+    CentreProfile.objects.bulk_create(profiles, batch_size=1000)
+    return len(profiles)

@@ -52,3 +52,51 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.case_no
+
+
+SIX = (
+    ("has_premises", _("有固定的办公场所")),
+    ("has_equipment", _("有必要的办公设备")),
+    ("has_services", _("有明确的服务内容")),
+    ("has_team", _("有专业的服务队伍")),
+    ("has_rules", _("有完善的服务制度")),
+    ("has_environment", _("有良好的服务环境")),
+)
+
+
+class CentreProfile(models.Model):
+    """A service centre's profile: where and when it opens, its windows by kind, and the 六有
+    construction standard for township centres (seed 002)."""
+
+    centre = models.OneToOneField(
+        "orgs.Organisation", models.CASCADE, related_name="profile", verbose_name=_("服务中心")
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    hours = models.CharField(_("开放时间"), max_length=200, blank=True)
+    area = models.PositiveIntegerField(_("面积（平方米）"), null=True, blank=True)
+    comprehensive_windows = models.PositiveSmallIntegerField(_("综合窗口"), default=0)
+    special_windows = models.PositiveSmallIntegerField(_("专窗"), default=0)
+    assisted_windows = models.PositiveSmallIntegerField(_("帮办代办窗口"), default=0)
+    self_service = models.PositiveSmallIntegerField(_("自助终端"), default=0)
+    has_premises = models.BooleanField(SIX[0][1], default=False)
+    has_equipment = models.BooleanField(SIX[1][1], default=False)
+    has_services = models.BooleanField(SIX[2][1], default=False)
+    has_team = models.BooleanField(SIX[3][1], default=False)
+    has_rules = models.BooleanField(SIX[4][1], default=False)
+    has_environment = models.BooleanField(SIX[5][1], default=False)
+    note = models.TextField(_("说明"), blank=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("服务中心概况")
+        verbose_name_plural = _("服务中心概况")
+
+    def __str__(self) -> str:
+        return str(self.centre)
+
+    @property
+    def six_met(self) -> int:
+        return sum(bool(getattr(self, field)) for field, _label in SIX)

@@ -149,3 +149,50 @@ def _labels(
     }
     named[OWN_LEVEL] = ("", _("%(root)s本级") % {"root": region.name})
     return named
+
+
+@dataclass(frozen=True, slots=True)
+class CentreRow:
+    centre: Organisation
+    region_name: str
+    level: str
+    windows: int  # active windows in the register
+    staff: int
+    profile: object | None  # CentreProfile
+    six_met: int | None  # None: no profile yet
+
+
+def centre_rows(region: Region) -> list[CentreRow]:
+    """The service centres of the region's subtree, with their profile and register counts."""
+    from django.db.models import Count, Q
+
+    from minsheng.halls.models import CentreProfile
+    from minsheng.orgs.models import OrgKind
+
+    centres = (
+        Organisation.objects.filter(
+            kind=OrgKind.SERVICE_CENTRE, is_active=True, **region.subtree_filter("region__")
+        )
+        .select_related("region")
+        .annotate(
+            n_windows=Count("windows", filter=Q(windows__is_active=True), distinct=True),
+            n_staff=Count("staff", filter=Q(staff__is_active=True), distinct=True),
+        )
+        .order_by("region__code", "name")
+    )
+    profiles = {p.centre_id: p for p in CentreProfile.objects.filter(centre__in=centres)}
+    out = []
+    for centre in centres:
+        profile = profiles.get(centre.pk)
+        out.append(
+            CentreRow(
+                centre=centre,
+                region_name=centre.region.name,
+                level=centre.get_centre_level_display() if centre.centre_level else "",
+                windows=getattr(centre, "n_windows", 0),
+                staff=getattr(centre, "n_staff", 0),
+                profile=profile,
+                six_met=profile.six_met if profile is not None else None,
+            )
+        )
+    return out

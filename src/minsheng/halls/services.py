@@ -21,7 +21,7 @@ from minsheng.catalog.models import CatalogItem
 from minsheng.core.halls.applications import HEADERS, ApplicationRecord
 from minsheng.core.tabular import CellError, TableError
 from minsheng.core.workdays.calendar import WorkCalendar
-from minsheng.halls.models import Application
+from minsheng.halls.models import Application, CentreProfile
 from minsheng.orgs.models import Organisation, OrgKind, Region
 from minsheng.reviews.services.bulk import insert_rows, update_rows
 from minsheng.reviews.services.deadlines import work_calendar
@@ -183,3 +183,34 @@ def applications_store(
         region_code=region.code,
     )
     return Stored(created, updated, unchanged)
+
+
+PROFILE_FIELDS = (
+    "address", "hours", "area", "comprehensive_windows", "special_windows", "assisted_windows",
+    "self_service", "has_premises", "has_equipment", "has_services", "has_team", "has_rules",
+    "has_environment", "note",
+)  # fmt: skip
+
+
+@transaction.atomic
+def profile_save(*, actor: Any, centre: Organisation, values: dict[str, Any]) -> CentreProfile:
+    """Store a centre's profile (the fields of ``PROFILE_FIELDS`` given); audited with the
+    fields before and after."""
+    profile, _made = CentreProfile.objects.get_or_create(centre=centre)
+    before = {f: getattr(profile, f) for f in PROFILE_FIELDS}
+    for field, value in values.items():
+        if field in PROFILE_FIELDS:
+            setattr(profile, field, value)
+    profile.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    profile.save()
+    after = {f: getattr(profile, f) for f in PROFILE_FIELDS}
+    if after != before:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=profile,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+            region_code=centre.region.code,
+        )
+    return profile

@@ -52,6 +52,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         and scope.organisation.kind == OrgKind.SERVICE_CENTRE
     ):
         items.append(NavItem(_("窗口评价器"), reverse("review_kiosk"), "kiosk", "/kiosk/"))
+        url = reverse("halls_centre", args=[scope.organisation.pk])
+        items.append(NavItem(_("本中心概况"), url, "centre", "/halls/centres/"))
         url = reverse("review_window_codes", args=[scope.organisation.pk])
         items.append(NavItem(_("评价二维码"), url, "codes", "/reviews/centres/"))
     if scope.everything or (scope.region is not None and role in RESULTS_ROLES):
