@@ -61,6 +61,8 @@ NOTES: dict[str, Any] = {
     "extension requested": gettext_lazy("申请延期"),
     "extension granted": gettext_lazy("同意延期"),
     "extension refused": gettext_lazy("不同意延期"),
+    "declaration approved": gettext_lazy("事项申报审核通过"),
+    "declaration returned": gettext_lazy("事项申报退回"),
 }
 # Notes with figures in them: a pattern and its sentence (named groups fill the sentence).
 NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
@@ -113,6 +115,7 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
             gettext_lazy("报送办件：新建 %(c)s 件，更新 %(u)s 件，未变 %(n)s 件"),
         ),
         (r"^hall targets (?P<y>\d+): .*$", gettext_lazy("修改 %(y)s 年度大厅指标目标")),
+        (r"^declared (?P<n>\d+) items$", gettext_lazy("申报事项 %(n)s 项")),
         (r"^weights poststratify to .*$", gettext_lazy("按总体边际事后分层加权")),
         (
             r"^sampling plan: (?P<c>\d+) cells, quota (?P<q>\d+)$",

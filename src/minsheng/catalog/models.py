@@ -78,3 +78,47 @@ class HallTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.metric} {self.target}"
+
+
+class DeclarationState(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已通过")
+    RETURNED = "returned", _("已退回")
+
+
+class Declaration(models.Model):
+    """A department's declared new item or change to one of its items, waiting for the quality
+    office: approved, it becomes the item's next version; returned, it says why."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", models.CASCADE, related_name="+", verbose_name=_("申报单位")
+    )
+    region = models.ForeignKey(
+        "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("所属区划")
+    )
+    code = models.CharField(_("事项编码"), max_length=64)
+    name = models.CharField(_("事项名称"), max_length=200)
+    is_new = models.BooleanField(_("新增事项"), default=False)
+    payload = models.JSONField(_("申报内容"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=DeclarationState.choices, default="submitted"
+    )
+    note = models.TextField(_("申报说明"), blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("事项申报")
+        verbose_name_plural = _("事项申报")
+        indexes = [models.Index(fields=["state", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

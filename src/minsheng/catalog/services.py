@@ -37,7 +37,7 @@ class Stored:
     organisations_created: int
 
 
-def _values(item: Item) -> dict[str, Any]:
+def stored_values(item: Item) -> dict[str, Any]:
     """The stored columns of an item (materials and fees as JSON lists)."""
     return {
         **{f: getattr(item, f) for f in FIELDS},
@@ -61,7 +61,7 @@ def version(
         region=region,
         valid_from=valid_from,
         created_by=created_by,
-        **_values(item),
+        **stored_values(item),
     )
 
 
@@ -131,7 +131,7 @@ def catalog_store(
         org = found
         before = current.get((item.region, item.code))
         if before is not None:
-            same = _values(item) == {f: getattr(before, f) for f in (*FIELDS, *JSON_FIELDS)}
+            same = stored_values(item) == {f: getattr(before, f) for f in (*FIELDS, *JSON_FIELDS)}
             if same and before.organisation_id == org.pk:
                 unchanged += 1
                 continue

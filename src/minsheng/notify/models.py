@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     TASK_REPORTED = "task_reported", _("任务报送待审核")
     TASK_DECIDED = "task_decided", _("任务办结或退回")
     EXTENSION = "extension", _("延期申请与批复")
+    CATALOG = "catalog", _("事项申报与审核")
 
 
 # Outside channels a user gets unless they turn them off (SMS costs money: off unless chosen,
