@@ -116,6 +116,7 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
         ),
         (r"^hall targets (?P<y>\d+): .*$", gettext_lazy("修改 %(y)s 年度大厅指标目标")),
         (r"^declared (?P<n>\d+) items$", gettext_lazy("申报事项 %(n)s 项")),
+        (r"^standards imported: (?P<n>\d+) items$", gettext_lazy("导入基本公共服务标准 %(n)s 项")),
         (r"^weights poststratify to .*$", gettext_lazy("按总体边际事后分层加权")),
         (
             r"^sampling plan: (?P<c>\d+) cells, quota (?P<q>\d+)$",

@@ -3,18 +3,22 @@ variants, the counties' lists, the townships' and villages' public services, fou
 problems), stored as a first version at the end of June and a second in October, where a
 quarter of the items had their promise halved or were moved into the hall — so 大厅指标 and
 清单调整 show a change between the two dates; the first county sets itself higher 2026 targets
-than seed 004's. Made up for the demo; no real catalog is copied."""
+than seed 004's; a small standard list marked as a sample. Made up for the demo; no real
+catalog is copied."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from importlib.resources import files
 
 from minsheng.catalog.models import CatalogItem, HallTarget
-from minsheng.catalog.services import version
+from minsheng.catalog.services import standards_store, version
 from minsheng.core.catalog.demo_items import demo_catalog
+from minsheng.core.catalog.standards import standards_from_table
 from minsheng.core.demo_plan import CITY_DEPARTMENTS
 from minsheng.core.regions import Level
+from minsheng.core.tabular import read_table
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.demo.registry import DemoContext, register
 from minsheng.orgs.models import Organisation, Region, RegionLevel
@@ -82,3 +86,16 @@ def build_catalog(ctx: DemoContext) -> None:
                 region=first_county, year=2026, metric=metric, defaults={"target": target}
             )
     ctx.summary.update(catalog_items=len(items), catalog_revisions=revised)
+    ctx.summary["standard_items"] = _standards_sample()
+
+
+def _standards_sample() -> int:
+    """A small sample of a standard list, marked as a sample: the platform carries no national
+    text; the office loads the real one."""
+    text = (files("minsheng.catalog") / "data" / "standards_sample.csv").read_bytes()
+    rows = standards_from_table(read_table(text, filename="standards_sample.csv"), local=False)
+    standards_store(
+        rows, name="基本公共服务标准（示例，非国家标准原文）", region=None, actor="system",
+        sample=True,
+    )  # fmt: skip
+    return len(rows)

@@ -122,3 +122,54 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class StandardList(models.Model):
+    """One edition of a standard list: the national one the office loaded (region empty) or a
+    region's own; editions are kept side by side (版本保留)."""
+
+    name = models.CharField(_("清单名称"), max_length=100)
+    region = models.ForeignKey(
+        "orgs.Region", models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("地区"),
+    )  # fmt: skip
+    is_sample = models.BooleanField(_("示例数据"), default=False)
+    loaded_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        verbose_name = _("基本公共服务标准清单")
+        verbose_name_plural = _("基本公共服务标准清单")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StandardItem(models.Model):
+    standard_list = models.ForeignKey(
+        StandardList, models.CASCADE, related_name="items", verbose_name=_("清单")
+    )
+    area = models.CharField(_("领域"), max_length=50)
+    category = models.CharField(_("类别"), max_length=50)
+    number = models.CharField(_("序号"), max_length=20, blank=True)
+    name = models.CharField(_("服务项目"), max_length=200)
+    recipients = models.TextField(_("服务对象"))
+    content = models.TextField(_("服务内容"))
+    standard = models.TextField(_("服务标准"))
+    funding = models.TextField(_("支出责任"), blank=True)
+    lead = models.CharField(_("牵头负责单位"), max_length=200, blank=True)
+    flag = models.CharField(_("对标情况"), max_length=10, blank=True)
+    indicators = models.ManyToManyField(
+        "indicators.Indicator", blank=True, related_name="standards", verbose_name=_("监测指标")
+    )
+
+    class Meta:
+        ordering = ["standard_list", "pk"]
+        verbose_name = _("基本公共服务标准")
+        verbose_name_plural = _("基本公共服务标准")
+
+    def __str__(self) -> str:
+        return self.name

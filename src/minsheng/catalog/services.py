@@ -15,9 +15,10 @@ from django.utils.text import slugify
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
-from minsheng.catalog.models import CatalogItem, HallTarget
+from minsheng.catalog.models import CatalogItem, HallTarget, StandardItem, StandardList
 from minsheng.core.catalog.items import Item
 from minsheng.core.catalog.metrics import TARGETS, region_prefix
+from minsheng.core.catalog.standards import StandardRow
 from minsheng.core.tabular import CellError, TableError
 from minsheng.orgs.models import Organisation, OrgKind, Region
 
@@ -195,3 +196,43 @@ def targets_save(
             region_code=region.code,
         )
     return after
+
+
+@transaction.atomic
+def standards_store(
+    rows: list[StandardRow], *, name: str, region: Region | None, actor: Any, sample: bool = False
+) -> StandardList:
+    """A new edition (the earlier ones stay); every indicator code a row names must exist, else
+    ``TableError`` locating each and nothing stored."""
+    from minsheng.indicators.models import Indicator
+
+    codes = {c for r in rows for c in r.indicators}
+    known = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    errors = [
+        CellError("", r.row, "监测指标", f"没有指标代码 {c}")
+        for r in rows
+        for c in r.indicators
+        if c not in known
+    ]
+    if errors:
+        raise TableError(errors)
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    edition = StandardList.objects.create(
+        name=name, region=region, is_sample=sample, loaded_by=person
+    )
+    for r in rows:
+        item = StandardItem.objects.create(
+            standard_list=edition, area=r.area, category=r.category, number=r.number,
+            name=r.name, recipients=r.recipients, content=r.content, standard=r.standard,
+            funding=r.funding, lead=r.lead, flag=r.flag,
+        )  # fmt: skip
+        if r.indicators:
+            item.indicators.set([known[c] for c in r.indicators])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=edition,
+        note=f"standards imported: {len(rows)} items",
+        region_code=region.code if region else None,
+    )
+    return edition

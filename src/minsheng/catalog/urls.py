@@ -1,10 +1,11 @@
 from django.urls import path
 
-from minsheng.catalog import declaration_views, guide_views, item_views, views
+from minsheng.catalog import declaration_views, guide_views, item_views, standard_views, views
 
 urlpatterns = [
     path("catalog/items/", item_views.items_page, name="catalog_items"),
     path("catalog/changes/", item_views.changes_page, name="catalog_changes"),
+    path("catalog/standards/", standard_views.standards_page, name="catalog_standards"),
     path("catalog/declare/", declaration_views.declare_page, name="catalog_declare"),
     path("catalog/declarations/", declaration_views.review_page, name="catalog_declarations"),
     path(
