@@ -1,8 +1,8 @@
 """The ``minsheng`` command.
 
 Commands on files that run on ``minsheng.core`` alone are dispatched here without starting
-Django (``index``, ``survey``, ``calendar``, ``plans``, ``catalog``); everything else is a Django
-management command (``minsheng migrate``, ``minsheng demo``, ``minsheng worker``,
+Django (``index``, ``survey``, ``calendar``, ``plans``, ``catalog``, ``assess``); everything
+else is a Django management command (``minsheng migrate``, ``minsheng demo``, ``minsheng worker``,
 ``minsheng serve`` …). Configuration and database errors are shown as one line, never as a
 traceback wall.
 """
@@ -22,6 +22,7 @@ FILE_COMMANDS: dict[str, str] = {
     "calendar": "minsheng.core.workdays.command:main",
     "plans": "minsheng.core.plans.command:main",
     "catalog": "minsheng.core.catalog.command:main",
+    "assess": "minsheng.core.assess.command:main",
 }
 
 # File commands that also store (without --dry-run they are Django management commands).
