@@ -1,10 +1,10 @@
 """The ``minsheng`` command.
 
 Commands on files that run on ``minsheng.core`` alone are dispatched here without starting
-Django (``index``, ``survey``, ``calendar``, ``plans``, ``catalog``, ``assess``); everything
-else is a Django management command (``minsheng migrate``, ``minsheng demo``, ``minsheng worker``,
-``minsheng serve`` …). Configuration and database errors are shown as one line, never as a
-traceback wall.
+Django (``index``, ``survey``, ``calendar``, ``plans``, ``catalog``, ``assess``, ``inspect``);
+everything else is a Django management command (``minsheng migrate``, ``minsheng demo``,
+``minsheng worker``, ``minsheng serve`` …). Configuration and database errors are shown as one
+line, never as a traceback wall.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ FILE_COMMANDS: dict[str, str] = {
     "plans": "minsheng.core.plans.command:main",
     "catalog": "minsheng.core.catalog.command:main",
     "assess": "minsheng.core.assess.command:main",
+    "inspect": "minsheng.core.inspect.command:main",
 }
 
 # File commands that also store (without --dry-run they are Django management commands).
