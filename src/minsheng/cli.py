@@ -28,6 +28,8 @@ FILE_COMMANDS: dict[str, str] = {
 
 # File commands that also store (without --dry-run they are Django management commands).
 STORING = frozenset({"plans", "catalog"})
+# Sub-commands of a file command that run on the database (``assess run``).
+DJANGO_ACTIONS = frozenset({("assess", "run")})
 EXIT_CONFIG = 2
 
 
@@ -48,7 +50,8 @@ def _file_command(name: str) -> Callable[[Sequence[str]], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in FILE_COMMANDS and (args[0] not in STORING or "--dry-run" in args):
+    on_files = args and args[0] in FILE_COMMANDS and tuple(args[:2]) not in DJANGO_ACTIONS
+    if on_files and (args[0] not in STORING or "--dry-run" in args):
         # `plans|catalog import --dry-run` read a file alone; storing needs the database.
         return _file_command(args[0])(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.site.settings")

@@ -23,6 +23,10 @@ SKIP = ("/accounts/logout/", "/admin/", "/api/", "/static/", "/i18n/", "/media/"
 ALLOWED = {"raking", "default"}
 
 
+# Not prose: code, and what a user typed into a text area (an assessment scheme's JSON).
+HIDDEN = ("script", "style", "template", "code", "pre", "textarea")
+
+
 class _Text(HTMLParser):
     """The text a reader sees (no scripts, styles or attribute values) and the links."""
 
@@ -33,14 +37,14 @@ class _Text(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "template", "code", "pre"):
+        if tag in HIDDEN:
             self._hidden += 1
         href = dict(attrs).get("href")
         if tag == "a" and href:
             self.links.append(href)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template", "code", "pre") and self._hidden:
+        if tag in HIDDEN and self._hidden:
             self._hidden -= 1
 
     def handle_data(self, data: str) -> None:

@@ -63,6 +63,7 @@ NOTES: dict[str, Any] = {
     "extension refused": gettext_lazy("不同意延期"),
     "declaration approved": gettext_lazy("事项申报审核通过"),
     "declaration returned": gettext_lazy("事项申报退回"),
+    "assessment confirmed": gettext_lazy("确认考核结果"),
 }
 # Notes with figures in them: a pattern and its sentence (named groups fill the sentence).
 NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
@@ -116,6 +117,10 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
         ),
         (r"^hall targets (?P<y>\d+): .*$", gettext_lazy("修改 %(y)s 年度大厅指标目标")),
         (r"^declared (?P<n>\d+) items$", gettext_lazy("申报事项 %(n)s 项")),
+        (
+            r"^assessment run (?P<p>\S+): (?P<n>\d+) units$",
+            gettext_lazy("计算考核结果 %(p)s：%(n)s 个单位"),
+        ),
         (r"^standards imported: (?P<n>\d+) items$", gettext_lazy("导入基本公共服务标准 %(n)s 项")),
         (r"^weights poststratify to .*$", gettext_lazy("按总体边际事后分层加权")),
         (

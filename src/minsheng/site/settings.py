@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "minsheng.notify",
     "minsheng.catalog",
     "minsheng.halls",
+    "minsheng.assess",
     "minsheng.demo",
     "minsheng.web",
 ]

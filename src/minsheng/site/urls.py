@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("minsheng.notify.urls")),
     path("", include("minsheng.catalog.urls")),
     path("", include("minsheng.halls.urls")),
+    path("", include("minsheng.assess.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -98,3 +98,15 @@ def board(tasks: Any, today: dt.date) -> tuple[list[Tally], list[Tally]]:
     by_unit = sorted(units.values(), key=lambda t: (-t.overdue, t.name))
     by_plan = sorted(plans.values(), key=lambda t: t.name)
     return by_unit, by_plan
+
+
+def tally(tasks: Any, today: dt.date) -> Tally:
+    """All of ``tasks`` counted together (sub-tasks instead of the parents they fan out from)."""
+    rows = list(tasks.only("pk", "state", "percent", "due", "verdict", "parent_id"))
+    parents = {t.parent_id for t in rows if t.parent_id}
+    rows = [t for t in rows if t.pk not in parents]
+    accepted_on = _accepted_on([t.pk for t in rows if t.state == TaskState.ACCEPTED])
+    total = Tally("")
+    for task in rows:
+        _count(total, task, today, accepted_on)
+    return total

@@ -79,6 +79,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("事项清单"), reverse("catalog_items"), "catalog", "/catalog/"))
         url = reverse("halls_applications")
         items.append(NavItem(_("办件统计"), url, "halls", "/halls/"))
+        items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
     if scope.everything or scope.region is not None or role in CASE_ROLES:
         url = reverse("review_inbox")
         items.append(NavItem(_("好差评"), url, "reviews", "/reviews/"))

@@ -1,0 +1,60 @@
+"""Who may do what with assessments: the quality office (and administrators) edit schemes, run
+and confirm them in their region; leaders see every result of their region; a region officer
+sees a confirmed run's ranking only, with their own unit's components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from minsheng.accounts.access import can_administer, regions_visible, require_signed_in, user_scope
+from minsheng.accounts.models import Role
+from minsheng.assess.models import Run, Scheme
+from minsheng.orgs.models import Region
+
+
+def office_root(user: Any) -> Region:
+    """The region whose schemes the user manages (the quality office's; an admin's top)."""
+    require_signed_in(user)
+    if not can_administer(user):
+        raise PermissionDenied("assessments are managed by the quality office")
+    scope = user_scope(user)
+    if scope.region is not None:
+        return scope.region
+    top = Region.objects.filter(parent=None).order_by("code").first()
+    if top is None:
+        raise Http404("no regions yet")
+    return top
+
+
+def schemes_visible(user: Any) -> QuerySet[Scheme]:
+    """Schemes of regions the user sees (office, leaders and officers)."""
+    scope = user_scope(user)
+    role = getattr(user, "role", None)
+    if not (scope.everything or role in (Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER)):
+        return Scheme.objects.none()
+    visible = regions_visible(user)
+    # Officers of a unit see the schemes that assess it: those of their region's parent.
+    parents = Region.objects.filter(pk__in=visible.values("parent_id"))
+    return Scheme.objects.filter(region__in=visible) | Scheme.objects.filter(region__in=parents)
+
+
+def access_run(user: Any, run_id: int) -> tuple[Run, str | None]:
+    """The run and, for an officer of one unit, that unit's code (they see its row alone); 404
+    for no such run, 403 outside the scope or unconfirmed for a unit."""
+    require_signed_in(user)
+    run = Run.objects.filter(pk=run_id).select_related("scheme", "scheme__region").first()
+    if run is None:
+        raise Http404("no such run")
+    if not schemes_visible(user).filter(pk=run.scheme_id).exists():
+        raise PermissionDenied("run outside the user's scope")
+    scope = user_scope(user)
+    manages = can_administer(user) or getattr(user, "role", None) == Role.LEADER
+    if manages and regions_visible(user).filter(pk=run.scheme.region_id).exists():
+        return run, None
+    if run.confirmed_at is None:
+        raise PermissionDenied("a unit sees its results once confirmed")
+    return run, scope.region.code if scope.region is not None else None

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessConfig(AppConfig):
+    name = "minsheng.assess"
+    label = "assess"
+    verbose_name = _("考核")
+
+    def ready(self) -> None:
+        from minsheng.assess import demo_steps  # noqa: F401  (registers the demo step)

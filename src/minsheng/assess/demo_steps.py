@@ -1,0 +1,34 @@
+"""Demo data for assessments: the city's 2026 scheme over its counties (the level index, 好评率,
+supervision on time and hall targets met, with grade bands and two triggers), run for the third
+quarter of 2026 from the demo's own figures and confirmed."""
+
+from __future__ import annotations
+
+from minsheng.assess.services import run_compute, run_confirm, scheme_save
+from minsheng.core.index.periods import Period
+from minsheng.core.regions import Level
+from minsheng.demo.registry import DemoContext, register
+
+RULES = {
+    "components": {"index": 40, "ratings": 20, "tasks": 20, "hall": 20},
+    "bonus_cap": 5,
+    "grades": [[85, "优秀"], [75, "良好"], [60, "合格"], [0, "不合格"]],
+    "triggers": [
+        {"name": "约谈", "when": {"all": [{"rank_bottom": 1, "periods": 1},
+                                          {"total_below": 75}]}, "consequence": "约谈"},
+        {"name": "通报", "when": {"rank_bottom": 2, "periods": 1}, "consequence": "通报批评"},
+    ],
+}  # fmt: skip
+
+
+@register("assess", order=90)
+def build_assessments(ctx: DemoContext) -> None:
+    city_code = next(r for r in ctx.plan.regions if r.level == Level.CITY).code
+    office = ctx.users.get("quality")
+    scheme = scheme_save(
+        actor=office, region=ctx.regions[city_code], year=2026,
+        name="2026年度县（市、区）公共服务质量考核", rules=RULES,
+    )  # fmt: skip
+    run = run_compute(actor=office, scheme=scheme, period=Period(2026, 3))
+    run_confirm(actor=office, run=run)
+    ctx.summary["assessed_units"] = len(run.results)

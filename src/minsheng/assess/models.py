@@ -1,0 +1,56 @@
+"""Assessment schemes (考核方案) of a region and year over its child regions, and their runs: a
+run keeps the scheme's rules as they were and every unit's result; the office confirms a run,
+which freezes it and shows the units their own results."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Scheme(models.Model):
+    region = models.ForeignKey(
+        "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("考核地区")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(_("方案名称"), max_length=100)
+    rules = models.JSONField(_("考核规则"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "name"], name="assess_scheme_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+
+class Run(models.Model):
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="runs", verbose_name=_("方案"))
+    period = models.CharField(_("期别"), max_length=7)
+    rules = models.JSONField(_("所用规则"))  # the scheme's rules when the run was made
+    results = models.JSONField(_("结果"))  # one entry per unit, best first
+    computed_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-computed_at"]
+        verbose_name = _("考核结果")
+        verbose_name_plural = _("考核结果")
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.period}"

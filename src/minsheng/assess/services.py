@@ -1,0 +1,113 @@
+"""Saving a scheme (its rules checked by the core parser and limited to the components the
+platform can supply), running it for a period over the region's child regions, confirming a
+run (frozen from then on). Audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from minsheng.assess.models import Run, Scheme
+from minsheng.assess.sources import COMPONENTS, components
+from minsheng.audit.models import AuditAction
+from minsheng.audit.services import audit_record
+from minsheng.core.assess.engine import Entry, assess
+from minsheng.core.assess.scheme import SchemeError, parse_scheme
+from minsheng.core.index.periods import Period
+from minsheng.orgs.models import Region
+
+
+class RunError(ValueError):
+    """A run that cannot be made or changed (the message is for the user)."""
+
+
+def check_rules(rules: Any) -> None:
+    """``SchemeError`` unless the rules parse and use only components the platform supplies."""
+    scheme = parse_scheme(rules)
+    unknown = sorted(set(scheme.components) - set(COMPONENTS))
+    if unknown:
+        raise SchemeError(
+            f"平台不能提供组成部分 {'、'.join(unknown)}（可用：{'、'.join(COMPONENTS)}）"
+        )
+
+
+@transaction.atomic
+def scheme_save(
+    *, actor: Any, region: Region, year: int, name: str, rules: Any, scheme: Scheme | None = None
+) -> Scheme:
+    check_rules(rules)
+    if not name.strip():
+        raise SchemeError("方案名称不能为空")
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    if scheme is None:
+        scheme = Scheme(region=region)
+    clash = Scheme.objects.filter(region=region, year=year, name=name.strip())
+    if clash.exclude(pk=scheme.pk).exists():
+        raise SchemeError(f"{year} 年已有名为“{name.strip()}”的方案")
+    scheme.year, scheme.name, scheme.rules, scheme.updated_by = year, name.strip(), rules, person
+    scheme.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=scheme, region_code=region.code)
+    return scheme
+
+
+def units_of(scheme: Scheme) -> list[Region]:
+    return list(Region.objects.filter(parent=scheme.region).order_by("code"))
+
+
+@transaction.atomic
+def run_compute(*, actor: Any, scheme: Scheme, period: Period) -> Run:
+    """A run of the scheme over its units for ``period`` from the platform's figures."""
+    parsed = parse_scheme(scheme.rules)
+    units = units_of(scheme)
+    if not units:
+        raise RunError("这个地区没有下级地区可以考核")
+    names = {u.code: u.name for u in units}
+    values = components(units, period, set(parsed.components))
+    entries = [
+        Entry(code, str(period), component, value)
+        for code, found in values.items()
+        for component, value in found.items()
+    ]
+    results = assess(parsed, entries).get(str(period), [])
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    run = Run.objects.create(
+        scheme=scheme,
+        period=str(period),
+        rules=scheme.rules,
+        results=[
+            {
+                **r.as_json(),
+                "name": names.get(r.unit, r.unit),
+                "components": {k: round(v, 4) for k, v in r.components.items()},
+            }
+            for r in results
+        ],
+        computed_by=person,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=run,
+        note=f"assessment run {period}: {len(results)} units",
+        region_code=scheme.region.code,
+    )
+    return run
+
+
+@transaction.atomic
+def run_confirm(*, actor: Any, run: Run) -> Run:
+    if run.confirmed_at is not None:
+        raise RunError("这次考核结果已经确认")
+    run.confirmed_at = timezone.now()
+    run.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    run.save(update_fields=["confirmed_at", "confirmed_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=run,
+        note="assessment confirmed",
+        region_code=run.scheme.region.code,
+    )
+    return run

@@ -1,0 +1,74 @@
+"""Where the assessment's components come from — the platform's own figures for each unit (a
+child region) over the period, each on 0–100:
+
+- ``index``: the unit's level index (水平指数) among the units, for the period;
+- ``ratings``: 好评率 of the active ratings at the centres of the unit's subtree in the period
+  (levels 3–5 ÷ active, as on the ratings pages) × 100;
+- ``tasks``: supervision tasks of the unit's subtree due in the period (or done), the share
+  accepted on time × 100 (the board's 按时办结率);
+- ``hall``: the share of the six hall metrics of the unit's catalog at the period's end that meet
+  the unit's targets × 100.
+
+A unit without data for a component simply lacks it (the total is over the components present)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from minsheng.catalog.selectors import items_at, targets_for
+from minsheng.core.catalog.metrics import hall_metrics
+from minsheng.core.index.periods import Period
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.indicators.selectors import index_result
+from minsheng.orgs.models import Region
+from minsheng.reviews.models import Rating, Source
+from minsheng.supervision.board import tally
+from minsheng.supervision.models import Task
+
+COMPONENTS = ("index", "ratings", "tasks", "hall")
+
+
+def period_days(period: Period) -> tuple[dt.date, dt.date]:
+    if period.quarter:
+        start = dt.date(period.year, 3 * period.quarter - 2, 1)
+        end_month = 3 * period.quarter
+    else:
+        start, end_month = dt.date(period.year, 1, 1), 12
+    following = dt.date(period.year + end_month // 12, end_month % 12 + 1, 1)
+    return start, following - dt.timedelta(days=1)
+
+
+def components(
+    units: list[Region], period: Period, wanted: set[str]
+) -> dict[str, dict[str, float]]:
+    """{unit code: {component: value}} for the components ``wanted``."""
+    start, end = period_days(period)
+    out: dict[str, dict[str, float]] = {u.code: {} for u in units}
+    if "index" in wanted and units:
+        result = index_result(units, period)
+        for code, value in zip(result.panel.regions, result.index, strict=True):
+            if code in out and value == value:  # not NaN
+                out[code]["index"] = float(value)
+    begin = dt.datetime.combine(start, dt.time(), tzinfo=SHANGHAI)
+    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
+    for unit in units:
+        if "ratings" in wanted:
+            counts = Rating.objects.filter(
+                rated_at__gte=begin, rated_at__lt=stop, source=Source.ACTIVE,
+                is_follow_up=False, **unit.subtree_filter("centre__region__"),
+            ).aggregate(n=Count("pk"), good=Count("pk", filter=Q(level__gte=3)))  # fmt: skip
+            if counts["n"]:
+                out[unit.code]["ratings"] = 100 * counts["good"] / counts["n"]
+        if "tasks" in wanted:
+            tasks = Task.objects.filter(due__lte=end, **unit.subtree_filter("region__"))
+            rate = tally(tasks.filter(due__gte=start), end).on_time_rate
+            if rate is not None:
+                out[unit.code]["tasks"] = 100 * rate
+        if "hall" in wanted:
+            metrics = hall_metrics(items_at(unit, end))
+            met = [m for m in metrics.met(targets_for(unit, end.year)).values() if m is not None]
+            if met:
+                out[unit.code]["hall"] = 100 * sum(met) / len(met)
+    return out

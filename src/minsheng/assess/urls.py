@@ -1,0 +1,12 @@
+from django.urls import path
+
+from minsheng.assess import views
+
+urlpatterns = [
+    path("assess/", views.scheme_list, name="assess_list"),
+    path("assess/new/", views.scheme_edit, name="assess_new"),
+    path("assess/<int:scheme_id>/edit/", views.scheme_edit, name="assess_edit"),
+    path("assess/<int:scheme_id>/run/", views.run_new, name="assess_run_new"),
+    path("assess/runs/<int:run_id>/", views.run_page, name="assess_run"),
+    path("assess/runs/<int:run_id>/confirm/", views.run_confirm_view, name="assess_confirm"),
+]

@@ -1,0 +1,173 @@
+"""考核: the region's schemes (the office edits each as JSON, checked on save), a run for a period
+(totals, grades, ranks, the triggers fired, every component), confirmation, Excel export; the
+units' officers read a confirmed ranking with their own row in full."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from minsheng.assess.access import access_run, office_root, schemes_visible
+from minsheng.assess.models import Scheme
+from minsheng.assess.services import RunError, run_compute, run_confirm, scheme_save
+from minsheng.assess.sources import COMPONENTS
+from minsheng.core.assess.scheme import SchemeError
+from minsheng.core.index.periods import Period, PeriodError
+from minsheng.core.xlsx import DECIMAL2, INTEGER, Sheet
+from minsheng.web.downloads import sheets_response
+
+LABELS = {
+    "index": gettext_lazy("水平指数"),
+    "ratings": gettext_lazy("好评率"),
+    "tasks": gettext_lazy("督办按时办结"),
+    "hall": gettext_lazy("大厅指标达标"),
+}
+TEMPLATE = {
+    "components": {"index": 40, "ratings": 20, "tasks": 20, "hall": 20},
+    "bonus_cap": 5,
+    "grades": [[90, "优秀"], [80, "良好"], [60, "合格"], [0, "不合格"]],
+    "triggers": [{"name": "约谈", "when": {"rank_bottom": 1, "periods": 1}, "consequence": "约谈"}],
+}
+
+
+@login_required
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    schemes = schemes_visible(request.user).select_related("region")
+    if not schemes.exists() and not _is_office(request):
+        raise PermissionDenied("assessments are for the office, leaders and region officers")
+    return render(
+        request,
+        "assess/list.html",
+        {
+            "schemes": [(s, s.runs.order_by("-computed_at")[:5]) for s in schemes],
+            "can_edit": _is_office(request),
+        },
+    )
+
+
+def _is_office(request: HttpRequest) -> bool:
+    try:
+        office_root(request.user)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+@login_required
+def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpResponse:
+    root = office_root(request.user)
+    scheme = None
+    if scheme_id is not None:
+        scheme = Scheme.objects.filter(pk=scheme_id, region=root).first()
+        if scheme is None:
+            raise Http404("no such scheme in the office's region")
+    error = ""
+    text = json.dumps(scheme.rules if scheme else TEMPLATE, ensure_ascii=False, indent=2)
+    name = scheme.name if scheme else ""
+    year = scheme.year if scheme else timezone.localdate().year
+    if request.method == "POST":
+        text, name = request.POST.get("rules", ""), request.POST.get("name", "")
+        try:
+            year = int(request.POST.get("year", ""))
+            rules = json.loads(text)
+            scheme_save(
+                actor=request.user, region=root, year=year, name=name, rules=rules, scheme=scheme
+            )
+        except ValueError as exc:  # SchemeError, JSONDecodeError and int() are ValueErrors
+            error = (
+                str(exc)
+                if isinstance(exc, SchemeError)
+                else _("规则不是有效的 JSON，或年度不是数字")
+            )
+        else:
+            messages.success(request, _("已保存考核方案"))
+            return redirect("assess_list")
+    return render(
+        request,
+        "assess/edit.html",
+        {
+            "scheme": scheme,
+            "region": root,
+            "text": text,
+            "name": name,
+            "year": year,
+            "error": error,
+            "components": [(c, LABELS[c]) for c in COMPONENTS],
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def run_new(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    root = office_root(request.user)
+    scheme = Scheme.objects.filter(pk=scheme_id, region=root).first()
+    if scheme is None:
+        raise Http404("no such scheme in the office's region")
+    try:
+        period = Period.parse(request.POST.get("period", ""))
+        run = run_compute(actor=request.user, scheme=scheme, period=period)
+    except (PeriodError, RunError, SchemeError) as exc:
+        messages.error(request, str(exc))
+        return redirect("assess_list")
+    return redirect("assess_run", run_id=run.pk)
+
+
+@login_required
+def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
+    run, own = access_run(request.user, run_id)
+    names = list(run.rules.get("components", {}))
+    rows = run.results
+    if request.GET.get("format") == "xlsx":
+        if own is not None:
+            raise PermissionDenied("units download nothing but their own page")
+        sheet = Sheet(
+            run.period,
+            [_("单位"), *[str(LABELS.get(c, c)) for c in names], _("总分"), _("等次"), _("排名"),
+             _("一票否决"), _("触发")],
+            [[r["name"], *[r["components"].get(c) for c in names], r["total"], r["grade"],
+              r["rank"], _("是") if r["vetoed"] else _("否"), "、".join(r["triggers"])]
+             for r in rows],
+            formats=[None, *[DECIMAL2] * len(names), DECIMAL2, None, INTEGER],
+            caption=f"{run.scheme.name}（{Period.parse(run.period).label}）",
+        )  # fmt: skip
+        return sheets_response(f"{run.scheme.name}-{run.period}", [sheet])
+    return render(
+        request,
+        "assess/run.html",
+        {
+            "run": run,
+            "period_label": Period.parse(run.period).label,
+            "labels": [LABELS.get(c, c) for c in names],
+            "rows": [
+                (r, [r["components"].get(c) for c in names] if own in (None, r["unit"]) else None)
+                for r in rows
+            ],
+            "own": own,
+            "can_confirm": own is None and run.confirmed_at is None and _is_office(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_confirm_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    office_root(request.user)
+    run, own = access_run(request.user, run_id)
+    if own is not None:
+        raise PermissionDenied("the office confirms")
+    try:
+        run_confirm(actor=request.user, run=run)
+    except RunError as exc:
+        messages.error(request, str(exc))
+    return redirect("assess_run", run_id=run.pk)

@@ -1,0 +1,131 @@
+"""Assessment schemes in the platform: rules checked on save, a run over the city's counties
+from the platform's own figures (each component recomputed here from its source), confirmation
+freezing the run, the command; the office edits and runs, leaders read, a county officer reads
+a confirmed ranking with only their own components, outsiders nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Q
+from django.test import Client
+from django.urls import reverse
+
+from minsheng.assess.models import Run, Scheme
+from minsheng.assess.services import run_compute, scheme_save
+from minsheng.core.assess.scheme import SchemeError
+from minsheng.core.index.periods import Period
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.reviews.models import Rating
+from tests.conftest import City
+
+RULES = {
+    "components": {"ratings": 50, "hall": 50},
+    "bonus_cap": 5,
+    "grades": [[80, "良好"], [0, "一般"]],
+    "triggers": [{"name": "通报", "when": {"rank_bottom": 1, "periods": 1}}],
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_demo_schemes(city: City) -> None:
+    """These tests count runs: the demo city's scheme is set aside (rolled back after)."""
+    Scheme.objects.all().delete()
+
+
+def test_rules_are_checked_on_save(city: City) -> None:
+    root = city.county.parent
+    assert root is not None
+    with pytest.raises(SchemeError, match="平台不能提供组成部分"):
+        scheme_save(actor=None, region=root, year=2026, name="x",
+                    rules={"components": {"speed": 1}})  # fmt: skip
+    scheme_save(actor=None, region=root, year=2026, name="x", rules=RULES)
+    with pytest.raises(SchemeError, match="已有名为"):
+        scheme_save(actor=None, region=root, year=2026, name="x", rules=RULES)
+
+
+def test_run_recomputes_each_component_from_its_source(city: City) -> None:
+    root = city.county.parent
+    assert root is not None
+    at = dt.datetime(2026, 8, 3, 10, tzinfo=SHANGHAI)
+    centre = city.users["window"].organisation
+    assert centre is not None
+    for k, level in enumerate([5, 5, 4, 2]):  # 3 of 4 active ratings are 3–5: 75 %
+        Rating.objects.create(case_no=f"AS{k}", department=centre, centre=centre, channel="window",
+                              level=level, source="active", rated_at=at)  # fmt: skip
+    scheme = scheme_save(actor=None, region=root, year=2026, name="县区考核", rules=RULES)
+    run = run_compute(actor=None, scheme=scheme, period=Period(2026, 3))
+    results = {r["unit"]: r for r in run.results}
+    assert set(results) >= {city.county.code, city.other_county.code}
+    start = dt.datetime(2026, 7, 1, tzinfo=SHANGHAI)
+    stop = dt.datetime(2026, 10, 1, tzinfo=SHANGHAI)
+    counts = Rating.objects.filter(
+        rated_at__gte=start, rated_at__lt=stop, source="active", is_follow_up=False,
+        **city.county.subtree_filter("centre__region__"),
+    ).aggregate(n=Count("pk"), good=Count("pk", filter=Q(level__gte=3)))  # fmt: skip
+    mine = results[city.county.code]
+    assert mine["components"]["ratings"] == pytest.approx(100 * counts["good"] / counts["n"])
+    # The total is the weighted mean of the components present (no deductions here).
+    parts = mine["components"]
+    weights = {c: RULES["components"][c] for c in parts}  # type: ignore[index]
+    expected = sum(weights[c] * v for c, v in parts.items()) / sum(weights.values())
+    assert mine["total"] == pytest.approx(expected, abs=1e-4)
+    last = max(r["rank"] for r in run.results)
+    assert all(("通报" in r["triggers"]) == (r["rank"] == last) for r in run.results)
+
+
+def test_pages_and_scope(city: City) -> None:
+    root = city.county.parent
+    assert root is not None
+    office = city.client("quality")
+    made = office.post(reverse("assess_new"), {"name": "县区考核", "year": 2026,
+                                               "rules": json.dumps(RULES)})  # fmt: skip
+    assert made.status_code == 302
+    bad = office.post(reverse("assess_new"), {"name": "坏", "year": 2026, "rules": "{oops"})
+    assert bad.status_code == 400 and "JSON" in bad.content.decode()
+    scheme = Scheme.objects.get(name="县区考核")
+    assert (
+        office.post(reverse("assess_run_new", args=[scheme.pk]), {"period": "明年"}).status_code
+        == 302
+    )
+    assert not Run.objects.exists()  # a bad period runs nothing
+    office.post(reverse("assess_run_new", args=[scheme.pk]), {"period": "2026Q3"})
+    run = Run.objects.get()
+    page = reverse("assess_run", args=[run.pk])
+    assert office.get(page).status_code == 200
+    assert office.get(page, {"format": "xlsx"}).status_code == 200
+    assert city.client("leader").get(page).status_code == 200
+    county = city.client("county")
+    assert county.get(page).status_code == 403  # not confirmed yet
+    assert county.post(reverse("assess_confirm", args=[run.pk])).status_code == 403
+    assert office.post(reverse("assess_confirm", args=[run.pk])).status_code == 302
+    run.refresh_from_db()
+    assert run.confirmed_at is not None
+    shown = county.get(page)
+    assert shown.status_code == 200
+    rows = {r["unit"]: values for r, values in shown.context["rows"]}
+    assert rows[city.county.code] is not None and rows[city.other_county.code] is None
+    assert county.get(page, {"format": "xlsx"}).status_code == 403
+    for outsider in ("reporter", "window", "vendor", "other_quality"):
+        assert city.client(outsider).get(page).status_code == 403, outsider
+    for who in ("county", "leader", "reporter"):
+        assert city.client(who).get(reverse("assess_new")).status_code == 403, who
+    assert Client().get(reverse("assess_list")).status_code == 302
+
+
+def test_command_runs_a_stored_scheme(city: City) -> None:
+    root = city.county.parent
+    assert root is not None
+    scheme = scheme_save(actor=None, region=root, year=2026, name="命令行", rules=RULES)
+    out = StringIO()
+    call_command("assess", "run", "--scheme", str(scheme.pk), "--period", "2026Q3",
+                 "--confirm", stdout=out)  # fmt: skip
+    got = json.loads(out.getvalue())
+    assert got["units"] and Run.objects.get(pk=got["run"]).confirmed_at is not None
+    with pytest.raises(CommandError):
+        call_command("assess", "run", "--scheme", str(scheme.pk), "--period", "下季度")
