@@ -1,6 +1,6 @@
 """Demo data for assessments: the city's 2026 scheme over its counties (the level index, 好评率,
 supervision on time and hall targets met, with grade bands and two triggers), run for the third
-quarter of 2026 from the demo's own figures and confirmed."""
+quarter of 2026 from the demo's own figures and confirmed, and for the fourth quarter so far."""
 
 from __future__ import annotations
 
@@ -31,4 +31,6 @@ def build_assessments(ctx: DemoContext) -> None:
     )  # fmt: skip
     run = run_compute(actor=office, scheme=scheme, period=Period(2026, 3))
     run_confirm(actor=office, run=run)
+    # The running quarter so far (its supervision tasks fall due in November and December).
+    run_compute(actor=office, scheme=scheme, period=Period(2026, 4))
     ctx.summary["assessed_units"] = len(run.results)

@@ -4,8 +4,9 @@ child region) over the period, each on 0–100:
 - ``index``: the unit's level index (水平指数) among the units, for the period;
 - ``ratings``: 好评率 of the active ratings at the centres of the unit's subtree in the period
   (levels 3–5 ÷ active, as on the ratings pages) × 100;
-- ``tasks``: supervision tasks of the unit's subtree due in the period (or done), the share
-  accepted on time × 100 (the board's 按时办结率);
+- ``tasks``: supervision tasks of the unit's subtree due in the period, the share accepted on
+  time among those done or already due (today, for a period still running) × 100 (the board's
+  按时办结率);
 - ``hall``: the share of the six hall metrics of the unit's catalog at the period's end that meet
   the unit's targets × 100.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from minsheng.catalog.selectors import items_at, targets_for
 from minsheng.core.catalog.metrics import hall_metrics
@@ -62,8 +64,10 @@ def components(
             if counts["n"]:
                 out[unit.code]["ratings"] = 100 * counts["good"] / counts["n"]
         if "tasks" in wanted:
-            tasks = Task.objects.filter(due__lte=end, **unit.subtree_filter("region__"))
-            rate = tally(tasks.filter(due__gte=start), end).on_time_rate
+            tasks = Task.objects.filter(
+                due__gte=start, due__lte=end, **unit.subtree_filter("region__")
+            )
+            rate = tally(tasks, min(end, timezone.localdate())).on_time_rate
             if rate is not None:
                 out[unit.code]["tasks"] = 100 * rate
         if "hall" in wanted:
