@@ -34,8 +34,12 @@ RULES = {
 
 @pytest.fixture(autouse=True)
 def _no_demo_schemes(city: City) -> None:
-    """These tests count runs: the demo city's scheme is set aside (rolled back after)."""
+    """These tests count runs and tasks: the demo city's scheme and the task of its 约谈 are set
+    aside (rolled back after)."""
+    from minsheng.supervision.models import Task, TaskSource
+
     Scheme.objects.all().delete()
+    Task.objects.filter(source=TaskSource.ASSESS).delete()
 
 
 def test_rules_are_checked_on_save(city: City) -> None:
@@ -129,3 +133,38 @@ def test_command_runs_a_stored_scheme(city: City) -> None:
     assert got["units"] and Run.objects.get(pk=got["run"]).confirmed_at is not None
     with pytest.raises(CommandError):
         call_command("assess", "run", "--scheme", str(scheme.pk), "--period", "下季度")
+
+
+def test_a_fired_trigger_becomes_a_talk_and_a_task_decided_by_the_next_run(city: City) -> None:
+    from minsheng.assess.models import Talk
+    from minsheng.supervision.models import Task, TaskSource, Verdict
+    from minsheng.supervision.verify import verdict_for
+
+    root = city.county.parent
+    assert root is not None
+    scheme = scheme_save(actor=None, region=root, year=2026, name="问责", rules=RULES)
+    run = run_compute(actor=None, scheme=scheme, period=Period(2026, 3))
+    last = next(r for r in run.results if "通报" in r["triggers"])
+    office = city.client("quality")
+    body = {"unit": last["unit"], "trigger": "通报"}
+    assert office.post(reverse("assess_task", args=[run.pk]), body).status_code == 302
+    assert not Task.objects.filter(source=TaskSource.ASSESS).exists()  # not confirmed yet
+    office.post(reverse("assess_confirm", args=[run.pk]))
+    talk_url = reverse("assess_talk", args=[run.pk])
+    assert office.get(talk_url, body).status_code == 200
+    assert city.client("county").get(talk_url, body).status_code == 403
+    saved = office.post(talk_url, {**body, "held_on": "2026-10-15", "people": "分管副市长、区长",
+                                   "minutes": "指出差距", "commitments": "一月内整改"})  # fmt: skip
+    assert saved.status_code == 302
+    talk = Talk.objects.get()
+    task = Task.objects.get(source=TaskSource.ASSESS)
+    assert talk.task == task and task.region.code == last["unit"]
+    again = office.post(reverse("assess_task", args=[run.pk]), body)
+    assert again.url == reverse("supervision_task", args=[task.pk])  # the same task
+    assert verdict_for(task)[0] == Verdict.NO_DATA  # no later confirmed run yet
+    later = run_compute(actor=None, scheme=scheme, period=Period(2026, 4))
+    office.post(reverse("assess_confirm", args=[later.pk]))
+    verdict, note = verdict_for(task)
+    fired_again = "通报" in next(r for r in Run.objects.get(pk=later.pk).results
+                                 if r["unit"] == last["unit"])["triggers"]  # fmt: skip
+    assert verdict == (Verdict.NOT_MET if fired_again else Verdict.VERIFIED) and "2026Q4" in note

@@ -1,10 +1,13 @@
 """Demo data for assessments: the city's 2026 scheme over its counties (the level index, 好评率,
 supervision on time and hall targets met, with grade bands and two triggers), run for the third
-quarter of 2026 from the demo's own figures and confirmed, and for the fourth quarter so far."""
+quarter of 2026 from the demo's own figures and confirmed (the 约谈 it triggered recorded with
+its rectification task), and for the fourth quarter so far."""
 
 from __future__ import annotations
 
-from minsheng.assess.services import run_compute, run_confirm, scheme_save
+import datetime as dt
+
+from minsheng.assess.services import run_compute, run_confirm, scheme_save, talk_record
 from minsheng.core.index.periods import Period
 from minsheng.core.regions import Level
 from minsheng.demo.registry import DemoContext, register
@@ -31,6 +34,17 @@ def build_assessments(ctx: DemoContext) -> None:
     )  # fmt: skip
     run = run_compute(actor=office, scheme=scheme, period=Period(2026, 3))
     run_confirm(actor=office, run=run)
+    talked = next((r for r in run.results if "约谈" in r["triggers"]), None)
+    if talked is not None:  # the 约谈 held, with its rectification task
+        talk_record(
+            actor=office, run=run, unit=talked["unit"], trigger="约谈",
+            values={
+                "held_on": dt.date(2026, 10, 20),
+                "people": "市政府分管副市长、市质量办主任、被约谈单位主要负责人",
+                "minutes": "通报第三季度考核结果，指出好评率和大厅指标方面的差距。",
+                "commitments": "一个月内完成大厅事项进驻和承诺时限压减，按月报送进展。",
+            },
+        )  # fmt: skip
     # The running quarter so far (its supervision tasks fall due in November and December).
     run_compute(actor=office, scheme=scheme, period=Period(2026, 4))
     ctx.summary["assessed_units"] = len(run.results)

@@ -54,3 +54,33 @@ class Run(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme} {self.period}"
+
+
+class Talk(models.Model):
+    """A consequence carried out (约谈, 书面检讨 …): when, with whom, what was said and promised,
+    and the rectification task that follows it."""
+
+    run = models.ForeignKey(Run, models.CASCADE, related_name="talks", verbose_name=_("考核结果"))
+    unit = models.CharField(_("单位代码"), max_length=12)
+    unit_name = models.CharField(_("单位"), max_length=100)
+    trigger = models.CharField(_("触发条件"), max_length=100)
+    held_on = models.DateField(_("日期"))
+    people = models.CharField(_("参加人员"), max_length=300)
+    minutes = models.TextField(_("谈话内容"))
+    commitments = models.TextField(_("整改承诺"), blank=True)
+    task = models.ForeignKey(
+        "supervision.Task", models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("整改任务"),
+    )  # fmt: skip
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("问责记录")
+        verbose_name_plural = _("问责记录")
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} {self.trigger} {self.held_on}"

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from minsheng.assess.models import Run, Scheme
+from minsheng.assess.models import Run, Scheme, Talk
 from minsheng.assess.sources import COMPONENTS, components
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
@@ -111,3 +111,40 @@ def run_confirm(*, actor: Any, run: Run) -> Run:
         region_code=run.scheme.region.code,
     )
     return run
+
+
+def _consequence(run: Run, trigger: str) -> str:
+    for t in run.rules.get("triggers", []):
+        if t.get("name") == trigger:
+            return str(t.get("consequence", ""))
+    return ""
+
+
+def trigger_task(*, actor: Any, run: Run, unit: str, trigger: str) -> Any:
+    """The rectification task of a trigger fired on ``unit`` in a confirmed run."""
+    from minsheng.supervision.findings import task_from_trigger
+
+    if run.confirmed_at is None:
+        raise RunError("考核结果确认后才能问责")
+    region = Region.objects.filter(code=unit, parent=run.scheme.region).first()
+    if region is None:
+        raise RunError("这个单位不在考核范围内")
+    return task_from_trigger(
+        actor=actor, run=run, region=region, trigger=trigger,
+        consequence=_consequence(run, trigger),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def talk_record(*, actor: Any, run: Run, unit: str, trigger: str, values: dict[str, Any]) -> Talk:
+    """Record a consequence carried out (约谈 …) with its rectification task."""
+    task = trigger_task(actor=actor, run=run, unit=unit, trigger=trigger)
+    row = next(r for r in run.results if r["unit"] == unit)
+    talk = Talk.objects.create(
+        run=run, unit=unit, unit_name=row["name"], trigger=trigger, task=task,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None, **values,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=talk, region_code=run.scheme.region.code
+    )
+    return talk

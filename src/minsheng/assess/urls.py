@@ -9,4 +9,6 @@ urlpatterns = [
     path("assess/<int:scheme_id>/run/", views.run_new, name="assess_run_new"),
     path("assess/runs/<int:run_id>/", views.run_page, name="assess_run"),
     path("assess/runs/<int:run_id>/confirm/", views.run_confirm_view, name="assess_confirm"),
+    path("assess/runs/<int:run_id>/task/", views.trigger_task_view, name="assess_task"),
+    path("assess/runs/<int:run_id>/talk/", views.talk_new, name="assess_talk"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,12 +18,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minsheng.assess.access import access_run, office_root, schemes_visible
-from minsheng.assess.models import Scheme
-from minsheng.assess.services import RunError, run_compute, run_confirm, scheme_save
+from minsheng.assess.models import Run, Scheme, Talk
+from minsheng.assess.services import (
+    RunError,
+    run_compute,
+    run_confirm,
+    scheme_save,
+    talk_record,
+    trigger_task,
+)
 from minsheng.assess.sources import COMPONENTS
 from minsheng.core.assess.scheme import SchemeError
 from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.xlsx import DECIMAL2, INTEGER, Sheet
+from minsheng.supervision.services import TaskError
 from minsheng.web.downloads import sheets_response
 
 LABELS = {
@@ -155,6 +164,8 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
             ],
             "own": own,
             "can_confirm": own is None and run.confirmed_at is None and _is_office(request),
+            "can_act": own is None and run.confirmed_at is not None and _is_office(request),
+            "talks": run.talks.select_related("task") if own is None else [],
         },
     )
 
@@ -171,3 +182,66 @@ def run_confirm_view(request: HttpRequest, run_id: int) -> HttpResponse:
     except RunError as exc:
         messages.error(request, str(exc))
     return redirect("assess_run", run_id=run.pk)
+
+
+class TalkForm(forms.ModelForm[Talk]):
+    class Meta:
+        model = Talk
+        fields = ["held_on", "people", "minutes", "commitments"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "minutes": forms.Textarea(attrs={"rows": 4}),
+            "commitments": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+def _office_run(request: HttpRequest, run_id: int) -> Run:
+    office_root(request.user)
+    run, own = access_run(request.user, run_id)
+    if own is not None:
+        raise PermissionDenied("the office acts on triggers")
+    return run
+
+
+@login_required
+@require_POST
+def trigger_task_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _office_run(request, run_id)
+    try:
+        task = trigger_task(
+            actor=request.user, run=run, unit=request.POST.get("unit", ""),
+            trigger=request.POST.get("trigger", ""),
+        )  # fmt: skip
+    except (RunError, TaskError) as exc:
+        messages.error(request, str(exc))
+        return redirect("assess_run", run_id=run.pk)
+    return redirect("supervision_task", task_id=task.pk)
+
+
+@login_required
+def talk_new(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _office_run(request, run_id)
+    unit = request.GET.get("unit") or request.POST.get("unit", "")
+    trigger = request.GET.get("trigger") or request.POST.get("trigger", "")
+    row = next((r for r in run.results if r["unit"] == unit), None)
+    if row is None or trigger not in row["triggers"]:
+        raise Http404("no such trigger in this run")
+    form = TalkForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            talk_record(
+                actor=request.user, run=run, unit=unit, trigger=trigger,
+                values={f: form.cleaned_data[f] for f in TalkForm.Meta.fields},
+            )  # fmt: skip
+        except (RunError, TaskError) as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("已记录问责并生成整改任务"))
+            return redirect("assess_run", run_id=run.pk)
+    return render(
+        request,
+        "assess/talk.html",
+        {"run": run, "row": row, "trigger": trigger, "form": form, "error": error},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -191,6 +191,43 @@ def task_from_hall(
     )
 
 
+def task_from_trigger(
+    *, actor: Any, run: Any, region: Region, trigger: str, consequence: str
+) -> Task:
+    """A rectification task for a unit an assessment trigger fired on (考核问责): for the
+    region's government; one per run, unit and trigger."""
+    unit = region_government(region)
+    if unit is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府）"))
+    row = next((r for r in run.results if r["unit"] == region.code), None)
+    if row is None or trigger not in row["triggers"]:
+        raise TaskError(_("这个单位没有触发这项问责"))
+    what = consequence or trigger
+    message = (
+        f"{run.scheme.name}{_period_label(run.period)}：{region.name}总分 {row['total']:.2f}，"
+        f"排名第 {row['rank']} 位，触发“{trigger}”（{what}），请制定整改措施并按期报送。"
+    )
+    return task_from_finding(
+        actor=actor,
+        source=TaskSource.ASSESS,
+        key=f"assess:{run.pk}:{region.code}:{trigger}",
+        region=region,
+        unit=unit,
+        title=f"{region.name}考核问责整改（{what}）",
+        message=message,
+        evidence={
+            "run": run.pk,
+            "scheme": run.scheme_id,
+            "period": run.period,
+            "unit": region.code,
+            "trigger": trigger,
+            "total": row["total"],
+            "rank": row["rank"],
+            "message": message,
+        },
+    )
+
+
 def _period_label(period: str) -> str:
     try:
         return f"（{Period.parse(period).label}）"

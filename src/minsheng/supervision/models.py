@@ -70,6 +70,7 @@ class TaskSource(models.TextChoices):
     CASE = "case", _("差评整改")
     INTEGRITY = "integrity", _("评价异常")
     HALL = "hall", _("大厅指标")
+    ASSESS = "assess", _("考核问责")
 
 
 class Task(models.Model):

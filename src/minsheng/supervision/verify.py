@@ -281,6 +281,31 @@ def _hall(task: Task) -> tuple[str, str]:
     return Verdict.NOT_MET, f"{text}，仍未达到"
 
 
+def _assess(task: Task) -> tuple[str, str]:
+    """A trigger fired in an assessment: the same scheme's next confirmed run — the trigger
+    fires again → 未达到; it does not → 已验证; no later confirmed run yet → 数据不足."""
+    from minsheng.assess.models import Run
+
+    ev: dict[str, Any] = task.evidence or {}
+    later = (
+        Run.objects.filter(
+            scheme_id=ev.get("scheme") or 0,
+            period__gt=str(ev.get("period", "")),
+            confirmed_at__isnull=False,
+        )
+        .order_by("period", "-confirmed_at")
+        .first()
+    )
+    if later is None:
+        return Verdict.NO_DATA, "之后还没有确认的考核结果"
+    row = next((r for r in later.results if r["unit"] == ev.get("unit")), None)
+    if row is None:
+        return Verdict.NO_DATA, f"{later.period} 的考核结果中没有这个单位"
+    if ev.get("trigger") in row["triggers"]:
+        return Verdict.NOT_MET, f"{later.period} 再次触发“{ev.get('trigger')}”"
+    return Verdict.VERIFIED, f"{later.period} 未再触发“{ev.get('trigger')}”"
+
+
 def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
     """(verdict, one sentence) for the task, or ("", "") when it has nothing to measure."""
     checker = checker or Checker()
@@ -294,6 +319,8 @@ def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
         return _integrity(task)
     if task.source == TaskSource.HALL:
         return _hall(task)
+    if task.source == TaskSource.ASSESS:
+        return _assess(task)
     if (task.parent or task).targets.exists():
         return _targets(task, checker)
     return Verdict.NONE, ""
@@ -321,6 +348,7 @@ FINDINGS = (
     TaskSource.CASE,
     TaskSource.INTEGRITY,
     TaskSource.HALL,
+    TaskSource.ASSESS,
 )
 
 
