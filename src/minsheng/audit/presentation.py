@@ -54,6 +54,8 @@ NOTES: dict[str, Any] = {
     "task from case": gettext_lazy("由差评案件创建督办任务"),
     "task by hand": gettext_lazy("手工创建督办任务"),
     "task from integrity": gettext_lazy("由评价异常线索创建督办任务"),
+    "task from hall": gettext_lazy("由大厅指标未达标创建督办任务"),
+    "task from assess": gettext_lazy("由考核问责创建督办任务"),
     "unit alias": gettext_lazy("记住方案中的单位名称"),
     "sweep: reminded": gettext_lazy("到期提醒"),
     "sweep: urged": gettext_lazy("逾期催办"),
