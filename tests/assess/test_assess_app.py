@@ -106,12 +106,13 @@ def test_pages_and_scope(city: City) -> None:
     assert city.client("leader").get(page).status_code == 200
     county = city.client("county")
     assert county.get(page).status_code == 403  # not confirmed yet
+    assert page not in county.get(reverse("assess_list")).content.decode()
     assert county.post(reverse("assess_confirm", args=[run.pk])).status_code == 403
     assert office.post(reverse("assess_confirm", args=[run.pk])).status_code == 302
     run.refresh_from_db()
     assert run.confirmed_at is not None
     shown = county.get(page)
-    assert shown.status_code == 200
+    assert shown.status_code == 200 and page in county.get(reverse("assess_list")).content.decode()
     rows = {r["unit"]: values for r, values in shown.context["rows"]}
     assert rows[city.county.code] is not None and rows[city.other_county.code] is None
     assert county.get(page, {"format": "xlsx"}).status_code == 403

@@ -51,15 +51,18 @@ TEMPLATE = {
 @login_required
 def scheme_list(request: HttpRequest) -> HttpResponse:
     schemes = schemes_visible(request.user).select_related("region")
-    if not schemes.exists() and not _is_office(request):
+    office = _is_office(request)
+    if not schemes.exists() and not office:
         raise PermissionDenied("assessments are for the office, leaders and region officers")
+
+    def runs(scheme: Scheme) -> object:
+        shown = scheme.runs.order_by("-computed_at")
+        return (shown if office else shown.filter(confirmed_at__isnull=False))[:5]
+
     return render(
         request,
         "assess/list.html",
-        {
-            "schemes": [(s, s.runs.order_by("-computed_at")[:5]) for s in schemes],
-            "can_edit": _is_office(request),
-        },
+        {"schemes": [(s, runs(s)) for s in schemes], "can_edit": office},
     )
 
 
