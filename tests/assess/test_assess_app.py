@@ -169,3 +169,44 @@ def test_a_fired_trigger_becomes_a_talk_and_a_task_decided_by_the_next_run(city:
     fired_again = "通报" in next(r for r in Run.objects.get(pk=later.pk).results
                                  if r["unit"] == last["unit"])["triggers"]  # fmt: skip
     assert verdict == (Verdict.NOT_MET if fired_again else Verdict.VERIFIED) and "2026Q4" in note
+
+
+def test_named_assessors_score_with_reasons(city: City) -> None:
+    from minsheng.assess.models import ExpertScore
+
+    root = city.county.parent
+    assert root is not None
+    rules = {"components": {"expert": 1}, "grades": [[0, "合格"]]}
+    office = city.client("quality")
+    body = {
+        "name": "专业",
+        "year": 2026,
+        "assessors": "leader、reporter",
+        "rules": json.dumps(rules),
+    }
+    made = office.post(reverse("assess_new"), body)
+    assert made.status_code == 302
+    scheme = Scheme.objects.get(name="专业")
+    assert set(scheme.assessors.values_list("username", flat=True)) == {"leader", "reporter"}
+    wrong = office.post(reverse("assess_edit", args=[scheme.pk]),
+                        {"name": "专业", "year": 2026, "assessors": "nobody",
+                         "rules": json.dumps(rules)})  # fmt: skip
+    assert wrong.status_code == 400 and "没有用户 nobody" in wrong.content.decode()
+    url = reverse("assess_scores", args=[scheme.pk])
+    reporter = city.client("reporter")  # a department's reporter named as an assessor
+    assert reporter.get(url, {"period": "2026Q3"}).status_code == 200
+    county = city.county.code
+    other = city.other_county.code
+    no_reason = reporter.post(url, {"period": "2026Q3", f"score-{county}": "80"})
+    assert no_reason.status_code == 400 and not ExpertScore.objects.exists()
+    reporter.post(url, {"period": "2026Q3", f"score-{county}": "80", f"reason-{county}": "材料齐全",
+                        f"score-{other}": "60", f"reason-{other}": "整改滞后"})  # fmt: skip
+    city.client("leader").post(url, {"period": "2026Q3", f"score-{county}": "90",
+                                     f"reason-{county}": "亮点突出"})  # fmt: skip
+    assert ExpertScore.objects.count() == 3
+    for outsider in ("quality", "county", "window", "vendor"):
+        assert city.client(outsider).get(url).status_code == 403, outsider
+    run = run_compute(actor=None, scheme=scheme, period=Period(2026, 3))
+    got = {r["unit"]: r["components"].get("expert") for r in run.results}
+    assert got[county] == pytest.approx(85.0) and got[other] == pytest.approx(60.0)
+    assert "考核" in reporter.get(reverse("assess_list")).content.decode()

@@ -42,6 +42,17 @@ def schemes_visible(user: Any) -> QuerySet[Scheme]:
     return Scheme.objects.filter(region__in=visible) | Scheme.objects.filter(region__in=parents)
 
 
+def access_scoring(user: Any, scheme_id: int) -> Scheme:
+    """A scheme the user is a named 专业评价 assessor of (404 / 403 otherwise)."""
+    require_signed_in(user)
+    scheme = Scheme.objects.filter(pk=scheme_id).select_related("region").first()
+    if scheme is None:
+        raise Http404("no such scheme")
+    if not scheme.assessors.filter(pk=user.pk).exists():
+        raise PermissionDenied("only the scheme's named assessors score")
+    return scheme
+
+
 def access_run(user: Any, run_id: int) -> tuple[Run, str | None]:
     """The run and, for an officer of one unit, that unit's code (they see its row alone); 404
     for no such run, 403 outside the scope or unconfirmed for a unit."""

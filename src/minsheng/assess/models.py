@@ -16,6 +16,9 @@ class Scheme(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     name = models.CharField(_("方案名称"), max_length=100)
     rules = models.JSONField(_("考核规则"))
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("专业评价人")
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -84,3 +87,32 @@ class Talk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_name} {self.trigger} {self.held_on}"
+
+
+class ExpertScore(models.Model):
+    """专业评价: one named assessor's score (0–100) of one unit for one period, with the reason;
+    the ``expert`` component is the mean of the assessors' scores."""
+
+    scheme = models.ForeignKey(
+        Scheme, models.CASCADE, related_name="expert_scores", verbose_name=_("方案")
+    )
+    period = models.CharField(_("期别"), max_length=7)
+    unit = models.CharField(_("单位代码"), max_length=12)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("评价人")
+    )
+    score = models.FloatField(_("得分"))
+    reason = models.TextField(_("评分理由"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("专业评价")
+        verbose_name_plural = _("专业评价")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "period", "unit", "assessor"], name="assess_expert_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period} {self.score}"

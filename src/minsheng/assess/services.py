@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from minsheng.assess.models import Run, Scheme, Talk
+from minsheng.accounts.models import User
+from minsheng.assess.models import ExpertScore, Run, Scheme, Talk
 from minsheng.assess.sources import COMPONENTS, components
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
@@ -35,9 +36,31 @@ def check_rules(rules: Any) -> None:
 
 @transaction.atomic
 def scheme_save(
-    *, actor: Any, region: Region, year: int, name: str, rules: Any, scheme: Scheme | None = None
+    *,
+    actor: Any,
+    region: Region,
+    year: int,
+    name: str,
+    rules: Any,
+    scheme: Scheme | None = None,
+    assessors: list[str] | None = None,
 ) -> Scheme:
+    """Save the scheme; ``assessors``: the user names of its 专业评价 assessors (people of the
+    region's organisations), when given."""
     check_rules(rules)
+    chosen: list[User] = []
+    if assessors is not None:
+        found = {
+            u.username: u
+            for u in User.objects.filter(
+                username__in=assessors, is_active=True,
+                **region.subtree_filter("organisation__region__"),
+            )
+        }  # fmt: skip
+        missing = [n for n in assessors if n not in found]
+        if missing:
+            raise SchemeError(f"本地区没有用户 {'、'.join(missing)}")
+        chosen = [found[n] for n in assessors]
     if not name.strip():
         raise SchemeError("方案名称不能为空")
     person = actor if getattr(actor, "is_authenticated", False) else None
@@ -48,6 +71,8 @@ def scheme_save(
         raise SchemeError(f"{year} 年已有名为“{name.strip()}”的方案")
     scheme.year, scheme.name, scheme.rules, scheme.updated_by = year, name.strip(), rules, person
     scheme.save()
+    if assessors is not None:
+        scheme.assessors.set(chosen)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=scheme, region_code=region.code)
     return scheme
 
@@ -64,7 +89,7 @@ def run_compute(*, actor: Any, scheme: Scheme, period: Period) -> Run:
     if not units:
         raise RunError("这个地区没有下级地区可以考核")
     names = {u.code: u.name for u in units}
-    values = components(units, period, set(parsed.components))
+    values = components(units, period, set(parsed.components), scheme_id=scheme.pk)
     entries = [
         Entry(code, str(period), component, value)
         for code, found in values.items()
@@ -148,3 +173,35 @@ def talk_record(*, actor: Any, run: Run, unit: str, trigger: str, values: dict[s
         actor=actor, action=AuditAction.CREATE, obj=talk, region_code=run.scheme.region.code
     )
     return talk
+
+
+@transaction.atomic
+def expert_scores_save(
+    *, actor: Any, scheme: Scheme, period: Period, scores: dict[str, tuple[float, str]]
+) -> int:
+    """The assessor's own scores ({unit code: (score 0–100, reason)}) for the period; a score
+    needs its reason; the assessor must be one the scheme names. Returns how many were saved."""
+    if not getattr(actor, "pk", None) or not scheme.assessors.filter(pk=actor.pk).exists():
+        raise RunError("只有方案指定的评价人可以评分")
+    units = {u.code for u in units_of(scheme)}
+    for unit, (score, reason) in scores.items():
+        if unit not in units:
+            raise RunError(f"{unit} 不在考核范围内")
+        if not 0 <= score <= 100:
+            raise RunError(f"{unit} 的得分须在 0 到 100 之间")
+        if not reason.strip():
+            raise RunError(f"{unit} 的评分须写明理由")
+    for unit, (score, reason) in scores.items():
+        ExpertScore.objects.update_or_create(
+            scheme=scheme, period=str(period), unit=unit, assessor=actor,
+            defaults={"score": score, "reason": reason.strip()},
+        )  # fmt: skip
+    if scores:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=scheme,
+            note=f"expert scores {period}: {len(scores)} units",
+            region_code=scheme.region.code,
+        )
+    return len(scores)

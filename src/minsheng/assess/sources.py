@@ -8,7 +8,9 @@ child region) over the period, each on 0–100:
   time among those done or already due (today, for a period still running) × 100 (the board's
   按时办结率);
 - ``hall``: the share of the six hall metrics of the unit's catalog at the period's end that meet
-  the unit's targets × 100.
+  the unit's targets × 100;
+- ``expert`` (专业评价): the mean of the scores the scheme's named assessors gave the unit for
+  the period, each with its reason.
 
 A unit without data for a component simply lacks it (the total is over the components present)."""
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from minsheng.catalog.selectors import items_at, targets_for
@@ -29,7 +31,7 @@ from minsheng.reviews.models import Rating, Source
 from minsheng.supervision.board import tally
 from minsheng.supervision.models import Task
 
-COMPONENTS = ("index", "ratings", "tasks", "hall")
+COMPONENTS = ("index", "ratings", "tasks", "hall", "expert")
 
 
 def period_days(period: Period) -> tuple[dt.date, dt.date]:
@@ -43,9 +45,10 @@ def period_days(period: Period) -> tuple[dt.date, dt.date]:
 
 
 def components(
-    units: list[Region], period: Period, wanted: set[str]
+    units: list[Region], period: Period, wanted: set[str], *, scheme_id: int | None = None
 ) -> dict[str, dict[str, float]]:
-    """{unit code: {component: value}} for the components ``wanted``."""
+    """{unit code: {component: value}} for the components ``wanted`` (``scheme_id``: whose
+    assessors' scores make ``expert``)."""
     start, end = period_days(period)
     out: dict[str, dict[str, float]] = {u.code: {} for u in units}
     if "index" in wanted and units:
@@ -53,6 +56,16 @@ def components(
         for code, value in zip(result.panel.regions, result.index, strict=True):
             if code in out and value == value:  # not NaN
                 out[code]["index"] = float(value)
+    if "expert" in wanted and scheme_id is not None:
+        from minsheng.assess.models import ExpertScore
+
+        for code, mean in (
+            ExpertScore.objects.filter(scheme_id=scheme_id, period=str(period))
+            .values_list("unit")
+            .annotate(mean=Avg("score"))
+        ):
+            if code in out:
+                out[code]["expert"] = float(mean)
     begin = dt.datetime.combine(start, dt.time(), tzinfo=SHANGHAI)
     stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
     for unit in units:

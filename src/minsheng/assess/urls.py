@@ -7,6 +7,7 @@ urlpatterns = [
     path("assess/new/", views.scheme_edit, name="assess_new"),
     path("assess/<int:scheme_id>/edit/", views.scheme_edit, name="assess_edit"),
     path("assess/<int:scheme_id>/run/", views.run_new, name="assess_run_new"),
+    path("assess/<int:scheme_id>/scores/", views.scores_page, name="assess_scores"),
     path("assess/runs/<int:run_id>/", views.run_page, name="assess_run"),
     path("assess/runs/<int:run_id>/confirm/", views.run_confirm_view, name="assess_confirm"),
     path("assess/runs/<int:run_id>/task/", views.trigger_task_view, name="assess_task"),

@@ -17,15 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from minsheng.assess.access import access_run, office_root, schemes_visible
-from minsheng.assess.models import Run, Scheme, Talk
+from minsheng.assess.access import access_run, access_scoring, office_root, schemes_visible
+from minsheng.assess.models import ExpertScore, Run, Scheme, Talk
 from minsheng.assess.services import (
     RunError,
+    expert_scores_save,
     run_compute,
     run_confirm,
     scheme_save,
     talk_record,
     trigger_task,
+    units_of,
 )
 from minsheng.assess.sources import COMPONENTS
 from minsheng.core.assess.scheme import SchemeError
@@ -39,6 +41,7 @@ LABELS = {
     "ratings": gettext_lazy("好评率"),
     "tasks": gettext_lazy("督办按时办结"),
     "hall": gettext_lazy("大厅指标达标"),
+    "expert": gettext_lazy("专业评价"),
 }
 TEMPLATE = {
     "components": {"index": 40, "ratings": 20, "tasks": 20, "hall": 20},
@@ -50,7 +53,10 @@ TEMPLATE = {
 
 @login_required
 def scheme_list(request: HttpRequest) -> HttpResponse:
-    schemes = schemes_visible(request.user).select_related("region")
+    scoring = set(Scheme.objects.filter(assessors=request.user.pk).values_list("pk", flat=True))
+    schemes = (
+        schemes_visible(request.user) | Scheme.objects.filter(pk__in=scoring)
+    ).select_related("region")
     office = _is_office(request)
     if not schemes.exists() and not office:
         raise PermissionDenied("assessments are for the office, leaders and region officers")
@@ -62,7 +68,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assess/list.html",
-        {"schemes": [(s, runs(s)) for s in schemes], "can_edit": office},
+        {"schemes": [(s, runs(s)) for s in schemes], "can_edit": office, "scoring": scoring},
     )
 
 
@@ -83,17 +89,20 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
         if scheme is None:
             raise Http404("no such scheme in the office's region")
     error = ""
+    assessors = "、".join(scheme.assessors.values_list("username", flat=True)) if scheme else ""
     text = json.dumps(scheme.rules if scheme else TEMPLATE, ensure_ascii=False, indent=2)
     name = scheme.name if scheme else ""
     year = scheme.year if scheme else timezone.localdate().year
     if request.method == "POST":
         text, name = request.POST.get("rules", ""), request.POST.get("name", "")
+        assessors = request.POST.get("assessors", "")
         try:
             year = int(request.POST.get("year", ""))
             rules = json.loads(text)
             scheme_save(
-                actor=request.user, region=root, year=year, name=name, rules=rules, scheme=scheme
-            )
+                actor=request.user, region=root, year=year, name=name, rules=rules,
+                scheme=scheme, assessors=_names(assessors),
+            )  # fmt: skip
         except ValueError as exc:  # SchemeError, JSONDecodeError and int() are ValueErrors
             error = (
                 str(exc)
@@ -112,8 +121,64 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
             "text": text,
             "name": name,
             "year": year,
+            "assessors": assessors,
             "error": error,
             "components": [(c, LABELS[c]) for c in COMPONENTS],
+        },
+        status=400 if error else 200,
+    )
+
+
+def _names(text: str) -> list[str]:
+    return [n for n in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if n]
+
+
+@login_required
+def scores_page(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    """专业评价: a named assessor scores each unit for a period, each score with its reason."""
+    scheme = access_scoring(request.user, scheme_id)
+    try:
+        period = Period.parse(request.GET.get("period") or request.POST.get("period") or "")
+    except PeriodError:
+        period = Period(scheme.year, (timezone.localdate().month - 1) // 3 + 1)
+    units = units_of(scheme)
+    mine = {
+        s.unit: s
+        for s in ExpertScore.objects.filter(
+            scheme=scheme, period=str(period), assessor_id=request.user.pk
+        )
+    }
+    error = ""
+    if request.method == "POST":
+        scores: dict[str, tuple[float, str]] = {}
+        for unit in units:
+            raw = request.POST.get(f"score-{unit.code}", "").strip()
+            if not raw:
+                continue
+            try:
+                value = float(raw)
+            except ValueError:
+                error = _("%(unit)s：“%(raw)s”不是分数") % {"unit": unit.name, "raw": raw}
+                break
+            scores[unit.code] = (value, request.POST.get(f"reason-{unit.code}", ""))
+        if not error:
+            try:
+                saved = expert_scores_save(
+                    actor=request.user, scheme=scheme, period=period, scores=scores
+                )
+            except RunError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("已保存 %(n)s 个单位的评分") % {"n": saved})
+                return redirect(f"{request.path}?period={period}")
+    return render(
+        request,
+        "assess/scores.html",
+        {
+            "scheme": scheme,
+            "period": period,
+            "rows": [(u, mine.get(u.code)) for u in units],
+            "error": error,
         },
         status=400 if error else 200,
     )

@@ -120,6 +120,10 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
         (r"^hall targets (?P<y>\d+): .*$", gettext_lazy("修改 %(y)s 年度大厅指标目标")),
         (r"^declared (?P<n>\d+) items$", gettext_lazy("申报事项 %(n)s 项")),
         (
+            r"^expert scores (?P<p>\S+): (?P<n>\d+) units$",
+            gettext_lazy("专业评价评分 %(p)s：%(n)s 个单位"),
+        ),
+        (
             r"^assessment run (?P<p>\S+): (?P<n>\d+) units$",
             gettext_lazy("计算考核结果 %(p)s：%(n)s 个单位"),
         ),

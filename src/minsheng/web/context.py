@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.accounts.access import AUDIT_ROLES, USER_ADMIN_ROLES, user_scope
 from minsheng.accounts.models import Role
+from minsheng.assess.models import Scheme
 from minsheng.indicators.access import RESULTS_ROLES
 from minsheng.notify.services import unread_count
 from minsheng.orgs.models import OrgKind
@@ -79,6 +80,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("事项清单"), reverse("catalog_items"), "catalog", "/catalog/"))
         url = reverse("halls_applications")
         items.append(NavItem(_("办件统计"), url, "halls", "/halls/"))
+        items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
+    elif user.pk and Scheme.objects.filter(assessors=user.pk).exists():  # a 专业评价 assessor
         items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
     if scope.everything or scope.region is not None or role in CASE_ROLES:
         url = reverse("review_inbox")
