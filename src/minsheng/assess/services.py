@@ -183,14 +183,14 @@ def expert_scores_save(
     needs its reason; the assessor must be one the scheme names. Returns how many were saved."""
     if not getattr(actor, "pk", None) or not scheme.assessors.filter(pk=actor.pk).exists():
         raise RunError("只有方案指定的评价人可以评分")
-    units = {u.code for u in units_of(scheme)}
+    units = {u.code: u.name for u in units_of(scheme)}
     for unit, (score, reason) in scores.items():
         if unit not in units:
             raise RunError(f"{unit} 不在考核范围内")
         if not 0 <= score <= 100:
-            raise RunError(f"{unit} 的得分须在 0 到 100 之间")
+            raise RunError(f"{units[unit]}的得分须在 0 到 100 之间")
         if not reason.strip():
-            raise RunError(f"{unit} 的评分须写明理由")
+            raise RunError(f"{units[unit]}的评分须写明理由")
     for unit, (score, reason) in scores.items():
         ExpertScore.objects.update_or_create(
             scheme=scheme, period=str(period), unit=unit, assessor=actor,
