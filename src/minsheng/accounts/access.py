@@ -178,8 +178,20 @@ def _require_administrator(user: Any) -> Scope:
     if scope.everything:
         return scope
     if isinstance(user, ApiClient) or user.role not in USER_ADMIN_ROLES or scope.region is None:
-        raise PermissionDenied("only the quality office manages accounts")
+        raise PermissionDenied("only the quality office (or an admin) may do this")
     return scope
+
+
+def office_region(user: Any) -> Region:
+    """The region a quality office manages (an admin: the first province); refused to everyone
+    else. Tasks, catalog declarations and assessments are managed from here."""
+    scope = _require_administrator(user)
+    if scope.region is not None:
+        return scope.region
+    root = Region.objects.filter(parent=None).order_by("code").first()
+    if root is None:
+        raise Http404("no regions yet")
+    return root
 
 
 def users_manageable(user: Any) -> QuerySet[User]:

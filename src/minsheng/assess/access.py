@@ -16,20 +16,6 @@ from minsheng.assess.models import Run, Scheme
 from minsheng.orgs.models import Region
 
 
-def office_root(user: Any) -> Region:
-    """The region whose schemes the user manages (the quality office's; an admin's top)."""
-    require_signed_in(user)
-    if not can_administer(user):
-        raise PermissionDenied("assessments are managed by the quality office")
-    scope = user_scope(user)
-    if scope.region is not None:
-        return scope.region
-    top = Region.objects.filter(parent=None).order_by("code").first()
-    if top is None:
-        raise Http404("no regions yet")
-    return top
-
-
 def schemes_visible(user: Any) -> QuerySet[Scheme]:
     """Schemes of regions the user sees (office, leaders and officers)."""
     scope = user_scope(user)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from minsheng.catalog.selectors import items_at, targets_for
 from minsheng.core.catalog.metrics import hall_metrics
 from minsheng.core.index.periods import Period
+from minsheng.core.ratings.vocabulary import GOOD_LEVELS
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.indicators.selectors import index_result
 from minsheng.orgs.models import Region
@@ -70,10 +71,12 @@ def components(
     stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
     for unit in units:
         if "ratings" in wanted:
-            counts = Rating.objects.filter(
+            active = Rating.objects.filter(
                 rated_at__gte=begin, rated_at__lt=stop, source=Source.ACTIVE,
                 is_follow_up=False, **unit.subtree_filter("centre__region__"),
-            ).aggregate(n=Count("pk"), good=Count("pk", filter=Q(level__gte=3)))  # fmt: skip
+            )  # fmt: skip
+            good = Count("pk", filter=Q(level__in=GOOD_LEVELS))
+            counts = active.aggregate(n=Count("pk"), good=good)
             if counts["n"]:
                 out[unit.code]["ratings"] = 100 * counts["good"] / counts["n"]
         if "tasks" in wanted:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from minsheng.assess.access import access_run, access_scoring, office_root, schemes_visible
+from minsheng.accounts.access import office_region
+from minsheng.assess.access import access_run, access_scoring, schemes_visible
 from minsheng.assess.models import ExpertScore, Run, Scheme, Talk
 from minsheng.assess.services import (
     RunError,
@@ -74,7 +75,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 
 def _is_office(request: HttpRequest) -> bool:
     try:
-        office_root(request.user)
+        office_region(request.user)
     except (PermissionDenied, Http404):
         return False
     return True
@@ -82,7 +83,7 @@ def _is_office(request: HttpRequest) -> bool:
 
 @login_required
 def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpResponse:
-    root = office_root(request.user)
+    root = office_region(request.user)
     scheme = None
     if scheme_id is not None:
         scheme = Scheme.objects.filter(pk=scheme_id, region=root).first()
@@ -187,7 +188,7 @@ def scores_page(request: HttpRequest, scheme_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_new(request: HttpRequest, scheme_id: int) -> HttpResponse:
-    root = office_root(request.user)
+    root = office_region(request.user)
     scheme = Scheme.objects.filter(pk=scheme_id, region=root).first()
     if scheme is None:
         raise Http404("no such scheme in the office's region")
@@ -241,7 +242,7 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_confirm_view(request: HttpRequest, run_id: int) -> HttpResponse:
-    office_root(request.user)
+    office_region(request.user)
     run, own = access_run(request.user, run_id)
     if own is not None:
         raise PermissionDenied("the office confirms")
@@ -264,7 +265,7 @@ class TalkForm(forms.ModelForm[Talk]):
 
 
 def _office_run(request: HttpRequest, run_id: int) -> Run:
-    office_root(request.user)
+    office_region(request.user)
     run, own = access_run(request.user, run_id)
     if own is not None:
         raise PermissionDenied("the office acts on triggers")

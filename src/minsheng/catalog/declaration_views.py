@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minsheng.accounts.access import can_administer, regions_visible, user_scope
+from minsheng.accounts.access import office_region, regions_visible, user_scope
 from minsheng.accounts.models import Role
 from minsheng.catalog.declarations import DeclarationError, decide, declare, item_of_payload
 from minsheng.catalog.models import Declaration, DeclarationState
@@ -22,7 +22,7 @@ from minsheng.catalog.selectors import items_at
 from minsheng.core.catalog.items import catalog_diff, lint
 from minsheng.core.catalog.sheet import catalog_sheets, items_from_sheet
 from minsheng.core.tabular import MAX_BYTES, CellError, TableError
-from minsheng.orgs.models import Organisation, OrgKind, Region
+from minsheng.orgs.models import Organisation, OrgKind
 from minsheng.web.downloads import sheets_response
 
 
@@ -86,21 +86,9 @@ def declare_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _office_region(user: Any) -> Region:
-    scope = user_scope(user)
-    if not can_administer(user):
-        raise PermissionDenied("declarations are reviewed by the quality office")
-    if scope.region is not None:
-        return scope.region
-    top = Region.objects.filter(parent=None).order_by("code").first()
-    if top is None:
-        raise Http404("no regions yet")
-    return top
-
-
 @login_required
 def review_page(request: HttpRequest) -> HttpResponse:
-    root = _office_region(request.user)
+    root = office_region(request.user)
     waiting = list(
         Declaration.objects.filter(
             state=DeclarationState.SUBMITTED, **root.subtree_filter("region__")
@@ -128,7 +116,7 @@ def review_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def review_decide(request: HttpRequest, declaration_id: int) -> HttpResponse:
-    root = _office_region(request.user)
+    root = office_region(request.user)
     declaration = Declaration.objects.filter(pk=declaration_id).select_related("region").first()
     if declaration is None:
         raise Http404("no such declaration")

@@ -16,9 +16,7 @@ from minsheng.orgs.models import Region
 
 def items_at(region: Region, day: dt.date | None = None) -> list[Item]:
     """The items of the region's subtree in force at the end of ``day`` (default: now)."""
-    moment = (
-        dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI) if day else timezone.now()
-    )
+    moment = _end_of(day) if day else timezone.now()
     rows = (
         CatalogItem.objects.filter(valid_from__lte=moment, **region.subtree_filter("region__"))
         .filter(Q(valid_to=None) | Q(valid_to__gt=moment))
@@ -58,10 +56,11 @@ def item_of(row: CatalogItem) -> Item:
 
 
 def metrics_tree(
-    region: Region, day: dt.date | None = None
+    region: Region, day: dt.date | None = None, *, items: list[Item] | None = None
 ) -> tuple[Metrics, list[tuple[Region, Metrics]]]:
-    """The region's metrics and each child region's."""
-    items = items_at(region, day)
+    """The region's metrics and each child region's (``items``: the region's items at ``day``
+    when the caller has them already)."""
+    items = items_at(region, day) if items is None else items
     children = list(Region.objects.filter(parent=region).order_by("code"))
     return hall_metrics(items), [(c, hall_metrics(within(c.code, items))) for c in children]
 
@@ -124,10 +123,10 @@ def _end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
 
 
-def by_department(region: Region, day: dt.date | None = None) -> list[tuple[str, Metrics]]:
-    """The metrics of each implementing organisation's items in the region's subtree."""
+def by_department(items: list[Item]) -> list[tuple[str, Metrics]]:
+    """The metrics of each implementing organisation's items."""
     groups: dict[str, list[Item]] = {}
-    for item in items_at(region, day):
+    for item in items:
         groups.setdefault(item.organisation, []).append(item)
     return sorted(
         ((name, hall_metrics(items)) for name, items in groups.items()), key=lambda g: g[0]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from minsheng.accounts.access import can_administer, regions_visible
 from minsheng.catalog.selectors import (
     by_department,
+    items_at,
     metrics_tree,
     own_targets,
     targets_for,
@@ -67,7 +68,8 @@ def hall_metrics_page(request: HttpRequest) -> HttpResponse:
     region = halls_region(request.user, request.GET.get("region"))
     day = _day(request)
     year = (day or timezone.localdate()).year
-    own, children = metrics_tree(region, day)
+    items = items_at(region, day)  # read once for the tree and the departments
+    own, children = metrics_tree(region, day, items=items)
     targets = targets_for(region, year)
     rows = [(region, own, targets)] + [(c, m, targets_for(c, year)) for c, m in children]
     if request.GET.get("format") == "xlsx":
@@ -98,9 +100,7 @@ def hall_metrics_page(request: HttpRequest) -> HttpResponse:
             "targets": [targets[k] for k in LABELS],
             "own": (own.items, _cells(own, targets)),
             "children": [(c, m.items, _cells(m, t)) for c, m, t in rows[1:]],
-            "departments": [
-                (n, m.items, _cells(m, targets)) for n, m in by_department(region, day)
-            ],
+            "departments": [(n, m.items, _cells(m, targets)) for n, m in by_department(items)],
             "trend": [(d, m.items, _cells(m, targets)) for d, m in trend(region)],
             "misses": misses,
             "can_assign": can_administer(request.user),

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from minsheng.accounts.access import require_signed_in, user_scope
+from minsheng.accounts.access import office_region, require_signed_in, user_scope
 from minsheng.accounts.models import ApiClient, ApiScope, Role
 from minsheng.orgs.models import OrgKind, Region
 from minsheng.supervision.models import Task, TaskState
@@ -57,21 +57,6 @@ def access_task(user: Any, task_id: int) -> Task:
     if not tasks_visible(user).filter(pk=task.pk).exists():
         raise PermissionDenied("task outside the user's scope")
     return task
-
-
-def office_region(user: Any) -> Region:
-    """The region whose tasks the user manages: the quality office's (or an admin's first
-    province); refused to everyone else."""
-    require_signed_in(user)
-    scope = user_scope(user)
-    if scope.everything:
-        root = Region.objects.filter(parent=None).order_by("code").first()
-        if root is None:
-            raise Http404("no regions yet")
-        return root
-    if scope.region is None or getattr(user, "role", None) != Role.QUALITY_OFFICE:
-        raise PermissionDenied("tasks are assigned by the quality office")
-    return scope.region
 
 
 def can_manage(user: Any, task: Task) -> bool:

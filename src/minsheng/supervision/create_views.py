@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from minsheng.accounts.access import office_region
 from minsheng.orgs.models import Organisation
-from minsheng.supervision.access import UNIT_KINDS, office_region
+from minsheng.supervision.access import UNIT_KINDS
 from minsheng.supervision.services import TargetIn, TaskError, task_create
 from minsheng.web.todo import today
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from minsheng.accounts.access import regions_visible, user_scope
+from minsheng.accounts.access import office_region, regions_visible, user_scope
 from minsheng.accounts.models import Role
 from minsheng.audit.presentation import ACTORS
 from minsheng.core.plans.document import DocumentError, read_plan
@@ -40,7 +40,6 @@ from minsheng.supervision.access import (
     can_extend,
     can_manage,
     can_report,
-    office_region,
     tasks_visible,
 )
 from minsheng.supervision.board import board
