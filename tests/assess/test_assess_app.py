@@ -118,8 +118,17 @@ def test_pages_and_scope(city: City) -> None:
     assert county.get(page, {"format": "xlsx"}).status_code == 403
     for outsider in ("reporter", "window", "vendor", "other_quality"):
         assert city.client(outsider).get(page).status_code == 403, outsider
+    new_run = reverse("assess_run_new", args=[scheme.pk])
     for who in ("county", "leader", "reporter"):
         assert city.client(who).get(reverse("assess_new")).status_code == 403, who
+        assert city.client(who).get(reverse("assess_edit", args=[scheme.pk])).status_code == 403
+        assert city.client(who).post(new_run, {"period": "2026Q3"}).status_code == 403, who
+        body = {"unit": city.county.code, "trigger": "通报"}
+        assert city.client(who).post(reverse("assess_task", args=[run.pk]), body).status_code == 403
+    # Another city's office reaches neither this city's scheme nor its run.
+    other = city.client("other_quality")
+    assert other.get(reverse("assess_edit", args=[scheme.pk])).status_code == 404
+    assert other.post(new_run, {"period": "2026Q3"}).status_code == 404
     assert Client().get(reverse("assess_list")).status_code == 302
 
 

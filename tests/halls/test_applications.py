@@ -266,6 +266,11 @@ def test_metrics_api_and_page_are_scoped(city: City) -> None:
         == 403
     )
     assert Client().get("/api/applications/metrics" + query).status_code == 401
+    hall = f"/api/halls/metrics?region={city.county.code}"
+    for outsider in ("other_county", "window", "reporter", "vendor"):
+        assert city.client(outsider).get(hall).status_code == 403, outsider
+    assert _token(city, "other_county", [ApiScope.READ_HALLS]).get(hall).status_code == 403
+    assert Client().get(hall).status_code == 401
     page = (
         reverse("halls_applications") + f"?region={city.county.code}&from=2026-10-01&to=2026-10-31"
     )
