@@ -344,6 +344,70 @@ def test_indicator_form_upload(city: City) -> None:
     )
 
 
+def test_applications_import(city: City) -> None:
+    from minsheng.core.halls.applications import records_from_table
+    from minsheng.core.tabular import read_table
+    from minsheng.halls.models import Application
+    from minsheng.halls.services import applications_store
+
+    centre = city.users["window"].organisation
+    assert centre is not None
+    header = "办件编号,事项编码,服务中心,受理时间,一次性告知,承诺时限,办结时间,到现场次数"
+    rows = [
+        f"FZ{k:04d},A{k % 3},{centre.key},2026-10-{9 + k % 5:02d} 10:00,是,{k % 4},"
+        f"2026-10-{14 + k % 5:02d} 15:00,{k % 2}"
+        for k in range(20)
+    ]
+    good = "\n".join([header, *rows]) + "\n"
+    rng = random.Random(18)
+
+    def attempt(data: bytes) -> tuple[str, list[str]]:
+        try:
+            records = records_from_table(read_table(data, filename="a.csv"))
+            stored = applications_store(records, region=city.county, actor="fuzz")
+        except TableError as exc:
+            return "error", [str(e) for e in exc.errors]
+        Application.objects.filter(case_no__startswith="FZ").delete()
+        return f"stored {stored.created + stored.updated + stored.unchanged}", []
+
+    _run(
+        "applications (halls import)",
+        [_mutate_text(rng, good) for _ in range(CASES)],
+        attempt,
+        lambda: (Application.objects.count(),),
+    )
+
+
+def test_catalog_workbook_import(city: City) -> None:
+    from minsheng.catalog.models import CatalogItem
+    from minsheng.catalog.selectors import items_at
+    from minsheng.catalog.services import catalog_store
+    from minsheng.core.catalog.sheet import catalog_sheets, items_from_sheet
+    from minsheng.core.xlsx import write_workbook
+
+    root = city.county.parent
+    assert root is not None
+    out = io.BytesIO()
+    write_workbook(out, catalog_sheets(items_at(city.county)[:15]))
+    good = out.getvalue()
+    rng = random.Random(19)
+
+    def attempt(data: bytes) -> tuple[str, list[str]]:
+        try:
+            items = items_from_sheet(data, filename="事项.xlsx")
+            stored = catalog_store(items, root=root, actor="fuzz")
+        except TableError as exc:
+            return "error", [str(e) for e in exc.errors]
+        return f"changed {stored.changed + stored.created}", []
+
+    _run(
+        "catalog workbook (事项 + 材料)",
+        [_mutate_xlsx(rng, good) for _ in range(CASES // 2)],
+        attempt,
+        lambda: (CatalogItem.objects.count(),),
+    )
+
+
 def test_zz_print_the_table() -> None:
     """The figures for the closing note (run with -s)."""
     lines = [
