@@ -51,6 +51,8 @@ def test_rules_are_checked_on_save(city: City) -> None:
     scheme_save(actor=None, region=root, year=2026, name="x", rules=RULES)
     with pytest.raises(SchemeError, match="已有名为"):
         scheme_save(actor=None, region=root, year=2026, name="x", rules=RULES)
+    with pytest.raises(SchemeError, match="超过 100"):
+        scheme_save(actor=None, region=root, year=2026, name="名" * 101, rules=RULES)
 
 
 def test_run_recomputes_each_component_from_its_source(city: City) -> None:

@@ -96,3 +96,10 @@ def test_page_shows_the_sample_and_what_nothing_monitors(city: City) -> None:
     assert city.client("county").post(url, {"name": "县", "file": again}).status_code == 403
     for outsider in ("reporter", "window", "vendor"):
         assert city.client(outsider).get(url).status_code == 403, outsider
+
+
+def test_over_long_text_is_located() -> None:
+    data = _csv(f"{'领' * 51},社会救助,1,甲,乙,丙,丁,戊,民政部门,,")
+    with pytest.raises(TableError) as caught:
+        standards_from_table(read_table(data, filename="a.csv"), local=False)
+    assert {(e.row, e.column) for e in caught.value.errors} == {(2, "领域")}

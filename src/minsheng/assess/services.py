@@ -63,6 +63,8 @@ def scheme_save(
         chosen = [found[n] for n in assessors]
     if not name.strip():
         raise SchemeError("方案名称不能为空")
+    if len(name.strip()) > 100:
+        raise SchemeError("方案名称超过 100 个字符")
     person = actor if getattr(actor, "is_authenticated", False) else None
     if scheme is None:
         scheme = Scheme(region=region)

@@ -206,6 +206,8 @@ def standards_store(
     ``TableError`` locating each and nothing stored."""
     from minsheng.indicators.models import Indicator
 
+    if not name.strip() or len(name.strip()) > 100:
+        raise TableError([CellError("", 0, "", "清单名称须为 1–100 个字符")])
     codes = {c for r in rows for c in r.indicators}
     known = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
     errors = [

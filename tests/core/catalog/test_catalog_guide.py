@@ -135,3 +135,19 @@ def test_written_workbook_reads_back_the_same() -> None:
     again = items_from_sheet(out.getvalue(), filename="导出.xlsx")
     assert again == items and again[0].fees[0].basis == "发改价格〔2020〕1号"
     assert again[0].consult_phone == "0391-1234567" and len(again[0].materials) == 1
+
+
+def test_over_long_text_is_located_not_stored() -> None:
+    """What the catalog's storage cannot hold is an error at its cell (found by the fuzz suite
+    on PostgreSQL, where a too-long name failed at the database)."""
+    long_row = [*ROW]
+    long_row[1] = "名" * 201  # 事项名称
+    long_row[20] = "1" * 51  # 咨询电话
+    data = _book([long_row], [["A1", CITY, "证" * 201, "原件", 1, "必要", ""]])
+    with pytest.raises(TableError) as caught:
+        items_from_sheet(data, filename="清单.xlsx")
+    assert {(e.sheet, e.row, e.column) for e in caught.value.errors} == {
+        ("事项", 2, "事项名称"),
+        ("事项", 2, "咨询电话"),
+        ("材料", 2, "材料名称"),
+    }

@@ -55,6 +55,21 @@ TEXTS = {  # optional guide columns → Item fields
     "投诉电话": "complaint_phone",
 }
 FEE_COLUMNS = ["收费项目", "收费标准", "收费依据"]
+# The longest text each column may hold (the catalog's storage has these limits).
+LIMITS = {
+    "事项编码": 64, "事项名称": 200, "实施主体": 200, "不进驻原因": 200, "基本编码": 64,
+    "到现场原因": 200, "办理地点": 200, "办理时间": 200, "咨询电话": 50, "投诉电话": 50,
+    "收费项目": 200, "收费标准": 200, "收费依据": 500, "材料名称": 200, "来源渠道": 200,
+}  # fmt: skip
+
+
+def _too_long(table: Table, row: int, values: dict[str, str], errors: list[CellError]) -> None:
+    for column, text in values.items():
+        limit = LIMITS.get(column)
+        if limit is not None and len(text) > limit:
+            errors.append(table.error(row, column, f"超过 {limit} 个字符（{len(text)} 个）"))
+
+
 ALL_HEADERS = [*HEADER_ORDER, *TEXTS, *FEE_COLUMNS]
 MATERIAL_HEADERS = ["事项编码", "所属区划", "材料名称", "材料形式", "份数", "必要性", "来源渠道"]
 MATERIAL_ALIASES = {
@@ -121,9 +136,28 @@ def items_from_sheet(data: bytes, *, filename: str) -> list[Item]:
     if not tables:
         raise TableError([CellError("", 0, "", "工作簿是空的")])
     items_table = tables.get("事项") or next(iter(tables.values()))
-    items = _items(items_table)
     materials = tables.get("材料")
+    try:
+        items = _items(items_table)
+    except TableError as exc:  # report the 材料 sheet's own problems in the same list
+        if materials is None:
+            raise
+        keys = _keys(items_table)
+        try:
+            _with_materials([], materials, keys=keys)
+        except TableError as more:
+            raise TableError([*exc.errors, *more.errors]) from None
+        raise
     return _with_materials(items, materials) if materials is not None else items
+
+
+def _keys(table: Table) -> set[tuple[str, str]]:
+    """(code, region) of every row of the items sheet, valid or not."""
+    columns = require_columns(table, ["事项编码", "所属区划"], ALIASES)
+    return {
+        (cell_text(r.values.get(columns["事项编码"])), cell_text(r.values.get(columns["所属区划"])))
+        for r in table.rows
+    }
 
 
 def _items(table: Table) -> list[Item]:
@@ -138,6 +172,7 @@ def _items(table: Table) -> list[Item]:
 
     for row in table.rows:
         n, v = row.number, row.values
+        _too_long(table, n, {c: cell_text(get(v, c)) for c in LIMITS if c in columns}, errors)
         code, name = cell_text(get(v, "事项编码")), cell_text(get(v, "事项名称"))
         for column, text in (("事项编码", code), ("事项名称", name)):
             if not text:
@@ -218,9 +253,12 @@ def _fee(table: Table, row: int, texts: list[str], errors: list[CellError]) -> t
     return (Fee(name=name, amount=amount, basis=basis),)
 
 
-def _with_materials(items: list[Item], table: Table) -> list[Item]:
+def _with_materials(
+    items: list[Item], table: Table, *, keys: set[tuple[str, str]] | None = None
+) -> list[Item]:
+    """``keys``: the items' (code, region) when the items themselves could not be read."""
     columns = require_columns(table, MATERIAL_HEADERS[:3], MATERIAL_ALIASES)
-    keyed = {(i.code, i.region): i for i in items}
+    keyed = keys if keys is not None else {(i.code, i.region) for i in items}
     found: dict[tuple[str, str], list[Material]] = {}
     errors: list[CellError] = []
 
@@ -230,6 +268,7 @@ def _with_materials(items: list[Item], table: Table) -> list[Item]:
 
     for row in table.rows:
         n, v = row.number, row.values
+        _too_long(table, n, {c: cell_text(get(v, c)) for c in ("材料名称", "来源渠道")}, errors)
         key = (cell_text(get(v, "事项编码")), cell_text(get(v, "所属区划")))
         if key not in keyed:
             errors.append(table.error(n, "事项编码", f"事项表中没有{key[1]}的事项 {key[0]}"))

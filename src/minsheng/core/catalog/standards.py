@@ -24,6 +24,8 @@ ALIASES = {
     "recipients": "服务对象", "content": "服务内容", "standard": "服务标准",
     "funding": "支出责任", "lead": "牵头负责单位", "flag": "对标情况", "indicators": "监测指标",
 }  # fmt: skip
+# The longest text each column may hold (the standard list's storage has these limits).
+LIMITS = {"领域": 50, "类别": 50, "序号": 20, "服务项目": 200, "牵头负责单位": 200, "对标情况": 10}
 _SPLIT = re.compile(r"[、;；,，\s]+")
 
 
@@ -60,6 +62,9 @@ def standards_from_table(table: Table, *, local: bool) -> list[StandardRow]:
         for column in REQUIRED:
             if not texts[column]:
                 errors.append(table.error(n, column, "不能为空"))
+        for column, limit in LIMITS.items():
+            if len(texts[column]) > limit:
+                errors.append(table.error(n, column, f"超过 {limit} 个字符"))
         flag = texts["对标情况"]
         if local and flag not in FLAGS:
             errors.append(table.error(n, "对标情况", f"地方清单须填写{'、'.join(FLAGS)}之一"))
