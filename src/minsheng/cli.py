@@ -29,7 +29,9 @@ FILE_COMMANDS: dict[str, str] = {
 # File commands that also store (without --dry-run they are Django management commands).
 STORING = frozenset({"plans", "catalog"})
 # Sub-commands of a file command that run on the database (``assess run``).
-DJANGO_ACTIONS = frozenset({("assess", "run")})
+DJANGO_ACTIONS = frozenset(
+    {("assess", "run"), ("inspect", "plan"), ("inspect", "report"), ("inspect", "tasks")}
+)
 EXIT_CONFIG = 2
 
 

@@ -53,6 +53,7 @@ REGION_WIDE_SCOPES = frozenset(
         ApiScope.READ_RATINGS,
         ApiScope.READ_SUPERVISION,
         ApiScope.READ_HALLS,
+        ApiScope.READ_ASSESS,
     }
 )
 

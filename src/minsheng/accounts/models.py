@@ -55,6 +55,7 @@ class ApiScope(models.TextChoices):
     READ_SUPERVISION = "supervision:read", _("读取督办任务")
     WRITE_APPLICATIONS = "applications:write", _("报送办件")
     READ_HALLS = "halls:read", _("读取事项清单、大厅指标与办件统计")
+    READ_ASSESS = "assess:read", _("读取考核结果与明察暗访情况")
 
 
 class ApiChannel(models.TextChoices):

@@ -31,9 +31,11 @@ from minsheng.api.schemas import (
     RegionDetailOut,
     RegionOut,
 )
+from minsheng.assess.api import router as assess_router
 from minsheng.catalog.api import router as catalog_router
 from minsheng.halls.api import router as halls_router
 from minsheng.indicators.api import router as indicators_router
+from minsheng.inspections.api import router as inspections_router
 from minsheng.notify.api import router as notify_router
 from minsheng.orgs.models import Organisation, PeerGroup, Region, RegionLevel
 from minsheng.polls.api import router as polls_router
@@ -58,6 +60,8 @@ api.add_router("", supervision_router)
 api.add_router("", notify_router)
 api.add_router("", halls_router)
 api.add_router("", catalog_router)
+api.add_router("", inspections_router)
+api.add_router("", assess_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

@@ -1,20 +1,28 @@
 """Demo data for assessments: the city's 2026 scheme over its counties (the level index, 好评率,
-supervision on time and hall targets met, with grade bands and two triggers), run for the third
-quarter of 2026 from the demo's own figures and confirmed (the 约谈 it triggered recorded with
-its rectification task), and for the fourth quarter so far."""
+supervision on time, hall targets met and the inspection rounds' scores, with deductions per
+inspection finding and overdue task, grade bands and two triggers), run for the third quarter of
+2026 from the demo's own figures with one 一票否决 and confirmed (the 约谈 it triggered recorded
+with its rectification task), and for the fourth quarter so far."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from minsheng.assess.services import run_compute, run_confirm, scheme_save, talk_record
+from minsheng.assess.services import (
+    run_compute,
+    run_confirm,
+    scheme_save,
+    talk_record,
+    veto_record,
+)
 from minsheng.core.index.periods import Period
 from minsheng.core.regions import Level
 from minsheng.demo.registry import DemoContext, register
 
 RULES = {
-    "components": {"index": 40, "ratings": 20, "tasks": 20, "hall": 20},
+    "components": {"index": 35, "ratings": 20, "tasks": 15, "hall": 15, "inspection": 15},
     "bonus_cap": 5,
+    "deductions": {"inspection_finding": 0.5, "overdue_task": 1},
     "grades": [[85, "优秀"], [75, "良好"], [60, "合格"], [0, "不合格"]],
     "triggers": [
         {"name": "约谈", "when": {"all": [{"rank_bottom": 1, "periods": 1},
@@ -31,6 +39,11 @@ def build_assessments(ctx: DemoContext) -> None:
     scheme = scheme_save(
         actor=office, region=ctx.regions[city_code], year=2026,
         name="2026年度县（市、区）公共服务质量考核", rules=RULES,
+    )  # fmt: skip
+    counties = sorted(r.code for r in ctx.plan.regions if r.level == Level.COUNTY)
+    veto_record(  # one 一票否决 in the demo, recorded before the quarter is confirmed
+        actor=office, scheme=scheme, period=Period(2026, 3), unit=counties[-1],
+        reason="发生统计数据造假，经核查属实",
     )  # fmt: skip
     run = run_compute(actor=office, scheme=scheme, period=Period(2026, 3))
     run_confirm(actor=office, run=run)

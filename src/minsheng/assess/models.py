@@ -116,3 +116,32 @@ class ExpertScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period} {self.score}"
+
+
+class Veto(models.Model):
+    """一票否决: the office records that a unit failed a veto item in a period, with the reason
+    (a major safety incident, a confirmed data fraud …); runs of the period grade it lowest."""
+
+    scheme = models.ForeignKey(
+        Scheme, models.CASCADE, related_name="vetoes", verbose_name=_("方案")
+    )
+    period = models.CharField(_("期别"), max_length=7)
+    unit = models.CharField(_("单位代码"), max_length=12)
+    reason = models.CharField(_("否决事由"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "unit"]
+        verbose_name = _("一票否决")
+        verbose_name_plural = _("一票否决")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "period", "unit", "reason"], name="assess_veto_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period} {self.reason}"

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import User
-from minsheng.assess.models import ExpertScore, Run, Scheme, Talk
-from minsheng.assess.sources import COMPONENTS, components
+from minsheng.assess.models import ExpertScore, Run, Scheme, Talk, Veto
+from minsheng.assess.sources import COMPONENTS, DEDUCTIONS, components
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.assess.engine import Entry, assess
@@ -31,6 +31,11 @@ def check_rules(rules: Any) -> None:
     if unknown:
         raise SchemeError(
             f"平台不能提供组成部分 {'、'.join(unknown)}（可用：{'、'.join(COMPONENTS)}）"
+        )
+    strange = sorted(set(scheme.deductions) - set(DEDUCTIONS))
+    if strange:
+        raise SchemeError(
+            f"平台不能统计扣分来源 {'、'.join(strange)}（可用：{'、'.join(DEDUCTIONS)}）"
         )
 
 
@@ -91,11 +96,17 @@ def run_compute(*, actor: Any, scheme: Scheme, period: Period) -> Run:
     if not units:
         raise RunError("这个地区没有下级地区可以考核")
     names = {u.code: u.name for u in units}
-    values = components(units, period, set(parsed.components), scheme_id=scheme.pk)
+    values = components(
+        units, period, set(parsed.components), scheme_id=scheme.pk, deductions=parsed.deductions
+    )
     entries = [
         Entry(code, str(period), component, value)
         for code, found in values.items()
         for component, value in found.items()
+    ]
+    entries += [
+        Entry(v.unit, str(period), f"veto:{v.reason}", 1.0)
+        for v in Veto.objects.filter(scheme=scheme, period=str(period), unit__in=names)
     ]
     results = assess(parsed, entries).get(str(period), [])
     person = actor if getattr(actor, "is_authenticated", False) else None
@@ -108,6 +119,9 @@ def run_compute(*, actor: Any, scheme: Scheme, period: Period) -> Run:
                 **r.as_json(),
                 "name": names.get(r.unit, r.unit),
                 "components": {k: round(v, 4) for k, v in r.components.items()},
+                "deductions": {k: round(v, 4) for k, v in r.deductions.items()},
+                "bonuses": {k: round(v, 4) for k, v in r.bonuses.items()},
+                "vetoes": list(r.vetoes),
             }
             for r in results
         ],
@@ -207,3 +221,19 @@ def expert_scores_save(
             region_code=scheme.region.code,
         )
     return len(scores)
+
+
+@transaction.atomic
+def veto_record(*, actor: Any, scheme: Scheme, period: Period, unit: str, reason: str) -> Veto:
+    """一票否决 for a unit in a period, with its reason (the next run grades it lowest)."""
+    if Region.objects.filter(code=unit, parent=scheme.region).first() is None:
+        raise RunError("这个单位不在考核范围内")
+    reason = reason.strip()
+    if not reason or len(reason) > 200:
+        raise RunError("请写明否决事由（最多 200 个字符）")
+    veto, _made = Veto.objects.get_or_create(
+        scheme=scheme, period=str(period), unit=unit, reason=reason,
+        defaults={"recorded_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )  # fmt: skip
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=veto, region_code=scheme.region.code)
+    return veto

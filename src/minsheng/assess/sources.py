@@ -10,7 +10,15 @@ child region) over the period, each on 0–100:
 - ``hall``: the share of the six hall metrics of the unit's catalog at the period's end that meet
   the unit's targets × 100;
 - ``expert`` (专业评价): the mean of the scores the scheme's named assessors gave the unit for
-  the period, each with its reason.
+  the period, each with its reason;
+- ``inspection``: the mean score of the unit's sites visited in the inspection rounds that count
+  for the period (明察暗访, each visit 0–100 by its checklist).
+
+Deductions the scheme sets per occurrence (``"deductions": {source: points}``):
+``inspection_finding`` per failed checklist item on those visits, ``overdue_task`` per task of
+the unit's subtree due in the period and still not accepted by its end (or today), and
+``missed_target`` per hall metric below the unit's target at the period's end. Each becomes a
+``deduction:<reason>`` entry for the engine.
 
 A unit without data for a component simply lacks it (the total is over the components present)."""
 
@@ -32,7 +40,12 @@ from minsheng.reviews.models import Rating, Source
 from minsheng.supervision.board import tally
 from minsheng.supervision.models import Task
 
-COMPONENTS = ("index", "ratings", "tasks", "hall", "expert")
+COMPONENTS = ("index", "ratings", "tasks", "hall", "expert", "inspection")
+DEDUCTIONS = {
+    "inspection_finding": "明察暗访发现问题",
+    "overdue_task": "督办任务逾期",
+    "missed_target": "大厅指标未达标",
+}
 
 
 def period_days(period: Period) -> tuple[dt.date, dt.date]:
@@ -46,12 +59,28 @@ def period_days(period: Period) -> tuple[dt.date, dt.date]:
 
 
 def components(
-    units: list[Region], period: Period, wanted: set[str], *, scheme_id: int | None = None
+    units: list[Region],
+    period: Period,
+    wanted: set[str],
+    *,
+    scheme_id: int | None = None,
+    deductions: dict[str, float] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """{unit code: {component: value}} for the components ``wanted`` (``scheme_id``: whose
-    assessors' scores make ``expert``)."""
+    """{unit code: {component or "deduction:<reason>": value}} for the components ``wanted``
+    (``scheme_id``: whose assessors' scores make ``expert``; ``deductions``: points per
+    occurrence by source)."""
     start, end = period_days(period)
+    per = {k: v for k, v in (deductions or {}).items() if v}
     out: dict[str, dict[str, float]] = {u.code: {} for u in units}
+    if "inspection" in wanted or "inspection_finding" in per:
+        from minsheng.inspections.selectors import unit_figures
+
+        for code, (mean, findings) in unit_figures(units, str(period)).items():
+            if "inspection" in wanted:
+                out[code]["inspection"] = mean
+            if findings and "inspection_finding" in per:
+                reason = f"deduction:{DEDUCTIONS['inspection_finding']}"
+                out[code][reason] = per["inspection_finding"] * findings
     if "index" in wanted and units:
         result = index_result(units, period)
         for code, value in zip(result.panel.regions, result.index, strict=True):
@@ -79,16 +108,23 @@ def components(
             counts = active.aggregate(n=Count("pk"), good=good)
             if counts["n"]:
                 out[unit.code]["ratings"] = 100 * counts["good"] / counts["n"]
-        if "tasks" in wanted:
+        if "tasks" in wanted or "overdue_task" in per:
             tasks = Task.objects.filter(
                 due__gte=start, due__lte=end, **unit.subtree_filter("region__")
             )
-            rate = tally(tasks, min(end, timezone.localdate())).on_time_rate
-            if rate is not None:
-                out[unit.code]["tasks"] = 100 * rate
-        if "hall" in wanted:
+            counted = tally(tasks, min(end, timezone.localdate()))
+            if "tasks" in wanted and counted.on_time_rate is not None:
+                out[unit.code]["tasks"] = 100 * counted.on_time_rate
+            if counted.overdue and "overdue_task" in per:
+                reason = f"deduction:{DEDUCTIONS['overdue_task']}"
+                out[unit.code][reason] = per["overdue_task"] * counted.overdue
+        if "hall" in wanted or "missed_target" in per:
             metrics = hall_metrics(items_at(unit, end))
             met = [m for m in metrics.met(targets_for(unit, end.year)).values() if m is not None]
-            if met:
+            if met and "hall" in wanted:
                 out[unit.code]["hall"] = 100 * sum(met) / len(met)
+            missed = sum(1 for m in met if not m)
+            if missed and "missed_target" in per:
+                reason = f"deduction:{DEDUCTIONS['missed_target']}"
+                out[unit.code][reason] = per["missed_target"] * missed
     return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.assess import views
+from minsheng.assess import analysis_views, views
 
 urlpatterns = [
     path("assess/", views.scheme_list, name="assess_list"),
@@ -12,4 +12,7 @@ urlpatterns = [
     path("assess/runs/<int:run_id>/confirm/", views.run_confirm_view, name="assess_confirm"),
     path("assess/runs/<int:run_id>/task/", views.trigger_task_view, name="assess_task"),
     path("assess/runs/<int:run_id>/talk/", views.talk_new, name="assess_talk"),
+    path("assess/runs/<int:run_id>/whatif/", analysis_views.what_if_page, name="assess_whatif"),
+    path("assess/runs/<int:run_id>/veto/", analysis_views.veto_new, name="assess_veto"),
+    path("assess/units/<str:code>/", analysis_views.unit_file, name="assess_unit"),
 ]

@@ -43,12 +43,14 @@ LABELS = {
     "tasks": gettext_lazy("督办按时办结"),
     "hall": gettext_lazy("大厅指标达标"),
     "expert": gettext_lazy("专业评价"),
+    "inspection": gettext_lazy("明察暗访"),
 }
 TEMPLATE = {
     "components": {"index": 40, "ratings": 20, "tasks": 20, "hall": 20},
     "bonus_cap": 5,
     "grades": [[90, "优秀"], [80, "良好"], [60, "合格"], [0, "不合格"]],
     "triggers": [{"name": "约谈", "when": {"rank_bottom": 1, "periods": 1}, "consequence": "约谈"}],
+    "deductions": {"inspection_finding": 0.5, "overdue_task": 1},
 }
 
 

@@ -56,6 +56,7 @@ NOTES: dict[str, Any] = {
     "task from integrity": gettext_lazy("由评价异常线索创建督办任务"),
     "task from hall": gettext_lazy("由大厅指标未达标创建督办任务"),
     "task from assess": gettext_lazy("由考核问责创建督办任务"),
+    "task from inspection": gettext_lazy("由明察暗访发现的问题创建督办任务"),
     "unit alias": gettext_lazy("记住方案中的单位名称"),
     "sweep: reminded": gettext_lazy("到期提醒"),
     "sweep: urged": gettext_lazy("逾期催办"),
@@ -128,6 +129,11 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
             gettext_lazy("计算考核结果 %(p)s：%(n)s 个单位"),
         ),
         (r"^standards imported: (?P<n>\d+) items$", gettext_lazy("导入基本公共服务标准 %(n)s 项")),
+        (
+            r"^inspection round: (?P<n>\d+) sites, seed (?P<s>\d+)$",
+            gettext_lazy("抽取明察暗访对象 %(n)s 个（随机种子 %(s)s）"),
+        ),
+        (r"^inspection submitted: score (?P<s>.+)$", gettext_lazy("提交检查结果，得分 %(s)s")),
         (r"^weights poststratify to .*$", gettext_lazy("按总体边际事后分层加权")),
         (
             r"^sampling plan: (?P<c>\d+) cells, quota (?P<q>\d+)$",

@@ -4,8 +4,6 @@ printable 一次性告知单 (Word) and the QR code the window shows for that UR
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,6 +15,7 @@ from minsheng.catalog.documents import days_text, notice, qr_png
 from minsheng.catalog.models import CatalogItem
 from minsheng.catalog.selectors import item_of
 from minsheng.orgs.models import Region, RegionLevel
+from minsheng.web.downloads import file_response
 from minsheng.web.paging import search_and_page
 
 PUBLIC_CACHE = 300  # seconds
@@ -94,14 +93,7 @@ def guide_notice(request: HttpRequest, region: str, code: str) -> HttpResponse:
         url=_url(request, row),
         today=timezone.localdate(),
     )
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(f'一次性告知单-{row.name}.docx')}"
-    )
-    return response
+    return file_response(f"一次性告知单-{row.name}.docx", data)
 
 
 @cache_control(public=True, max_age=PUBLIC_CACHE)

@@ -365,6 +365,7 @@ def _add_users(plan: DemoPlan) -> None:
     city = next(plan.regions_at(Level.CITY)).code
     county = next(plan.regions_at(Level.COUNTY)).code
     township = next(plan.regions_at(Level.TOWNSHIP)).code
+    second_county = list(plan.regions_at(Level.COUNTY))[1].code
     first_window_staff = next(s for s in plan.staff if s.centre_key == "centre-" + county)
     plan.users.extend(
         [
@@ -382,5 +383,6 @@ def _add_users(plan: DemoPlan) -> None:
                 staff_no=first_window_staff.staff_no,
             ),
             UserPlan("vendor", Role.SURVEY_VENDOR, f"vendor-{city}", "测评机构数据员"),
+            UserPlan("inspector", Role.REGION_OFFICER, "gov-" + second_county, "暗访检查员"),
         ]
     )

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     TASK_DECIDED = "task_decided", _("任务办结或退回")
     EXTENSION = "extension", _("延期申请与批复")
     CATALOG = "catalog", _("事项申报与审核")
+    INSPECTION = "inspection", _("明察暗访检查任务")
 
 
 # Outside channels a user gets unless they turn them off (SMS costs money: off unless chosen,

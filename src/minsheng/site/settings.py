@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "minsheng.catalog",
     "minsheng.halls",
     "minsheng.assess",
+    "minsheng.inspections",
     "minsheng.demo",
     "minsheng.web",
 ]

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("minsheng.catalog.urls")),
     path("", include("minsheng.halls.urls")),
     path("", include("minsheng.assess.urls")),
+    path("", include("minsheng.inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -13,14 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.models import Role
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.notify.models import Kind
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
 from minsheng.reviews.services.deadlines import work_calendar
 from minsheng.supervision import messages
-from minsheng.supervision.models import Task, TaskSource
+from minsheng.supervision.models import Alert, Task, TaskSource
 from minsheng.supervision.services import TaskError, record_event
 
 FINDING_DAYS = 15  # working days to act on a finding, as for a bad rating's rectification
@@ -45,6 +47,8 @@ def task_from_finding(
     title: str,
     message: str,
     evidence: dict[str, Any],
+    days: int = FINDING_DAYS,
+    escalated: bool = False,
 ) -> Task:
     """The one way a finding (an indicator warning, a poll item to improve, …) becomes a task:
     for ``unit``, due in 15 working days, the finding kept as it was. The same finding twice
@@ -52,7 +56,7 @@ def task_from_finding(
     existing = Task.objects.filter(source_key=key).first()
     if existing is not None:
         return existing
-    due = work_calendar().due(timezone.now(), FINDING_DAYS).astimezone(SHANGHAI).date()
+    due = work_calendar().due(timezone.now(), days).astimezone(SHANGHAI).date()
     task = Task.objects.create(
         title=title[:200],
         text=message,
@@ -63,6 +67,7 @@ def task_from_finding(
         source_key=key[:200],
         evidence=evidence,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        alert=Alert.ESCALATED if escalated else Alert.NONE,
     )
     record_event(task, actor, "created", message)
     messages.tell_assigned([task])
@@ -325,3 +330,63 @@ def task_from_poll_fall(*, actor: Any, poll: Any, row: Any, region: Region) -> T
             "message": message,
         },
     )
+
+
+REPEATED_DAYS = 10  # working days for a finding the site was told about before (屡查屡犯)
+
+
+def task_from_inspection(*, actor: Any, visit: Any, repeated: frozenset[str]) -> Task:
+    """A rectification task for an inspection visit's findings (明察暗访发现问题): for the
+    government of the site's region, one per visit. A finding the site already had on an earlier
+    visit is 屡查屡犯: the task starts escalated, is due sooner, and the region's leaders hear."""
+    from minsheng.core.inspect.checklist import failed, parse_items
+
+    site = visit.site
+    unit, region = None, site.region
+    while unit is None and region is not None:  # a village centre answers to its township
+        unit = region_government(region)
+        region = region.parent if unit is None else region
+    if unit is None or region is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府）"))
+    fails = failed(parse_items(visit.plan.items), visit.results)
+    if not fails:
+        raise TaskError(_("这次检查没有发现问题"))
+    again = [i for i in fails if i.code in repeated]
+    lines = [
+        f"{n}. {i.text}：{visit.notes.get(i.code, '')}" + ("（屡查屡犯）" if i in again else "")
+        for n, i in enumerate(fails, start=1)
+    ]
+    when = visit.visited_at.astimezone(SHANGHAI) if visit.visited_at else None
+    kind = "暗访" if visit.unannounced else "检查"
+    message = (
+        f"{visit.plan.name}{kind}{site.name}"
+        + (f"（{when:%Y年%m月%d日}）" if when else "")
+        + f"，发现问题 {len(fails)} 个：\n"
+        + "\n".join(lines)
+        + "\n请限期整改并报送整改情况。"
+    )
+    key = f"inspection:{visit.pk}"
+    known = Task.objects.filter(source_key=key).exists()
+    task = task_from_finding(
+        actor=actor,
+        source=TaskSource.INSPECTION,
+        key=key,
+        region=region,
+        unit=unit,
+        title=f"{site.name}明察暗访问题整改" + ("（屡查屡犯）" if again else ""),
+        message=message,
+        evidence={
+            "visit": visit.pk,
+            "plan": visit.plan_id,
+            "site": site.pk,
+            "failed": [i.code for i in fails],
+            "repeated": [i.code for i in again],
+            "score": visit.score,
+            "message": message,
+        },
+        days=REPEATED_DAYS if again else FINDING_DAYS,
+        escalated=bool(again),
+    )
+    if again and not known:
+        messages.tell_region([task], Role.LEADER, Kind.TASK_ESCALATED, "屡查屡犯问题升级督办")
+    return task

@@ -71,6 +71,7 @@ class TaskSource(models.TextChoices):
     INTEGRITY = "integrity", _("评价异常")
     HALL = "hall", _("大厅指标")
     ASSESS = "assess", _("考核问责")
+    INSPECTION = "inspection", _("明察暗访")
 
 
 class Task(models.Model):

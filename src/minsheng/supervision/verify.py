@@ -306,6 +306,31 @@ def _assess(task: Task) -> tuple[str, str]:
     return Verdict.VERIFIED, f"{later.period} 未再触发“{ev.get('trigger')}”"
 
 
+def _inspection(task: Task) -> tuple[str, str]:
+    """An inspection's findings: the site's next submitted visit after the task was made — any
+    of the same items failed again → 未达到; all of them passed (or no longer apply) → 已验证;
+    no later visit → 数据不足."""
+    from minsheng.inspections.models import Visit, VisitState
+
+    ev: dict[str, Any] = task.evidence or {}
+    later = (
+        Visit.objects.filter(
+            site_id=ev.get("site") or 0,
+            state=VisitState.SUBMITTED,
+            visited_at__gt=task.created_at,
+        )
+        .order_by("visited_at")
+        .first()
+    )
+    if later is None:
+        return Verdict.NO_DATA, "该站点整改后尚未复查"
+    when = f"{later.visited_at.astimezone(SHANGHAI):%Y年%m月%d日}" if later.visited_at else ""
+    again = [c for c in ev.get("failed", []) if later.results.get(c) == "fail"]
+    if again:
+        return Verdict.NOT_MET, f"{when}复查，仍有 {len(again)} 个问题未整改"
+    return Verdict.VERIFIED, f"{when}复查，原有问题均已整改"
+
+
 def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
     """(verdict, one sentence) for the task, or ("", "") when it has nothing to measure."""
     checker = checker or Checker()
@@ -321,6 +346,8 @@ def verdict_for(task: Task, checker: Checker | None = None) -> tuple[str, str]:
         return _hall(task)
     if task.source == TaskSource.ASSESS:
         return _assess(task)
+    if task.source == TaskSource.INSPECTION:
+        return _inspection(task)
     if (task.parent or task).targets.exists():
         return _targets(task, checker)
     return Verdict.NONE, ""
@@ -349,6 +376,7 @@ FINDINGS = (
     TaskSource.INTEGRITY,
     TaskSource.HALL,
     TaskSource.ASSESS,
+    TaskSource.INSPECTION,
 )
 
 

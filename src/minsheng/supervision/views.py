@@ -64,7 +64,7 @@ from minsheng.supervision.services import (
     task_report,
 )
 from minsheng.supervision.verify import measurable_tasks, verify_tasks
-from minsheng.web.downloads import sheets_response
+from minsheng.web.downloads import file_response, sheets_response
 from minsheng.web.paging import search_and_page
 from minsheng.web.todo import today
 
@@ -80,7 +80,6 @@ ACTIONS = {
 }
 SESSION_KEY = "supervision-plan-upload"
 BOARD_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER})
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -364,10 +363,7 @@ def task_order_docx(request: HttpRequest, task_id: int) -> HttpResponse:
         leads=[o.name for o in (task.parent or task).leads.all()],
         history=history,
     )
-    name = quote(f"督办单-{task.pk}.docx")
-    response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return file_response(f"督办单-{task.pk}.docx", data)
 
 
 @login_required

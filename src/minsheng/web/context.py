@@ -13,11 +13,13 @@ from minsheng.accounts.access import AUDIT_ROLES, USER_ADMIN_ROLES, user_scope
 from minsheng.accounts.models import Role
 from minsheng.assess.models import Scheme
 from minsheng.indicators.access import RESULTS_ROLES
+from minsheng.inspections.models import Visit
 from minsheng.notify.services import unread_count
 from minsheng.orgs.models import OrgKind
 from minsheng.web.todo import todo_count
 
 CASE_ROLES = frozenset({Role.DEPARTMENT_REPORTER, Role.WINDOW_STAFF})
+INSPECTION_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER})
 SUPERVISION_ROLES = frozenset(
     {Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER, Role.DEPARTMENT_REPORTER}
 )
@@ -83,6 +85,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
     elif user.pk and Scheme.objects.filter(assessors=user.pk).exists():  # a 专业评价 assessor
         items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
+    if scope.everything or role in INSPECTION_ROLES:
+        url = reverse("inspection_list")
+        items.append(NavItem(_("明察暗访"), url, "inspections", "/inspections/"))
+    elif user.pk and Visit.objects.filter(inspector=user.pk).exists():  # an assigned inspector
+        url = reverse("inspection_mine")
+        items.append(NavItem(_("我的检查"), url, "inspections", "/inspections/"))
     if scope.everything or scope.region is not None or role in CASE_ROLES:
         url = reverse("review_inbox")
         items.append(NavItem(_("好差评"), url, "reviews", "/reviews/"))

@@ -12,15 +12,23 @@ from django.http import HttpResponse
 from minsheng.core.xlsx import Sheet, write_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+
+def file_response(filename: str, data: bytes) -> HttpResponse:
+    """A document download (Word or PDF by the name's ending) with a UTF-8 file name."""
+    kind = DOCX if filename.endswith(".docx") else PDF if filename.endswith(".pdf") else XLSX
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def xlsx_response(filename: str, data: bytes) -> HttpResponse:
     """``data`` as an attachment named ``filename`` (``.xlsx`` added when missing)."""
     if not filename.endswith(".xlsx"):
         filename += ".xlsx"
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return file_response(filename, data)
 
 
 def sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:

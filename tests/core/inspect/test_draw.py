@@ -87,3 +87,12 @@ def test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "第 2 行" in err and "第 3 行" in err
+
+
+def test_no_one_inspects_a_site_their_unit_answers_for() -> None:
+    # A village centre: its own unit is the village; the township and county above answer for
+    # it too, so their officers may not inspect it; a city inspector may.
+    site = Site("v1", "县", "village-1", None, ("township-1", "county-1"))
+    for unit in ("village-1", "township-1", "county-1"):
+        assert assign([site], [Inspector("x", unit)])[0].inspector is None
+    assert assign([site], [Inspector("x", "county-1"), Inspector("y", "city")])[0].inspector == "y"

@@ -1,7 +1,8 @@
 """An assessment scheme (考核方案) as data, since no two cities' rules are the same:
 
 ``{"components": {name: weight, …}, "bonus_cap": number, "grades": [[min_total, label], …]
-(highest first), "triggers": [{"name", "when": CONDITION, "consequence"}, …]}`` where a
+(highest first), "triggers": [{"name", "when": CONDITION, "consequence"}, …], "deductions":
+{source: points per occurrence, …}}`` where a
 CONDITION is ``{"rank_bottom": K, "periods": N}`` (among the bottom K in each of the last N
 periods), ``{"total_below": X}`` (in the last period), ``{"all": [CONDITION, …]}`` or
 ``{"any": [CONDITION, …]}``. ``SchemeError`` says in one line what is wrong."""
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -55,6 +56,9 @@ class Scheme:
     bonus_cap: float
     grades: tuple[tuple[float, str], ...]  # highest band first
     triggers: tuple[Trigger, ...]
+    # Points taken off per occurrence of a finding the platform counts (an inspection finding,
+    # an overdue task, a missed hall target); the caller turns them into deduction entries.
+    deductions: dict[str, float] = field(default_factory=dict)
 
     def grade(self, total: float, *, vetoed: bool) -> str:
         """The band of ``total``; a veto (一票否决) gives the lowest band whatever the total."""
@@ -99,7 +103,8 @@ def parse_scheme(raw: Any) -> Scheme:
     """The scheme from its JSON value, or ``SchemeError``."""
     if not isinstance(raw, dict):
         raise SchemeError("方案须为 JSON 对象")
-    unknown = sorted(set(raw) - {"components", "bonus_cap", "grades", "triggers", "name"})
+    known = {"components", "bonus_cap", "grades", "triggers", "name", "deductions"}
+    unknown = sorted(set(raw) - known)
     if unknown:
         raise SchemeError(f"方案中有未知字段：{', '.join(unknown)}")
     components = raw.get("components")
@@ -143,4 +148,13 @@ def parse_scheme(raw: Any) -> Scheme:
                 consequence=str(t.get("consequence", "")),
             )
         )
-    return Scheme(weights, cap, tuple(grades), tuple(triggers))
+    deductions_raw = raw.get("deductions", {})
+    if not isinstance(deductions_raw, dict):
+        raise SchemeError("deductions 须为 {来源: 每次扣分} 对象")
+    deductions = {}
+    for source, points in deductions_raw.items():
+        value = _number(points, f"deductions.{source}")
+        if value < 0:
+            raise SchemeError(f"deductions.{source} 不能为负数")
+        deductions[str(source)] = value
+    return Scheme(weights, cap, tuple(grades), tuple(triggers), deductions)

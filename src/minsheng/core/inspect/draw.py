@@ -9,7 +9,8 @@ gets the key u^(1/w) with u uniform on (0, 1) and the k largest keys are drawn �
 site is drawn with probability w ÷ Σw.
 
 Inspectors are then assigned site by site to the least-loaded inspector who does not belong to
-the site's unit (no one inspects their own unit); ties go to the inspector listed first. A site
+the site's unit or a unit above it that answers for it (no one inspects their own unit or their
+own subordinates); ties go to the inspector listed first. A site
 nobody may visit is reported, not silently skipped."""
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Site:
     stratum: str
     unit: str  # the organisation answerable for the site (for conflicts of interest)
     last_visited: dt.date | None = None
+    # The units above it that answer for it too (its township, its county): their people may
+    # not inspect it either.
+    chain: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +91,7 @@ def assign(sites: Sequence[Site], inspectors: Sequence[Inspector]) -> list[Visit
     load = {i.key: 0 for i in inspectors}
     visits = []
     for site in sites:
-        free = [i for i in inspectors if i.unit != site.unit]
+        free = [i for i in inspectors if i.unit != site.unit and i.unit not in site.chain]
         if not free:
             visits.append(Visit(site, None))
             continue

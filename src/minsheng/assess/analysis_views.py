@@ -1,0 +1,147 @@
+"""考核 analysis pages: what-if on a run (change weights, bonus cap or grade bands and see which
+ranks and grades move), 一票否决 recorded on a run's unit (the run is made again), and a unit's
+实绩档案 — its confirmed results, triggers and talks over the years, and its inspections."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minsheng.accounts.access import access_region
+from minsheng.assess.access import access_run, schemes_visible
+from minsheng.assess.models import Run, Talk, Veto
+from minsheng.assess.services import RunError, run_compute, veto_record
+from minsheng.assess.views import LABELS, _office_run
+from minsheng.core.assess.scheme import SchemeError, parse_scheme
+from minsheng.core.assess.whatif import entries_of, what_if
+from minsheng.core.index.periods import Period
+from minsheng.inspections.models import Visit, VisitState
+
+
+def _changed_rules(run: Run, query: Any) -> tuple[dict[str, Any], str]:
+    """The run's rules with the weights, bonus cap and grade bands of the query applied."""
+    rules = json.loads(json.dumps(run.rules))
+    for name in rules.get("components", {}):
+        raw = query.get(f"w-{name}", "").strip()
+        if raw:
+            try:
+                rules["components"][name] = float(raw)
+            except ValueError:
+                return rules, _("“%(raw)s”不是权重") % {"raw": raw}
+    raw = query.get("bonus_cap", "").strip()
+    if raw:
+        try:
+            rules["bonus_cap"] = float(raw)
+        except ValueError:
+            return rules, _("“%(raw)s”不是分数") % {"raw": raw}
+    for k, band in enumerate(rules.get("grades", [])):
+        raw = query.get(f"g-{k}", "").strip()
+        if raw:
+            try:
+                band[0] = float(raw)
+            except ValueError:
+                return rules, _("“%(raw)s”不是分数") % {"raw": raw}
+    return rules, ""
+
+
+@login_required
+def what_if_page(request: HttpRequest, run_id: int) -> HttpResponse:
+    run, own = access_run(request.user, run_id)
+    if own is not None:
+        raise PermissionDenied("what-if is for the office and leaders")
+    rules, error = _changed_rules(run, request.GET)
+    moves = []
+    if not error:
+        try:
+            after = parse_scheme(rules)
+        except SchemeError as exc:
+            error = str(exc)
+        else:
+            entries = entries_of(run.results, run.period)
+            moves = what_if(parse_scheme(run.rules), after, entries, run.period)
+    names = {r["unit"]: r["name"] for r in run.results}
+    return render(
+        request,
+        "assess/whatif.html",
+        {
+            "run": run,
+            "period_label": Period.parse(run.period).label,
+            "weights": [
+                (c, LABELS.get(c, c), w, rules["components"][c])
+                for c, w in run.rules.get("components", {}).items()
+            ],
+            "bonus_cap": rules.get("bonus_cap", 0),
+            "grades": list(enumerate(rules.get("grades", []))),
+            "moves": [(names.get(m.unit, m.unit), m) for m in moves],
+            "moved": sum(1 for m in moves if m.moved),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def veto_new(request: HttpRequest, run_id: int) -> HttpResponse:
+    """一票否决 for a unit of an unconfirmed run; the run is made again with it."""
+    run = _office_run(request, run_id)
+    if run.confirmed_at is not None:
+        messages.error(request, _("结果已确认，不能再否决；请在下一期记录"))
+        return redirect("assess_run", run_id=run.pk)
+    try:
+        veto_record(
+            actor=request.user, scheme=run.scheme, period=Period.parse(run.period),
+            unit=request.POST.get("unit", ""), reason=request.POST.get("reason", ""),
+        )  # fmt: skip
+        again = run_compute(actor=request.user, scheme=run.scheme, period=Period.parse(run.period))
+    except (RunError, SchemeError) as exc:
+        messages.error(request, str(exc))
+        return redirect("assess_run", run_id=run.pk)
+    messages.success(request, _("已记录一票否决并重新计算"))
+    return redirect("assess_run", run_id=again.pk)
+
+
+@login_required
+def unit_file(request: HttpRequest, code: str) -> HttpResponse:
+    """实绩档案: every confirmed result of the unit in the schemes the user sees, with the
+    triggers fired, the talks held and the vetoes, and its inspection visits."""
+    region = access_region(request.user, code)
+    runs = (
+        Run.objects.filter(
+            confirmed_at__isnull=False, scheme__in=schemes_visible(request.user),
+            scheme__region_id=region.parent_id,
+        )
+        .select_related("scheme")
+        .order_by("-period", "-confirmed_at")
+    )  # fmt: skip
+    rows = []
+    seen: set[tuple[int, str]] = set()
+    for run in runs:
+        if (run.scheme_id, run.period) in seen:
+            continue  # the latest confirmed run of a period stands
+        seen.add((run.scheme_id, run.period))
+        row = next((r for r in run.results if r["unit"] == region.code), None)
+        if row is not None:
+            rows.append((run, Period.parse(run.period).label, row, len(run.results)))
+    talks = Talk.objects.filter(unit=region.code, run__in=[r for r, *_ in rows]).select_related(
+        "task"
+    )
+    vetoes = Veto.objects.filter(unit=region.code, scheme__in=schemes_visible(request.user))
+    visits = (
+        Visit.objects.filter(state=VisitState.SUBMITTED, **region.subtree_filter("site__region__"))
+        .select_related("plan", "site")
+        .order_by("-visited_at")[:100]
+    )
+    return render(
+        request,
+        "assess/unit.html",
+        {"region": region, "rows": rows, "talks": talks, "vetoes": vetoes, "visits": visits},
+    )

@@ -1,0 +1,122 @@
+"""``minsheng inspect plan|report|tasks`` on the database (``inspect draw`` works on files
+without it):
+
+- ``plan --region CODE --name NAME --checklist ID --period 2026Q4 --per-stratum N --seed S
+  --from DATE --to DATE --inspectors a,b`` draws a round and assigns its inspectors;
+- ``report --plan ID [--format json|xlsx|docx] [--output FILE]`` the round's figures (JSON) or
+  its workbook / 通报;
+- ``tasks --plan ID`` hands the round's findings on as rectification tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from minsheng.core.xlsx import write_workbook
+from minsheng.inspections.documents import notice_docx, plan_sheets
+from minsheng.inspections.models import Checklist, Plan
+from minsheng.inspections.selectors import plan_report
+from minsheng.inspections.services import Draft, InspectionError, findings_hand_on, plan_create
+from minsheng.orgs.models import Region
+
+
+class Command(BaseCommand):
+    help = "Plan an inspection round, report on it, hand its findings on."
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        plan = sub.add_parser("plan")
+        plan.add_argument("--region", required=True)
+        plan.add_argument("--name", required=True)
+        plan.add_argument("--checklist", type=int, required=True)
+        plan.add_argument("--period", required=True)
+        plan.add_argument("--per-stratum", type=int, default=2)
+        plan.add_argument("--seed", type=int, required=True)
+        plan.add_argument("--from", dest="starts_on", required=True)
+        plan.add_argument("--to", dest="ends_on", required=True)
+        plan.add_argument("--inspectors", required=True)
+        report = sub.add_parser("report")
+        report.add_argument("--plan", type=int, required=True)
+        report.add_argument("--format", choices=["json", "xlsx", "docx"], default="json")
+        report.add_argument("--output")
+        tasks = sub.add_parser("tasks")
+        tasks.add_argument("--plan", type=int, required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            if options["action"] == "plan":
+                self._plan(options)
+                return
+            plan = Plan.objects.filter(pk=options["plan"]).select_related("region").first()
+            if plan is None:
+                raise CommandError(f"没有检查计划 {options['plan']}")
+            if options["action"] == "tasks":
+                count = findings_hand_on(actor="cli", plan=plan)
+                self.stdout.write(json.dumps({"plan": plan.pk, "tasks": count}))
+                return
+            self._report(plan, options)
+        except InspectionError as exc:
+            raise CommandError(str(exc)) from None
+
+    def _plan(self, options: dict[str, Any]) -> None:
+        region = Region.objects.filter(code=options["region"]).first()
+        if region is None:
+            raise CommandError(f"没有地区 {options['region']}")
+        checklist = Checklist.objects.filter(pk=options["checklist"], region=region).first()
+        if checklist is None:
+            raise CommandError(f"{region.name}没有检查清单 {options['checklist']}")
+        try:
+            starts, ends = (dt.date.fromisoformat(options[k]) for k in ("starts_on", "ends_on"))
+        except ValueError:
+            raise CommandError("日期须为 YYYY-MM-DD") from None
+        plan = plan_create(
+            actor="cli", region=region,
+            draft=Draft(
+                name=options["name"], kind=checklist.kind, period=options["period"],
+                checklist=checklist, per_stratum=options["per_stratum"], seed=options["seed"],
+                starts_on=starts, ends_on=ends,
+                inspectors=[n.strip() for n in options["inspectors"].split(",") if n.strip()],
+            ),
+        )  # fmt: skip
+        visits = plan.visits.select_related("site", "inspector")
+        self.stdout.write(
+            json.dumps(
+                {
+                    "plan": plan.pk,
+                    "visits": [
+                        {
+                            "site": v.site.name,
+                            "inspector": v.inspector.username if v.inspector else None,
+                        }
+                        for v in visits
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+
+    def _report(self, plan: Plan, options: dict[str, Any]) -> None:
+        report, visits = plan_report(plan)
+        fmt, output = options["format"], options.get("output")
+        if fmt == "json":
+            text = json.dumps({"plan": plan.pk, **report.as_json()}, ensure_ascii=False)
+            if output:
+                Path(output).write_text(text, encoding="utf-8")
+            else:
+                self.stdout.write(text)
+            return
+        if not output:
+            raise CommandError("xlsx 和 docx 须用 --output 指定文件")
+        try:
+            if fmt == "xlsx":
+                write_workbook(Path(output), plan_sheets(plan, report, visits))
+            else:
+                data = notice_docx(plan, report, visits, issuer=f"{plan.region.name}质量办")
+                Path(output).write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"无法写入 {output}：{exc.strerror}") from None
+        self.stdout.write(json.dumps({"plan": plan.pk, "output": output}, ensure_ascii=False))
