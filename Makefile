@@ -43,7 +43,7 @@ system-deps:
 	@scripts/system-deps.sh
 
 messages: install
-	@scripts/system-deps.sh gettext
+	@scripts/system-deps.sh gettext pango fonts-noto-cjk
 	@cd src/minsheng && ../../$(BIN)/minsheng compilemessages --verbosity 0
 
 lint: install-dev

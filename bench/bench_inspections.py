@@ -113,7 +113,9 @@ def main() -> None:
     tasks = findings_hand_on(actor=None, plan=plan)
     t_tasks = time.perf_counter() - began
     sites = Organisation.objects.filter(kind=OrgKind.SERVICE_CENTRE).count()
-    print(f"| step ({sites:,} sites, {len(visits):,} visits, {report.findings:,} findings) | time |")
+    print(
+        f"| step ({sites:,} sites, {len(visits):,} visits, {report.findings:,} findings) | time |"
+    )
     print("|---|---:|")
     print(f"| plan a round: sync sites, draw, assign | {t_plan:.2f} s |")
     print(f"| {len(visits):,} visit forms submitted (`visit_submit`) | {t_submit:.2f} s |")

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the system packages Minsheng needs when they are missing: gettext (to compile the
-# translations) for everything; PostgreSQL, Chromium and CJK fonts for the tests.
-#   scripts/system-deps.sh            # all of them (make test)
-#   scripts/system-deps.sh gettext    # only what `make demo` needs
+# translations), Pango and CJK fonts (PDF reports through WeasyPrint) for everything;
+# PostgreSQL, Chromium and poppler-utils (PDF text and page images) for the tests.
+#   scripts/system-deps.sh                          # all of them (make test)
+#   scripts/system-deps.sh gettext pango fonts-noto-cjk   # what `make demo` needs
 # Needs root or sudo; a second run finds them and does nothing.
 set -euo pipefail
-wanted=${*:-gettext postgresql chromium fonts-noto-cjk}
+wanted=${*:-gettext pango fonts-noto-cjk postgresql chromium poppler-utils}
 missing=()
 for package in $wanted; do
   case $package in
@@ -13,6 +14,8 @@ for package in $wanted; do
     chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
     fonts-noto-cjk) fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk fontconfig) ;;
     gettext) command -v msgfmt >/dev/null 2>&1 || missing+=(gettext) ;;
+    pango) ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0) ;;
+    poppler-utils) command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils) ;;
     *) echo "system-deps: unknown package $package" >&2; exit 2 ;;
   esac
 done
