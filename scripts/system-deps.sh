@@ -12,9 +12,11 @@ for package in $wanted; do
   case $package in
     postgresql) ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql) ;;
     chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
-    fonts-noto-cjk) fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk fontconfig) ;;
+    # grep without -q reads to the end: with -q, fc-list could die of SIGPIPE and pipefail
+    # would call the fonts missing.
+    fonts-noto-cjk) fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk fontconfig) ;;
     gettext) command -v msgfmt >/dev/null 2>&1 || missing+=(gettext) ;;
-    pango) ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0) ;;
+    pango) ldconfig -p 2>/dev/null | grep "libpangoft2-1.0" >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0) ;;
     poppler-utils) command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils) ;;
     *) echo "system-deps: unknown package $package" >&2; exit 2 ;;
   esac

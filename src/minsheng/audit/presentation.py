@@ -134,6 +134,8 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
             gettext_lazy("抽取明察暗访对象 %(n)s 个（随机种子 %(s)s）"),
         ),
         (r"^inspection submitted: score (?P<s>.+)$", gettext_lazy("提交检查结果，得分 %(s)s")),
+        (r"^report (?P<p>\S+)$", gettext_lazy("生成报告 %(p)s")),
+        (r"^report template v(?P<v>\d+)$", gettext_lazy("上传报告模板第 %(v)s 版")),
         (r"^weights poststratify to .*$", gettext_lazy("按总体边际事后分层加权")),
         (
             r"^sampling plan: (?P<c>\d+) cells, quota (?P<q>\d+)$",

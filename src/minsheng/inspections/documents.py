@@ -27,13 +27,13 @@ def plan_sheets(plan: Plan, report: RoundReport, visits: list[Visit]) -> list[Sh
     for row in report.sites:
         visit = by_pk[row.site]
         site_rows.append([
-            row.stratum, row.name, visit.inspector.get_full_name() if visit.inspector else "",
+            row.stratum, row.name, str(visit.inspector) if visit.inspector else "",
             _when(visit), "是" if visit.unannounced else "否", row.score, len(row.failed),
             "、".join(i.text for i in row.repeated),
         ])  # fmt: skip
     pending = [v for v in visits if v.state != VisitState.SUBMITTED]
     site_rows += [
-        [v.site.region.name, v.site.name, v.inspector.get_full_name() if v.inspector else "",
+        [v.site.region.name, v.site.name, str(v.inspector) if v.inspector else "",
          "尚未检查", "", None, None, ""]
         for v in pending
     ]  # fmt: skip

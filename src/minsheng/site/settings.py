@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "minsheng.halls",
     "minsheng.assess",
     "minsheng.inspections",
+    "minsheng.reports",
     "minsheng.demo",
     "minsheng.web",
 ]
@@ -258,7 +259,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools log every layout step and font subset at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }
 
 # Demo logins share one password, printed by `make demo`.

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("minsheng.halls.urls")),
     path("", include("minsheng.assess.urls")),
     path("", include("minsheng.inspections.urls")),
+    path("", include("minsheng.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -20,6 +20,7 @@ from minsheng.web.todo import todo_count
 
 CASE_ROLES = frozenset({Role.DEPARTMENT_REPORTER, Role.WINDOW_STAFF})
 INSPECTION_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER})
+REPORT_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
 SUPERVISION_ROLES = frozenset(
     {Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER, Role.DEPARTMENT_REPORTER}
 )
@@ -85,6 +86,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
     elif user.pk and Scheme.objects.filter(assessors=user.pk).exists():  # a 专业评价 assessor
         items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
+    if scope.everything or (scope.region is not None and role in REPORT_ROLES):
+        items.append(NavItem(_("报告"), reverse("report_list"), "reports", "/reports/"))
     if scope.everything or role in INSPECTION_ROLES:
         url = reverse("inspection_list")
         items.append(NavItem(_("明察暗访"), url, "inspections", "/inspections/"))

@@ -1,0 +1,79 @@
+"""Reports: the Word templates the office keeps (each upload a new version; the latest of the
+region or the nearest region above it is used) and the archive of generated reports (the
+content as printed, a fingerprint of it, the template version, both files)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.core.index.periods import Period, PeriodError
+
+
+class ReportKind(models.TextChoices):
+    QUARTERLY = "quarterly", _("季度分析报告")
+
+
+class ReportTemplate(models.Model):
+    region = models.ForeignKey(
+        "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("地区")
+    )
+    kind = models.CharField(_("报告类型"), max_length=20, choices=ReportKind.choices)
+    version = models.PositiveIntegerField(_("版本"))
+    name = models.CharField(_("文件名"), max_length=150)
+    data = models.BinaryField(_("模板文件"))
+    note = models.CharField(_("修改说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("报告模板")
+        verbose_name_plural = _("报告模板")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "version"], name="reports_template_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Report(models.Model):
+    region = models.ForeignKey(
+        "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("地区")
+    )
+    kind = models.CharField(_("报告类型"), max_length=20, choices=ReportKind.choices)
+    period = models.CharField(_("期别"), max_length=7)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.JSONField(_("内容"))  # core.reports.content.Content.as_json()
+    fingerprint = models.CharField(_("数据版本"), max_length=64)  # sha256 of the content
+    template = models.ForeignKey(
+        ReportTemplate, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("模板"),
+    )  # fmt: skip
+    docx_path = models.CharField(max_length=300)
+    pdf_path = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("报告")
+        verbose_name_plural = _("报告")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period_label(self) -> str:
+        try:
+            return Period.parse(self.period).label
+        except PeriodError:
+            return self.period

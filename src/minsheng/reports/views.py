@@ -1,0 +1,129 @@
+"""报告 pages: the archive of a region's reports with a form to make the quarterly report (a
+background job with progress), the downloads (Word, PDF), and the office's Word templates
+(download the one in use, upload a new version — checked by rendering a sample first)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minsheng.accounts.access import office_region, regions_visible
+from minsheng.accounts.models import Role
+from minsheng.core.index.periods import Period, PeriodError
+from minsheng.core.reports.render import TemplateError, default_template
+from minsheng.jobs.services import job_start
+from minsheng.jobs.uploads import upload_load
+from minsheng.orgs.models import RegionLevel
+from minsheng.reports.access import access_report, report_region, reports_visible
+from minsheng.reports.models import ReportKind, ReportTemplate
+from minsheng.reports.services import template_for, template_upload
+from minsheng.reports.tasks import make_quarterly
+from minsheng.web.downloads import file_response
+from minsheng.web.paging import search_and_page
+
+
+def _last_quarter() -> Period:
+    today = timezone.localdate()
+    return Period(today.year, (today.month - 1) // 3 + 1).previous()
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    region = report_region(request.user, request.GET.get("region"))
+    reports = list(reports_visible(request.user).select_related("region", "created_by"))
+    paged = search_and_page(request, reports, lambda r: f"{r.title} {r.period}")
+    choices = (
+        [region]
+        if getattr(request.user, "role", None) == Role.REGION_OFFICER
+        else list(
+            regions_visible(request.user)
+            .filter(level__lte=RegionLevel.COUNTY)
+            .order_by("level", "code")[:300]
+        )
+    )
+    return render(
+        request,
+        "reports/list.html",
+        {"paged": paged, "region": region, "choices": choices, "period": _last_quarter()},
+    )
+
+
+@login_required
+@require_POST
+def report_new(request: HttpRequest) -> HttpResponse:
+    region = report_region(request.user, request.POST.get("region"))
+    try:
+        period = Period.parse(request.POST.get("period", ""))
+        if not period.quarter:
+            raise PeriodError("季度报告的期别须为季度，如 2026Q3")
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        return redirect("report_list")
+    run = job_start(
+        owner=request.user,
+        kind="reports.quarterly",
+        title=_("生成%(region)s%(period)s分析报告")
+        % {"region": region.name, "period": period.label},
+        task=make_quarterly,
+        region_id=region.pk,
+        period=str(period),
+        user_id=request.user.pk,
+    )
+    return redirect("job_detail", run_id=run.pk)
+
+
+@login_required
+def report_file(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
+    report = access_report(request.user, report_id)
+    path = report.docx_path if fmt == "docx" else report.pdf_path
+    return file_response(f"{report.title}.{fmt}", upload_load(path))
+
+
+class TemplateForm(forms.Form):
+    file = forms.FileField(label=_("Word 模板（.docx）"))
+    note = forms.CharField(label=_("修改说明"), max_length=200, required=False)
+
+
+@login_required
+def templates_page(request: HttpRequest) -> HttpResponse:
+    region = office_region(request.user)
+    if request.GET.get("download") == "default":
+        return file_response("季度分析报告模板（默认）.docx", default_template())
+    current = template_for(region)
+    if request.GET.get("download") == "current":
+        data = bytes(current.data) if current else default_template()
+        return file_response(f"季度分析报告模板-{region.name}.docx", data)
+    form = TemplateForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            template_upload(
+                actor=request.user, region=region, name=upload.name or "模板.docx",
+                data=upload.read(), note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except TemplateError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("已保存新版本的报告模板"))
+            return redirect("report_templates")
+    return render(
+        request,
+        "reports/templates.html",
+        {
+            "region": region,
+            "form": form,
+            "error": error,
+            "current": current,
+            "versions": ReportTemplate.objects.filter(
+                region=region, kind=ReportKind.QUARTERLY
+            ).select_related("uploaded_by"),
+        },
+        status=400 if error else 200,
+    )
