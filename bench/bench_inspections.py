@@ -41,10 +41,11 @@ from django.core.management import call_command  # noqa: E402
 
 from minsheng.core.demo_plan import Scale  # noqa: E402
 from minsheng.core.inspect.checklist import DEFAULTS, FAIL, PASS  # noqa: E402
+from minsheng.core.reports.render import to_docx  # noqa: E402
 from minsheng.core.workdays.calendar import SHANGHAI  # noqa: E402
 from minsheng.core.xlsx import write_workbook  # noqa: E402
 from minsheng.demo.services import demo_build  # noqa: E402
-from minsheng.inspections.documents import notice_docx, plan_sheets  # noqa: E402
+from minsheng.inspections.documents import notice, plan_sheets  # noqa: E402
 from minsheng.inspections.models import Plan, Visit  # noqa: E402
 from minsheng.inspections.selectors import plan_report  # noqa: E402
 from minsheng.inspections.services import (  # noqa: E402
@@ -107,7 +108,7 @@ def main() -> None:
     t_report = time.perf_counter() - began
     began = time.perf_counter()
     write_workbook(io.BytesIO(), plan_sheets(plan, report, rows))
-    docx = notice_docx(plan, report, rows, issuer="清河市质量办")
+    docx = to_docx(notice(plan, report, rows, issuer="清河市质量办"))
     t_docs = time.perf_counter() - began
     began = time.perf_counter()
     tasks = findings_hand_on(actor=None, plan=plan)

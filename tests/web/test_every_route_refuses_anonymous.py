@@ -25,6 +25,7 @@ PUBLIC = {
     "/public/guide/",
     "/public/guide/390100000000/390100000000/",
     "/public/guide/390100000000/390100000000/notice.docx",
+    "/public/guide/390100000000/390100000000/notice.pdf",
     "/public/guide/390100000000/390100000000/qr.png",
 }
 NOT_A_PAGE = {"/api/"}  # django-ninja's mount point: 404, no view behind it

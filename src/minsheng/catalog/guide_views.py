@@ -15,7 +15,7 @@ from minsheng.catalog.documents import days_text, notice, qr_png
 from minsheng.catalog.models import CatalogItem
 from minsheng.catalog.selectors import item_of
 from minsheng.orgs.models import Region, RegionLevel
-from minsheng.web.downloads import file_response
+from minsheng.web.downloads import document_response
 from minsheng.web.paging import search_and_page
 
 PUBLIC_CACHE = 300  # seconds
@@ -85,15 +85,15 @@ def guide_item(request: HttpRequest, region: str, code: str) -> HttpResponse:
 
 
 @cache_control(public=True, max_age=PUBLIC_CACHE)
-def guide_notice(request: HttpRequest, region: str, code: str) -> HttpResponse:
+def guide_notice(request: HttpRequest, region: str, code: str, fmt: str = "docx") -> HttpResponse:
     row = _current(region, code)
-    data = notice(
+    content = notice(
         item_of(row),
         organisation=row.organisation.name,
         url=_url(request, row),
         today=timezone.localdate(),
     )
-    return file_response(f"一次性告知单-{row.name}.docx", data)
+    return document_response(f"一次性告知单-{row.name}", content, fmt)
 
 
 @cache_control(public=True, max_age=PUBLIC_CACHE)

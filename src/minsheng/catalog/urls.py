@@ -23,5 +23,11 @@ urlpatterns = [
         guide_views.guide_notice,
         name="guide_notice",
     ),
+    path(
+        "public/guide/<str:region>/<str:code>/notice.pdf",
+        guide_views.guide_notice,
+        {"fmt": "pdf"},
+        name="guide_notice_pdf",
+    ),
     path("public/guide/<str:region>/<str:code>/qr.png", guide_views.guide_qr, name="guide_qr"),
 ]

@@ -33,7 +33,7 @@ from minsheng.inspections.access import (
     manage_plan,
     plans_readable,
 )
-from minsheng.inspections.documents import notice_docx, plan_sheets
+from minsheng.inspections.documents import notice, plan_sheets
 from minsheng.inspections.models import Photo, SiteKind, Visit, VisitState
 from minsheng.inspections.selectors import plan_report
 from minsheng.inspections.services import (
@@ -44,9 +44,10 @@ from minsheng.inspections.services import (
     plan_create,
 )
 from minsheng.jobs.uploads import upload_load
+from minsheng.orgs.selectors import office_name
 from minsheng.supervision.models import Task
 from minsheng.supervision.services import TaskError
-from minsheng.web.downloads import file_response, sheets_response
+from minsheng.web.downloads import document_response, sheets_response
 
 
 def _office(request: HttpRequest) -> bool:
@@ -128,9 +129,12 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if fmt == "xlsx":
         return sheets_response(f"{plan.name}.xlsx", plan_sheets(plan, report, visits))
-    if fmt == "docx":
-        data = notice_docx(plan, report, visits, issuer=f"{plan.region.name}质量办")
-        return file_response(f"关于{plan.name}情况的通报.docx", data)
+    if fmt in ("docx", "pdf"):
+        content = notice(
+            plan, report, visits, issuer=office_name(plan.region),
+            number=request.GET.get("number", "").strip()[:50],
+        )  # fmt: skip
+        return document_response(f"关于{plan.name}情况的通报", content, fmt)
     by_pk = {str(v.pk): v for v in visits}
     tasks = {
         int(t.source_key.split(":")[1]): t

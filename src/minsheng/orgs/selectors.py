@@ -231,3 +231,11 @@ def register_known() -> Known:
         windows=set(Window.objects.values_list("centre__key", "number")),
         staff_centres=dict(Staff.objects.values_list("staff_no", "centre__key")),
     )
+
+
+def office_name(region: Region) -> str:
+    """The name the region's quality office signs documents with (发文机关)."""
+    office = Organisation.objects.filter(
+        region=region, kind=OrgKind.QUALITY_OFFICE, is_active=True
+    ).first()
+    return office.name if office else f"{region.name}质量办"

@@ -24,7 +24,8 @@ from minsheng.core.reports.content import Content
 from minsheng.core.reports.quarterly import quarterly
 from minsheng.core.reports.render import TemplateError, check_template, to_docx, to_pdf
 from minsheng.jobs.uploads import upload_store
-from minsheng.orgs.models import Organisation, OrgKind, Region
+from minsheng.orgs.models import Region
+from minsheng.orgs.selectors import office_name
 from minsheng.reports.facts import quarter_facts
 from minsheng.reports.models import Report, ReportKind, ReportTemplate
 
@@ -49,13 +50,6 @@ def template_for(region: Region, kind: str = ReportKind.QUARTERLY) -> ReportTemp
     return None
 
 
-def issuer_of(region: Region) -> str:
-    office = Organisation.objects.filter(
-        region=region, kind=OrgKind.QUALITY_OFFICE, is_active=True
-    ).first()
-    return office.name if office else f"{region.name}质量办"
-
-
 def quarterly_make(
     region: Region,
     period: Period,
@@ -67,7 +61,7 @@ def quarterly_make(
     step = progress or (lambda _n, _m: None)
     step(10, "汇总指标、测评、评价和督办数据")
     facts = quarter_facts(
-        region, period, issuer=issuer_of(region), today=today or timezone.localdate()
+        region, period, issuer=office_name(region), today=today or timezone.localdate()
     )
     content = quarterly(facts)
     template = template_for(region)

@@ -64,7 +64,7 @@ from minsheng.supervision.services import (
     task_report,
 )
 from minsheng.supervision.verify import measurable_tasks, verify_tasks
-from minsheng.web.downloads import file_response, sheets_response
+from minsheng.web.downloads import document_response, sheets_response
 from minsheng.web.paging import search_and_page
 from minsheng.web.todo import today
 
@@ -346,7 +346,7 @@ def task_board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_order_docx(request: HttpRequest, task_id: int) -> HttpResponse:
-    """The task's printable 督办单 (Word)."""
+    """The task's printable 督办单 (Word; ``?format=pdf`` for PDF)."""
     task = access_task(request.user, task_id)
     office = (task.plan.office.name if task.plan else "") or (
         getattr(user_scope(request.user).organisation, "name", "") or ""
@@ -356,14 +356,15 @@ def task_order_docx(request: HttpRequest, task_id: int) -> HttpResponse:
         + (f"：{e.note}" if e.note else "")
         for e in task.events.all()
     ]
-    data = task_order(
+    content = task_order(
         task,
         office=office,
         today=today(),
         leads=[o.name for o in (task.parent or task).leads.all()],
         history=history,
     )
-    return file_response(f"督办单-{task.pk}.docx", data)
+    fmt = "pdf" if request.GET.get("format") == "pdf" else "docx"
+    return document_response(f"督办单-{task.pk}", content, fmt)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Excel downloads: one response shape for every export view (UTF-8 file name, xlsx type)."""
+"""Downloads: one response shape for every Excel, Word and PDF a page serves (UTF-8 file name,
+the type by the name's ending); documents of the documents engine printed in either format."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
+from minsheng.core.reports.content import Content
+from minsheng.core.reports.render import to_docx, to_pdf
 from minsheng.core.xlsx import Sheet, write_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,6 +25,15 @@ def file_response(filename: str, data: bytes) -> HttpResponse:
     response = HttpResponse(data, content_type=kind)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def document_response(
+    stem: str, content: Content, fmt: str, template: bytes | None = None
+) -> HttpResponse:
+    """A document of the documents engine as Word (``fmt`` "docx") or PDF (anything else)."""
+    if fmt == "docx":
+        return file_response(f"{stem}.docx", to_docx(content, template))
+    return file_response(f"{stem}.pdf", to_pdf(content))
 
 
 def xlsx_response(filename: str, data: bytes) -> HttpResponse:

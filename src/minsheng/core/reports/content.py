@@ -4,6 +4,7 @@ renderers both take this, so the two files say the same thing."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,9 +13,14 @@ from typing import Any
 @dataclass(frozen=True, slots=True)
 class Table:
     caption: str
-    headers: Sequence[str]
+    headers: Sequence[str]  # none: a table without a header row
     rows: Sequence[Sequence[str]]
     numeric: Sequence[bool] = ()  # per column: right-aligned figures
+    labels: bool = False  # the first column names what the second says (a fact table)
+
+    @property
+    def columns(self) -> int:
+        return len(self.headers) or max((len(r) for r in self.rows), default=1)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -22,20 +28,34 @@ class Table:
             "headers": list(self.headers),
             "rows": [list(r) for r in self.rows],
             "numeric": list(self.numeric),
+            "labels": self.labels,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    png: bytes
+    width_cm: float
+    caption: str = ""
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode()
 
 
 @dataclass(slots=True)
 class Section:
-    heading: str
+    heading: str  # "" for none
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    picture: Picture | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
             "heading": self.heading,
             "paragraphs": list(self.paragraphs),
             "tables": [t.as_json() for t in self.tables],
+            "picture": self.picture.caption if self.picture else None,
         }
 
 

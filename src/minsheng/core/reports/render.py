@@ -41,22 +41,27 @@ def _table_block(tpl: Any, tables: Sequence[Table]) -> Any:
 
     block = tpl.new_subdoc()
     for table in tables:
-        caption = block.add_paragraph()
-        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(caption.add_run(table.caption), 12, bold=True, font="SimHei", qn=qn, pt=Pt)
-        grid = block.add_table(rows=1, cols=len(table.headers))
+        if table.caption:
+            caption = block.add_paragraph()
+            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run(caption.add_run(table.caption), 12, bold=True, font="SimHei", qn=qn, pt=Pt)
+        grid = block.add_table(rows=1 if table.headers else 0, cols=table.columns)
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        numeric = list(table.numeric) + [False] * len(table.headers)
-        for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(cell.paragraphs[0].add_run(header), 10.5, bold=True, font="SimHei", qn=qn, pt=Pt)
+        numeric = list(table.numeric) + [False] * table.columns
+        if table.headers:
+            for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run = cell.paragraphs[0].add_run(header)
+                _run(run, 10.5, bold=True, font="SimHei", qn=qn, pt=Pt)
         for row in table.rows:
             cells = grid.add_row().cells
             for k, (cell, value) in enumerate(zip(cells, row, strict=True)):
                 if numeric[k]:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                _run(cell.paragraphs[0].add_run(value), 10.5, font=TABLE_FONT, qn=qn, pt=Pt)
+                label = table.labels and k == 0
+                run = cell.paragraphs[0].add_run(value)
+                _run(run, 10.5, bold=label, font="SimHei" if label else TABLE_FONT, qn=qn, pt=Pt)
         block.add_paragraph()
     return block
 
@@ -70,14 +75,25 @@ def _run(run: Any, size: float, *, font: str, qn: Any, pt: Any, bold: bool = Fal
 
 def to_docx(content: Content, template: bytes | None = None) -> bytes:
     """The Word document from ``template`` (the shipped one when None)."""
-    from docxtpl import DocxTemplate
+    from docx.shared import Cm
+    from docxtpl import DocxTemplate, InlineImage
     from jinja2 import TemplateError as JinjaError
 
     try:
         tpl = DocxTemplate(io.BytesIO(template or default_template()))
         data = content.as_json()
         data["sections"] = [
-            {**s.as_json(), "tables": _table_block(tpl, s.tables)} for s in content.sections
+            {
+                **s.as_json(),
+                "tables": _table_block(tpl, s.tables),
+                "picture": (
+                    InlineImage(tpl, io.BytesIO(s.picture.png), width=Cm(s.picture.width_cm))
+                    if s.picture
+                    else None
+                ),
+                "picture_caption": s.picture.caption if s.picture else "",
+            }
+            for s in content.sections
         ]
         data["appendix"] = _table_block(tpl, content.appendix)
         tpl.render(data, autoescape=True)

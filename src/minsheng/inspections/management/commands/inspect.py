@@ -3,8 +3,8 @@ without it):
 
 - ``plan --region CODE --name NAME --checklist ID --period 2026Q4 --per-stratum N --seed S
   --from DATE --to DATE --inspectors a,b`` draws a round and assigns its inspectors;
-- ``report --plan ID [--format json|xlsx|docx] [--output FILE]`` the round's figures (JSON) or
-  its workbook / 通报;
+- ``report --plan ID [--format json|xlsx|docx|pdf] [--output FILE]`` the round's figures (JSON)
+  or its workbook / 通报;
 - ``tasks --plan ID`` hands the round's findings on as rectification tasks."""
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from minsheng.core.reports.render import to_docx, to_pdf
 from minsheng.core.xlsx import write_workbook
-from minsheng.inspections.documents import notice_docx, plan_sheets
+from minsheng.inspections.documents import notice, plan_sheets
 from minsheng.inspections.models import Checklist, Plan
 from minsheng.inspections.selectors import plan_report
 from minsheng.inspections.services import Draft, InspectionError, findings_hand_on, plan_create
 from minsheng.orgs.models import Region
+from minsheng.orgs.selectors import office_name
 
 
 class Command(BaseCommand):
@@ -41,7 +43,7 @@ class Command(BaseCommand):
         plan.add_argument("--inspectors", required=True)
         report = sub.add_parser("report")
         report.add_argument("--plan", type=int, required=True)
-        report.add_argument("--format", choices=["json", "xlsx", "docx"], default="json")
+        report.add_argument("--format", choices=["json", "xlsx", "docx", "pdf"], default="json")
         report.add_argument("--output")
         tasks = sub.add_parser("tasks")
         tasks.add_argument("--plan", type=int, required=True)
@@ -110,13 +112,13 @@ class Command(BaseCommand):
                 self.stdout.write(text)
             return
         if not output:
-            raise CommandError("xlsx 和 docx 须用 --output 指定文件")
+            raise CommandError("xlsx、docx 和 pdf 须用 --output 指定文件")
         try:
             if fmt == "xlsx":
                 write_workbook(Path(output), plan_sheets(plan, report, visits))
             else:
-                data = notice_docx(plan, report, visits, issuer=f"{plan.region.name}质量办")
-                Path(output).write_bytes(data)
+                content = notice(plan, report, visits, issuer=office_name(plan.region))
+                Path(output).write_bytes(to_docx(content) if fmt == "docx" else to_pdf(content))
         except OSError as exc:
             raise CommandError(f"无法写入 {output}：{exc.strerror}") from None
         self.stdout.write(json.dumps({"plan": plan.pk, "output": output}, ensure_ascii=False))
