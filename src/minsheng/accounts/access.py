@@ -54,6 +54,7 @@ REGION_WIDE_SCOPES = frozenset(
         ApiScope.READ_SUPERVISION,
         ApiScope.READ_HALLS,
         ApiScope.READ_ASSESS,
+        ApiScope.READ_REPORTS,
     }
 )
 

@@ -56,6 +56,7 @@ class ApiScope(models.TextChoices):
     WRITE_APPLICATIONS = "applications:write", _("报送办件")
     READ_HALLS = "halls:read", _("读取事项清单、大厅指标与办件统计")
     READ_ASSESS = "assess:read", _("读取考核结果与明察暗访情况")
+    READ_REPORTS = "reports:read", _("读取驾驶舱数据与报告")
 
 
 class ApiChannel(models.TextChoices):

@@ -39,6 +39,7 @@ from minsheng.inspections.api import router as inspections_router
 from minsheng.notify.api import router as notify_router
 from minsheng.orgs.models import Organisation, PeerGroup, Region, RegionLevel
 from minsheng.polls.api import router as polls_router
+from minsheng.reports.api import router as reports_router
 from minsheng.reviews.api import router as ratings_router
 from minsheng.reviews.read_api import router as ratings_read_router
 from minsheng.supervision.api import router as supervision_router
@@ -62,6 +63,7 @@ api.add_router("", halls_router)
 api.add_router("", catalog_router)
 api.add_router("", inspections_router)
 api.add_router("", assess_router)
+api.add_router("", reports_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

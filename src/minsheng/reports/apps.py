@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "minsheng.reports"
     label = "reports"
     verbose_name = _("报告")
+
+    def ready(self) -> None:
+        from minsheng.reports import demo_steps  # noqa: F401  (registers the demo step)

@@ -106,6 +106,7 @@ def index_facts(region: Region, period: Period) -> IndexFacts | None:
             (present & ~np.isnan(result.panel.column("target"))).sum()
         ), met=row.met,
         below=[names[i] for i in np.flatnonzero(below & present)],
+        below_codes=[result.panel.indicators[i].code for i in np.flatnonzero(below & present)],
         first=[names[i] for i in np.flatnonzero((result.value_rank[r] == 1) & present)],
     )  # fmt: skip
     before = index_result(peers, period.previous(), runs=0)
@@ -139,7 +140,7 @@ def poll_facts(region: Region, period: Period) -> PollFacts | None:
     results = poll_results(poll, level, None, within)
     if results.overall is None:
         return None
-    facts = PollFacts(name=poll.name, score=results.overall.estimate, n=results.n)
+    facts = PollFacts(poll_id=poll.pk, name=poll.name, score=results.overall.estimate, n=results.n)
     if poll.previous is not None:
         earlier = poll_results(poll.previous, level, None, within).overall
         if earlier is not None:
@@ -157,8 +158,8 @@ def poll_facts(region: Region, period: Period) -> PollFacts | None:
         if row.rank.ranked
     ]
     facts.fields = [Named(f.name, f.score) for f in results.fields]
-    facts.weakest = [
-        Named(i.text, i.score) for i in sorted(results.items, key=lambda i: i.score)[:3]
+    facts.weakest = [  # key: the item's code
+        Named(i.text, i.score, key=i.code) for i in sorted(results.items, key=lambda i: i.score)[:3]
     ]
     return facts
 
@@ -219,7 +220,7 @@ def hall_facts(region: Region, period: Period, end: dt.date) -> HallFacts | None
     metrics = hall_metrics(items_at(region, end))
     targets = targets_for(region, end.year)
     values = metrics.as_json()
-    facts = HallFacts()
+    facts = HallFacts(year=end.year)
     for key, label in HALL_LABELS.items():
         value = values.get(key)
         if value is None:
@@ -227,7 +228,9 @@ def hall_facts(region: Region, period: Period, end: dt.date) -> HallFacts | None
         ok = float(value) >= targets[key] - 1e-12
         facts.met += ok
         word = "达到" if ok else "未达到"
-        facts.metrics.append(Named(label, float(value), f"{word}目标 {targets[key] * 100:.0f}%"))
+        facts.metrics.append(
+            Named(label, float(value), f"{word}目标 {targets[key] * 100:.0f}%", key=key)
+        )
     visits = list(
         Visit.objects.filter(
             state=VisitState.SUBMITTED, plan__period=str(period),
@@ -240,7 +243,7 @@ def hall_facts(region: Region, period: Period, end: dt.date) -> HallFacts | None
     facts.findings = sum(1 for m in marks if m == FAIL)
     facts.pass_rate = sum(1 for m in marks if m == PASS) / applies if applies else None
     facts.worst = [
-        Named(v.site.name, v.score)
+        Named(v.site.name, v.score, key=str(v.pk))
         for v in sorted((v for v in visits if v.score is not None), key=lambda v: v.score or 0)[:3]
         if (v.score or 0) < 100
     ]

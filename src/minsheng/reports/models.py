@@ -77,3 +77,25 @@ class Report(models.Model):
             return Period.parse(self.period).label
         except PeriodError:
             return self.period
+
+
+class Boundary(models.Model):
+    """The boundaries of a region's child regions (GeoJSON) for the cockpit's map; ``generated``
+    marks the demo's stand-in grid, shown as such."""
+
+    region = models.OneToOneField(
+        "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("地区")
+    )
+    geojson = models.JSONField(_("边界"))
+    generated = models.BooleanField(_("示意边界"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("地区边界")
+        verbose_name_plural = _("地区边界")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}"

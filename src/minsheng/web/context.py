@@ -87,6 +87,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif user.pk and Scheme.objects.filter(assessors=user.pk).exists():  # a 专业评价 assessor
         items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
     if scope.everything or (scope.region is not None and role in REPORT_ROLES):
+        items.append(NavItem(_("驾驶舱"), reverse("cockpit"), "cockpit", "/cockpit/"))
         items.append(NavItem(_("报告"), reverse("report_list"), "reports", "/reports/"))
     if scope.everything or role in INSPECTION_ROLES:
         url = reverse("inspection_list")

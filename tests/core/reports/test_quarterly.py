@@ -39,6 +39,7 @@ def _facts(**parts: object) -> QuarterFacts:
 
 
 POLL = PollFacts(
+    poll_id=1,
     name="第三季度测评", score=76.09, n=4800, previous=73.57, change_significant=True, rate=0.873,
     target=0.85, target_verdict="met",
     units=[Named("甲区", 80.0, "+1.00"), Named("乙区", 75.5, "-0.20"), Named("丙区", 70.25, "")],
@@ -67,7 +68,9 @@ def test_sentences_use_the_reports_phrasing() -> None:
 
 
 def test_within_error_and_missing_sections_renumber() -> None:
-    poll = PollFacts(name="测评", score=80.0, n=900, previous=80.6, change_significant=False)
+    poll = PollFacts(
+        poll_id=2, name="测评", score=80.0, n=900, previous=80.6, change_significant=False
+    )
     content = quarterly(_facts(poll=poll, tasks=TaskFacts(10, 7, 2, 0.8, [
         OpenTask("整改甲", "某局", "2026年12月1日", True)])))  # fmt: skip
     headings = [s.heading for s in content.sections]

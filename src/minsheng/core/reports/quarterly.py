@@ -20,6 +20,7 @@ class Named:
     name: str
     value: float | None = None
     detail: str = ""
+    key: str = ""  # what the platform calls it (an indicator or item code, a visit), for links
 
 
 @dataclass(slots=True)
@@ -35,6 +36,7 @@ class IndexFacts:
     with_target: int = 0
     met: int = 0
     below: list[str] = field(default_factory=list)  # names below the average
+    below_codes: list[str] = field(default_factory=list)  # their indicator codes
     first: list[str] = field(default_factory=list)  # names ranked first
     off_track: list[str] = field(default_factory=list)
     risers: list[Named] = field(default_factory=list)  # biggest score gains since last period
@@ -43,6 +45,7 @@ class IndexFacts:
 
 @dataclass(slots=True)
 class PollFacts:
+    poll_id: int
     name: str
     score: float
     n: int
@@ -54,6 +57,11 @@ class PollFacts:
     units: list[Named] = field(default_factory=list)  # sub-units, best first (value = score)
     fields: list[Named] = field(default_factory=list)
     weakest: list[Named] = field(default_factory=list)  # items, weakest first
+
+    @property
+    def change_text(self) -> str:
+        """The change since the previous round as printed: +2.52 / -0.60 ("" for none)."""
+        return "" if self.previous is None else f"{self.score - self.previous:+.2f}"
 
 
 @dataclass(slots=True)
@@ -87,6 +95,7 @@ class TaskFacts:
 @dataclass(slots=True)
 class HallFacts:
     metrics: list[Named] = field(default_factory=list)  # value = share; detail = target text
+    year: int = 0
     met: int = 0
     visits: int = 0  # inspection visits in the period
     findings: int = 0
