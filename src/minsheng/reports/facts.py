@@ -195,8 +195,6 @@ def rating_facts(region: Region, start: dt.date, end: dt.date) -> RatingFacts | 
 def task_facts(region: Region, start: dt.date, end: dt.date, today: dt.date) -> TaskFacts | None:
     tasks = Task.objects.filter(due__gte=start, due__lte=end, **region.subtree_filter("region__"))
     counted = tally(tasks, min(end, today))
-    if not counted.tasks:
-        return None
     facts = TaskFacts(
         total=counted.tasks, done=counted.accepted, overdue=counted.overdue,
         on_time_rate=counted.on_time_rate,
@@ -207,6 +205,8 @@ def task_facts(region: Region, start: dt.date, end: dt.date, today: dt.date) -> 
         .select_related("unit")
         .order_by("due", "pk")[:OPEN_SHOWN]
     )
+    if not counted.tasks and not waiting:
+        return None
     facts.open = [
         OpenTask(
             t.title, t.unit.name, written(t.due) if t.due else "—", bool(t.due and t.due < today)
@@ -265,7 +265,8 @@ def quarter_facts(region: Region, period: Period, *, issuer: str, today: dt.date
     facts.ratings = rating_facts(region, start, end)
     facts.tasks = task_facts(region, start, end, today)
     facts.hall = hall_facts(region, period, end)
-    if not any((facts.index, facts.poll, facts.ratings, facts.tasks)):
+    due = facts.tasks is not None and facts.tasks.total > 0  # open tasks alone are no data
+    if not any((facts.index, facts.poll, facts.ratings, due)):
         raise FactsError(f"{region.name}{period.label}没有可报告的数据")
     missing = [
         name

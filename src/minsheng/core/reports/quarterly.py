@@ -291,8 +291,11 @@ def _next_steps(facts: QuarterFacts) -> Section:
     s = Section("下一步工作")
     if facts.tasks is not None:
         t = facts.tasks
+        if t.total:
+            s.paragraphs.append(
+                f"本期到期的督办任务{t.total}项，已办结{t.done}项，按时办结率{pct(t.on_time_rate)}。"
+            )
         s.paragraphs.append(
-            f"本期督办任务{t.total}项，已办结{t.done}项，按时办结率{pct(t.on_time_rate)}。"
             "下一步，对未办结任务逐项跟踪，逾期的升级督办，整改结果以后续数据核验。"
         )
         if t.open:
@@ -327,9 +330,9 @@ def quarterly(facts: QuarterFacts) -> Content:
     if facts.ratings is not None and facts.ratings.good_rate is not None:
         headline["好评率"] = pct(facts.ratings.good_rate)
         parts.append(f"好评率{pct(facts.ratings.good_rate)}")
-    if facts.tasks is not None:
+    if facts.tasks is not None and facts.tasks.total:
         headline["督办任务"] = str(facts.tasks.total)
-        parts.append(f"督办任务{facts.tasks.total}项（逾期{facts.tasks.overdue}项）")
+        parts.append(f"到期督办任务{facts.tasks.total}项（逾期{facts.tasks.overdue}项）")
     if parts:
         basics.paragraphs.append(f"{facts.period_label}，{region}" + "，".join(parts) + "。")
     basics.paragraphs += facts.notes
