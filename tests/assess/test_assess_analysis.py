@@ -129,3 +129,59 @@ def test_results_api_scopes(city: City) -> None:
                                  scopes=[ApiScope.READ_ASSESS])  # fmt: skip
     outsider = Client(HTTP_AUTHORIZATION=f"Bearer {narrow}")
     assert outsider.get(f"/api/assess/runs/{run.pk}").status_code == 403
+
+
+def test_poll_component_and_the_reports_satisfaction_are_the_polls_scores(city: City) -> None:
+    from minsheng.polls.results import poll_results
+    from minsheng.polls.services import fieldwork_import
+    from minsheng.reports.services import quarterly_make
+    from tests.polls.test_polls import _csv, _poll
+
+    before = _poll(city, "2026Q2")
+    fieldwork_import(before, _csv(city, 300, seed=4), filename="a.csv", actor="t")
+    poll = _poll(city, "2026Q3", previous=before)
+    fieldwork_import(poll, _csv(city, 300, seed=5, better=city.county.code), filename="b.csv",
+                     actor="t")  # fmt: skip
+    root = city.county.parent
+    assert root is not None
+    rules = {"components": {"poll": 1}, "grades": [[0, "合格"]]}
+    scheme = scheme_save(actor=None, region=root, year=2026, name="满意度考核", rules=rules)
+    run = run_compute(actor=None, scheme=scheme, period=Period(2026, 3))
+    rows = {r.code: r.score for r in poll_results(poll, "county").rows}
+    got = {r["unit"]: r["components"]["poll"] for r in run.results if "poll" in r["components"]}
+    assert got == pytest.approx({k: round(v, 4) for k, v in rows.items()}, abs=1e-4)
+    assert run.results[0]["unit"] == city.county.code  # the county answering higher leads
+    made = quarterly_make(root, Period(2026, 3))
+    overall = poll_results(poll, "county").overall
+    assert overall is not None
+    assert made.content.headline["满意度"] == f"{overall.estimate:.2f}"
+    text = "\n".join(p for s in made.content.sections for p in s.paragraphs)
+    assert f"总体满意度{overall.estimate:.2f}分" in text and "较上轮" in text
+
+
+def test_ranking_notice_in_word_and_pdf(city: City) -> None:
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    run = run_compute(actor=None, scheme=_scheme(city), period=Period(2026, 4))
+    url = reverse("assess_notice", args=[run.pk])
+    office = city.client("quality")
+    assert office.get(url).status_code == 403  # not confirmed yet
+    run_confirm(actor=None, run=run)
+    number = "清质强办〔2026〕9号"
+    word = office.get(url, {"number": number, "date": "2026-12-01", "format": "docx"})
+    doc = Document(io.BytesIO(word.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert (
+        number in text and "2026年12月1日" in text and "关于县区考核2026年第4季度结果的通报" in text
+    )
+    ranking = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    first = run.results[0]
+    assert ranking[1][:2] == ["1", first["name"]] and ranking[1][-2] == f"{first['total']:.2f}"
+    pdf = office.get(url, {"number": number, "format": "pdf"})
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert number in pdf_text.replace("\n", "") and first["name"] in pdf_text
+    for who in ("county", "leader", "other_quality"):
+        assert city.client(who).get(url).status_code in (403, 404), who

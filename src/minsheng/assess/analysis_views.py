@@ -4,6 +4,7 @@ ranks and grades move), 一票否决 recorded on a run's unit (the run is made a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,11 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.accounts.access import access_region
 from minsheng.assess.access import access_run, schemes_visible
+from minsheng.assess.documents import run_notice
 from minsheng.assess.models import Run, Talk, Veto
 from minsheng.assess.services import RunError, run_compute, veto_record
 from minsheng.assess.views import LABELS, _office_run
@@ -24,6 +27,8 @@ from minsheng.core.assess.scheme import SchemeError, parse_scheme
 from minsheng.core.assess.whatif import entries_of, what_if
 from minsheng.core.index.periods import Period
 from minsheng.inspections.models import Visit, VisitState
+from minsheng.orgs.selectors import office_name
+from minsheng.web.downloads import document_response
 
 
 def _changed_rules(run: Run, query: Any) -> tuple[dict[str, Any], str]:
@@ -107,6 +112,25 @@ def veto_new(request: HttpRequest, run_id: int) -> HttpResponse:
         return redirect("assess_run", run_id=run.pk)
     messages.success(request, _("已记录一票否决并重新计算"))
     return redirect("assess_run", run_id=again.pk)
+
+
+@login_required
+def run_notice_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The ranking 通报 of a confirmed run (Word, or PDF with ``format=pdf``), with the 文号 and
+    date the office gives."""
+    run = _office_run(request, run_id)
+    if run.confirmed_at is None:
+        raise PermissionDenied("a 通报 is of a confirmed result")
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    content = run_notice(
+        run, issuer=office_name(run.scheme.region), number=request.GET.get("number", "")[:50],
+        day=day,
+    )  # fmt: skip
+    fmt = "pdf" if request.GET.get("format") == "pdf" else "docx"
+    return document_response(f"{run.scheme.name}-{run.period}-通报", content, fmt)
 
 
 @login_required

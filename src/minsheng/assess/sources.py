@@ -11,6 +11,8 @@ child region) over the period, each on 0–100:
   the unit's targets × 100;
 - ``expert`` (专业评价): the mean of the scores the scheme's named assessors gave the unit for
   the period, each with its reason;
+- ``poll``: the unit's satisfaction score (0–100) in the scheme region's poll round for the
+  period (``Poll.round`` = the period), as the poll results page estimates it;
 - ``inspection``: the mean score of the unit's sites visited in the inspection rounds that count
   for the period (明察暗访, each visit 0–100 by its checklist).
 
@@ -36,11 +38,14 @@ from minsheng.core.ratings.vocabulary import GOOD_LEVELS
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.indicators.selectors import index_result
 from minsheng.orgs.models import Region
+from minsheng.polls.models import Poll
+from minsheng.polls.results import poll_results
 from minsheng.reviews.models import Rating, Source
 from minsheng.supervision.board import tally
 from minsheng.supervision.models import Task
 
-COMPONENTS = ("index", "ratings", "tasks", "hall", "expert", "inspection")
+COMPONENTS = ("index", "poll", "ratings", "tasks", "hall", "expert", "inspection")
+POLL_LEVEL = {2: "county", 3: "township"}  # the scheme region's level → its units' poll level
 DEDUCTIONS = {
     "inspection_finding": "明察暗访发现问题",
     "overdue_task": "督办任务逾期",
@@ -86,6 +91,18 @@ def components(
         for code, value in zip(result.panel.regions, result.index, strict=True):
             if code in out and value == value:  # not NaN
                 out[code]["index"] = float(value)
+    if "poll" in wanted and units:
+        parent = units[0].parent
+        poll = (
+            Poll.objects.filter(region=parent, round=str(period)).order_by("-pk").first()
+            if parent is not None
+            else None
+        )
+        level = POLL_LEVEL.get(parent.level) if parent is not None else None
+        if poll is not None and level is not None:
+            for row in poll_results(poll, level).rows:
+                if row.code in out:
+                    out[row.code]["poll"] = float(row.score)
     if "expert" in wanted and scheme_id is not None:
         from minsheng.assess.models import ExpertScore
 

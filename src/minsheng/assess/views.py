@@ -39,6 +39,7 @@ from minsheng.web.downloads import sheets_response
 
 LABELS = {
     "index": gettext_lazy("水平指数"),
+    "poll": gettext_lazy("满意度"),
     "ratings": gettext_lazy("好评率"),
     "tasks": gettext_lazy("督办按时办结"),
     "hall": gettext_lazy("大厅指标达标"),
