@@ -153,3 +153,38 @@ def test_command_writes_the_file_and_says_what_is_wrong(city: City, tmp_path: Pa
         call_command("report", "quarterly", "--region", root.code, "--period", "2026Q3",
                      "--output", str(tmp_path / "no" / "x.docx"))  # fmt: skip
     assert caught.value.returncode == 2
+
+
+def test_scheduled_report_on_the_fifth_working_day(city: City) -> None:
+    """Q3 2026 ends on 30 September; with the National Day holiday (1–8 October, 10 October a
+    make-up working day, per the State Council's 2026 notice as the holidays package has it) the
+    5th working day after it falls in mid-October. Computed here from the calendar itself."""
+    from minsheng.notify.models import Notification
+    from minsheng.reports.models import ReportSchedule
+    from minsheng.reports.services import schedule_due, scheduled_reports
+    from minsheng.reviews.services.deadlines import work_calendar
+
+    root = _city(city)
+    office = city.client("quality")
+    saved = office.post(
+        reverse("report_templates"),
+        {"schedule": "1", "working_day": "5", "recipients": "leader、quality", "enabled": "on"},
+    )
+    assert saved.status_code == 302
+    schedule = ReportSchedule.objects.get(region=root)
+    assert set(schedule.recipients.values_list("username", flat=True)) == {"leader", "quality"}
+    due = work_calendar().add_working_days(dt.date(2026, 9, 30), 5)
+    assert dt.date(2026, 10, 9) <= due <= dt.date(2026, 10, 16)
+    assert schedule_due(schedule, due - dt.timedelta(days=1)) is None
+    assert schedule_due(schedule, due) == Period(2026, 3)
+    assert scheduled_reports(due) == 1
+    report = Report.objects.get(period="2026Q3")
+    assert report.created_by is None  # made by the system
+    told = Notification.objects.filter(kind="report", title__startswith=report.title)
+    assert set(told.values_list("user__username", flat=True)) == {"leader", "quality"}
+    assert scheduled_reports(due + dt.timedelta(days=3)) == 0  # once per quarter
+    bad = office.post(
+        reverse("report_templates"), {"schedule": "1", "working_day": "5", "recipients": "nobody"}
+    )
+    assert bad.status_code == 302
+    assert "nobody" in office.get(reverse("report_templates")).content.decode()

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     EXTENSION = "extension", _("延期申请与批复")
     CATALOG = "catalog", _("事项申报与审核")
     INSPECTION = "inspection", _("明察暗访检查任务")
+    REPORT = "report", _("报告已生成")
 
 
 # Outside channels a user gets unless they turn them off (SMS costs money: off unless chosen,

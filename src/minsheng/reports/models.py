@@ -99,3 +99,27 @@ class Boundary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}"
+
+
+class ReportSchedule(models.Model):
+    """The region's quarterly report made by itself on the N-th working day after each quarter
+    ends, and sent to the people named."""
+
+    region = models.OneToOneField(
+        "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("地区")
+    )
+    working_day = models.PositiveSmallIntegerField(_("季度结束后第几个工作日"), default=5)
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("通知对象")
+    )
+    enabled = models.BooleanField(_("启用"), default=True)
+    last_period = models.CharField(_("最近生成期别"), max_length=7, blank=True)
+    last_error = models.CharField(_("最近一次未能生成的原因"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("定期报告")
+        verbose_name_plural = _("定期报告")
+
+    def __str__(self) -> str:
+        return f"{self.region_id} +{self.working_day}"

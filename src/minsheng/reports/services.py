@@ -15,8 +15,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
+from minsheng.accounts.models import User
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.index.periods import Period
@@ -24,10 +26,13 @@ from minsheng.core.reports.content import Content
 from minsheng.core.reports.quarterly import quarterly
 from minsheng.core.reports.render import TemplateError, check_template, to_docx, to_pdf
 from minsheng.jobs.uploads import upload_store
+from minsheng.notify.models import Kind
+from minsheng.notify.services import notify
 from minsheng.orgs.models import Region
 from minsheng.orgs.selectors import office_name
-from minsheng.reports.facts import quarter_facts
-from minsheng.reports.models import Report, ReportKind, ReportTemplate
+from minsheng.reports.facts import FactsError, quarter_days, quarter_facts
+from minsheng.reports.models import Report, ReportKind, ReportSchedule, ReportTemplate
+from minsheng.reviews.services.deadlines import work_calendar
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 Progress = Callable[[int, str], None]
@@ -124,3 +129,70 @@ def template_upload(
         note=f"report template v{template.version}",
     )  # fmt: skip
     return template
+
+
+def finished_quarter(today: dt.date) -> Period:
+    """The last quarter that has ended by ``today``."""
+    return Period(today.year, (today.month - 1) // 3 + 1).previous()
+
+
+def schedule_due(schedule: ReportSchedule, today: dt.date) -> Period | None:
+    """The quarter whose report the schedule owes on ``today``: the last finished quarter, once
+    its N-th working day has come and until it has been made."""
+    period = finished_quarter(today)
+    if str(period) == schedule.last_period:
+        return None
+    _start, end = quarter_days(period)
+    due = work_calendar().add_working_days(end, schedule.working_day)
+    return period if today >= due else None
+
+
+def scheduled_reports(today: dt.date | None = None) -> int:
+    """Make every report a schedule owes today, archive it and tell its recipients; a quarter
+    without data is noted on the schedule (and tried again next time). Returns how many made."""
+    today = today or timezone.localdate()
+    made = 0
+    for schedule in ReportSchedule.objects.filter(enabled=True).select_related("region"):
+        period = schedule_due(schedule, today)
+        if period is None:
+            continue
+        try:
+            result = quarterly_make(schedule.region, period, today=today)
+        except (FactsError, TemplateError) as exc:
+            ReportSchedule.objects.filter(pk=schedule.pk).update(last_error=str(exc)[:300])
+            continue
+        report = report_store(actor="system", region=schedule.region, period=period, made=result)
+        ReportSchedule.objects.filter(pk=schedule.pk).update(last_period=str(period), last_error="")
+        notify(
+            schedule.recipients.all(), Kind.REPORT, f"{report.title}已生成",
+            "按计划生成的季度分析报告，可下载 Word 和 PDF。",
+            reverse("report_file", args=[report.pk, "pdf"]),
+        )  # fmt: skip
+        made += 1
+    return made
+
+
+@transaction.atomic
+def schedule_save(
+    *, actor: Any, region: Region, working_day: int, recipients: list[str], enabled: bool
+) -> ReportSchedule:
+    if not 1 <= working_day <= 30:
+        raise TemplateError("工作日须在 1 到 30 之间")
+    people = list(
+        User.objects.filter(
+            username__in=recipients, is_active=True,
+            **region.subtree_filter("organisation__region__"),
+        )
+    )  # fmt: skip
+    missing = sorted(set(recipients) - {u.username for u in people})
+    if missing:
+        raise TemplateError(f"本地区没有用户 {'、'.join(missing)}")
+    schedule, _made = ReportSchedule.objects.update_or_create(
+        region=region, defaults={"working_day": working_day, "enabled": enabled}
+    )
+    schedule.recipients.set(people)
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=schedule, region_code=region.code,
+        note="report schedule",
+    )  # fmt: skip
+    return schedule

@@ -35,3 +35,11 @@ def make_quarterly(*, run_id: int, region_id: int, period: str, user_id: int) ->
         job_progress(run_id, done=100, total=100)
         run.result = {"ok": True, "report": report.pk, "title": report.title}
         return 1
+
+
+@task()
+def make_scheduled() -> int:
+    """Hourly: the reports schedules owe today."""
+    from minsheng.reports.services import scheduled_reports
+
+    return scheduled_reports()

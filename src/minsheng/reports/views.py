@@ -19,10 +19,10 @@ from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.reports.render import TemplateError, default_template
 from minsheng.jobs.services import job_start
 from minsheng.jobs.uploads import upload_load
-from minsheng.orgs.models import RegionLevel
+from minsheng.orgs.models import Region, RegionLevel
 from minsheng.reports.access import access_report, report_region, reports_visible
-from minsheng.reports.models import ReportKind, ReportTemplate
-from minsheng.reports.services import template_for, template_upload
+from minsheng.reports.models import ReportKind, ReportSchedule, ReportTemplate
+from minsheng.reports.services import schedule_save, template_for, template_upload
 from minsheng.reports.tasks import make_quarterly
 from minsheng.web.downloads import file_response
 from minsheng.web.paging import search_and_page
@@ -99,6 +99,9 @@ def templates_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("download") == "current":
         data = bytes(current.data) if current else default_template()
         return file_response(f"季度分析报告模板-{region.name}.docx", data)
+    schedule = ReportSchedule.objects.filter(region=region).first()
+    if request.method == "POST" and request.POST.get("schedule"):
+        return _schedule_post(request, region)
     form = TemplateForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -121,9 +124,32 @@ def templates_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "error": error,
             "current": current,
+            "schedule": schedule,
+            "recipients": "、".join(schedule.recipients.values_list("username", flat=True))
+            if schedule
+            else "",
             "versions": ReportTemplate.objects.filter(
                 region=region, kind=ReportKind.QUARTERLY
             ).select_related("uploaded_by"),
         },
         status=400 if error else 200,
     )
+
+
+def _schedule_post(request: HttpRequest, region: Region) -> HttpResponse:
+    try:
+        schedule_save(
+            actor=request.user, region=region,
+            working_day=int(request.POST.get("working_day") or 0),
+            recipients=[
+                n for n in request.POST.get("recipients", "").replace("，", ",").replace("、", ",")
+                .split(",") if n.strip()
+            ],
+            enabled=request.POST.get("enabled") == "on",
+        )  # fmt: skip
+    except (TemplateError, ValueError) as exc:
+        message = str(exc) if isinstance(exc, TemplateError) else _("工作日须为整数")
+        messages.error(request, message)
+    else:
+        messages.success(request, _("已保存定期生成设置"))
+    return redirect("report_templates")
