@@ -27,6 +27,10 @@ PUBLIC = {
     "/public/guide/390100000000/390100000000/notice.docx",
     "/public/guide/390100000000/390100000000/notice.pdf",
     "/public/guide/390100000000/390100000000/qr.png",
+    # What the office has published, and its feed (tests/reports/test_publications.py)
+    "/public/",
+    "/public/p/1/",
+    "/public/feed.atom",
 }
 NOT_A_PAGE = {"/api/"}  # django-ninja's mount point: 404, no view behind it
 SAMPLE = {"int": "1", "str": "390100000000", "slug": "sample", "path": "x"}

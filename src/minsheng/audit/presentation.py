@@ -59,6 +59,8 @@ NOTES: dict[str, Any] = {
     "task from inspection": gettext_lazy("由明察暗访发现的问题创建督办任务"),
     "boundaries uploaded": gettext_lazy("上传下级地区边界"),
     "report schedule": gettext_lazy("修改报告定期生成设置"),
+    "published": gettext_lazy("公开发布"),
+    "withdrawn": gettext_lazy("撤回公开发布"),
     "unit alias": gettext_lazy("记住方案中的单位名称"),
     "sweep: reminded": gettext_lazy("到期提醒"),
     "sweep: urged": gettext_lazy("逾期催办"),

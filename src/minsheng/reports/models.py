@@ -123,3 +123,37 @@ class ReportSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} +{self.working_day}"
+
+
+class PublicationKind(models.TextChoices):
+    RANKING = "ranking", _("考核排名")
+    POLL = "poll", _("满意度测评结果")
+    PLAN = "plan", _("工作方案进展")
+
+
+class Publication(models.Model):
+    """What the office has made public (公开): a snapshot of a ranking, poll results at county
+    level or an action plan's progress, as it stood when published; shown without login until
+    withdrawn, and in the public feed."""
+
+    region = models.ForeignKey(
+        "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("地区")
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=PublicationKind.choices)
+    source = models.CharField(_("来源"), max_length=50)  # e.g. run:12, poll:3, plan:5
+    title = models.CharField(_("标题"), max_length=200)
+    summary = models.TextField(_("摘要"))
+    table = models.JSONField(_("数据"))  # core.reports.content.Table.as_json()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("公开发布")
+        verbose_name_plural = _("公开发布")
+
+    def __str__(self) -> str:
+        return self.title
