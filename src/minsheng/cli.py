@@ -30,7 +30,13 @@ FILE_COMMANDS: dict[str, str] = {
 STORING = frozenset({"plans", "catalog"})
 # Sub-commands of a file command that run on the database (``assess run``).
 DJANGO_ACTIONS = frozenset(
-    {("assess", "run"), ("inspect", "plan"), ("inspect", "report"), ("inspect", "tasks")}
+    {
+        ("assess", "run"),
+        ("inspect", "plan"),
+        ("inspect", "report"),
+        ("inspect", "tasks"),
+        ("inspect", "sites"),
+    }
 )
 EXIT_CONFIG = 2
 

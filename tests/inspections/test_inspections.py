@@ -220,3 +220,46 @@ def test_outsiders_are_refused(city: City) -> None:
     own = city.client("inspector")
     assert own.get(f"/inspections/visits/{visit.pk}/").status_code == 200
     assert own.get(f"/inspections/{plan.pk}/").status_code == 403
+
+
+def test_schools_listed_by_the_office_can_be_inspected(city: City) -> None:
+    root = city.county.parent
+    assert root is not None
+    office = city.client("quality")
+    bad = (
+        "名称,区划代码,类型\n"
+        f"第一中学,{city.township.code},学校\n"
+        "外地中学,999999999999,学校\n"
+        f"某商场,{city.township.code},商场\n"
+    ).encode("gbk")
+    upload = io.BytesIO(bad)
+    upload.name = "名单.csv"
+    refused = office.post("/inspections/checklists/", {"file": upload})
+    text = refused.content.decode()
+    assert refused.status_code == 400
+    assert "第 3 行 区划代码" in text and "第 4 行 类型" in text
+    from minsheng.inspections.models import Site
+
+    assert not Site.objects.filter(kind="school").exists()  # nothing kept
+    good = "\n".join(
+        ["名称,区划代码,类型"]
+        + [f"第{k}中学,{r.code},学校" for k, r in enumerate([city.township, city.other_township])]
+    ).encode()
+    upload = io.BytesIO(good)
+    upload.name = "名单.csv"
+    assert office.post("/inspections/checklists/", {"file": upload}).status_code == 302
+    assert Site.objects.filter(kind="school").count() == 2
+    checklist = checklist_save(
+        actor=city.users["quality"], region=root, kind="school", name="学校清单",
+        items=DEFAULTS["school"],
+    )  # fmt: skip
+    plan = plan_create(
+        actor=city.users["quality"], region=root,
+        draft=Draft(
+            name="学校暗访", kind="school", period="2026Q4", checklist=checklist, per_stratum=1,
+            seed=3, starts_on=dt.date(2026, 11, 2), ends_on=dt.date(2026, 11, 20),
+            inspectors=["quality"],
+        ),
+    )  # fmt: skip
+    assert plan.visits.count() == 2  # one per county stratum
+    assert city.client("county").post("/inspections/checklists/", {}).status_code == 403

@@ -139,6 +139,10 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
         ),
         (r"^inspection submitted: score (?P<s>.+)$", gettext_lazy("提交检查结果，得分 %(s)s")),
         (r"^report (?P<p>\S+)$", gettext_lazy("生成报告 %(p)s")),
+        (
+            r"^inspection sites: (?P<m>\d+) new of (?P<n>\d+)$",
+            gettext_lazy("导入检查对象 %(n)s 个（新增 %(m)s 个）"),
+        ),
         (r"^report template v(?P<v>\d+)$", gettext_lazy("上传报告模板第 %(v)s 版")),
         (r"^weights poststratify to .*$", gettext_lazy("按总体边际事后分层加权")),
         (

@@ -30,6 +30,8 @@ from minsheng.core.inspect.checklist import (
 )
 from minsheng.core.inspect.draw import DrawError, Inspector, assign, draw_sites
 from minsheng.core.inspect.draw import Site as DrawSite
+from minsheng.core.inspect.sites import read_sites
+from minsheng.core.tabular import CellError, Table, TableError
 from minsheng.inspections.models import Checklist, Photo, Plan, Site, SiteKind, Visit, VisitState
 from minsheng.jobs.uploads import upload_store
 from minsheng.notify.models import Kind
@@ -87,6 +89,37 @@ def sites_sync(region: Region) -> int:
     ]
     Site.objects.bulk_create(made, ignore_conflicts=True)
     return len(made)
+
+
+@transaction.atomic
+def sites_import(*, actor: Any, region: Region, table: Table) -> tuple[int, int]:
+    """The office's list of schools, nursing homes and hospitals (all or nothing): each row's
+    region must lie in the office's region. Returns (new, already listed)."""
+    rows, errors = read_sites(table)
+    regions = {
+        r.code: r
+        for r in Region.objects.filter(
+            code__in={row.region for row in rows}, **region.subtree_filter()
+        )
+    }
+    errors += [
+        CellError(table.sheet, row.row, "区划代码", f"{row.region} 不在{region.name}范围内")
+        for row in rows
+        if row.region not in regions
+    ]
+    if errors:
+        raise TableError(sorted(errors, key=lambda e: e.row))
+    made = 0
+    for row in rows:
+        _site, created = Site.objects.get_or_create(
+            region=regions[row.region], kind=row.kind, name=row.name
+        )
+        made += created
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=region, region_code=region.code,
+        note=f"inspection sites: {made} new of {len(rows)}",
+    )  # fmt: skip
+    return made, len(rows) - made
 
 
 def _stratum(region: Region) -> str:

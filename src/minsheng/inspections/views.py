@@ -10,6 +10,8 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +28,7 @@ from minsheng.core.inspect.checklist import (
     parse_items,
     parse_lines,
 )
+from minsheng.core.tabular import CellError, TableError, read_table
 from minsheng.inspections.access import (
     access_plan,
     access_visit,
@@ -34,7 +37,7 @@ from minsheng.inspections.access import (
     plans_readable,
 )
 from minsheng.inspections.documents import notice, plan_sheets
-from minsheng.inspections.models import Photo, SiteKind, Visit, VisitState
+from minsheng.inspections.models import Photo, Site, SiteKind, Visit, VisitState
 from minsheng.inspections.selectors import plan_report
 from minsheng.inspections.services import (
     Draft,
@@ -42,6 +45,7 @@ from minsheng.inspections.services import (
     checklist_save,
     findings_hand_on,
     plan_create,
+    sites_import,
 )
 from minsheng.jobs.uploads import upload_load
 from minsheng.orgs.selectors import office_name
@@ -211,11 +215,38 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
 
 @login_required
 def checklist_list(request: HttpRequest) -> HttpResponse:
+    """The office's checklists, and its list of schools, nursing homes and hospitals to inspect
+    (uploaded as a table: 名称, 区划代码, 类型; every problem located, nothing kept on error)."""
+    region = office_region(request.user)
     checklists = checklists_manageable(request.user)
+    errors: list[CellError] = []
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if isinstance(upload, UploadedFile):
+        try:
+            table = read_table(upload.read(), filename=upload.name or "sites.csv")
+            made, known = sites_import(actor=request.user, region=region, table=table)
+        except TableError as exc:
+            errors = list(exc.errors[:200])
+        else:
+            messages.success(
+                request, _("已导入检查对象：新增 %(m)s 个，已有 %(k)s 个") % {"m": made, "k": known}
+            )
+            return redirect("inspection_checklists")
+    counts = dict(
+        Site.objects.filter(**region.subtree_filter("region__"))
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    )
     return render(
         request,
         "inspections/checklists.html",
-        {"checklists": checklists, "kinds": SiteKind.choices},
+        {
+            "checklists": checklists,
+            "kinds": SiteKind.choices,
+            "counts": [(label, counts.get(value, 0)) for value, label in SiteKind.choices],
+            "errors": errors,
+        },
+        status=400 if errors else 200,
     )
 
 

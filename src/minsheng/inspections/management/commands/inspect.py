@@ -5,7 +5,9 @@ without it):
   --from DATE --to DATE --inspectors a,b`` draws a round and assigns its inspectors;
 - ``report --plan ID [--format json|xlsx|docx|pdf] [--output FILE]`` the round's figures (JSON)
   or its workbook / 通报;
-- ``tasks --plan ID`` hands the round's findings on as rectification tasks."""
+- ``tasks --plan ID`` hands the round's findings on as rectification tasks;
+- ``sites FILE --region CODE`` lists the schools, nursing homes and hospitals to inspect (名称,
+  区划代码, 类型), all or nothing, every problem located."""
 
 from __future__ import annotations
 
@@ -17,11 +19,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from minsheng.core.reports.render import to_docx, to_pdf
+from minsheng.core.tabular import TableError, read_table
 from minsheng.core.xlsx import write_workbook
 from minsheng.inspections.documents import notice, plan_sheets
 from minsheng.inspections.models import Checklist, Plan
 from minsheng.inspections.selectors import plan_report
-from minsheng.inspections.services import Draft, InspectionError, findings_hand_on, plan_create
+from minsheng.inspections.services import (
+    Draft,
+    InspectionError,
+    findings_hand_on,
+    plan_create,
+    sites_import,
+)
 from minsheng.orgs.models import Region
 from minsheng.orgs.selectors import office_name
 
@@ -47,11 +56,17 @@ class Command(BaseCommand):
         report.add_argument("--output")
         tasks = sub.add_parser("tasks")
         tasks.add_argument("--plan", type=int, required=True)
+        sites = sub.add_parser("sites")
+        sites.add_argument("file")
+        sites.add_argument("--region", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "plan":
                 self._plan(options)
+                return
+            if options["action"] == "sites":
+                self._sites(options)
                 return
             plan = Plan.objects.filter(pk=options["plan"]).select_related("region").first()
             if plan is None:
@@ -100,6 +115,23 @@ class Command(BaseCommand):
                 ensure_ascii=False,
             )
         )
+
+    def _sites(self, options: dict[str, Any]) -> None:
+        region = Region.objects.filter(code=options["region"]).first()
+        if region is None:
+            raise CommandError(f"没有地区 {options['region']}", returncode=2)
+        path = Path(options["file"])
+        try:
+            table = read_table(path.read_bytes(), filename=path.name)
+            made, known = sites_import(actor="cli", region=region, table=table)
+        except OSError as exc:
+            raise CommandError(f"无法读取 {path}：{exc.strerror}", returncode=2) from None
+        except TableError as exc:
+            lines = [f"{e.sheet} 第 {e.row} 行 {e.column}：{e.message}" for e in exc.errors[:50]]
+            raise CommandError(
+                "检查对象名单有误，未导入：\n" + "\n".join(lines), returncode=2
+            ) from None
+        self.stdout.write(json.dumps({"created": made, "known": known}, ensure_ascii=False))
 
     def _report(self, plan: Plan, options: dict[str, Any]) -> None:
         report, visits = plan_report(plan)
