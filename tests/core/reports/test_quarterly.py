@@ -96,6 +96,9 @@ def test_word_and_pdf_say_the_same() -> None:
         assert figure in words, figure
         assert figure in pdf_text, figure
     assert "甲区" in cells and "80.00" in cells
+    # The satisfaction chart (three districts) is a picture in both files.
+    assert len(docx.inline_shapes) == 1
+    assert any("/XObject" in page["/Resources"] for page in reader.pages)
     assert "{{" not in words and "{%" not in words  # every tag rendered
     # Every font in the PDF is embedded (a FontFile in its descriptor).
     for page in reader.pages:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from minsheng.core.reports.content import NUMERALS, Content, Section, Table, numbered
+from minsheng.core.reports.charts import bar_chart
+from minsheng.core.reports.content import NUMERALS, Content, Picture, Section, Table, numbered
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +200,11 @@ def _poll_section(f: PollFacts, region: str, child: str) -> Section:
             + "、".join(f"{u.name}（{score(u.value)}分）" for u in bottom)
             + "。"
         )
+        s.picture = Picture(
+            bar_chart([u.name for u in ranked], [u.value or 0 for u in ranked], label="满意度得分",
+                      reference=f.score, reference_label=f"{region} {f.score:.2f}"),
+            15, f"图：各{child}满意度得分",
+        )  # fmt: skip
         s.tables.append(
             Table(
                 f"各{child}满意度得分",
@@ -235,6 +241,13 @@ def _ratings_section(f: RatingFacts, region: str, child: str) -> Section:
     else:
         text += "，无差评"
     s.paragraphs.append(text + "。")
+    units = [u for u in f.units if u.value is not None]
+    if len(units) >= 2:
+        s.picture = Picture(
+            bar_chart([u.name for u in units], [u.value or 0 for u in units], label="好评率",
+                      percent=True),
+            15, f"图：各{child}好评率",
+        )  # fmt: skip
     if f.short:
         s.paragraphs.append(
             f"{len(f.short)}个单位差评整改未全部完成：{_list([n.name for n in f.short], 8)}"
