@@ -4,8 +4,8 @@ temporary directory, ~90 s; or an existing one with ``BENCH_DATABASE_URL`` and
 
 1. the city's quarterly report: the figures gathered (``quarter_facts``), the Word file through
    the template, the PDF (WeasyPrint) — each timed;
-2. a batch: the report of the city and of each of its districts (as the scheduled job would
-   make them);
+2. batches: the report of the city and of each of its districts, and of the province's 13 cities
+   (the other 12 have their published indicator values only);
 3. the cockpit page as the leader opens it (Django test client, after one warm-up), for each
    map figure.
 
@@ -75,6 +75,9 @@ def main() -> None:
     t_pdf, pdf = timed(lambda: to_pdf(content))
     districts = list(Region.objects.filter(parent=city).order_by("code"))
     t_batch, made = timed(lambda: [quarterly_make(r, PERIOD) for r in [city, *districts]])
+    assert city.parent is not None
+    cities = list(Region.objects.filter(parent=city.parent).order_by("code"))
+    t_cities, _made = timed(lambda: [quarterly_make(r, PERIOD) for r in cities])
     leader = User.objects.get(username="leader")
     client = Client()
     client.force_login(leader)
@@ -91,6 +94,10 @@ def main() -> None:
     print(f"| Word through the template ({len(docx) // 1024} KB) | {t_docx:.2f} s |")
     print(f"| PDF, fonts embedded ({pages_count} KB) | {t_pdf:.2f} s |")
     print(f"| batch: the city and its {len(districts)} districts, both formats | {t_batch:.2f} s |")
+    print(
+        f"| batch: the province's {len(cities)} cities, both formats (only the demo city has "
+        f"polls, ratings and tasks) | {t_cities:.2f} s |"
+    )
     for figure, seconds in pages:
         print(f"| cockpit page, map by {MAP_FIGURES[figure]} (median of 3) | {seconds:.2f} s |")
     assert len(made) == len(districts) + 1
