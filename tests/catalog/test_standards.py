@@ -103,3 +103,26 @@ def test_over_long_text_is_located() -> None:
     with pytest.raises(TableError) as caught:
         standards_from_table(read_table(data, filename="a.csv"), local=False)
     assert {(e.row, e.column) for e in caught.value.errors} == {(2, "领域")}
+
+
+def test_standards_checked_by_inspection_items_count_as_monitored(city: City) -> None:
+    from minsheng.catalog.services import standards_store
+
+    root = city.county.parent
+    assert root is not None  # the demo's city has the service-centre checklist (YC1 …)
+    header = HEADER.strip() + ",检查项目\n"
+    data = (
+        header
+        + "政务服务,便民服务,1,一次性告知,群众,告知材料,告知全部材料,—,政务服务局,本地新增,,YC1\n"
+        + "政务服务,便民服务,2,窗口纪律,群众,文明服务,无脱岗,—,政务服务局,本地新增,,ZZ9\n"
+    ).encode()
+    rows = standards_from_table(read_table(data, filename="s.csv"), local=True)
+    assert rows[0].checks == ("YC1",)
+    with pytest.raises(TableError) as caught:
+        standards_store(rows, name="本地清单", region=root, actor=None)
+    assert [(e.row, e.column) for e in caught.value.errors] == [(3, "检查项目")]
+    edition = standards_store(rows[:1], name="本地清单", region=root, actor=None)
+    item = StandardItem.objects.get(standard_list=edition)
+    assert item.checks == ["YC1"] and not item.indicators.exists()
+    page = city.client("quality").get(reverse("catalog_standards"), {"edition": edition.pk})
+    assert page.context["unmonitored"] == 0 and "明察暗访 YC1" in page.content.decode()

@@ -230,8 +230,9 @@ def test_warning_rules_are_set_by_the_quality_office_and_change_the_warnings(cit
         url, {"below_average": "", "off_track": "", "worse_periods": "0", "bottom_n": "0"}
     )
     assert response.status_code == 302
-    after = quality.get(reverse("indicator_warnings")).context["total"]
-    assert after == 0 < before
+    left = quality.get(reverse("indicator_warnings")).context
+    # Only the hall metrics below target remain: they come from the catalog, not these rules.
+    assert left["total"] < before and all(r.rule == "hall_target" for r in left["rows"])
     assert AuditEntry.objects.filter(object_type__contains="warningsettings").exists()
     for outsider in ("county", "reporter", "leader", "window"):
         assert city.client(outsider).get(url).status_code == 403
@@ -293,3 +294,23 @@ def test_a_category_without_a_score_says_why(city: City) -> None:
     assert value is None and reason == f"这一类的 {count} 项指标均缺报"
     assert all(r for _, v, r in page.context["categories"] if v is None)  # never a bare "—"
     assert 'data-testid="category-no-score"' in page.content.decode()
+
+
+def test_hall_metrics_below_target_are_in_the_warning_list(city: City) -> None:
+    from django.utils import timezone
+
+    from minsheng.catalog.selectors import hall_misses
+    from minsheng.core.index.periods import Period
+    from minsheng.indicators.selectors import peer_regions
+
+    quality = city.client("quality")
+    page = quality.get(reverse("indicator_warnings"), {"rule": "hall_target"})
+    rows = page.context["rows"]
+    period = page.context["period"]
+    assert isinstance(period, Period)
+    end = min(period.days()[1], timezone.localdate())
+    regions = peer_regions(city.users["quality"], None, departments=True)[1]
+    expected = {(r.code, m) for r, m, _v, _t in hall_misses(regions, end)}
+    assert rows and {(w.region, w.metric) for w in rows} == expected
+    # Each carries the catalog's own task form.
+    assert reverse("catalog_from_hall") in page.content.decode()

@@ -53,16 +53,6 @@ DEDUCTIONS = {
 }
 
 
-def period_days(period: Period) -> tuple[dt.date, dt.date]:
-    if period.quarter:
-        start = dt.date(period.year, 3 * period.quarter - 2, 1)
-        end_month = 3 * period.quarter
-    else:
-        start, end_month = dt.date(period.year, 1, 1), 12
-    following = dt.date(period.year + end_month // 12, end_month % 12 + 1, 1)
-    return start, following - dt.timedelta(days=1)
-
-
 def components(
     units: list[Region],
     period: Period,
@@ -74,7 +64,7 @@ def components(
     """{unit code: {component or "deduction:<reason>": value}} for the components ``wanted``
     (``scheme_id``: whose assessors' scores make ``expert``; ``deductions``: points per
     occurrence by source)."""
-    start, end = period_days(period)
+    start, end = period.days()
     per = {k: v for k, v in (deductions or {}).items() if v}
     out: dict[str, dict[str, float]] = {u.code: {} for u in units}
     if "inspection" in wanted or "inspection_finding" in per:

@@ -165,6 +165,8 @@ class StandardItem(models.Model):
     indicators = models.ManyToManyField(
         "indicators.Indicator", blank=True, related_name="standards", verbose_name=_("监测指标")
     )
+    # The codes of the inspection checklist items (明察暗访) that check it.
+    checks = models.JSONField(_("检查项目"), default=list, blank=True)
 
     class Meta:
         ordering = ["standard_list", "pk"]

@@ -131,3 +131,27 @@ def by_department(items: list[Item]) -> list[tuple[str, Metrics]]:
     return sorted(
         ((name, hall_metrics(items)) for name, items in groups.items()), key=lambda g: g[0]
     )
+
+
+HALL_LABELS = {
+    "entry_rate": "进驻率",
+    "online_rate": "网上可办率",
+    "full_online_rate": "全程网办率",
+    "instant_rate": "即办件占比",
+    "one_visit_rate": "最多跑一次比例",
+    "time_cut_rate": "承诺时限压减率",
+}
+
+
+def hall_misses(regions: list[Region], day: dt.date) -> list[tuple[Region, str, float, float]]:
+    """(region, metric, value, target) for every hall metric of each region below the target in
+    force for it that year — the hall's entries in the warning list."""
+    out = []
+    for region in regions:
+        values = hall_metrics(items_at(region, day)).as_json()
+        targets = targets_for(region, day.year)
+        for metric in HALL_LABELS:
+            value = values.get(metric)
+            if value is not None and float(value) < targets[metric] - 1e-12:
+                out.append((region, metric, float(value), targets[metric]))
+    return out

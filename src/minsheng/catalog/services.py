@@ -202,9 +202,11 @@ def targets_save(
 def standards_store(
     rows: list[StandardRow], *, name: str, region: Region | None, actor: Any, sample: bool = False
 ) -> StandardList:
-    """A new edition (the earlier ones stay); every indicator code a row names must exist, else
-    ``TableError`` locating each and nothing stored."""
+    """A new edition (the earlier ones stay); every indicator code a row names must exist, and
+    every checklist item code must be on one of the region's (or above's) inspection checklists,
+    else ``TableError`` locating each and nothing stored."""
     from minsheng.indicators.models import Indicator
+    from minsheng.inspections.models import Checklist
 
     if not name.strip() or len(name.strip()) > 100:
         raise TableError([CellError("", 0, "", "清单名称须为 1–100 个字符")])
@@ -216,6 +218,15 @@ def standards_store(
         for c in r.indicators
         if c not in known
     ]
+    lineage = region.lineage_ids() if region is not None else []
+    checklists = Checklist.objects.filter(region_id__in=lineage) if region else Checklist.objects
+    on_lists = {i["code"] for c in checklists.all() for i in c.items}
+    errors += [
+        CellError("", r.row, "检查项目", f"检查清单中没有编号 {c}")
+        for r in rows
+        for c in r.checks
+        if c not in on_lists
+    ]
     if errors:
         raise TableError(errors)
     person = actor if getattr(actor, "is_authenticated", False) else None
@@ -226,7 +237,7 @@ def standards_store(
         item = StandardItem.objects.create(
             standard_list=edition, area=r.area, category=r.category, number=r.number,
             name=r.name, recipients=r.recipients, content=r.content, standard=r.standard,
-            funding=r.funding, lead=r.lead, flag=r.flag,
+            funding=r.funding, lead=r.lead, flag=r.flag, checks=list(r.checks),
         )  # fmt: skip
         if r.indicators:
             item.indicators.set([known[c] for c in r.indicators])

@@ -57,7 +57,7 @@ def standards_page(request: HttpRequest) -> HttpResponse:
         if chosen
         else []
     )
-    unmonitored = [i for i in items if not i.indicators.all()]
+    unmonitored = [i for i in items if not i.indicators.all() and not i.checks]
     if request.GET.get("unmonitored") == "1":
         items = unmonitored
     return render(

@@ -56,6 +56,7 @@ def rule_label(code: str) -> str:
         "at_risk": _("达标存在风险"),
         "worse_running": _("连续变差"),
         "bottom_n": _("排名靠后"),
+        "hall_target": _("大厅指标未达标"),
     }[code]
 
 
@@ -259,6 +260,7 @@ class WarningRow:
     rule: str
     severity: str
     message: str
+    metric: str = ""  # a hall metric's key, for the hall's entries
 
     @property
     def severity_class(self) -> str:
@@ -351,4 +353,4 @@ def indicator_rows(result: IndexResult, code: str, visible: set[str]) -> list[di
     return rows
 
 
-RULES = tuple(alerts.RULE_LABELS)
+RULES = (*alerts.RULE_LABELS, "hall_target")  # the last from the catalog's hall metrics

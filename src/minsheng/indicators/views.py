@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.core.index.periods import Period
@@ -155,6 +156,27 @@ def indicator_reporter_codes(user: Any, regions: list[Region], indicator: Any) -
     return set()
 
 
+def _hall_rows(regions: list[Region], period: Period) -> list[results.WarningRow]:
+    """The hall metrics below target at the period's end, as warnings (a task from each goes
+    through the catalog's own from-hall path)."""
+    from minsheng.catalog.selectors import HALL_LABELS, hall_misses
+
+    end = min(period.days()[1], timezone.localdate())
+    return [
+        results.WarningRow(
+            region.code,
+            region.name,
+            None,
+            HALL_LABELS[metric],
+            "hall_target",
+            "medium",
+            f"{HALL_LABELS[metric]}{value * 100:.1f}%，低于{end.year}年度目标{target * 100:.0f}%",
+            metric=metric,
+        )
+        for region, metric, value, target in hall_misses(regions, end)
+    ]
+
+
 @login_required
 def warnings(request: HttpRequest) -> HttpResponse:
     results_root(request.user, departments=True)
@@ -182,6 +204,8 @@ def warnings(request: HttpRequest) -> HttpResponse:
         result = index_result(regions, period)
         visible = {r.code for r in regions} if department else _visible_codes(request.user, regions)
         rows = results.warning_rows(result, visible, severity=severity, rule=rule, indicators=own)
+        if own is None and rule in ("", "hall_target") and severity in ("", "medium"):
+            rows += _hall_rows([r for r in regions if r.code in visible], period)
         if request.GET.get("format") == "xlsx":
             return sheets_response(
                 f"{_('预警')}-{option.label}-{period}",

@@ -72,10 +72,7 @@ class FactsError(ValueError):
 def quarter_days(period: Period) -> tuple[dt.date, dt.date]:
     if not period.quarter:
         raise FactsError("季度报告的期别须为季度，如 2026Q3")
-    start = dt.date(period.year, 3 * period.quarter - 2, 1)
-    end_month = 3 * period.quarter
-    following = dt.date(period.year + end_month // 12, end_month % 12 + 1, 1)
-    return start, following - dt.timedelta(days=1)
+    return period.days()
 
 
 def written(day: dt.date) -> str:

@@ -2,12 +2,12 @@
 supplies it in a spreadsheet: the national edition (2021 or 2023: areas, categories and
 items, each with 服务对象, 服务内容, 服务标准, 支出责任, 牵头负责单位) or a local list that
 also says how each item stands against the national one (等同国标 / 高于国标 / 本地新增). A
-row may name the indicators (codes, separated by 、 or ;) that monitor it. The platform
-carries no national text of its own.
+row may name the indicators (codes, separated by 、 or ;) that monitor it, and the inspection
+checklist items (their codes) that check it. The platform carries no national text of its own.
 
 Columns: 领域, 类别, 序号, 服务项目, 服务对象, 服务内容, 服务标准, 支出责任, 牵头负责单位,
-and optionally 对标情况 and 监测指标. Every problem is located; nothing is read when there is
-one."""
+and optionally 对标情况, 监测指标 and 检查项目. Every problem is located; nothing is read when
+there is one."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from minsheng.core.tabular import Cell, CellError, Table, TableError, cell_text, require_columns
 
 REQUIRED = ["领域", "类别", "服务项目", "服务对象", "服务内容", "服务标准"]
-OPTIONAL = ["序号", "支出责任", "牵头负责单位", "对标情况", "监测指标"]
+OPTIONAL = ["序号", "支出责任", "牵头负责单位", "对标情况", "监测指标", "检查项目"]
 FLAGS = ("等同国标", "高于国标", "本地新增")
 ALIASES = {
     "area": "领域", "category": "类别", "number": "序号", "item": "服务项目",
     "recipients": "服务对象", "content": "服务内容", "standard": "服务标准",
     "funding": "支出责任", "lead": "牵头负责单位", "flag": "对标情况", "indicators": "监测指标",
+    "checks": "检查项目",
 }  # fmt: skip
 # The longest text each column may hold (the standard list's storage has these limits).
 LIMITS = {"领域": 50, "类别": 50, "序号": 20, "服务项目": 200, "牵头负责单位": 200, "对标情况": 10}
@@ -43,6 +44,7 @@ class StandardRow:
     lead: str
     flag: str  # "" for the national list
     indicators: tuple[str, ...]
+    checks: tuple[str, ...] = ()  # inspection checklist item codes
 
 
 def standards_from_table(table: Table, *, local: bool) -> list[StandardRow]:
@@ -88,6 +90,7 @@ def standards_from_table(table: Table, *, local: bool) -> list[StandardRow]:
                 lead=texts["牵头负责单位"],
                 flag=flag,
                 indicators=tuple(c for c in _SPLIT.split(texts["监测指标"]) if c),
+                checks=tuple(c for c in _SPLIT.split(texts["检查项目"]) if c),
             )
         )
     if errors:

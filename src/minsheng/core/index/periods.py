@@ -6,6 +6,7 @@ of the fourth quarter (``year + 0.75``), so quarterly and yearly series share on
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -39,6 +40,13 @@ class Period:
     def time(self) -> float:
         """Position on the time axis in years."""
         return self.year + ((self.quarter or 4) - 1) / 4
+
+    def days(self) -> tuple[dt.date, dt.date]:
+        """The first and the last day of the period."""
+        first_month = 3 * self.quarter - 2 if self.quarter else 1
+        end_month = 3 * self.quarter if self.quarter else 12
+        following = dt.date(self.year + end_month // 12, end_month % 12 + 1, 1)
+        return dt.date(self.year, first_month, 1), following - dt.timedelta(days=1)
 
     def previous(self) -> Period:
         if self.quarter == 0:
