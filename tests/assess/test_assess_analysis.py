@@ -59,15 +59,30 @@ def test_veto_whatif_and_unit_file(city: City) -> None:
     scheme = _scheme(city)
     run = run_compute(actor=None, scheme=scheme, period=Period(2026, 4))
     office = city.client("quality")
+    before = next(r for r in run.results if r["unit"] == city.other_county.code)
     vetoed = office.post(
-        reverse("assess_veto", args=[run.pk]),
-        {"unit": city.county.code, "reason": "发生重大安全责任事故"},
+        reverse("assess_adjust", args=[run.pk]),
+        {"unit": city.county.code, "kind": "veto", "reason": "发生重大安全责任事故"},
     )
     assert vetoed.status_code == 302
+    bonus = office.post(
+        reverse("assess_adjust", args=[run.pk]),
+        {"unit": city.other_county.code, "kind": "bonus", "points": "3", "reason": "创新做法"},
+    )
+    assert bonus.status_code == 302
+    refused = office.post(
+        reverse("assess_adjust", args=[run.pk]),
+        {"unit": city.county.code, "kind": "bonus", "points": "很多", "reason": "x"},
+    )
+    assert refused.status_code == 302 and scheme.runs.count() == 3  # no run for a bad entry
     again = scheme.runs.order_by("-pk").first()
     assert again is not None and again.pk != run.pk
     row = next(r for r in again.results if r["unit"] == city.county.code)
     assert row["vetoed"] and row["grade"] == "不合格" and row["vetoes"] == ["发生重大安全责任事故"]
+    # The bonus is added up to the scheme's cap (none given: cap 0 → nothing added).
+    other = next(r for r in again.results if r["unit"] == city.other_county.code)
+    assert other["bonuses"] == {"创新做法": 3.0}
+    assert other["total"] == pytest.approx(before["total"], abs=1e-6)
     # What-if: all weight on the hall metrics — the page shows the new order.
     page = office.get(
         reverse("assess_whatif", args=[again.pk]), {"w-inspection": "0", "w-hall": "1"}
@@ -86,7 +101,8 @@ def test_veto_whatif_and_unit_file(city: City) -> None:
     assert bad.status_code == 400
     for who in ("county", "reporter", "other_quality", "window"):
         assert city.client(who).post(
-            reverse("assess_veto", args=[again.pk]), {"unit": city.county.code, "reason": "x"}
+            reverse("assess_adjust", args=[again.pk]),
+            {"unit": city.county.code, "kind": "veto", "reason": "x"},
         ).status_code in (403, 404), who
         assert city.client(who).get(reverse("assess_whatif", args=[again.pk])).status_code == 403
     # 实绩档案: confirmed results only; the unit's officer sees their own, not a neighbour's.
@@ -151,6 +167,14 @@ def test_poll_component_and_the_reports_satisfaction_are_the_polls_scores(city: 
     got = {r["unit"]: r["components"]["poll"] for r in run.results if "poll" in r["components"]}
     assert got == pytest.approx({k: round(v, 4) for k, v in rows.items()}, abs=1e-4)
     assert run.results[0]["unit"] == city.county.code  # the county answering higher leads
+    # Rank intervals from the poll's standard errors (1,000 draws, as the engine's own test
+    # checks against the one-draw inclusion probability): every unit's rank lies within its
+    # interval, and the leader — more than ten points ahead — is never ranked below first.
+    for r in run.results:
+        assert r["rank_low"] <= r["rank"] <= r["rank_high"]
+    assert (run.results[0]["rank_low"], run.results[0]["rank_high"]) == (1, 1)
+    ses = {r.code: r.se for r in poll_results(poll, "county").rows}
+    assert all(se > 0 for se in ses.values())
     made = quarterly_make(root, Period(2026, 3))
     overall = poll_results(poll, "county").overall
     assert overall is not None

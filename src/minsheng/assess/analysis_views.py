@@ -1,5 +1,6 @@
 """考核 analysis pages: what-if on a run (change weights, bonus cap or grade bands and see which
-ranks and grades move), 一票否决 recorded on a run's unit (the run is made again), and a unit's
+ranks and grades move), 一票否决 / 加分 / 扣分 recorded on a run's unit (the run is made again),
+the ranking 通报, and a unit's
 实绩档案 — its confirmed results, triggers and talks over the years, and its inspections."""
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from django.views.decorators.http import require_POST
 from minsheng.accounts.access import access_region
 from minsheng.assess.access import access_run, schemes_visible
 from minsheng.assess.documents import run_notice
-from minsheng.assess.models import Run, Talk, Veto
-from minsheng.assess.services import RunError, run_compute, veto_record
+from minsheng.assess.models import Adjustment, Run, Talk
+from minsheng.assess.services import RunError, adjustment_record, run_compute
 from minsheng.assess.views import LABELS, _office_run
 from minsheng.core.assess.scheme import SchemeError, parse_scheme
 from minsheng.core.assess.whatif import entries_of, what_if
@@ -95,22 +96,26 @@ def what_if_page(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def veto_new(request: HttpRequest, run_id: int) -> HttpResponse:
-    """一票否决 for a unit of an unconfirmed run; the run is made again with it."""
+def adjustment_new(request: HttpRequest, run_id: int) -> HttpResponse:
+    """一票否决, a bonus or a deduction for a unit of an unconfirmed run; the run is made again
+    with it."""
     run = _office_run(request, run_id)
     if run.confirmed_at is not None:
-        messages.error(request, _("结果已确认，不能再否决；请在下一期记录"))
+        messages.error(request, _("结果已确认，不能再调整；请在下一期记录"))
         return redirect("assess_run", run_id=run.pk)
     try:
-        veto_record(
+        points = float(request.POST.get("points") or 0)
+        adjustment_record(
             actor=request.user, scheme=run.scheme, period=Period.parse(run.period),
-            unit=request.POST.get("unit", ""), reason=request.POST.get("reason", ""),
+            unit=request.POST.get("unit", ""), kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""), points=points,
         )  # fmt: skip
         again = run_compute(actor=request.user, scheme=run.scheme, period=Period.parse(run.period))
-    except (RunError, SchemeError) as exc:
-        messages.error(request, str(exc))
+    except ValueError as exc:  # RunError, SchemeError, and points that are not a number
+        text = str(exc) if isinstance(exc, RunError | SchemeError) else _("分值须为数字")
+        messages.error(request, text)
         return redirect("assess_run", run_id=run.pk)
-    messages.success(request, _("已记录一票否决并重新计算"))
+    messages.success(request, _("已记录并重新计算"))
     return redirect("assess_run", run_id=again.pk)
 
 
@@ -158,7 +163,9 @@ def unit_file(request: HttpRequest, code: str) -> HttpResponse:
     talks = Talk.objects.filter(unit=region.code, run__in=[r for r, *_ in rows]).select_related(
         "task"
     )
-    vetoes = Veto.objects.filter(unit=region.code, scheme__in=schemes_visible(request.user))
+    adjustments = Adjustment.objects.filter(
+        unit=region.code, scheme__in=schemes_visible(request.user)
+    )
     visits = (
         Visit.objects.filter(state=VisitState.SUBMITTED, **region.subtree_filter("site__region__"))
         .select_related("plan", "site")
@@ -167,5 +174,11 @@ def unit_file(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "assess/unit.html",
-        {"region": region, "rows": rows, "talks": talks, "vetoes": vetoes, "visits": visits},
+        {
+            "region": region,
+            "rows": rows,
+            "talks": talks,
+            "adjustments": adjustments,
+            "visits": visits,
+        },
     )

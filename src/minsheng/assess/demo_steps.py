@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from minsheng.assess.services import (
+    adjustment_record,
     run_compute,
     run_confirm,
     scheme_save,
     talk_record,
-    veto_record,
 )
 from minsheng.core.index.periods import Period
 from minsheng.core.regions import Level
@@ -41,9 +41,13 @@ def build_assessments(ctx: DemoContext) -> None:
         name="2026年度县（市、区）公共服务质量考核", rules=RULES,
     )  # fmt: skip
     counties = sorted(r.code for r in ctx.plan.regions if r.level == Level.COUNTY)
-    veto_record(  # one 一票否决 in the demo, recorded before the quarter is confirmed
-        actor=office, scheme=scheme, period=Period(2026, 3), unit=counties[-1],
+    adjustment_record(  # one 一票否决 in the demo, recorded before the quarter is confirmed
+        actor=office, scheme=scheme, period=Period(2026, 3), unit=counties[-1], kind="veto",
         reason="发生统计数据造假，经核查属实",
+    )  # fmt: skip
+    adjustment_record(
+        actor=office, scheme=scheme, period=Period(2026, 3), unit=counties[0], kind="bonus",
+        points=2, reason="“一窗受理”改革经验获省政府推广",
     )  # fmt: skip
     run = run_compute(actor=office, scheme=scheme, period=Period(2026, 3))
     run_confirm(actor=office, run=run)

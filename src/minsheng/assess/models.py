@@ -118,30 +118,40 @@ class ExpertScore(models.Model):
         return f"{self.unit} {self.period} {self.score}"
 
 
-class Veto(models.Model):
-    """一票否决: the office records that a unit failed a veto item in a period, with the reason
-    (a major safety incident, a confirmed data fraud …); runs of the period grade it lowest."""
+class AdjustmentKind(models.TextChoices):
+    VETO = "veto", _("一票否决")
+    BONUS = "bonus", _("加分")
+    DEDUCTION = "deduction", _("扣分")
+
+
+class Adjustment(models.Model):
+    """What the office records on a unit for a period beyond the platform's figures, each with
+    its reason: 一票否决 (graded lowest whatever the total), a bonus (capped by the scheme), or a
+    deduction. Runs of the period take them in."""
 
     scheme = models.ForeignKey(
-        Scheme, models.CASCADE, related_name="vetoes", verbose_name=_("方案")
+        Scheme, models.CASCADE, related_name="adjustments", verbose_name=_("方案")
     )
     period = models.CharField(_("期别"), max_length=7)
     unit = models.CharField(_("单位代码"), max_length=12)
-    reason = models.CharField(_("否决事由"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=AdjustmentKind.choices)
+    points = models.FloatField(_("分值"), default=0)  # 0 for a veto
+    reason = models.CharField(_("事由"), max_length=200)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
-        ordering = ["period", "unit"]
-        verbose_name = _("一票否决")
-        verbose_name_plural = _("一票否决")
+        ordering = ["period", "unit", "kind"]
+        verbose_name = _("加减分与一票否决")
+        verbose_name_plural = _("加减分与一票否决")
         constraints = [
             models.UniqueConstraint(
-                fields=["scheme", "period", "unit", "reason"], name="assess_veto_unique"
+                fields=["scheme", "period", "unit", "kind", "reason"],
+                name="assess_adjustment_unique",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.period} {self.reason}"
+        return f"{self.unit} {self.period} {self.kind} {self.reason}"

@@ -10,14 +10,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import User
-from minsheng.assess.models import ExpertScore, Run, Scheme, Talk, Veto
+from minsheng.assess.models import Adjustment, AdjustmentKind, ExpertScore, Run, Scheme, Talk
 from minsheng.assess.sources import COMPONENTS, DEDUCTIONS, components
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.assess.engine import Entry, assess
 from minsheng.core.assess.scheme import SchemeError, parse_scheme
+from minsheng.core.assess.uncertainty import rank_intervals
 from minsheng.core.index.periods import Period
 from minsheng.orgs.models import Region
+
+RANK_DRAWS = 1000  # draws behind a run's rank intervals
 
 
 class RunError(ValueError):
@@ -105,10 +108,19 @@ def run_compute(*, actor: Any, scheme: Scheme, period: Period) -> Run:
         for component, value in found.items()
     ]
     entries += [
-        Entry(v.unit, str(period), f"veto:{v.reason}", 1.0)
-        for v in Veto.objects.filter(scheme=scheme, period=str(period), unit__in=names)
+        Entry(a.unit, str(period), f"{a.kind}:{a.reason}", 1.0 if a.kind == "veto" else a.points)
+        for a in Adjustment.objects.filter(scheme=scheme, period=str(period), unit__in=names)
     ]
     results = assess(parsed, entries).get(str(period), [])
+    errors = {
+        (e.unit, e.component.partition(":")[2]): e.value
+        for e in entries
+        if e.component.startswith("se:")
+    }
+    if errors and results:
+        intervals = rank_intervals(parsed, results, errors, draws=RANK_DRAWS)
+        for r in results:
+            r.rank_interval = intervals[r.unit]
     person = actor if getattr(actor, "is_authenticated", False) else None
     run = Run.objects.create(
         scheme=scheme,
@@ -224,16 +236,37 @@ def expert_scores_save(
 
 
 @transaction.atomic
-def veto_record(*, actor: Any, scheme: Scheme, period: Period, unit: str, reason: str) -> Veto:
-    """一票否决 for a unit in a period, with its reason (the next run grades it lowest)."""
+def adjustment_record(
+    *,
+    actor: Any,
+    scheme: Scheme,
+    period: Period,
+    unit: str,
+    kind: str,
+    reason: str,
+    points: float = 0.0,
+) -> Adjustment:
+    """一票否决, a bonus or a deduction for a unit in a period, with its reason (the next run of
+    the period takes it in)."""
     if Region.objects.filter(code=unit, parent=scheme.region).first() is None:
         raise RunError("这个单位不在考核范围内")
+    if kind not in AdjustmentKind.values:
+        raise RunError("请选择一票否决、加分或扣分")
     reason = reason.strip()
     if not reason or len(reason) > 200:
-        raise RunError("请写明否决事由（最多 200 个字符）")
-    veto, _made = Veto.objects.get_or_create(
-        scheme=scheme, period=str(period), unit=unit, reason=reason,
-        defaults={"recorded_by": actor if getattr(actor, "is_authenticated", False) else None},
+        raise RunError("请写明事由（最多 200 个字符）")
+    if kind == AdjustmentKind.VETO:
+        points = 0.0
+    elif not 0 < points <= 100:
+        raise RunError("分值须在 0 到 100 之间")
+    adjustment, _made = Adjustment.objects.update_or_create(
+        scheme=scheme, period=str(period), unit=unit, kind=kind, reason=reason,
+        defaults={
+            "points": points,
+            "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
     )  # fmt: skip
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=veto, region_code=scheme.region.code)
-    return veto
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=adjustment, region_code=scheme.region.code
+    )
+    return adjustment

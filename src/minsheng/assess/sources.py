@@ -22,7 +22,10 @@ the unit's subtree due in the period and still not accepted by its end (or today
 ``missed_target`` per hall metric below the unit's target at the period's end. Each becomes a
 ``deduction:<reason>`` entry for the engine.
 
-A unit without data for a component simply lacks it (the total is over the components present)."""
+A unit without data for a component simply lacks it (the total is over the components present).
+Each value carries its uncertainty where the platform knows it, as ``se:<component>``: the
+poll's standard error (from its design), the index's spread over its Monte Carlo runs; the run
+propagates them to rank intervals (``core.assess.uncertainty``)."""
 
 from __future__ import annotations
 
@@ -46,6 +49,7 @@ from minsheng.supervision.models import Task
 
 COMPONENTS = ("index", "poll", "ratings", "tasks", "hall", "expert", "inspection")
 POLL_LEVEL = {2: "county", 3: "township"}  # the scheme region's level → its units' poll level
+INDEX_RUNS = 200  # Monte Carlo runs behind the index component's standard error
 DEDUCTIONS = {
     "inspection_finding": "明察暗访发现问题",
     "overdue_task": "督办任务逾期",
@@ -77,10 +81,13 @@ def components(
                 reason = f"deduction:{DEDUCTIONS['inspection_finding']}"
                 out[code][reason] = per["inspection_finding"] * findings
     if "index" in wanted and units:
-        result = index_result(units, period)
-        for code, value in zip(result.panel.regions, result.index, strict=True):
+        result = index_result(units, period, runs=INDEX_RUNS)
+        spread = result.spread.index_sd if result.spread is not None else None
+        for k, (code, value) in enumerate(zip(result.panel.regions, result.index, strict=True)):
             if code in out and value == value:  # not NaN
                 out[code]["index"] = float(value)
+                if spread is not None and spread[k] == spread[k]:
+                    out[code]["se:index"] = float(spread[k])
     if "poll" in wanted and units:
         parent = units[0].parent
         poll = (
@@ -93,6 +100,7 @@ def components(
             for row in poll_results(poll, level).rows:
                 if row.code in out:
                     out[row.code]["poll"] = float(row.score)
+                    out[row.code]["se:poll"] = float(row.se)
     if "expert" in wanted and scheme_id is not None:
         from minsheng.assess.models import ExpertScore
 

@@ -13,7 +13,7 @@ urlpatterns = [
     path("assess/runs/<int:run_id>/task/", views.trigger_task_view, name="assess_task"),
     path("assess/runs/<int:run_id>/talk/", views.talk_new, name="assess_talk"),
     path("assess/runs/<int:run_id>/whatif/", analysis_views.what_if_page, name="assess_whatif"),
-    path("assess/runs/<int:run_id>/veto/", analysis_views.veto_new, name="assess_veto"),
+    path("assess/runs/<int:run_id>/adjust/", analysis_views.adjustment_new, name="assess_adjust"),
     path("assess/units/<str:code>/", analysis_views.unit_file, name="assess_unit"),
     path("assess/runs/<int:run_id>/notice/", analysis_views.run_notice_view, name="assess_notice"),
 ]

@@ -235,6 +235,7 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
                 for r in rows
             ],
             "own": own,
+            "has_intervals": any("rank_low" in r for r in rows),
             "can_confirm": own is None and run.confirmed_at is None and _is_office(request),
             "can_act": own is None and run.confirmed_at is not None and _is_office(request),
             "talks": run.talks.select_related("task") if own is None else [],

@@ -25,6 +25,7 @@ estimator in the sense of Plischke, Borgonovo & Smith 2013), clipped to [0, 1].
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,6 +54,9 @@ class RankSpread:
     sensitivity: dict[str, float]
     methods: dict[str, list[str]]
     runs: int
+    # Each region's index across the runs: its standard deviation (what an assessment takes as
+    # the index component's standard error when it propagates the uncertainty to its ranks).
+    index_sd: Array | None = None
 
 
 # Builds the overall index from normalised scores, indicator weights and the aggregation method.
@@ -79,9 +83,11 @@ def rank_spread(
     draw_n = rng.integers(0, len(methods), mc.runs)
     draw_a = rng.integers(0, len(aggs), mc.runs)
     ranks = np.empty((mc.runs, nominal_rank.size))
+    indices = np.empty((mc.runs, nominal_rank.size))
     for k in range(mc.runs):
         index = index_fn(scores_by_method[methods[draw_n[k]]], wsets[draw_w[k]], aggs[draw_a[k]])
         ranks[k] = competition_rank(index)
+        indices[k] = index
     valid = ~np.isnan(nominal_rank)
     p05 = np.full(nominal_rank.size, np.nan)
     p50, p95 = p05.copy(), p05.copy()
@@ -109,6 +115,7 @@ def rank_spread(
         sens,
         {"normalisation": list(methods), "aggregation": list(map(str, aggs))},
         mc.runs,
+        index_sd=_sd(indices),
     )
 
 
@@ -128,3 +135,11 @@ def first_order(y: Array, level: np.ndarray) -> float:
     # E[between] = Var(E[Y|X]) + (g − 1)/n · σ²_within
     estimate = between - (g - 1) / n * ms_within
     return float(np.clip(estimate / total, 0.0, 1.0))
+
+
+def _sd(values: Array) -> Array:
+    """Standard deviation per column over the runs (NaN where a column has no value)."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sd: Array = np.nanstd(values, axis=0, ddof=1)
+        return sd
