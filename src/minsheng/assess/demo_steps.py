@@ -2,7 +2,8 @@
 supervision on time, hall targets met and the inspection rounds' scores, with deductions per
 inspection finding and overdue task, grade bands and two triggers), run for the third quarter of
 2026 from the demo's own figures with one 一票否决 and confirmed (the 约谈 it triggered recorded
-with its rectification task), and for the fourth quarter so far."""
+with its rectification task), and for the fourth quarter so far; and the first district's scheme
+over its townships, confirmed for the third quarter."""
 
 from __future__ import annotations
 
@@ -29,6 +30,16 @@ RULES = {
                                           {"total_below": 75}]}, "consequence": "约谈"},
         {"name": "通报", "when": {"rank_bottom": 2, "periods": 1}, "consequence": "通报批评"},
     ],
+}  # fmt: skip
+
+
+TOWNSHIP_RULES = {
+    "components": {"ratings": 40, "tasks": 30, "inspection": 30},
+    "bonus_cap": 3,
+    "grades": [[90, "优秀"], [80, "良好"], [60, "合格"], [0, "不合格"]],
+    "deductions": {"inspection_finding": 1},
+    "triggers": [{"name": "通报", "when": {"rank_bottom": 1, "periods": 1},
+                  "consequence": "通报批评"}],
 }  # fmt: skip
 
 
@@ -64,4 +75,12 @@ def build_assessments(ctx: DemoContext) -> None:
         )  # fmt: skip
     # The running quarter so far (its supervision tasks fall due in November and December).
     run_compute(actor=office, scheme=scheme, period=Period(2026, 4))
-    ctx.summary["assessed_units"] = len(run.results)
+    # A district's townships (乡镇、街道) assessed on 好评率, supervision and the inspections.
+    district = ctx.regions[counties[0]]
+    townships = scheme_save(
+        actor=office, region=district, year=2026, name=f"2026年度{district.name}乡镇（街道）考核",
+        rules=TOWNSHIP_RULES,
+    )  # fmt: skip
+    township_run = run_compute(actor=office, scheme=townships, period=Period(2026, 3))
+    run_confirm(actor=office, run=township_run)
+    ctx.summary["assessed_units"] = len(run.results) + len(township_run.results)
