@@ -209,3 +209,24 @@ def test_ranking_notice_in_word_and_pdf(city: City) -> None:
     assert number in pdf_text.replace("\n", "") and first["name"] in pdf_text
     for who in ("county", "leader", "other_quality"):
         assert city.client(who).get(url).status_code in (403, 404), who
+
+
+def test_scheme_excel_export_and_import_on_the_page(city: City) -> None:
+    import io
+    import json
+
+    scheme = _scheme(city)
+    office = city.client("quality")
+    url = reverse("assess_edit", args=[scheme.pk])
+    book = office.get(url, {"format": "xlsx"})
+    assert book["Content-Type"].startswith("application/vnd.openxmlformats")
+    upload = io.BytesIO(book.content)
+    upload.name = "方案.xlsx"
+    page = office.post(url, {"book": upload, "name": scheme.name, "year": scheme.year})
+    assert page.status_code == 200
+    assert json.loads(page.context["text"]) == {**RULES, "triggers": [], "bonus_cap": 0.0}
+    garbage = io.BytesIO(b"not excel")
+    garbage.name = "x.xlsx"
+    assert office.post(url, {"book": garbage}).status_code == 400
+    assert city.client("county").get(url, {"format": "xlsx"}).status_code == 403
+    assert city.client("other_quality").get(url, {"format": "xlsx"}).status_code == 404

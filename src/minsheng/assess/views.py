@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,7 +33,9 @@ from minsheng.assess.services import (
 )
 from minsheng.assess.sources import COMPONENTS
 from minsheng.core.assess.scheme import SchemeError
+from minsheng.core.assess.scheme_book import scheme_from_book, scheme_sheets
 from minsheng.core.index.periods import Period, PeriodError
+from minsheng.core.tabular import CellError, TableError, read_workbook
 from minsheng.core.xlsx import DECIMAL2, INTEGER, Sheet
 from minsheng.supervision.services import TaskError
 from minsheng.web.downloads import sheets_response
@@ -97,6 +100,28 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
     text = json.dumps(scheme.rules if scheme else TEMPLATE, ensure_ascii=False, indent=2)
     name = scheme.name if scheme else ""
     year = scheme.year if scheme else timezone.localdate().year
+    if scheme is not None and request.GET.get("format") == "xlsx":
+        return sheets_response(f"{scheme.year}-{scheme.name}", scheme_sheets(scheme.rules))
+    book_errors: list[CellError] = []
+    upload = request.FILES.get("book") if request.method == "POST" else None
+    if isinstance(upload, UploadedFile):
+        try:
+            tables = read_workbook(upload.read(), filename=upload.name or "方案.xlsx")
+            text = json.dumps(scheme_from_book(tables.get), ensure_ascii=False, indent=2)
+        except TableError as exc:
+            book_errors = list(exc.errors)
+        else:
+            messages.info(request, _("已从 Excel 读入规则，请核对后保存"))
+        return render(
+            request,
+            "assess/edit.html",
+            {
+                "scheme": scheme, "region": root, "text": text, "name": name, "year": year,
+                "assessors": assessors, "error": "", "book_errors": book_errors,
+                "components": [(c, LABELS[c]) for c in COMPONENTS],
+            },
+            status=400 if book_errors else 200,
+        )  # fmt: skip
     if request.method == "POST":
         text, name = request.POST.get("rules", ""), request.POST.get("name", "")
         assessors = request.POST.get("assessors", "")

@@ -53,3 +53,34 @@ def test_deductions_per_occurrence_are_checked() -> None:
         parse_scheme({**BEFORE, "deductions": {"overdue_task": -1}})
     with pytest.raises(SchemeError, match="须为数字"):
         parse_scheme({**BEFORE, "deductions": {"overdue_task": "一分"}})
+
+
+def test_scheme_round_trips_through_excel_and_bad_cells_are_located() -> None:
+    import io
+
+    from minsheng.core.assess.scheme_book import scheme_from_book, scheme_sheets
+    from minsheng.core.tabular import TableError, read_workbook
+    from minsheng.core.xlsx import write_workbook
+
+    rules = {
+        **BEFORE,
+        "bonus_cap": 5.0,
+        "deductions": {"overdue_task": 1.0},
+        "triggers": [{"name": "约谈", "when": {"all": [{"rank_bottom": 1, "periods": 2},
+                                                       {"total_below": 75}]},
+                      "consequence": "约谈"}],
+    }  # fmt: skip
+    buffer = io.BytesIO()
+    write_workbook(buffer, scheme_sheets(rules))
+    back = scheme_from_book(read_workbook(buffer.getvalue(), filename="s.xlsx").get)
+    assert parse_scheme(back) == parse_scheme(rules)
+    # A weight that is not a number and a condition that is not JSON, each located.
+    sheets = scheme_sheets(rules)
+    sheets[0] = type(sheets[0])("组成部分", ["组成部分", "权重"], [["index", "五十"]])
+    sheets[4] = type(sheets[4])("触发条件", ["名称", "条件", "措施"], [["约谈", "{末位", "约谈"]])
+    buffer = io.BytesIO()
+    write_workbook(buffer, sheets)
+    with pytest.raises(TableError) as caught:
+        scheme_from_book(read_workbook(buffer.getvalue(), filename="s.xlsx").get)
+    located = {(e.sheet, e.row, e.column) for e in caught.value.errors}
+    assert located == {("组成部分", 2, "权重"), ("触发条件", 2, "条件")}
