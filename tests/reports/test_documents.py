@@ -61,3 +61,33 @@ def test_task_order_and_inspection_notice_in_both_formats(city: City) -> None:
     for text in (_docx_text(word.content), _pdf_text(pdf.content)):
         assert number in text and f"关于{plan.name}情况的通报" in text
         assert "附表：明察暗访问题清单" in text
+
+
+def test_department_section_for_its_own_department_only(city: City) -> None:
+    reporter = city.client("reporter")
+    org = city.users["reporter"].organisation
+    assert org is not None
+    page = reporter.get(reverse("report_department"))
+    assert page.status_code == 200 and page.context["org"] == org
+    word = reporter.get(reverse("report_department"), {"period": "2026Q3", "format": "docx"})
+    text = _docx_text(word.content)
+    assert f"{org.name}公共服务质量情况" in text
+    led = list(org.lead_indicators.values_list("name", flat=True))
+    assert led and any(name in text for name in led)  # its lead indicators are listed
+    pdf = reporter.get(reverse("report_department"), {"period": "2026Q3", "format": "pdf"})
+    assert f"{org.name}公共服务质量情况" in _pdf_text(pdf.content)
+    # Asking for another department still gives the reporter's own.
+    other = city.users["other_reporter"].organisation
+    assert other is not None
+    mine = reporter.get(reverse("report_department"), {"org": other.key})
+    assert mine.context["org"] == org
+    office = city.client("quality").get(reverse("report_department"), {"org": other.key})
+    assert office.context["org"] == other
+    for who in ("window", "vendor", "county"):
+        assert city.client(who).get(reverse("report_department")).status_code in (403, 404), who
+    assert (
+        city.client("other_quality")
+        .get(reverse("report_department"), {"org": other.key})
+        .status_code
+        == 404
+    )

@@ -154,4 +154,4 @@ class Adjustment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.period} {self.kind} {self.reason}"
+        return f"{self.unit} {self.period} {self.get_kind_display()} {self.reason}"

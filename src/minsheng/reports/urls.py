@@ -18,6 +18,7 @@ urlpatterns = [
     path("public/feed.atom", public_views.PublicationFeed(), name="public_feed"),
     path("reports/new/", views.report_new, name="report_new"),
     path("reports/templates/", views.templates_page, name="report_templates"),
+    path("reports/department/", views.department_page, name="report_department"),
     path(
         "reports/<int:report_id>/<str:fmt>/",
         views.report_file,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +19,14 @@ from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.reports.render import TemplateError, default_template
 from minsheng.jobs.services import job_start
 from minsheng.jobs.uploads import upload_load
-from minsheng.orgs.models import Region, RegionLevel
+from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
 from minsheng.reports.access import access_report, report_region, reports_visible
+from minsheng.reports.department import department_report
+from minsheng.reports.facts import FactsError
 from minsheng.reports.models import ReportKind, ReportSchedule, ReportTemplate
 from minsheng.reports.services import schedule_save, template_for, template_upload
 from minsheng.reports.tasks import make_quarterly
-from minsheng.web.downloads import file_response
+from minsheng.web.downloads import document_response, file_response
 from minsheng.web.paging import search_and_page
 
 
@@ -153,3 +155,51 @@ def _schedule_post(request: HttpRequest, region: Region) -> HttpResponse:
     else:
         messages.success(request, _("已保存定期生成设置"))
     return redirect("report_templates")
+
+
+@login_required
+def department_page(request: HttpRequest) -> HttpResponse:
+    """部门情况: a department reporter's own section (the office picks any department of its
+    region), for a quarter, in Word or PDF."""
+    org = _department(request)
+    try:
+        period = Period.parse(request.GET.get("period", ""))
+    except PeriodError:
+        period = _last_quarter()
+    fmt = request.GET.get("format", "")
+    if fmt in ("docx", "pdf"):
+        try:
+            content = department_report(org, period, today=timezone.localdate())
+        except FactsError as exc:
+            messages.error(request, str(exc))
+        else:
+            return document_response(f"{org.name}-{period}", content, fmt)
+    choices = (
+        Organisation.objects.filter(
+            kind=OrgKind.DEPARTMENT, **office_region(request.user).subtree_filter("region__")
+        ).order_by("region__code", "name")
+        if getattr(request.user, "role", None) != Role.DEPARTMENT_REPORTER
+        else [org]
+    )
+    return render(
+        request,
+        "reports/department.html",
+        {"org": org, "period": period, "choices": choices},
+    )
+
+
+def _department(request: HttpRequest) -> Organisation:
+    from minsheng.indicators.access import lead_department
+
+    own: Organisation | None = lead_department(request.user)
+    if own is not None:
+        return own  # a department reporter: their own department only
+    region = office_region(request.user)  # the office: any department of its region
+    key = request.GET.get("org", "")
+    found = Organisation.objects.filter(
+        kind=OrgKind.DEPARTMENT, **region.subtree_filter("region__")
+    )
+    org = found.filter(key=key).first() if key else found.order_by("region__code", "name").first()
+    if org is None:
+        raise Http404("no such department in the office's region")
+    return org

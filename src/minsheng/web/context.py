@@ -73,6 +73,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(NavItem(_("本部门测评"), url, "poll_department", "/polls/department/"))
             url = reverse("catalog_declare")
             items.append(NavItem(_("事项申报"), url, "declare", "/catalog/declare/"))
+            url = reverse("report_department")
+            items.append(NavItem(_("部门情况"), url, "report_department", "/reports/department/"))
     if scope.everything or role in RESULTS_ROLES or role == Role.SURVEY_VENDOR:
         items.append(NavItem(_("满意度测评"), reverse("poll_list"), "polls", "/polls/"))
     if scope.everything or role in SUPERVISION_ROLES:
