@@ -111,6 +111,7 @@ def test_outsiders_are_refused(city: City) -> None:
     assert city.client("county").get(reverse("cockpit"), {"region": root.code}).status_code == 403
     own = city.client("county").get(reverse("cockpit"))
     assert own.status_code == 200 and own.context["board"].region == city.county
+    assert "/inspections/visits/" not in own.content.decode()  # officers open no visit
     assert city.client("other_quality").get(
         reverse("cockpit"), {"region": root.code}
     ).status_code in (403, 404)

@@ -75,7 +75,7 @@ def _tasks(keys: list[str] | None = None, prefix: str = "") -> list[TaskLink]:
     ]
 
 
-def _spots(region: Region, period: Period, facts: QuarterFacts) -> list[Spot]:
+def _spots(region: Region, period: Period, facts: QuarterFacts, *, inspections: bool) -> list[Spot]:
     spots: list[Spot] = []
     if facts.poll is not None:
         for item in facts.poll.weakest[:2]:
@@ -113,7 +113,7 @@ def _spots(region: Region, period: Period, facts: QuarterFacts) -> list[Spot]:
                 Spot(
                     "明察暗访",
                     f"{site.name}检查得分{score(site.value)}分",
-                    reverse("inspection_visit", args=[int(site.key)]),
+                    reverse("inspection_visit", args=[int(site.key)]) if inspections else "",
                     _tasks(keys=[f"inspection:{site.key}"]),
                 )
             )
@@ -186,7 +186,11 @@ def cockpit_json(board: Cockpit) -> dict[str, Any]:
     }
 
 
-def cockpit(region: Region, period: Period, figure: str = "index") -> Cockpit:
+def cockpit(
+    region: Region, period: Period, figure: str = "index", *, inspections: bool = True
+) -> Cockpit:
+    """``inspections``: whether the reader may open inspection visits (the office and leaders);
+    the spot is shown without its link otherwise."""
     today = timezone.localdate()
     try:
         facts: QuarterFacts | None = quarter_facts(
@@ -198,14 +202,14 @@ def cockpit(region: Region, period: Period, figure: str = "index") -> Cockpit:
         message = ""
     board = Cockpit(region, period, facts, message, map_figure=figure)
     if facts is not None:
-        board.spots = _spots(region, period, facts)
+        board.spots = _spots(region, period, facts, inspections=inspections)
         board.links = {
             "index": reverse("indicator_scorecard", args=[region.code]) + f"?period={period}",
             "poll": reverse("poll_detail", args=[facts.poll.poll_id]) if facts.poll else "",
             "ratings": reverse("review_stats"),
             "tasks": reverse("supervision_board"),
             "hall": reverse("catalog_metrics"),
-            "inspections": reverse("inspection_list"),
+            "inspections": reverse("inspection_list") if inspections else "",
         }
     board.map_values = map_values(region, period, figure, facts)
     stored = Boundary.objects.filter(region=region).first()

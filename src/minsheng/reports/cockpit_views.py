@@ -18,6 +18,7 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.reports.geo import GeoError, check_boundaries
+from minsheng.inspections.access import plans_readable
 from minsheng.orgs.models import Region
 from minsheng.reports.access import report_region
 from minsheng.reports.cockpit import MAP_FIGURES, cockpit
@@ -42,7 +43,7 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
     figure = request.GET.get("map", "index")
     if figure not in MAP_FIGURES:
         figure = "index"
-    board = cockpit(region, period, figure)
+    board = cockpit(region, period, figure, inspections=plans_readable(request.user).exists())
     quarters = [period.previous().previous(), period.previous(), period, period.next()]
     return render(
         request,
