@@ -34,7 +34,7 @@ from minsheng.core.reports.quarterly import (
     TaskFacts,
 )
 from minsheng.core.survey.results import change
-from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.core.workdays.calendar import SHANGHAI, chinese_date
 from minsheng.indicators.results import rank_rows
 from minsheng.indicators.selectors import index_result, region_peers
 from minsheng.inspections.models import Visit, VisitState
@@ -73,10 +73,6 @@ def quarter_days(period: Period) -> tuple[dt.date, dt.date]:
     if not period.quarter:
         raise FactsError("季度报告的期别须为季度，如 2026Q3")
     return period.days()
-
-
-def written(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def index_facts(region: Region, period: Period) -> IndexFacts | None:
@@ -205,9 +201,7 @@ def task_facts(region: Region, start: dt.date, end: dt.date, today: dt.date) -> 
     if not counted.tasks and not waiting:
         return None
     facts.open = [
-        OpenTask(
-            t.title, t.unit.name, written(t.due) if t.due else "—", bool(t.due and t.due < today)
-        )
+        OpenTask(t.title, t.unit.name, chinese_date(t.due), bool(t.due and t.due < today))
         for t in waiting
     ]
     return facts
@@ -254,7 +248,7 @@ def quarter_facts(region: Region, period: Period, *, issuer: str, today: dt.date
     no data at all."""
     start, end = quarter_days(period)
     facts = QuarterFacts(
-        region=region.name, period_label=period.label, issuer=issuer, date=written(today),
+        region=region.name, period_label=period.label, issuer=issuer, date=chinese_date(today),
         child_label=CHILD_LABEL.get(Level(region.level), "下级单位"),
     )  # fmt: skip
     facts.index = index_facts(region, period)
