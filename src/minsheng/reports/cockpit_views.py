@@ -23,12 +23,7 @@ from minsheng.orgs.models import Region
 from minsheng.reports.access import report_region
 from minsheng.reports.cockpit import MAP_FIGURES, cockpit
 from minsheng.reports.models import Boundary
-
-
-def default_period() -> Period:
-    """The last finished quarter (its figures are in)."""
-    today = timezone.localdate()
-    return Period(today.year, (today.month - 1) // 3 + 1).previous()
+from minsheng.reports.services import finished_quarter
 
 
 @login_required
@@ -39,7 +34,7 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
         if not period.quarter:
             raise PeriodError("quarter")
     except PeriodError:
-        period = default_period()
+        period = finished_quarter(timezone.localdate())  # its figures are in
     figure = request.GET.get("map", "index")
     if figure not in MAP_FIGURES:
         figure = "index"

@@ -18,7 +18,7 @@ import datetime as dt
 
 import numpy as np
 
-from minsheng.catalog.selectors import items_at, targets_for
+from minsheng.catalog.selectors import HALL_LABELS, items_at, targets_for
 from minsheng.core.catalog.metrics import hall_metrics
 from minsheng.core.index.periods import Period
 from minsheng.core.inspect.checklist import FAIL, PASS
@@ -47,14 +47,6 @@ from minsheng.supervision.board import tally
 from minsheng.supervision.models import Task, TaskState
 
 UI_RUNS = 500  # as the indicator pages (indicators/views.py)
-HALL_LABELS = {
-    "entry_rate": "进驻率",
-    "online_rate": "网上可办率",
-    "full_online_rate": "全程网办率",
-    "instant_rate": "即办件占比",
-    "one_visit_rate": "最多跑一次比例",
-    "time_cut_rate": "承诺时限压减率",
-}
 CHILD_LABEL = {
     Level.PROVINCE: "市",
     Level.CITY: "县（市、区）",

@@ -24,15 +24,15 @@ from minsheng.reports.access import access_report, report_region, reports_visibl
 from minsheng.reports.department import department_report
 from minsheng.reports.facts import FactsError
 from minsheng.reports.models import ReportKind, ReportSchedule, ReportTemplate
-from minsheng.reports.services import schedule_save, template_for, template_upload
+from minsheng.reports.services import (
+    finished_quarter,
+    schedule_save,
+    template_for,
+    template_upload,
+)
 from minsheng.reports.tasks import make_quarterly
 from minsheng.web.downloads import document_response, file_response
 from minsheng.web.paging import search_and_page
-
-
-def _last_quarter() -> Period:
-    today = timezone.localdate()
-    return Period(today.year, (today.month - 1) // 3 + 1).previous()
 
 
 @login_required
@@ -52,7 +52,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/list.html",
-        {"paged": paged, "region": region, "choices": choices, "period": _last_quarter()},
+        {
+            "paged": paged,
+            "region": region,
+            "choices": choices,
+            "period": finished_quarter(timezone.localdate()),
+        },
     )
 
 
@@ -165,7 +170,7 @@ def department_page(request: HttpRequest) -> HttpResponse:
     try:
         period = Period.parse(request.GET.get("period", ""))
     except PeriodError:
-        period = _last_quarter()
+        period = finished_quarter(timezone.localdate())
     fmt = request.GET.get("format", "")
     if fmt in ("docx", "pdf"):
         try:
