@@ -75,3 +75,38 @@ def test_phone_form_survives_a_lost_signal(
     assert visit.photos.count() == 1 and visit.photos.get().taken_at is not None
     assert errors == []
     context.close()
+
+
+def test_visit_page_opens_with_no_signal_once_seen(
+    live_city: City, live_server: Any, browser: Browser
+) -> None:
+    """The service worker keeps the inspector's visit page: opened once online, it opens again
+    with the phone offline, and the form filled there is uploaded when the signal is back."""
+    visit = Visit.objects.filter(inspector=live_city.users["inspector"]).order_by("-pk").first()
+    assert visit is not None
+    Visit.objects.filter(pk=visit.pk).update(state=VisitState.ASSIGNED, results={})
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill("inspector")
+    page.get_by_label("密码").fill("test-pass-123")
+    page.get_by_role("button", name="登录").click()
+    url = f"{base}/inspections/visits/{visit.pk}/"
+    page.goto(url)
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the worker: the page and its files are kept
+    expect(page.locator("[data-item]").first).to_be_visible()
+    context.set_offline(True)
+    page.reload()
+    items = page.locator("[data-item]")
+    expect(items.first).to_be_visible()
+    for k in range(items.count()):
+        items.nth(k).locator("label", has_text="合格").first.click()
+    page.get_by_test_id("visit-submit").click()
+    expect(page.get_by_test_id("draft-note")).to_contain_text("联网后自动上传")
+    context.set_offline(False)
+    expect(page.get_by_test_id("visit-state")).to_have_text("已提交")
+    visit.refresh_from_db()
+    assert visit.state == VisitState.SUBMITTED and set(visit.results.values()) == {"pass"}
+    context.close()

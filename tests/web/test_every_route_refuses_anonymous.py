@@ -31,6 +31,7 @@ PUBLIC = {
     "/public/",
     "/public/p/1/",
     "/public/feed.atom",
+    "/inspections/sw.js",  # the inspector's offline helper: static code, no data
 }
 NOT_A_PAGE = {"/api/"}  # django-ninja's mount point: 404, no view behind it
 SAMPLE = {"int": "1", "str": "390100000000", "slug": "sample", "path": "x"}

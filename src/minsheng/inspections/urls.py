@@ -6,6 +6,7 @@ urlpatterns = [
     path("inspections/", views.plan_list, name="inspection_list"),
     path("inspections/new/", views.plan_new, name="inspection_new"),
     path("inspections/mine/", views.mine, name="inspection_mine"),
+    path("inspections/sw.js", views.service_worker, name="inspection_sw"),
     path("inspections/checklists/", views.checklist_list, name="inspection_checklists"),
     path("inspections/checklists/new/", views.checklist_edit, name="inspection_checklist_new"),
     path(

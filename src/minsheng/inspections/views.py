@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
@@ -202,6 +204,17 @@ def visit_page(request: HttpRequest, visit_id: int) -> HttpResponse:
             "photos": visit.photos.all(),
         },
     )
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The inspector's offline helper (static code, no data), served from /inspections/ so that
+    it may keep the pages under it."""
+    path = finders.find("minsheng/inspection-sw.js")
+    if path is None:
+        raise Http404("no service worker")
+    response = HttpResponse(Path(path).read_bytes(), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

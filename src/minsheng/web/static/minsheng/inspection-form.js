@@ -4,6 +4,9 @@
 // phone is back online. Photos are shrunk on the device and carry the time they were taken.
 (function () {
   "use strict";
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/inspections/sw.js").catch(function () { /* online only */ });
+  }
   const form = document.getElementById("visit-form");
   if (!form) return;
   const key = "minsheng-visit-" + form.dataset.visit;
