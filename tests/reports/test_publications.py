@@ -78,3 +78,28 @@ def test_plan_progress_and_scope(city: City, confirmed: Run) -> None:
         Client().post(reverse("report_publish"), {"kind": "plan", "id": plan.pk}).status_code == 302
     )
     assert Publication.objects.count() == 1
+
+
+def test_index_ranking_published_as_the_ranking_page_shows_it(city: City) -> None:
+    from minsheng.core.index.periods import Period
+    from minsheng.indicators.results import rank_rows
+    from minsheng.indicators.selectors import index_result
+    from minsheng.orgs.models import Region
+
+    root = city.county.parent
+    assert root is not None
+    office = city.client("quality")
+    bad = office.post(reverse("report_publish"), {"kind": "index", "period": "明年"})
+    assert bad.status_code == 302 and not Publication.objects.exists()
+    office.post(reverse("report_publish"), {"kind": "index", "period": "2026Q3"})
+    item = Publication.objects.get(kind="index")
+    children = list(Region.objects.filter(parent=root).order_by("code"))
+    rows = [
+        r
+        for r in rank_rows(index_result(children, Period(2026, 3)), {c.code for c in children})
+        if r.index is not None
+    ]
+    assert item.table["rows"] == [
+        [str(r.rank), r.name, f"{r.index:.2f}", f"{r.met}/{r.indicators}"] for r in rows
+    ]
+    assert rows[0].name in Client().get(reverse("public_item", args=[item.pk])).content.decode()

@@ -180,7 +180,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     visits = (
         Visit.objects.filter(inspector=request.user.pk)
         .select_related("plan", "site", "site__region")
-        .order_by("state", "plan__ends_on", "site__name")
+        .order_by("state", "-plan__ends_on", "site__name")
     )
     return render(request, "inspections/mine.html", {"visits": visits[:300]})
 

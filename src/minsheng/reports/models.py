@@ -129,6 +129,7 @@ class PublicationKind(models.TextChoices):
     RANKING = "ranking", _("考核排名")
     POLL = "poll", _("满意度测评结果")
     PLAN = "plan", _("工作方案进展")
+    INDEX = "index", _("指标监测排名")
 
 
 class Publication(models.Model):

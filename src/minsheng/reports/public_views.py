@@ -20,10 +20,12 @@ from django.views.decorators.http import require_POST
 
 from minsheng.accounts.access import office_region
 from minsheng.assess.models import Run
+from minsheng.core.index.periods import Period, PeriodError
 from minsheng.polls.models import Poll
 from minsheng.reports.models import Publication, PublicationKind
 from minsheng.reports.publish import (
     PublishError,
+    index_snapshot,
     plan_snapshot,
     poll_snapshot,
     publish,
@@ -78,6 +80,14 @@ def publish_view(request: HttpRequest) -> HttpResponse:
                 raise Http404("no such poll in the office's region")
             item = publish(actor=request.user, region=poll.region, kind=kind,
                            source=f"poll:{poll.pk}", snapshot=poll_snapshot(poll))  # fmt: skip
+        elif kind == PublicationKind.INDEX:
+            try:
+                period = Period.parse(request.POST.get("period", ""))
+            except PeriodError as exc:
+                raise PublishError(str(exc)) from None
+            item = publish(actor=request.user, region=region, kind=kind,
+                           source=f"index:{region.code}:{period}",
+                           snapshot=index_snapshot(region, period))  # fmt: skip
         elif kind == PublicationKind.PLAN:
             plan = Plan.objects.filter(pk=pk or 0, **region.subtree_filter("region__")).first()
             if plan is None:

@@ -14,6 +14,7 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.index.periods import Period
 from minsheng.core.reports.content import Table
+from minsheng.orgs.models import Region
 from minsheng.polls.models import Poll
 from minsheng.polls.results import poll_results
 from minsheng.reports.models import Publication, PublicationKind
@@ -79,6 +80,30 @@ def plan_snapshot(plan: Plan) -> tuple[str, str, Table]:
         [False, False, False, False, False],
     )  # fmt: skip
     return f"{plan.title}落实进展", summary, table
+
+
+def index_snapshot(region: Region, period: Period) -> tuple[str, str, Table]:
+    """The level index ranking of the region's child regions, as the ranking page shows it."""
+    from minsheng.indicators.results import rank_rows
+    from minsheng.indicators.selectors import index_result
+
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    if not children:
+        raise PublishError("这个地区没有下级地区")
+    rows = [
+        r
+        for r in rank_rows(index_result(children, period), {c.code for c in children})
+        if r.index is not None
+    ]
+    if not rows:
+        raise PublishError(f"{period.label}还没有指标监测结果")
+    table = Table(
+        "", ["排名", "地区", "水平指数", "达标指标"],
+        [[str(r.rank), r.name, f"{r.index:.2f}", f"{r.met}/{r.indicators}"] for r in rows],
+        [True, False, True, True],
+    )  # fmt: skip
+    summary = f"{region.name}各下级地区{period.label}公共服务水平指数，第一名{rows[0].name}。"
+    return f"{region.name}公共服务水平指数排名（{period.label}）", summary, table
 
 
 @transaction.atomic
