@@ -39,6 +39,7 @@ from minsheng.core.tabular import CellError, TableError, read_workbook
 from minsheng.core.xlsx import DECIMAL2, INTEGER, Sheet
 from minsheng.supervision.services import TaskError
 from minsheng.web.downloads import sheets_response
+from minsheng.web.names import user_names
 
 LABELS = {
     "index": gettext_lazy("水平指数"),
@@ -130,7 +131,7 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
             rules = json.loads(text)
             scheme_save(
                 actor=request.user, region=root, year=year, name=name, rules=rules,
-                scheme=scheme, assessors=_names(assessors),
+                scheme=scheme, assessors=user_names(assessors),
             )  # fmt: skip
         except ValueError as exc:  # SchemeError, JSONDecodeError and int() are ValueErrors
             error = (
@@ -156,10 +157,6 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
         },
         status=400 if error else 200,
     )
-
-
-def _names(text: str) -> list[str]:
-    return [n for n in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if n]
 
 
 @login_required

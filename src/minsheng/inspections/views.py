@@ -54,6 +54,7 @@ from minsheng.orgs.selectors import office_name
 from minsheng.supervision.models import Task
 from minsheng.supervision.services import TaskError
 from minsheng.web.downloads import document_response, sheets_response
+from minsheng.web.names import user_names
 
 
 def _office(request: HttpRequest) -> bool:
@@ -79,10 +80,6 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "inspections/list.html",
         {"rows": rows, "can_edit": _office(request), "mine": mine},
     )
-
-
-def _names(text: str) -> list[str]:
-    return [n for n in text.replace("，", ",").replace("、", ",").split(",") if n.strip()]
 
 
 @login_required
@@ -111,7 +108,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                     checklist=chosen, per_stratum=int(values["per_stratum"]),
                     seed=int(values["seed"]), starts_on=dt.date.fromisoformat(values["starts_on"]),
                     ends_on=dt.date.fromisoformat(values["ends_on"]),
-                    inspectors=_names(values["inspectors"]),
+                    inspectors=user_names(values["inspectors"]),
                 ),
             )  # fmt: skip
         except InspectionError as exc:

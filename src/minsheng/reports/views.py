@@ -32,6 +32,7 @@ from minsheng.reports.services import (
 )
 from minsheng.reports.tasks import make_quarterly
 from minsheng.web.downloads import document_response, file_response
+from minsheng.web.names import user_names
 from minsheng.web.paging import search_and_page
 
 
@@ -148,10 +149,7 @@ def _schedule_post(request: HttpRequest, region: Region) -> HttpResponse:
         schedule_save(
             actor=request.user, region=region,
             working_day=int(request.POST.get("working_day") or 0),
-            recipients=[
-                n for n in request.POST.get("recipients", "").replace("，", ",").replace("、", ",")
-                .split(",") if n.strip()
-            ],
+            recipients=user_names(request.POST.get("recipients", "")),
             enabled=request.POST.get("enabled") == "on",
         )  # fmt: skip
     except (TemplateError, ValueError) as exc:

@@ -33,6 +33,7 @@ from minsheng.inspections.services import (
 )
 from minsheng.orgs.models import Region
 from minsheng.orgs.selectors import office_name
+from minsheng.web.names import user_names
 
 
 class Command(BaseCommand):
@@ -96,7 +97,7 @@ class Command(BaseCommand):
                 name=options["name"], kind=checklist.kind, period=options["period"],
                 checklist=checklist, per_stratum=options["per_stratum"], seed=options["seed"],
                 starts_on=starts, ends_on=ends,
-                inspectors=[n.strip() for n in options["inspectors"].split(",") if n.strip()],
+                inspectors=user_names(options["inspectors"]),
             ),
         )  # fmt: skip
         visits = plan.visits.select_related("site", "inspector")
