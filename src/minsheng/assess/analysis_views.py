@@ -1,7 +1,7 @@
 """考核 analysis pages: what-if on a run (change weights, bonus cap or grade bands and see which
 ranks and grades move), 一票否决 / 加分 / 扣分 recorded on a run's unit (the run is made again),
-the ranking 通报, and a unit's
-实绩档案 — its confirmed results, triggers and talks over the years, and its inspections."""
+the ranking 通报, and a unit's 实绩档案 — its confirmed results, triggers and talks over the
+years, and (a region's) inspections."""
 
 from __future__ import annotations
 
@@ -18,16 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minsheng.accounts.access import access_region
+from minsheng.accounts.access import access_region, regions_visible, user_scope
 from minsheng.assess.access import access_run, schemes_visible
 from minsheng.assess.documents import run_notice
-from minsheng.assess.models import Adjustment, Run, Talk
+from minsheng.assess.models import Adjustment, Run, Talk, UnitKind
 from minsheng.assess.services import RunError, adjustment_record, run_compute
 from minsheng.assess.views import LABELS, _office_run
 from minsheng.core.assess.scheme import SchemeError, parse_scheme
 from minsheng.core.assess.whatif import entries_of, what_if
 from minsheng.core.index.periods import Period
 from minsheng.inspections.models import Visit, VisitState
+from minsheng.orgs.models import Organisation, OrgKind
 from minsheng.orgs.selectors import office_name
 from minsheng.web.downloads import document_response
 
@@ -138,47 +139,66 @@ def run_notice_view(request: HttpRequest, run_id: int) -> HttpResponse:
     return document_response(f"{run.scheme.name}-{run.period}-通报", content, fmt)
 
 
+def _department_file_access(user: Any, code: str) -> Organisation | None:
+    """The department whose file this is, if ``code`` is a department's key the user may read:
+    its own people, or those who see its region (office, leaders); 403 otherwise."""
+    if code.isdigit():
+        return None
+    dept = Organisation.objects.filter(key=code, kind=OrgKind.DEPARTMENT).first()
+    if dept is None:
+        return None
+    scope = user_scope(user)
+    if scope.organisation is not None and scope.organisation.pk == dept.pk:
+        return dept
+    if not regions_visible(user).filter(pk=dept.region_id).exists():
+        raise PermissionDenied("department outside the user's scope")
+    return dept
+
+
 @login_required
 def unit_file(request: HttpRequest, code: str) -> HttpResponse:
-    """实绩档案: every confirmed result of the unit in the schemes the user sees, with the
-    triggers fired, the talks held and the vetoes, and its inspection visits."""
-    region = access_region(request.user, code)
-    runs = (
-        Run.objects.filter(
-            confirmed_at__isnull=False, scheme__in=schemes_visible(request.user),
-            scheme__region_id=region.parent_id,
+    """实绩档案: every confirmed result of the unit (a region, or a department) in the schemes
+    the user sees, with the triggers fired, the talks held and the vetoes, and a region's
+    inspection visits."""
+    dept = _department_file_access(request.user, code)
+    if dept is not None:
+        name, code, visits = dept.name, dept.key, Visit.objects.none()
+        runs = Run.objects.filter(
+            scheme__region_id=dept.region_id, scheme__units=UnitKind.DEPARTMENTS
         )
+    else:
+        region = access_region(request.user, code)
+        name, code = region.name, region.code
+        runs = Run.objects.filter(scheme__region=region.parent, scheme__units=UnitKind.REGIONS)
+        visits = Visit.objects.filter(
+            state=VisitState.SUBMITTED, **region.subtree_filter("site__region__")
+        )
+    visible = schemes_visible(request.user)
+    runs = (
+        runs.filter(confirmed_at__isnull=False, scheme__in=visible)
         .select_related("scheme")
         .order_by("-period", "-confirmed_at")
-    )  # fmt: skip
+    )
     rows = []
     seen: set[tuple[int, str]] = set()
     for run in runs:
         if (run.scheme_id, run.period) in seen:
             continue  # the latest confirmed run of a period stands
         seen.add((run.scheme_id, run.period))
-        row = next((r for r in run.results if r["unit"] == region.code), None)
+        row = next((r for r in run.results if r["unit"] == code), None)
         if row is not None:
             rows.append((run, Period.parse(run.period).label, row, len(run.results)))
-    talks = Talk.objects.filter(unit=region.code, run__in=[r for r, *_ in rows]).select_related(
-        "task"
-    )
-    adjustments = Adjustment.objects.filter(
-        unit=region.code, scheme__in=schemes_visible(request.user)
-    )
-    visits = (
-        Visit.objects.filter(state=VisitState.SUBMITTED, **region.subtree_filter("site__region__"))
-        .select_related("plan", "site")
-        .order_by("-visited_at")[:100]
-    )
+    talks = Talk.objects.filter(unit=code, run__in=[r for r, *_ in rows]).select_related("task")
+    adjustments = Adjustment.objects.filter(unit=code, scheme__in=visible)
     return render(
         request,
         "assess/unit.html",
         {
-            "region": region,
+            "name": name,
             "rows": rows,
             "talks": talks,
             "adjustments": adjustments,
-            "visits": visits,
+            "visits": visits.select_related("plan", "site").order_by("-visited_at")[:100],
+            "is_department": dept is not None,
         },
     )

@@ -2,8 +2,10 @@
 supervision on time, hall targets met and the inspection rounds' scores, with deductions per
 inspection finding and overdue task, grade bands and two triggers), run for the third quarter of
 2026 from the demo's own figures with one 一票否决 and confirmed (the 约谈 it triggered recorded
-with its rectification task), and for the fourth quarter so far; and the first district's scheme
-over its townships, confirmed for the third quarter."""
+with its rectification task), and for the fourth quarter so far; the first district's scheme
+over its townships, confirmed for the third quarter; and the city's departments (市直部门) on
+the indicators they lead, their 好评率, supervision and hall items, confirmed for the third
+quarter and run for the fourth so far."""
 
 from __future__ import annotations
 
@@ -39,6 +41,15 @@ TOWNSHIP_RULES = {
     "grades": [[90, "优秀"], [80, "良好"], [60, "合格"], [0, "不合格"]],
     "deductions": {"inspection_finding": 1},
     "triggers": [{"name": "通报", "when": {"rank_bottom": 1, "periods": 1},
+                  "consequence": "通报批评"}],
+}  # fmt: skip
+
+DEPARTMENT_RULES = {
+    "components": {"targets": 30, "ratings": 30, "tasks": 25, "hall": 15},
+    "bonus_cap": 3,
+    "deductions": {"overdue_task": 1},
+    "grades": [[90, "优秀"], [80, "良好"], [60, "合格"], [0, "不合格"]],
+    "triggers": [{"name": "通报", "when": {"rank_bottom": 2, "periods": 1},
                   "consequence": "通报批评"}],
 }  # fmt: skip
 
@@ -83,4 +94,13 @@ def build_assessments(ctx: DemoContext) -> None:
     )  # fmt: skip
     township_run = run_compute(actor=office, scheme=townships, period=Period(2026, 3))
     run_confirm(actor=office, run=township_run)
-    ctx.summary["assessed_units"] = len(run.results) + len(township_run.results)
+    departments = scheme_save(
+        actor=office, region=ctx.regions[city_code], year=2026,
+        name="2026年度市直部门公共服务质量考核", rules=DEPARTMENT_RULES, units="departments",
+    )  # fmt: skip
+    department_run = run_compute(actor=office, scheme=departments, period=Period(2026, 3))
+    run_confirm(actor=office, run=department_run)
+    run_compute(actor=office, scheme=departments, period=Period(2026, 4))  # their tasks fall due
+    ctx.summary["assessed_units"] = (
+        len(run.results) + len(township_run.results) + len(department_run.results)
+    )

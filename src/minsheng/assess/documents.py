@@ -14,6 +14,7 @@ from minsheng.core.workdays.calendar import chinese_date
 
 LABELS = {
     "index": "水平指数",
+    "targets": "指标目标完成度",
     "poll": "满意度",
     "ratings": "好评率",
     "tasks": "督办按时办结",

@@ -1,4 +1,5 @@
-"""Assessment schemes (考核方案) of a region and year over its child regions, and their runs: a
+"""Assessment schemes (考核方案) of a region and year over its child regions or its own
+departments (``Scheme.units``), and their runs: a
 run keeps the scheme's rules as they were and every unit's result; the office confirms a run,
 which freezes it and shows the units their own results."""
 
@@ -9,12 +10,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class UnitKind(models.TextChoices):
+    REGIONS = "regions", _("下级地区")
+    DEPARTMENTS = "departments", _("本级部门")
+
+
 class Scheme(models.Model):
     region = models.ForeignKey(
         "orgs.Region", models.CASCADE, related_name="+", verbose_name=_("考核地区")
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     name = models.CharField(_("方案名称"), max_length=100)
+    units = models.CharField(
+        _("考核对象"), max_length=12, choices=UnitKind.choices, default=UnitKind.REGIONS
+    )
     rules = models.JSONField(_("考核规则"))
     assessors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("专业评价人")
@@ -64,7 +73,7 @@ class Talk(models.Model):
     and the rectification task that follows it."""
 
     run = models.ForeignKey(Run, models.CASCADE, related_name="talks", verbose_name=_("考核结果"))
-    unit = models.CharField(_("单位代码"), max_length=12)
+    unit = models.CharField(_("单位代码"), max_length=64)
     unit_name = models.CharField(_("单位"), max_length=100)
     trigger = models.CharField(_("触发条件"), max_length=100)
     held_on = models.DateField(_("日期"))
@@ -97,7 +106,7 @@ class ExpertScore(models.Model):
         Scheme, models.CASCADE, related_name="expert_scores", verbose_name=_("方案")
     )
     period = models.CharField(_("期别"), max_length=7)
-    unit = models.CharField(_("单位代码"), max_length=12)
+    unit = models.CharField(_("单位代码"), max_length=64)
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("评价人")
     )
@@ -133,7 +142,7 @@ class Adjustment(models.Model):
         Scheme, models.CASCADE, related_name="adjustments", verbose_name=_("方案")
     )
     period = models.CharField(_("期别"), max_length=7)
-    unit = models.CharField(_("单位代码"), max_length=12)
+    unit = models.CharField(_("单位代码"), max_length=64)
     kind = models.CharField(_("类型"), max_length=10, choices=AdjustmentKind.choices)
     points = models.FloatField(_("分值"), default=0)  # 0 for a veto
     reason = models.CharField(_("事由"), max_length=200)

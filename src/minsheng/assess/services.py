@@ -1,6 +1,6 @@
 """Saving a scheme (its rules checked by the core parser and limited to the components the
-platform can supply), running it for a period over the region's child regions, confirming a
-run (frozen from then on). Audited."""
+platform can supply for its units), running it for a period over its units (the region's child
+regions or its departments), confirming a run (frozen from then on). Audited."""
 
 from __future__ import annotations
 
@@ -10,8 +10,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import User
-from minsheng.assess.models import Adjustment, AdjustmentKind, ExpertScore, Run, Scheme, Talk
-from minsheng.assess.sources import COMPONENTS, DEDUCTIONS, components
+from minsheng.assess.models import (
+    Adjustment,
+    AdjustmentKind,
+    ExpertScore,
+    Run,
+    Scheme,
+    Talk,
+    UnitKind,
+)
+from minsheng.assess.sources import (
+    COMPONENTS,
+    DEDUCTIONS,
+    DEPARTMENT_COMPONENTS,
+    DEPARTMENT_DEDUCTIONS,
+    components,
+)
+from minsheng.assess.units import unit_in, units_of
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.assess.engine import Entry, assess
@@ -27,19 +42,22 @@ class RunError(ValueError):
     """A run that cannot be made or changed (the message is for the user)."""
 
 
-def check_rules(rules: Any) -> None:
-    """``SchemeError`` unless the rules parse and use only components the platform supplies."""
+def check_rules(rules: Any, units: str = UnitKind.REGIONS) -> None:
+    """``SchemeError`` unless the rules parse and use only components the platform supplies
+    for the scheme's kind of unit."""
     scheme = parse_scheme(rules)
-    unknown = sorted(set(scheme.components) - set(COMPONENTS))
+    departments = units == UnitKind.DEPARTMENTS
+    offered = DEPARTMENT_COMPONENTS if departments else COMPONENTS
+    unknown = [c for c in scheme.components if c not in offered]
     if unknown:
+        whose = "部门考核" if departments else "平台"
         raise SchemeError(
-            f"平台不能提供组成部分 {'、'.join(unknown)}（可用：{'、'.join(COMPONENTS)}）"
+            f"{whose}不能提供组成部分 {'、'.join(unknown)}（可用：{'、'.join(offered)}）"
         )
-    strange = sorted(set(scheme.deductions) - set(DEDUCTIONS))
+    counted = DEPARTMENT_DEDUCTIONS if departments else tuple(DEDUCTIONS)
+    strange = [d for d in scheme.deductions if d not in counted]
     if strange:
-        raise SchemeError(
-            f"平台不能统计扣分来源 {'、'.join(strange)}（可用：{'、'.join(DEDUCTIONS)}）"
-        )
+        raise SchemeError(f"不能统计扣分来源 {'、'.join(strange)}（可用：{'、'.join(counted)}）")
 
 
 @transaction.atomic
@@ -52,10 +70,17 @@ def scheme_save(
     rules: Any,
     scheme: Scheme | None = None,
     assessors: list[str] | None = None,
+    units: str | None = None,
 ) -> Scheme:
     """Save the scheme; ``assessors``: the user names of its 专业评价 assessors (people of the
-    region's organisations), when given."""
-    check_rules(rules)
+    region's organisations), when given; ``units``: whom it assesses (``UnitKind``; kept when
+    not given, child regions for a new scheme)."""
+    kind = units or (scheme.units if scheme is not None else UnitKind.REGIONS)
+    if kind not in UnitKind.values:
+        raise SchemeError("请选择考核对象：下级地区或本级部门")
+    if scheme is not None and scheme.pk and kind != scheme.units and scheme.runs.exists():
+        raise SchemeError("方案已有考核结果，不能再改变考核对象")
+    check_rules(rules, kind)
     chosen: list[User] = []
     if assessors is not None:
         found = {
@@ -80,15 +105,12 @@ def scheme_save(
     if clash.exclude(pk=scheme.pk).exists():
         raise SchemeError(f"{year} 年已有名为“{name.strip()}”的方案")
     scheme.year, scheme.name, scheme.rules, scheme.updated_by = year, name.strip(), rules, person
+    scheme.units = kind
     scheme.save()
     if assessors is not None:
         scheme.assessors.set(chosen)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=scheme, region_code=region.code)
     return scheme
-
-
-def units_of(scheme: Scheme) -> list[Region]:
-    return list(Region.objects.filter(parent=scheme.region).order_by("code"))
 
 
 @transaction.atomic
@@ -97,7 +119,11 @@ def run_compute(*, actor: Any, scheme: Scheme, period: Period) -> Run:
     parsed = parse_scheme(scheme.rules)
     units = units_of(scheme)
     if not units:
-        raise RunError("这个地区没有下级地区可以考核")
+        raise RunError(
+            "这个地区没有可以考核的部门"
+            if scheme.units == UnitKind.DEPARTMENTS
+            else "这个地区没有下级地区可以考核"
+        )
     names = {u.code: u.name for u in units}
     values = components(
         units, period, set(parsed.components), scheme_id=scheme.pk, deductions=parsed.deductions
@@ -179,12 +205,12 @@ def trigger_task(*, actor: Any, run: Run, unit: str, trigger: str) -> Any:
 
     if run.confirmed_at is None:
         raise RunError("考核结果确认后才能问责")
-    region = Region.objects.filter(code=unit, parent=run.scheme.region).first()
-    if region is None:
+    found = unit_in(run.scheme, unit)
+    if found is None:
         raise RunError("这个单位不在考核范围内")
     return task_from_trigger(
-        actor=actor, run=run, region=region, trigger=trigger,
-        consequence=_consequence(run, trigger),
+        actor=actor, run=run, region=found.region, trigger=trigger,
+        consequence=_consequence(run, trigger), department=found.department,
     )  # fmt: skip
 
 
@@ -248,7 +274,7 @@ def adjustment_record(
 ) -> Adjustment:
     """一票否决, a bonus or a deduction for a unit in a period, with its reason (the next run of
     the period takes it in)."""
-    if Region.objects.filter(code=unit, parent=scheme.region).first() is None:
+    if unit_in(scheme, unit) is None:
         raise RunError("这个单位不在考核范围内")
     if kind not in AdjustmentKind.values:
         raise RunError("请选择一票否决、加分或扣分")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from minsheng.accounts.access import office_region
 from minsheng.assess.access import access_run, access_scoring, schemes_visible
-from minsheng.assess.models import ExpertScore, Run, Scheme, Talk
+from minsheng.assess.models import ExpertScore, Run, Scheme, Talk, UnitKind
 from minsheng.assess.services import (
     RunError,
     expert_scores_save,
@@ -29,9 +29,9 @@ from minsheng.assess.services import (
     scheme_save,
     talk_record,
     trigger_task,
-    units_of,
 )
-from minsheng.assess.sources import COMPONENTS
+from minsheng.assess.sources import COMPONENTS, DEPARTMENT_COMPONENTS
+from minsheng.assess.units import units_of
 from minsheng.core.assess.scheme import SchemeError
 from minsheng.core.assess.scheme_book import scheme_from_book, scheme_sheets
 from minsheng.core.index.periods import Period, PeriodError
@@ -43,6 +43,7 @@ from minsheng.web.names import user_names
 
 LABELS = {
     "index": gettext_lazy("水平指数"),
+    "targets": gettext_lazy("指标目标完成度"),
     "poll": gettext_lazy("满意度"),
     "ratings": gettext_lazy("好评率"),
     "tasks": gettext_lazy("督办按时办结"),
@@ -101,6 +102,9 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
     text = json.dumps(scheme.rules if scheme else TEMPLATE, ensure_ascii=False, indent=2)
     name = scheme.name if scheme else ""
     year = scheme.year if scheme else timezone.localdate().year
+    units = scheme.units if scheme else UnitKind.REGIONS
+    if request.method == "POST" and request.POST.get("units") in UnitKind.values:
+        units = request.POST["units"]
     if scheme is not None and request.GET.get("format") == "xlsx":
         return sheets_response(f"{scheme.year}-{scheme.name}", scheme_sheets(scheme.rules))
     book_errors: list[CellError] = []
@@ -118,8 +122,7 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
             "assess/edit.html",
             {
                 "scheme": scheme, "region": root, "text": text, "name": name, "year": year,
-                "assessors": assessors, "error": "", "book_errors": book_errors,
-                "components": [(c, LABELS[c]) for c in COMPONENTS],
+                "assessors": assessors, "error": "", "book_errors": book_errors, **_choices(units),
             },
             status=400 if book_errors else 200,
         )  # fmt: skip
@@ -131,7 +134,7 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
             rules = json.loads(text)
             scheme_save(
                 actor=request.user, region=root, year=year, name=name, rules=rules,
-                scheme=scheme, assessors=user_names(assessors),
+                scheme=scheme, assessors=user_names(assessors), units=units,
             )  # fmt: skip
         except ValueError as exc:  # SchemeError, JSONDecodeError and int() are ValueErrors
             error = (
@@ -153,10 +156,20 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
             "year": year,
             "assessors": assessors,
             "error": error,
-            "components": [(c, LABELS[c]) for c in COMPONENTS],
+            **_choices(units),
         },
         status=400 if error else 200,
     )
+
+
+def _choices(units: str) -> dict[str, object]:
+    """What the edit page offers: the kinds of unit, and the components of each."""
+    return {
+        "units": units,
+        "unit_kinds": UnitKind.choices,
+        "components": [(c, LABELS[c]) for c in COMPONENTS],
+        "department_components": [(c, LABELS[c]) for c in DEPARTMENT_COMPONENTS],
+    }
 
 
 @login_required

@@ -41,7 +41,7 @@ def _department(user: Any) -> Organisation:
 @login_required
 def declare_page(request: HttpRequest) -> HttpResponse:
     org = _department(request.user)
-    own = [i for i in items_at(org.region) if i.organisation == org.name]
+    own = items_at(org.region, organisation=org)
     if request.GET.get("format") == "xlsx":
         return sheets_response(f"{org.name}事项清单", catalog_sheets(own))
     errors: list[CellError] = []

@@ -11,17 +11,22 @@ from minsheng.catalog.models import CatalogItem, HallTarget
 from minsheng.core.catalog.items import Fee, Item, Material
 from minsheng.core.catalog.metrics import TARGETS, Metrics, hall_metrics, within
 from minsheng.core.workdays.calendar import SHANGHAI
-from minsheng.orgs.models import Region
+from minsheng.orgs.models import Organisation, Region
 
 
-def items_at(region: Region, day: dt.date | None = None) -> list[Item]:
-    """The items of the region's subtree in force at the end of ``day`` (default: now)."""
+def items_at(
+    region: Region, day: dt.date | None = None, *, organisation: Organisation | None = None
+) -> list[Item]:
+    """The items of the region's subtree in force at the end of ``day`` (default: now); only
+    the ``organisation``'s (实施主体) when given."""
     moment = _end_of(day) if day else timezone.now()
     rows = (
         CatalogItem.objects.filter(valid_from__lte=moment, **region.subtree_filter("region__"))
         .filter(Q(valid_to=None) | Q(valid_to__gt=moment))
         .select_related("organisation", "region")
     )
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
     return [item_of(r) for r in rows]
 
 

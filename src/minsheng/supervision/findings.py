@@ -197,34 +197,42 @@ def task_from_hall(
 
 
 def task_from_trigger(
-    *, actor: Any, run: Any, region: Region, trigger: str, consequence: str
+    *,
+    actor: Any,
+    run: Any,
+    region: Region,
+    trigger: str,
+    consequence: str,
+    department: Organisation | None = None,
 ) -> Task:
     """A rectification task for a unit an assessment trigger fired on (考核问责): for the
-    region's government; one per run, unit and trigger."""
-    unit = region_government(region)
+    region's government, or the assessed department itself; one per run, unit and trigger."""
+    unit = department or region_government(region)
     if unit is None:
         raise TaskError(_("这个地区没有可承办的单位（政府）"))
-    row = next((r for r in run.results if r["unit"] == region.code), None)
+    code = department.key if department is not None else region.code
+    name = department.name if department is not None else region.name
+    row = next((r for r in run.results if r["unit"] == code), None)
     if row is None or trigger not in row["triggers"]:
         raise TaskError(_("这个单位没有触发这项问责"))
     what = consequence or trigger
     message = (
-        f"{run.scheme.name}{_period_label(run.period)}：{region.name}总分 {row['total']:.2f}，"
+        f"{run.scheme.name}{_period_label(run.period)}：{name}总分 {row['total']:.2f}，"
         f"排名第 {row['rank']} 位，触发“{trigger}”（{what}），请制定整改措施并按期报送。"
     )
     return task_from_finding(
         actor=actor,
         source=TaskSource.ASSESS,
-        key=f"assess:{run.pk}:{region.code}:{trigger}",
+        key=f"assess:{run.pk}:{code}:{trigger}",
         region=region,
         unit=unit,
-        title=f"{region.name}考核问责整改（{what}）",
+        title=f"{name}考核问责整改（{what}）",
         message=message,
         evidence={
             "run": run.pk,
             "scheme": run.scheme_id,
             "period": run.period,
-            "unit": region.code,
+            "unit": code,
             "trigger": trigger,
             "total": row["total"],
             "rank": row["rank"],

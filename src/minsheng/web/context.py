@@ -86,7 +86,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = reverse("halls_applications")
         items.append(NavItem(_("办件统计"), url, "halls", "/halls/"))
         items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
-    elif user.pk and Scheme.objects.filter(assessors=user.pk).exists():  # a 专业评价 assessor
+    elif user.pk and (
+        Scheme.objects.filter(assessors=user.pk).exists()  # a 专业评价 assessor
+        or (  # a department its region's departments scheme assesses
+            scope.organisation is not None
+            and scope.organisation.kind == OrgKind.DEPARTMENT
+            and Scheme.objects.filter(
+                units="departments", region_id=scope.organisation.region_id
+            ).exists()
+        )
+    ):
         items.append(NavItem(_("考核"), reverse("assess_list"), "assess", "/assess/"))
     if scope.everything or (scope.region is not None and role in REPORT_ROLES):
         items.append(NavItem(_("驾驶舱"), reverse("cockpit"), "cockpit", "/cockpit/"))

@@ -1,6 +1,7 @@
 """``minsheng assess run --scheme ID --period 2026Q3 [--confirm]``: run a stored scheme over its
-region's child regions from the platform's own figures and print the units' results as JSON
-(``assess compute`` runs a scheme file on a data file without Django)."""
+units (the region's child regions or its departments) from the platform's own figures and print
+the units' results as JSON (``assess compute`` runs a scheme file on a data file without
+Django)."""
 
 from __future__ import annotations
 
