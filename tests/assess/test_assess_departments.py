@@ -71,21 +71,29 @@ def test_rules_are_limited_to_what_a_department_has(city: City) -> None:
                     rules=RULES, scheme=scheme)  # fmt: skip
 
 
-def _by_hand_attainment(city: City, dept: Organisation) -> float | None:
-    """Mean of 100·min(x/target, 1) (or target/x when lower is better) over the city's values
-    of the indicators the department leads, in 2026Q3."""
-    root = _city(city)
-    panel = load_panel([root], Period(2026, 3))
+def _by_hand_attainment(region: Region, led: set[str] | None) -> float | None:
+    """Mean of 100·min(x/target, 1) (or target/x when lower is better) over the region's values
+    in 2026Q3 of the indicators ``led`` (all when None)."""
+    panel = load_panel([region], Period(2026, 3))
     t = panel.period_index(Period(2026, 3))
-    led = set(Indicator.objects.filter(lead_department=dept).values_list("code", flat=True))
     scores = []
     for k, ind in enumerate(panel.indicators):
         x = float(panel.values[0, k, t])
-        if ind.code not in led or ind.target is None or x != x:
+        if (led is not None and ind.code not in led) or ind.target is None or x != x:
             continue
         ratio = x / ind.target if ind.polarity > 0 else (ind.target / x if x > 0 else 1.0)
         scores.append(100 * min(max(ratio, 0.0), 1.0))
     return sum(scores) / len(scores) if scores else None
+
+
+def test_target_attainment_of_regions_by_hand(city: City) -> None:
+    root = _city(city)
+    rules = {"components": {"targets": 1}, "grades": [[0, "合格"]]}
+    scheme = scheme_save(actor=None, region=root, year=2026, name="目标", rules=rules)
+    run = run_compute(actor=None, scheme=scheme, period=Period(2026, 3))
+    got = {r["unit"]: r["components"]["targets"] for r in run.results}
+    expected = _by_hand_attainment(city.county, None)
+    assert expected is not None and got[city.county.code] == pytest.approx(expected, abs=1e-3)
 
 
 def test_components_of_a_department_recomputed_by_hand(city: City) -> None:
@@ -135,7 +143,8 @@ def test_components_of_a_department_recomputed_by_hand(city: City) -> None:
     # On time: 1 of the 3 due in the quarter (the late one and the open one are not).
     assert mine["components"]["tasks"] == pytest.approx(100 / 3, abs=1e-3)
     assert mine["deductions"] == {"督办任务逾期": pytest.approx(2.0)}  # the open one, 2 points
-    expected = _by_hand_attainment(city, dept)
+    led = set(Indicator.objects.filter(lead_department=dept).values_list("code", flat=True))
+    expected = _by_hand_attainment(root, led)
     if expected is None:
         assert "targets" not in mine["components"]
     else:
