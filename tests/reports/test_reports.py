@@ -69,6 +69,25 @@ def test_headline_numbers_are_the_pages_numbers(city: City) -> None:
         assert figure in words and figure in pdf, figure
 
 
+def test_a_province_report_has_its_ratings_section(city: City) -> None:
+    """The root of the tree (a province) has no parent to be ranked under; its 好差评 figures
+    are those of every rating in its subtree."""
+    from minsheng.reports.facts import rating_facts
+
+    province = _city(city).province
+    assert province is not None and province.parent is None
+    centre = city.users["window"].organisation
+    at = dt.datetime(2026, 8, 3, 10, tzinfo=SHANGHAI)
+    for k, level in enumerate([5, 1, 4, 2]):  # 2 of 4 good: 50.0 %
+        Rating.objects.create(
+            case_no=f"PR{k}", department=centre, centre=centre, channel="window", level=level,
+            source="active", rated_at=at,
+        )  # fmt: skip
+    facts = rating_facts(province, dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert facts is not None and facts.active == 4 and facts.good_rate == pytest.approx(0.5)
+    assert facts.bad == 2 and [u.name for u in facts.units] == [_city(city).name]
+
+
 def test_page_makes_archives_and_serves_the_report(city: City) -> None:
     office = city.client("quality")
     root = _city(city)

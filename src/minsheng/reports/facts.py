@@ -42,7 +42,7 @@ from minsheng.orgs.models import Region
 from minsheng.polls.models import Poll
 from minsheng.polls.results import poll_results
 from minsheng.reviews.models import Rating
-from minsheng.reviews.selectors import rating_stats
+from minsheng.reviews.selectors import TOTAL, rating_stats
 from minsheng.supervision.board import tally
 from minsheng.supervision.models import Task, TaskState
 
@@ -157,10 +157,7 @@ def rating_facts(region: Region, start: dt.date, end: dt.date) -> RatingFacts | 
     )
     if not ratings.exists():
         return None
-    mine = next(
-        (g for g in rating_stats(ratings, "region", root=region.parent) if g.group == region.name),
-        None,
-    )
+    mine = next(iter(rating_stats(ratings, TOTAL)), None)
     if mine is None:
         return None
     facts = RatingFacts(

@@ -47,6 +47,7 @@ BY_FIELDS: dict[str, str] = {
     "month": "rated_at",
 }
 BY_CHOICES = tuple(BY_FIELDS)
+TOTAL = "total"  # rating_stats of everything together, for reports (not a page's grouping)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,8 @@ def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
         return dict(ServiceItem.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by in {"day", "month"}:
         return {k: k for k in keys}
+    if by == TOTAL:
+        return {k: _("合计") for k in keys}
     return {c: str(Channel(c).label) for c in keys if c in Channel.values}
 
 
@@ -163,9 +166,13 @@ def rating_stats(
 ) -> list[GroupStats]:
     """``month`` adds 主动评价率 where handled-case counts were entered for it. By region, the
     groups are the regions one level under ``root`` (the top of the tree when none), each with
-    its whole subtree, and the root's own centres."""
-    field = BY_FIELDS[by]
-    if by == "region":
+    its whole subtree, and the root's own centres. ``by="total"``: one group of them all
+    (合计)."""
+    field = BY_FIELDS.get(by, "")
+    if by == TOTAL:
+        ratings = ratings.annotate(total_group=Value(1, output_field=IntegerField()))
+        field = "total_group"
+    elif by == "region":
         top = root or Region.objects.filter(parent=None).order_by("code").first()
         if top is not None and top.level in CHILD_COLUMN:
             child = CHILD_COLUMN[top.level]
