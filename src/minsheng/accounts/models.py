@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     WINDOW_STAFF = _CoreRole.WINDOW_STAFF, _("窗口工作人员")
     SURVEY_VENDOR = _CoreRole.SURVEY_VENDOR, _("第三方测评机构")
     LEADER = _CoreRole.LEADER, _("领导")
+    DISPATCHER = _CoreRole.DISPATCHER, _("热线派单员")
 
 
 class User(AbstractUser):

@@ -276,6 +276,10 @@ def _add_city(
             city.value,
         )
     )
+    plan.organisations.append(
+        OrgPlan(f"hotline-{city.value}", short + "市12345政务服务便民热线中心", OrgKind.HOTLINE,
+                city.value)
+    )  # fmt: skip
     _add_centre(plan, rng, names, city, city_name + "政务服务中心", Level.CITY)
     n_counties = rng.randint(*spec.counties)
     county_codes: list[str] = []
@@ -384,5 +388,6 @@ def _add_users(plan: DemoPlan) -> None:
             ),
             UserPlan("vendor", Role.SURVEY_VENDOR, f"vendor-{city}", "测评机构数据员"),
             UserPlan("inspector", Role.REGION_OFFICER, "gov-" + second_county, "暗访检查员"),
+            UserPlan("dispatcher", Role.DISPATCHER, f"hotline-{city}", "热线派单员"),
         ]
     )

@@ -16,6 +16,7 @@ class OrgKind(StrEnum):
     QUALITY_OFFICE = "quality_office"
     SERVICE_CENTRE = "service_centre"
     VENDOR = "vendor"
+    HOTLINE = "hotline"  # the city's 12345 hotline centre
 
 
 class Role(StrEnum):
@@ -28,6 +29,7 @@ class Role(StrEnum):
     WINDOW_STAFF = "window_staff"
     SURVEY_VENDOR = "survey_vendor"
     LEADER = "leader"
+    DISPATCHER = "dispatcher"  # 热线派单员 at the hotline centre
 
 
 ROLE_FITS: dict[Role, frozenset[OrgKind]] = {
@@ -38,6 +40,7 @@ ROLE_FITS: dict[Role, frozenset[OrgKind]] = {
     Role.DEPARTMENT_REPORTER: frozenset({OrgKind.DEPARTMENT}),
     Role.WINDOW_STAFF: frozenset({OrgKind.SERVICE_CENTRE}),
     Role.SURVEY_VENDOR: frozenset({OrgKind.VENDOR}),
+    Role.DISPATCHER: frozenset({OrgKind.HOTLINE}),
 }
 
 

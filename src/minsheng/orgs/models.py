@@ -76,6 +76,7 @@ class OrgKind(models.TextChoices):
     QUALITY_OFFICE = _CoreKind.QUALITY_OFFICE, _("质量办")
     SERVICE_CENTRE = _CoreKind.SERVICE_CENTRE, _("政务（便民）服务中心")
     VENDOR = _CoreKind.VENDOR, _("第三方测评机构")
+    HOTLINE = _CoreKind.HOTLINE, _("12345热线中心")
 
 
 class CentreLevel(models.IntegerChoices):

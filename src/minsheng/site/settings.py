@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "minsheng.assess",
     "minsheng.inspections",
     "minsheng.reports",
+    "minsheng.hotline",
     "minsheng.demo",
     "minsheng.web",
 ]

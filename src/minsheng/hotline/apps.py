@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineConfig(AppConfig):
+    name = "minsheng.hotline"
+    label = "hotline"
+    verbose_name = _("12345热线")
+
+    def ready(self) -> None:
+        from minsheng.hotline import (
+            demo_steps,  # noqa: F401  (registers the demo step)
+            todo,  # noqa: F401  (registers its 我的待办 provider)
+        )

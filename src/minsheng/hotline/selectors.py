@@ -1,0 +1,174 @@
+"""The hotline's monthly figures over the orders a user sees (``core.hotline.metrics``): by
+department (承办单位), region (as the order names it), township, county, category or type; the
+三率 ranking; and the month's most frequent problem (每月一题)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, QuerySet
+
+from minsheng.core.hotline.metrics import (
+    FOLLOWUP_CODES,
+    GroupMetrics,
+    OrderColumns,
+    Ranked,
+    group_metrics,
+    ranking,
+)
+from minsheng.core.hotline.vocabulary import TYPE_LABELS
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.hotline.models import RequestType, WorkOrder
+from minsheng.orgs.models import Organisation, Region
+from minsheng.reviews.services.deadlines import work_calendar
+
+BY_FIELDS = {
+    "department": "unit_id",
+    "region": "region_id",
+    "township": "region__township_id",
+    "county": "region__county_id",
+    "category": "category_text",
+    "type": "type",
+}
+BY_LABELS = {
+    "department": "承办单位",
+    "region": "区域",
+    "township": "乡镇（街道）",
+    "county": "县（市、区）",
+    "category": "诉求分类",
+    "type": "诉求类型",
+}
+NONE_LABELS = {
+    "department": "未派单",
+    "region": "未定位",
+    "township": "未定位到乡镇",
+    "county": "未定位到县区",
+    "category": "未分类",
+    "type": "未知",
+}
+TOPIC_TYPES = (RequestType.HELP, RequestType.COMPLAINT, RequestType.REPORT)
+
+
+def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """[first moment, first moment of the next month) in Asia/Shanghai for "2026-10"."""
+    year, number = (int(x) for x in month.split("-"))
+    start = dt.datetime(year, number, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start, end
+
+
+def in_month(orders: QuerySet[WorkOrder], month: str) -> QuerySet[WorkOrder]:
+    start, end = month_bounds(month)
+    return orders.filter(received_at__gte=start, received_at__lt=end).exclude(state="merged")
+
+
+@dataclass(frozen=True)
+class Grouped:
+    rows: list[GroupMetrics]
+    keys: list[Any]  # the group's key (unit or region id, category text, type) per row
+
+
+def _seconds(values: list[dt.datetime | None]) -> np.ndarray:
+    return np.array([v.timestamp() if v is not None else np.nan for v in values], dtype=float)
+
+
+def month_metrics(orders: QuerySet[WorkOrder], month: str, by: str) -> Grouped:
+    """The metrics of the month's orders (received in it) grouped ``by`` (``BY_FIELDS``),
+    largest group first."""
+    field = BY_FIELDS[by]
+    rows = list(
+        in_month(orders, month).values_list(
+            field, "received_at", "dispatched_at", "accepted_at", "answered_at", "accept_due",
+            "answer_due", "followup", "solved", "reopened", "returned",
+        )
+    )  # fmt: skip
+    keys = sorted({r[0] for r in rows}, key=lambda k: (k is None, str(k)))
+    index = {k: i for i, k in enumerate(keys)}
+    columns = OrderColumns(
+        group=np.array([index[r[0]] for r in rows], dtype=np.int64),
+        received=_seconds([r[1] for r in rows]),
+        dispatched=_seconds([r[2] for r in rows]),
+        accepted=_seconds([r[3] for r in rows]),
+        answered=_seconds([r[4] for r in rows]),
+        accept_due=_seconds([r[5] for r in rows]),
+        answer_due=_seconds([r[6] for r in rows]),
+        followup=np.array([FOLLOWUP_CODES.get(r[7], 0) for r in rows], dtype=np.int64),
+        solved=np.array([-1 if r[8] is None else int(r[8]) for r in rows], dtype=np.int64),
+        reopened=np.array([r[9] > 0 for r in rows], dtype=bool),
+        returned=np.array([r[10] > 0 for r in rows], dtype=bool),
+    )
+    labels = _labels(by, keys)
+    metrics = group_metrics(columns, labels, work_calendar())
+    order = sorted(range(len(keys)), key=lambda k: (-metrics[k].orders, labels[k]))
+    return Grouped([metrics[k] for k in order], [keys[k] for k in order])
+
+
+def _labels(by: str, keys: list[Any]) -> list[str]:
+    names: dict[Any, str] = {}
+    if by == "department":
+        names = dict(Organisation.objects.filter(pk__in=keys).values_list("pk", "name"))
+    elif by in ("region", "township", "county"):
+        names = dict(Region.objects.filter(pk__in=keys).values_list("pk", "name"))
+    elif by == "type":
+        names = dict(TYPE_LABELS)
+    return [NONE_LABELS[by] if k in (None, "") else str(names.get(k, k)) for k in keys]
+
+
+def region_codes(keys: list[Any]) -> dict[Any, str]:
+    return dict(Region.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "code"))
+
+
+def month_ranking(
+    orders: QuerySet[WorkOrder], month: str, by: str, *, min_n: int = 30
+) -> list[Ranked]:
+    """The 三率 ranking of the month's groups (townships or departments), placed ones only."""
+    grouped = month_metrics(orders, month, by)
+    placed = [m for m, k in zip(grouped.rows, grouped.keys, strict=True) if k not in (None, "")]
+    return ranking(placed, min_n=min_n)
+
+
+@dataclass(frozen=True)
+class Topic:
+    category: str
+    orders: int
+    before: int  # the month before
+    regions: list[tuple[str, int]]  # where it came from, most first
+
+
+def month_topic(orders: QuerySet[WorkOrder], month: str) -> Topic | None:
+    """每月一题: the category with the most 求助, 投诉 and 举报 orders in the month."""
+    counted = (
+        in_month(orders, month)
+        .filter(type__in=TOPIC_TYPES)
+        .exclude(category_text="")
+        .values("category_text")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category_text")
+    )
+    top = counted.first()
+    if top is None:
+        return None
+    start, _end = month_bounds(month)
+    last = start - dt.timedelta(days=1)
+    before = (
+        in_month(orders, f"{last.year}-{last.month:02d}")
+        .filter(type__in=TOPIC_TYPES, category_text=top["category_text"])
+        .count()
+    )
+    places = (
+        in_month(orders, month)
+        .filter(type__in=TOPIC_TYPES, category_text=top["category_text"])
+        .exclude(region=None)
+        .values("region__county__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:5]
+    )
+    return Topic(
+        top["category_text"],
+        int(top["n"]),
+        before,
+        [(p["region__county__name"] or "", int(p["n"])) for p in places],
+    )
