@@ -62,7 +62,12 @@ def build_assessments(ctx: DemoContext) -> None:
         actor=office, region=ctx.regions[city_code], year=2026,
         name="2026年度县（市、区）公共服务质量考核", rules=RULES,
     )  # fmt: skip
-    counties = sorted(r.code for r in ctx.plan.regions if r.level == Level.COUNTY)
+    city = ctx.regions[city_code]
+    counties = sorted(
+        r.code
+        for r in ctx.plan.regions
+        if r.level == Level.COUNTY and ctx.regions[r.code].parent_id == city.pk
+    )
     adjustment_record(  # one 一票否决 in the demo, recorded before the quarter is confirmed
         actor=office, scheme=scheme, period=Period(2026, 3), unit=counties[-1], kind="veto",
         reason="发生统计数据造假，经核查属实",

@@ -3,8 +3,8 @@
 
 Sheets (any of them may be left out; other sheets are ignored):
 
-- 机构: 标识, 名称, 类型 (人民政府 / 职能部门 / 质量办 / 政务（便民）服务中心 / 第三方测评机构,
-  or the codes government / department / …), 区划代码, 启用; 所在地区 is informative, ignored.
+- 机构: 标识, 名称, 类型 (人民政府 / 职能部门 / 质量办 / 政务（便民）服务中心 / 第三方测评机构 /
+  12345热线中心, or the codes government / department / …), 区划代码, 启用; 所在地区 is informative, ignored.
 - 窗口: 服务中心标识, 窗口号, 名称, 启用; 服务中心 is informative and ignored.
 - 窗口工作人员: 工号, 姓名, 服务中心标识, 窗口号 (blank: no fixed window), 在岗.
 
@@ -41,6 +41,7 @@ KIND_LABELS: dict[OrgKind, str] = {
     OrgKind.QUALITY_OFFICE: "质量办",
     OrgKind.SERVICE_CENTRE: "政务（便民）服务中心",
     OrgKind.VENDOR: "第三方测评机构",
+    OrgKind.HOTLINE: "12345热线中心",
 }
 _KIND_BY_TEXT = {**{v: k for k, v in KIND_LABELS.items()}, **{k.value: k for k in OrgKind}}
 _KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

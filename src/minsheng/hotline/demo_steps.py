@@ -88,8 +88,9 @@ def build_hotline(ctx: DemoContext) -> None:
     city_plan = next(r for r in ctx.plan.regions if r.level == Level.CITY)
     city = ctx.regions[city_plan.code]
     leaves = _tree(ctx, city)
-    townships = [ctx.regions[r.code] for r in ctx.plan.regions if r.level == Level.TOWNSHIP]
-    villages = [ctx.regions[r.code] for r in ctx.plan.regions if r.level == Level.VILLAGE]
+    mine = [ctx.regions[r.code] for r in ctx.plan.regions]
+    townships = [r for r in mine if r.level == Level.TOWNSHIP and r.city_id == city.pk]
+    villages = [r for r in mine if r.level == Level.VILLAGE and r.city_id == city.pk]
     governments = {o.region_id: o for o in ctx.organisations.values() if o.kind == "government"}
     township_of = {t.pk: t for t in townships}
     counties = sorted({t.county_id for t in townships})

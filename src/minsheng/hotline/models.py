@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -162,6 +163,14 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return self.order_no
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open past its answer deadline."""
+        open_states = (State.DISPATCHED, State.ACCEPTED, State.HANDLING)
+        return bool(
+            self.answer_due and self.state in open_states and self.answer_due < timezone.now()
+        )
 
 
 class OrderEvent(models.Model):

@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     CATALOG = "catalog", _("事项申报与审核")
     INSPECTION = "inspection", _("明察暗访检查任务")
     REPORT = "report", _("报告已生成")
+    HOTLINE = "hotline", _("热线工单")
 
 
 # Outside channels a user gets unless they turn them off (SMS costs money: off unless chosen,

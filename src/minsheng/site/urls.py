@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("minsheng.supervision.urls")),
     path("", include("minsheng.notify.urls")),
     path("", include("minsheng.catalog.urls")),
+    path("", include("minsheng.hotline.urls")),
     path("", include("minsheng.halls.urls")),
     path("", include("minsheng.assess.urls")),
     path("", include("minsheng.inspections.urls")),

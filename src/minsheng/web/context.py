@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from minsheng.accounts.access import AUDIT_ROLES, USER_ADMIN_ROLES, user_scope
 from minsheng.accounts.models import Role
 from minsheng.assess.models import Scheme
+from minsheng.hotline.access import can_read_hotline
 from minsheng.indicators.access import RESULTS_ROLES
 from minsheng.inspections.models import Visit
 from minsheng.notify.services import unread_count
@@ -106,6 +107,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif user.pk and Visit.objects.filter(inspector=user.pk).exists():  # an assigned inspector
         url = reverse("inspection_mine")
         items.append(NavItem(_("我的检查"), url, "inspections", "/inspections/"))
+    if can_read_hotline(user):
+        items.append(NavItem(_("12345热线"), reverse("hotline_orders"), "hotline", "/hotline/"))
     if scope.everything or scope.region is not None or role in CASE_ROLES:
         url = reverse("review_inbox")
         items.append(NavItem(_("好差评"), url, "reviews", "/reviews/"))

@@ -35,3 +35,12 @@ def search_and_page(
     params = request.GET.copy()
     params.pop("page", None)
     return Paged(page, search, params.urlencode(), len(rows))
+
+
+def page_query(request: HttpRequest, rows: Any, *, per_page: int = 50) -> Paged:
+    """Pages of a queryset already filtered in the database (long tables such as work orders);
+    the search text is the caller's to apply."""
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return Paged(page, request.GET.get("q", "").strip(), params.urlencode(), page.paginator.count)

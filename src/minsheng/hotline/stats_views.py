@@ -1,0 +1,149 @@
+"""热线统计 (the month's metrics by unit, township, category or type, the 三率 ranking with rank
+intervals, 每月一题, the 通报 table in Excel) and 热线设置 (the city's deadline rules, its
+category table, importing a platform export)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minsheng.core.hotline.deadlines import RulesError
+from minsheng.core.tabular import CellError, TableError
+from minsheng.hotline.access import (
+    can_read_hotline,
+    dispatcher_city,
+    orders_visible,
+    require_dispatcher,
+)
+from minsheng.hotline.documents import metrics_sheet, month_label, ranking_sheet
+from minsheng.hotline.models import Rules
+from minsheng.hotline.rules import city_rules, rules_save
+from minsheng.hotline.selectors import (
+    BY_FIELDS,
+    BY_LABELS,
+    month_metrics,
+    month_ranking,
+    month_topic,
+)
+from minsheng.hotline.services.categories import categories_import
+from minsheng.hotline.services.imports import import_orders
+from minsheng.web.downloads import sheets_response
+
+RANKED = ("township", "department")
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def _month(request: HttpRequest) -> str:
+    month = request.GET.get("month", "")
+    shaped = len(month) == 7 and month[4] == "-" and month[:4].isdigit() and month[5:].isdigit()
+    if shaped and 1 <= int(month[5:]) <= 12:
+        return month
+    today = timezone.localdate().replace(day=1)
+    last = today.replace(year=today.year - (today.month == 1), month=(today.month - 2) % 12 + 1)
+    return f"{last:%Y-%m}"
+
+
+@login_required
+def stats_page(request: HttpRequest) -> HttpResponse:
+    if not can_read_hotline(request.user):
+        raise PermissionDenied("hotline figures are for dispatchers, the office and units")
+    month = _month(request)
+    by = request.GET.get("by", "department")
+    by = by if by in BY_FIELDS else "department"
+    rank_by = request.GET.get("rank", "township")
+    rank_by = rank_by if rank_by in RANKED else "township"
+    orders = orders_visible(request.user)
+    grouped = month_metrics(orders, month, by)
+    ranked = month_ranking(orders, month, rank_by)
+    if request.GET.get("format") == "xlsx":
+        return sheets_response(
+            f"热线通报-{month}",
+            [metrics_sheet(grouped, month, by), ranking_sheet(ranked, month, rank_by)],
+        )
+    total = month_metrics(orders, month, "type")
+    return render(
+        request,
+        "hotline/stats.html",
+        {
+            "month": month,
+            "month_label": month_label(month),
+            "by": by,
+            "by_choices": list(BY_LABELS.items()),
+            "rank_by": rank_by,
+            "rows": grouped.rows,
+            "ranked": ranked,
+            "topic": month_topic(orders, month),
+            "orders": sum(r.orders for r in total.rows),
+            "is_dispatcher": dispatcher_city(request.user) is not None,
+        },
+    )
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The dispatchers' settings of their city: deadline rules (JSON), the category table and
+    imports of the platform's export."""
+    city = require_dispatcher(request.user)
+    stored = Rules.objects.filter(city=city).first()
+    text = json.dumps(city_rules(city).as_json(), ensure_ascii=False, indent=2)
+    error = ""
+    errors: list[CellError] = []
+    if request.method == "POST":
+        what = request.POST.get("what", "")
+        upload = request.FILES.get("file")
+        if what == "rules":
+            text = request.POST.get("rules", "")
+            try:
+                rules_save(actor=request.user, city=city, data=json.loads(text))
+            except (ValueError, RulesError) as exc:
+                error = str(exc) if isinstance(exc, RulesError) else _("规则不是有效的 JSON")
+            else:
+                messages.success(request, _("已保存期限规则"))
+                return redirect("hotline_settings")
+        elif isinstance(upload, UploadedFile):
+            if upload.size and upload.size > MAX_UPLOAD:
+                errors = [CellError("", 0, "", _("文件超过 50 MB"))]
+            else:
+                try:
+                    if what == "categories":
+                        n = categories_import(upload.read(), filename=upload.name or "分类.csv",
+                                              actor=request.user, city=city)  # fmt: skip
+                        messages.success(request, _("已读入 %(n)s 个分类") % {"n": n})
+                    else:
+                        report = import_orders(
+                            upload.read(), filename=upload.name or "工单.csv",
+                            actor=request.user, city=city,
+                            create_missing=bool(request.POST.get("create_missing")),
+                        )  # fmt: skip
+                        messages.success(
+                            request,
+                            _("已导入：新增 %(new)s 张，更新 %(old)s 张")
+                            % {"new": report.created, "old": report.updated},
+                        )
+                except TableError as exc:
+                    errors = list(exc.errors)
+                else:
+                    return redirect("hotline_settings")
+        else:
+            error = _("请选择文件")
+    return render(
+        request,
+        "hotline/settings.html",
+        {
+            "city": city,
+            "text": text,
+            "stored": stored,
+            "error": error,
+            "errors": errors[:200],
+            "more": max(len(errors) - 200, 0),
+        },
+        status=400 if error or errors else 200,
+    )
