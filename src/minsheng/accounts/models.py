@@ -58,6 +58,8 @@ class ApiScope(models.TextChoices):
     READ_HALLS = "halls:read", _("读取事项清单、大厅指标与办件统计")
     READ_ASSESS = "assess:read", _("读取考核结果与明察暗访情况")
     READ_REPORTS = "reports:read", _("读取驾驶舱数据与报告")
+    WRITE_HOTLINE = "hotline:write", _("提交热线工单")
+    READ_HOTLINE = "hotline:read", _("读取热线工单与统计")
 
 
 class ApiChannel(models.TextChoices):

@@ -34,6 +34,7 @@ from minsheng.api.schemas import (
 from minsheng.assess.api import router as assess_router
 from minsheng.catalog.api import router as catalog_router
 from minsheng.halls.api import router as halls_router
+from minsheng.hotline.api import router as hotline_router
 from minsheng.indicators.api import router as indicators_router
 from minsheng.inspections.api import router as inspections_router
 from minsheng.notify.api import router as notify_router
@@ -64,6 +65,7 @@ api.add_router("", catalog_router)
 api.add_router("", inspections_router)
 api.add_router("", assess_router)
 api.add_router("", reports_router)
+api.add_router("", hotline_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

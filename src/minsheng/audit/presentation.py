@@ -71,6 +71,7 @@ NOTES: dict[str, Any] = {
     "declaration approved": gettext_lazy("事项申报审核通过"),
     "declaration returned": gettext_lazy("事项申报退回"),
     "assessment confirmed": gettext_lazy("确认考核结果"),
+    "caller contact revealed": gettext_lazy("查看来电人完整联系方式"),
 }
 # Notes with figures in them: a pattern and its sentence (named groups fill the sentence).
 NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
@@ -89,6 +90,14 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
         (
             r"^benchmark API: created (?P<c>\d+), updated (?P<u>\d+)$",
             gettext_lazy("经接口提交省平均与排名：新建 %(c)s 条，更新 %(u)s 条"),
+        ),
+        (
+            r"^hotline import (?P<name>.+): (?P<c>\d+) new, (?P<u>\d+) updated$",
+            gettext_lazy("导入热线工单 %(name)s：新增 %(c)s 张，更新 %(u)s 张"),
+        ),
+        (
+            r"^categories (?P<name>.+): (?P<n>\d+)$",
+            gettext_lazy("读入诉求分类表 %(name)s：%(n)s 个分类"),
         ),
         (r"^(?:import|upload|benchmark import) (?P<name>.+)$", gettext_lazy("导入 %(name)s")),
         (

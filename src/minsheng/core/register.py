@@ -4,7 +4,8 @@
 Sheets (any of them may be left out; other sheets are ignored):
 
 - 机构: 标识, 名称, 类型 (人民政府 / 职能部门 / 质量办 / 政务（便民）服务中心 / 第三方测评机构 /
-  12345热线中心, or the codes government / department / …), 区划代码, 启用; 所在地区 is informative, ignored.
+  12345热线中心, or the codes government / department / …), 区划代码, 启用; 所在地区 is
+  informative, ignored.
 - 窗口: 服务中心标识, 窗口号, 名称, 启用; 服务中心 is informative and ignored.
 - 窗口工作人员: 工号, 姓名, 服务中心标识, 窗口号 (blank: no fixed window), 在岗.
 

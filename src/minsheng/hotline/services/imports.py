@@ -21,7 +21,7 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.records import ALIASES, REQUIRED, OrderRecord, read_orders
-from minsheng.core.tabular import CellError, TableError, read_table, require_columns
+from minsheng.core.tabular import CellError, Table, TableError, read_table, require_columns
 from minsheng.hotline.models import Category, State, WorkOrder
 from minsheng.hotline.rules import city_rules
 from minsheng.orgs.models import Organisation, Region
@@ -94,6 +94,22 @@ def import_orders(
     """Raises ``TableError`` with every problem (nothing stored) when the file cannot be read
     or any row is wrong."""
     table = read_table(data, filename=filename)
+    return import_table(
+        table, filename=filename, actor=actor, city=city, create_missing=create_missing,
+        progress=progress,
+    )  # fmt: skip
+
+
+def import_table(
+    table: Table,
+    *,
+    filename: str,
+    actor: Any,
+    city: Region,
+    create_missing: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """The rows of a file, or of an API batch (one row per item), stored all or nothing."""
     headers = require_columns(table, REQUIRED, ALIASES)
     records, errors = read_orders(table)
     directory = Directory(city, create_missing=create_missing)
