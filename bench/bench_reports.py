@@ -7,9 +7,13 @@ temporary directory, ~90 s; or an existing one with ``BENCH_DATABASE_URL`` and
 2. batches: the report of the city and of each of its districts, and of the province's 13 cities
    (the other 12 have their published indicator values only);
 3. the cockpit page as the leader opens it (Django test client, after one warm-up), for each
-   map figure.
+   map figure;
+4. the province's own report (the root of the tree) and its cockpit as the administrator opens
+   it.
 
-Prints a Markdown table. ``.venv/bin/python bench/bench_reports.py``
+Prints a Markdown table. ``.venv/bin/python bench/bench_reports.py``; ``BENCH_SCALE=province``
+builds the province demo (13 cities, each with its ratings, polls and hall data; ~3 min)
+instead of the city demo.
 """
 
 from __future__ import annotations
@@ -63,9 +67,12 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not EXISTING:
         began = time.perf_counter()
-        demo_build(scale=Scale.CITY, seed=2025, password="bench-pass-123")
-        print(f"(city demo built in {time.perf_counter() - began:.0f} s)")
-    city = Region.objects.get(level=RegionLevel.CITY, organisations__key__startswith="quality-")
+        scale = Scale(os.environ.get("BENCH_SCALE", "city"))
+        demo_build(scale=scale, seed=2025, password="bench-pass-123")
+        print(f"({scale.value} demo built in {time.perf_counter() - began:.0f} s)")
+    office = User.objects.get(username="quality").organisation
+    assert office is not None
+    city = office.region
     today = django.utils.timezone.localdate()
     t_facts, facts = timed(
         lambda: quarter_facts(city, PERIOD, issuer=office_name(city), today=today)
@@ -87,6 +94,14 @@ def main() -> None:
         assert client.get(url).status_code == 200  # warm-up
         runs = [timed(lambda url=url: client.get(url))[0] for _ in range(3)]
         pages.append((figure, statistics.median(runs)))
+    province = city.parent
+    t_province, _report = timed(lambda: quarterly_make(province, PERIOD))
+    admin = Client()
+    admin.force_login(User.objects.get(username="admin"))
+    url = f"/cockpit/?period={PERIOD}&region={province.code}"
+    assert admin.get(url).status_code == 200  # warm-up
+    t_province_page = statistics.median(timed(lambda: admin.get(url))[0] for _ in range(3))
+    with_ratings = Region.objects.filter(parent=province, level=RegionLevel.CITY).count()
     pages_count = len(pdf) // 1024
     print(f"| step ({city.name}, {PERIOD.label}) | time |")
     print("|---|---:|")
@@ -100,6 +115,8 @@ def main() -> None:
     )
     for figure, seconds in pages:
         print(f"| cockpit page, map by {MAP_FIGURES[figure]} (median of 3) | {seconds:.2f} s |")
+    print(f"| the province's report ({with_ratings} cities), both formats | {t_province:.2f} s |")
+    print(f"| the province's cockpit page (median of 3) | {t_province_page:.2f} s |")
     assert len(made) == len(districts) + 1
 
 

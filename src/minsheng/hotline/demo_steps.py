@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.regions import Level
 from minsheng.core.workdays.calendar import SHANGHAI, WorkCalendar
 from minsheng.demo.registry import DemoContext, register
-from minsheng.hotline.models import Category, State, WorkOrder
-from minsheng.hotline.services.imports import phone_hash
-from minsheng.orgs.models import Region
+from minsheng.hotline.models import Category, State
+from minsheng.hotline.services.imports import blank_order, insert_orders, phone_hash
+from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.services.contact import encrypt, mask
 
 START = dt.date(2025, 12, 1)
@@ -98,7 +99,7 @@ def build_hotline(ctx: DemoContext) -> None:
     total = 1500 if str(ctx.plan.scale) == "test" else 200_000
     rules, calendar = DeadlineRules(), WorkCalendar()
     days = (AS_OF.date() - START).days + 1
-    orders: list[WorkOrder] = []
+    orders: list[dict[str, Any]] = []
     for k in range(total):
         day = START + dt.timedelta(days=rng.randrange(days))
         kind = _pick(rng, TYPES)
@@ -123,68 +124,79 @@ def build_hotline(ctx: DemoContext) -> None:
             if unit_key == "township"
             else ctx.organisations.get(f"dept-{city.code}-{unit_key}")
         )
-        order = WorkOrder(
-            city=city, order_no=f"RX{day:%Y%m%d}{k:06d}", channel=_pick(rng, CHANNELS),
-            type=kind, category=cat, category_text=cat.path, region=place, text=text,
-            received_at=received,
-        )  # fmt: skip
         phone = f"1{rng.choice('358')}{rng.randrange(10**9):09d}"
         caller = rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("先生", "女士"))
-        order.phone_cipher, order.phone_masked = encrypt(phone), mask(phone)
-        order.phone_hash, order.caller_cipher = phone_hash(phone), encrypt(caller)
-        order.caller_masked = mask(caller)
+        order = blank_order(city, f"RX{day:%Y%m%d}{k:06d}")
+        order.update(
+            channel=_pick(rng, CHANNELS), type=kind, category_id=cat.pk,
+            category_text=cat.path, region_id=place.pk, text=text, received_at=received,
+            phone_cipher=encrypt(phone), phone_masked=mask(phone), phone_hash=phone_hash(phone),
+            caller_cipher=encrypt(caller), caller_masked=mask(caller),
+        )  # fmt: skip
         _progress(order, rng, kind, unit, rules, calendar)
         orders.append(order)
-    WorkOrder.objects.bulk_create(orders, batch_size=2000)
-    ctx.summary["hotline_orders"] = len(orders)
+    ctx.summary["hotline_orders"] = insert_orders(orders)
 
 
 def _progress(
-    order: WorkOrder,
+    order: dict[str, Any],
     rng: random.Random,
     kind: str,
-    unit: object,
+    unit: Organisation | None,
     rules: DeadlineRules,
     calendar: WorkCalendar,
 ) -> None:
     """How far the order got by AS_OF, with realistic times."""
-    received = order.received_at
+    received: dt.datetime = order["received_at"]
     if kind == "consult" and rng.random() < 0.6:  # answered on the call (直接办结)
-        order.answered_at = received + dt.timedelta(minutes=rng.randint(3, 15))
-        order.state = State.ANSWERED
+        order["answered_at"] = received + dt.timedelta(minutes=rng.randint(3, 15))
+        order["state"] = State.ANSWERED
     else:
         dispatched = received + dt.timedelta(minutes=rng.randint(10, 300))
         if dispatched > AS_OF or unit is None:
             return
-        order.unit, order.dispatched_at = unit, dispatched  # type: ignore[assignment]
-        order.state = State.DISPATCHED
-        order.accept_due = rules.accept_due(calendar, dispatched)
-        order.answer_due = rules.answer_due(calendar, kind, dispatched)
-        if rng.random() < 0.04:
-            order.returned = 1  # sent to the wrong unit first
+        day = dispatched.astimezone(SHANGHAI).date()
+        answer_due = _due(calendar, day, rules.days_for(kind))
+        order.update(
+            unit_id=unit.pk, dispatched_at=dispatched, state=State.DISPATCHED,
+            accept_due=_due(calendar, day, rules.accept_days), answer_due=answer_due,
+            returned=int(rng.random() < 0.04),  # sent to the wrong unit first
+        )  # fmt: skip
         accepted = dispatched + dt.timedelta(hours=rng.choice((1, 2, 4, 20, 30, 60)))
         if accepted > AS_OF:
             return
-        order.accepted_at, order.state = accepted, State.HANDLING
-        span = (order.answer_due - dispatched).total_seconds()
+        order.update(accepted_at=accepted, state=State.HANDLING)
+        span = (answer_due - dispatched).total_seconds()
         late = rng.random() < 0.07
         share = rng.uniform(1.05, 1.6) if late else rng.uniform(0.1, 0.95)
         answered = dispatched + dt.timedelta(seconds=span * share)
         if answered > AS_OF:
             return
-        order.answered_at, order.state = answered, State.ANSWERED
-        order.answer = "已联系来电人，现场核实并处理，已向来电人反馈办理结果。"
-    if order.answered_at is None or rng.random() > 0.85:
+        order.update(answered_at=answered, state=State.ANSWERED,
+                     answer="已联系来电人，现场核实并处理，已向来电人反馈办理结果。")  # fmt: skip
+    if order["answered_at"] is None or rng.random() > 0.85:
         return
-    followed = order.answered_at + dt.timedelta(days=rng.randint(1, 3))
+    followed = order["answered_at"] + dt.timedelta(days=rng.randint(1, 3))
     if followed > AS_OF:
         return
     roll = rng.random()
-    order.followup = "satisfied" if roll < 0.7 else ("mostly" if roll < 0.88 else "unsatisfied")
-    order.solved = roll < 0.82
-    order.followed_up_at, order.state = followed, State.CLOSED
-    if order.followup == "unsatisfied" and rng.random() < 0.5:
-        order.reopened = 1
+    result = "satisfied" if roll < 0.7 else ("mostly" if roll < 0.88 else "unsatisfied")
+    order.update(followup=result, solved=roll < 0.82, followed_up_at=followed,
+                 state=State.CLOSED)  # fmt: skip
+    if result == "unsatisfied" and rng.random() < 0.5:
+        order["reopened"] = 1
+
+
+_DUE: dict[tuple[dt.date, int], dt.datetime] = {}
+
+
+def _due(calendar: WorkCalendar, day: dt.date, days: int) -> dt.datetime:
+    """``WorkCalendar.due`` of a dispatch on ``day`` (the same for any hour of it; the demo's
+    calendar is the published one, so the answers are kept)."""
+    key = (day, days)
+    if key not in _DUE:
+        _DUE[key] = calendar.due(dt.datetime.combine(day, dt.time(12), tzinfo=SHANGHAI), days)
+    return _DUE[key]
 
 
 def _tree(ctx: DemoContext, city: Region) -> list[tuple[str, str, str, tuple[str, ...], Category]]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.core.hotline.deadlines import RulesError
+from minsheng.core.hotline.routing import RuleError, rules_as_json
 from minsheng.core.tabular import CellError, TableError
 from minsheng.hotline.access import (
     can_read_hotline,
@@ -25,6 +26,7 @@ from minsheng.hotline.access import (
 )
 from minsheng.hotline.documents import metrics_sheet, month_label, ranking_sheet
 from minsheng.hotline.models import Rules
+from minsheng.hotline.routing import city_rules_routing, model_facts, routing_rules_save
 from minsheng.hotline.rules import city_rules, rules_save
 from minsheng.hotline.selectors import (
     BY_FIELDS,
@@ -35,6 +37,8 @@ from minsheng.hotline.selectors import (
 )
 from minsheng.hotline.services.categories import categories_import
 from minsheng.hotline.services.imports import import_orders
+from minsheng.hotline.tasks import train_router
+from minsheng.jobs.services import job_start
 from minsheng.web.downloads import sheets_response
 
 RANKED = ("township", "department")
@@ -99,7 +103,23 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         what = request.POST.get("what", "")
         upload = request.FILES.get("file")
-        if what == "rules":
+        if what == "train":
+            run = job_start(
+                owner=request.user, kind="hotline.router",
+                title=_("训练%(city)s热线派单模型") % {"city": city.name},
+                task=train_router, city_id=city.pk, user_id=request.user.pk,
+            )  # fmt: skip
+            return redirect("job_detail", run_id=run.pk)
+        if what == "routing":
+            routing = request.POST.get("routing", "")
+            try:
+                routing_rules_save(actor=request.user, city=city, data=json.loads(routing))
+            except (ValueError, RuleError) as exc:
+                error = str(exc) if isinstance(exc, RuleError) else _("规则不是有效的 JSON")
+            else:
+                messages.success(request, _("已保存派单规则"))
+                return redirect("hotline_settings")
+        elif what == "rules":
             text = request.POST.get("rules", "")
             try:
                 rules_save(actor=request.user, city=city, data=json.loads(text))
@@ -144,6 +164,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "error": error,
             "errors": errors[:200],
             "more": max(len(errors) - 200, 0),
+            "routing": json.dumps(
+                rules_as_json(city_rules_routing(city)), ensure_ascii=False, indent=2
+            ),
+            "model": model_facts(city),
         },
         status=400 if error or errors else 200,
     )

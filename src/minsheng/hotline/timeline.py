@@ -21,6 +21,7 @@ ACTIONS = {
     "merge": "合并",
     "merged": "并入",
     "remind": "催办",
+    "classify": "分类",
 }
 
 

@@ -35,6 +35,7 @@ from minsheng.hotline.models import (
     State,
     WorkOrder,
 )
+from minsheng.hotline.routing import Offer, model_facts, suggestions
 from minsheng.hotline.services import flow
 from minsheng.hotline.services.intake import Intake, IntakeError, order_create
 from minsheng.hotline.timeline import timeline
@@ -130,7 +131,9 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     mine = handling_unit(request.user)
     is_unit = mine is not None and order.unit_id == mine.pk
     units = []
+    offers: tuple[list[Offer], list[Offer]] = ([], [])
     if dispatching and order.state == State.RECEIVED:
+        offers = suggestions(order)
         units = list(
             Organisation.objects.filter(
                 region__city_id=order.city_id, kind__in=("department", "government"),
@@ -147,13 +150,25 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
             "is_unit": is_unit,
             "open": order.state in OPEN,
             "units": units,
-            "suggested": order.category.department_id if order.category else None,
+            "suggested": _preselect(order, offers[0]),
+            "unit_offers": offers[0],
+            "category_offers": offers[1],
+            "model": model_facts(order.city) if offers[0] or offers[1] else None,
             "duplicates": flow.duplicates_of(order) if dispatching else [],
             "pending": order.extensions.filter(granted=None).first(),
             "followups": Followup.choices,
             "is_dispatcher": city is not None,
         },
     )
+
+
+def _preselect(order: WorkOrder, offers: list[Offer]) -> int | None:
+    """The unit the dispatch form starts on: the first suggestion, else the category's
+    default unit."""
+    for offer in offers:
+        if offer.unit is not None:
+            return offer.unit.pk
+    return order.category.department_id if order.category else None
 
 
 def _step(request: HttpRequest, order_id: int) -> tuple[WorkOrder, bool, bool]:
@@ -175,6 +190,7 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
     order, dispatching, is_unit = _step(request, order_id)
     allowed = {
         "dispatch": dispatching, "followup": dispatching, "merge": dispatching,
+        "classify": dispatching,
         "remind": dispatching, "decide": dispatching,
         "answer": dispatching or is_unit, "accept": is_unit, "return": is_unit,
         "extend": is_unit,
@@ -228,6 +244,13 @@ def _take(request: HttpRequest, order: WorkOrder, action: str, post: Any) -> Non
         if into is None:
             raise flow.OrderError(_("没有这张工单"))
         flow.merge(actor=actor, order=order, into=into)
+    elif action == "classify":
+        category = Category.objects.filter(
+            pk=int(post.get("category") or 0), city_id=order.city_id
+        ).first()
+        if category is None:
+            raise flow.OrderError(_("请选择诉求分类"))
+        flow.classify(actor=actor, order=order, category=category)
     elif action == "remind":
         flow.remind(actor=actor, order=order, note=post.get("note", ""))
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from minsheng.accounts.models import User
 from minsheng.hotline.access import UNIT_KINDS
-from minsheng.hotline.models import Extension, OrderEvent, State, WorkOrder
+from minsheng.hotline.models import Category, Extension, OrderEvent, State, WorkOrder
 from minsheng.hotline.rules import city_rules
 from minsheng.notify.models import Kind
 from minsheng.notify.services import notify
@@ -221,6 +221,18 @@ def merge(*, actor: Any, order: WorkOrder, into: WorkOrder) -> WorkOrder:
     order.save(update_fields=["state", "merged_into", "updated_at"])
     order_event(order, "merge", actor, note=f"并入工单 {into.order_no}")
     order_event(into, "merged", actor, note=f"工单 {order.order_no} 并入本工单")
+    return order
+
+
+@transaction.atomic
+def classify(*, actor: Any, order: WorkOrder, category: Category) -> WorkOrder:
+    """The dispatcher sets (or corrects) the order's category."""
+    order = _locked(order)
+    if category.city_id != order.city_id or not category.is_active:
+        raise OrderError("诉求分类不属于本市")
+    order.category, order.category_text = category, category.path
+    order.save(update_fields=["category", "category_text", "updated_at"])
+    order_event(order, "classify", actor, note=category.path)
     return order
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
@@ -25,17 +26,12 @@ from minsheng.core.tabular import CellError, Table, TableError, read_table, requ
 from minsheng.hotline.models import Category, State, WorkOrder
 from minsheng.hotline.rules import city_rules
 from minsheng.orgs.models import Organisation, Region
+from minsheng.reviews.services.bulk import insert_rows, update_rows
 from minsheng.reviews.services.contact import encrypt, mask
 from minsheng.reviews.services.deadlines import work_calendar
 from minsheng.reviews.services.directory import Directory
 
 BATCH = 5000
-FIELDS = (
-    "channel", "type", "urgent", "category", "category_text", "region", "unit", "text",
-    "caller_cipher", "caller_masked", "phone_cipher", "phone_masked", "phone_hash", "state",
-    "received_at", "dispatched_at", "accepted_at", "accept_due", "answer_due", "answered_at",
-    "followup", "solved", "followed_up_at", "reopened",
-)  # fmt: skip
 
 
 @dataclass
@@ -148,6 +144,33 @@ def import_table(
     return report
 
 
+# Every column of a work order but its key, in the order the bulk writer takes them.
+COLUMNS = (
+    "city_id", "order_no", "channel", "type", "urgent", "category_id", "category_text",
+    "region_id", "unit_id", "centre_id", "text", "caller_cipher", "caller_masked",
+    "phone_cipher", "phone_masked", "phone_hash", "state", "received_at", "dispatched_at",
+    "accepted_at", "accept_due", "answer_due", "answered_at", "answer", "followup", "solved",
+    "followed_up_at", "reopened", "returned", "extension_days", "merged_into_id", "reminded",
+    "updated_at",
+)  # fmt: skip
+
+
+def blank_order(city: Region, order_no: str) -> dict[str, Any]:
+    """A new order's columns with their defaults (the bulk writer sets no defaults itself)."""
+    row: dict[str, Any] = dict.fromkeys(COLUMNS)
+    row.update(
+        city_id=city.pk, order_no=order_no, urgent=False, category_text="", text="",
+        caller_cipher="", caller_masked="", phone_cipher="", phone_masked="", phone_hash="",
+        state=State.RECEIVED, answer="", followup="", reopened=0, returned=0, extension_days=0,
+        reminded=0, updated_at=timezone.now(),
+    )  # fmt: skip
+    return row
+
+
+def insert_orders(rows: list[dict[str, Any]]) -> int:
+    return insert_rows(WorkOrder, COLUMNS, ([r[c] for c in COLUMNS] for r in rows))
+
+
 @transaction.atomic
 def _store(
     chunk: list[OrderRecord],
@@ -159,28 +182,28 @@ def _store(
     calendar: Any,
 ) -> tuple[int, int]:
     existing = {
-        o.order_no: o
-        for o in WorkOrder.objects.select_for_update().filter(
-            order_no__in=[r.order_no for r in chunk]
-        )
+        row["order_no"]: row
+        for row in WorkOrder.objects.select_for_update()
+        .filter(order_no__in=[r.order_no for r in chunk])
+        .values("pk", *COLUMNS)
     }
-    fresh: list[WorkOrder] = []
-    changed: list[WorkOrder] = []
+    fresh: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for record in chunk:
-        order = existing.get(record.order_no) or WorkOrder(order_no=record.order_no, city=city)
-        if order.pk and order.city_id != city.pk:
+        row = existing.get(record.order_no) or blank_order(city, record.order_no)
+        if "pk" in row and row["city_id"] != city.pk:
             continue  # another city's number: never moved across cities
-        _fill(order, record, units.get(record.row), regions.get(record.row), places, rules,
+        _fill(row, record, units.get(record.row), regions.get(record.row), places, rules,
               calendar)  # fmt: skip
-        (changed if order.pk else fresh).append(order)
-    WorkOrder.objects.bulk_create(fresh, batch_size=1000)
+        (changed if "pk" in row else fresh).append(row)
+    insert_orders(fresh)
     if changed:
-        WorkOrder.objects.bulk_update(changed, FIELDS, batch_size=500)
+        update_rows(WorkOrder, COLUMNS, ([*(r[c] for c in COLUMNS), r["pk"]] for r in changed))
     return len(fresh), len(changed)
 
 
 def _fill(
-    order: WorkOrder,
+    row: dict[str, Any],
     record: OrderRecord,
     unit: Organisation | None,
     region: Region | None,
@@ -188,27 +211,26 @@ def _fill(
     rules: DeadlineRules,
     calendar: Any,
 ) -> None:
-    order.channel, order.type, order.urgent = record.channel, record.type, record.urgent
-    order.category = places.categories.get(record.category)
-    order.category_text = record.category
-    order.region, order.unit, order.text = region, unit, record.text
+    category = places.categories.get(record.category)
+    row.update(
+        channel=record.channel.value, type=record.type.value, urgent=record.urgent,
+        category_id=category.pk if category else None, category_text=record.category,
+        region_id=region.pk if region else None, unit_id=unit.pk if unit else None,
+        text=record.text, state=state_of(record), received_at=record.received_at,
+        dispatched_at=record.dispatched_at, accepted_at=record.accepted_at,
+        answered_at=record.answered_at, accept_due=None, answer_due=None,
+        followup=record.followup.value if record.followup else "", solved=record.solved,
+        followed_up_at=record.followed_up_at or (record.answered_at if record.followup else None),
+        reopened=max(row["reopened"], int(record.reopened)), updated_at=timezone.now(),
+    )  # fmt: skip
     if record.caller:
-        order.caller_cipher, order.caller_masked = encrypt(record.caller), mask(record.caller)
+        row["caller_cipher"], row["caller_masked"] = encrypt(record.caller), mask(record.caller)
     if record.phone:
-        order.phone_cipher, order.phone_masked = encrypt(record.phone), mask(record.phone)
-        order.phone_hash = phone_hash(record.phone)
-    order.state = state_of(record)
-    order.received_at, order.dispatched_at = record.received_at, record.dispatched_at
-    order.accepted_at, order.answered_at = record.accepted_at, record.answered_at
-    order.accept_due = order.answer_due = None
+        row["phone_cipher"], row["phone_masked"] = encrypt(record.phone), mask(record.phone)
+        row["phone_hash"] = phone_hash(record.phone)
     if record.dispatched_at is not None:
-        order.accept_due = rules.accept_due(calendar, record.dispatched_at)
-        order.answer_due = rules.answer_due(
+        row["accept_due"] = rules.accept_due(calendar, record.dispatched_at)
+        row["answer_due"] = rules.answer_due(
             calendar, record.type, record.dispatched_at, urgent=record.urgent,
-            extra_days=order.extension_days,
+            extra_days=row["extension_days"],
         )  # fmt: skip
-    order.followup = record.followup.value if record.followup else ""
-    order.solved, order.followed_up_at = record.solved, record.followed_up_at
-    if record.followup is not None and order.followed_up_at is None:
-        order.followed_up_at = record.answered_at
-    order.reopened = max(order.reopened, int(record.reopened))

@@ -16,6 +16,7 @@ from minsheng.core.tabular import TableError
 from minsheng.core.xlsx import write_workbook
 from minsheng.hotline.documents import metrics_sheet
 from minsheng.hotline.models import WorkOrder
+from minsheng.hotline.routing import suggestions_for, train_city
 from minsheng.hotline.selectors import BY_FIELDS, month_metrics, region_codes
 from minsheng.hotline.services.imports import import_orders
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
@@ -63,12 +64,39 @@ class Command(BaseCommand):
         st.add_argument("--format", choices=("json", "xlsx"), default="json")
         st.add_argument("--output", type=Path, default=None)
         st.add_argument("--city", default=None)
+        tr = sub.add_parser("train", help="train the routing model on the answered orders")
+        tr.add_argument("--city", default=None)
+        ro = sub.add_parser("route", help="suggest the unit and category of a text")
+        ro.add_argument("text")
+        ro.add_argument("--region", default="", help="region code of the order")
+        ro.add_argument("--city", default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self.do_import(options)
+        elif options["action"] == "train":
+            facts = train_city(_city(options["city"]), actor="command line")
+            self.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2))
+        elif options["action"] == "route":
+            self.do_route(options)
         else:
             self.do_stats(options)
+
+    def do_route(self, options: dict[str, Any]) -> None:
+        city = _city(options["city"])
+        region = None
+        if options["region"]:
+            region = Region.objects.filter(code=options["region"], city=city).first()
+            if region is None:
+                raise CommandError(f"本市没有区划代码 {options['region']}", returncode=EXIT_INPUT)
+        units, cats = suggestions_for(city, options["text"], region)
+        self.stdout.write(json.dumps({
+            "units": [{"unit": o.unit.key, "name": o.unit.name, "probability": o.probability,
+                       "rule": o.rule} for o in units if o.unit],
+            "categories": [{"code": o.category.code, "path": o.category.path,
+                            "probability": o.probability, "rule": o.rule}
+                           for o in cats if o.category],
+        }, ensure_ascii=False, indent=2))  # fmt: skip
 
     def do_import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
