@@ -4,7 +4,8 @@ scale, 1,500 at test scale) — realistic types, seasons (heat and noise in summ
 before the Spring Festival), texts that make routing non-trivial (the same words under several
 categories), answered mostly within their deadlines, followed up by phone, some unsatisfied
 and reopened, some returned to dispatch, and a hot spot: 物业管理 complaints in the first
-district rising sharply in November 2026."""
+district rising sharply in November 2026; and two routing rules of the dispatchers (电梯 to the
+market regulator, which inspects lifts; 欠薪 to human resources)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.regions import Level
 from minsheng.core.workdays.calendar import SHANGHAI, WorkCalendar
 from minsheng.demo.registry import DemoContext, register
-from minsheng.hotline.models import Category, State
+from minsheng.hotline.models import Category, Rules, State
 from minsheng.hotline.services.imports import blank_order, insert_orders, phone_hash
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.services.contact import encrypt, mask
@@ -115,10 +116,16 @@ def build_hotline(ctx: DemoContext) -> None:
                 "complaint",
                 *next(leaf for leaf in leaves if leaf[0] == "0101"),
             )
-        text = rng.choice(texts) if kind != "consult" else rng.choice(CONSULT_TEXTS)
-        text = text.format(place=township.name)
-        received = dt.datetime.combine(day, dt.time(rng.randint(7, 21), rng.randrange(60)),
-                                       tzinfo=SHANGHAI)  # fmt: skip
+        text = rng.choice(texts)
+        if kind == "consult":  # a question about the same matter, or a general one
+            text = (
+                rng.choice(CONSULT_TEXTS).format(place=township.name)
+                if code == "0701" and rng.random() < 0.5
+                else f"咨询：{text}，这种情况应该找哪个部门？"
+            )
+        hour = dt.time(rng.randint(7, 21), rng.randrange(60))
+        received = min(dt.datetime.combine(day, hour, tzinfo=SHANGHAI),
+                       AS_OF - dt.timedelta(minutes=rng.randint(1, 600)))  # fmt: skip
         unit = (
             governments.get(township.pk)
             if unit_key == "township"
@@ -136,6 +143,11 @@ def build_hotline(ctx: DemoContext) -> None:
         _progress(order, rng, kind, unit, rules, calendar)
         orders.append(order)
     ctx.summary["hotline_orders"] = insert_orders(orders)
+    Rules.objects.update_or_create(city=city, defaults={"keywords": [  # two routing rules
+        {"keywords": ["欠薪", "拖欠工资"], "unit": f"dept-{city.code}-hrss", "category": "0501",
+         "region": ""},
+        {"keywords": ["电梯"], "unit": f"dept-{city.code}-market", "category": "", "region": ""},
+    ]})  # fmt: skip
 
 
 def _progress(
