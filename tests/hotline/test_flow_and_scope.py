@@ -181,3 +181,31 @@ def test_units_are_organisations_of_the_city(city: City) -> None:
     assert _act(city.client("dispatcher"), order, "dispatch", unit=str(outsider.pk)) == 302
     order.refresh_from_db()
     assert order.state == State.RECEIVED and order.unit is None  # not a unit of this city
+
+
+def test_the_sweep_reminds_then_escalates_once(city: City) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from minsheng.hotline.services.flow import sweep
+
+    WorkOrder.objects.filter(state__in=["dispatched", "accepted", "handling"]).update(
+        escalated_at=timezone.now(), due_reminded_at=timezone.now()
+    )  # the demo's own open orders are set aside
+    order = _take_call(city)
+    dept = city.users["reporter"].organisation
+    assert dept is not None
+    _act(city.client("dispatcher"), order, "dispatch", unit=str(dept.pk))
+    now = timezone.now()
+    WorkOrder.objects.filter(pk=order.pk).update(answer_due=now + dt.timedelta(hours=3))
+    first = sweep(now)
+    assert (first.reminded, first.escalated) == (1, 0)
+    assert sweep(now).reminded == 0  # once
+    WorkOrder.objects.filter(pk=order.pk).update(answer_due=now - dt.timedelta(minutes=1))
+    report = sweep(now)
+    assert (report.reminded, report.escalated) == (0, 1) and sweep(now).escalated == 0
+    actions = list(order.events.values_list("action", flat=True))
+    assert actions[-2:] == ["due_soon", "escalate"]
+    told = Notification.objects.filter(kind="hotline", title__contains="已超期")
+    assert {n.user.username for n in told} >= {"reporter", "dispatcher"}

@@ -183,6 +183,8 @@ def _progress(
         share = rng.uniform(1.05, 1.6) if late else rng.uniform(0.1, 0.95)
         answered = dispatched + dt.timedelta(seconds=span * share)
         if answered > AS_OF:
+            if answer_due < AS_OF:  # chased already before the demo's moment
+                order.update(due_reminded_at=answer_due, escalated_at=answer_due)
             return
         order.update(answered_at=answered, state=State.ANSWERED,
                      answer="已联系来电人，现场核实并处理，已向来电人反馈办理结果。")  # fmt: skip

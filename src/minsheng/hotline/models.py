@@ -150,6 +150,9 @@ class WorkOrder(models.Model):
         verbose_name=_("并入工单"),
     )  # fmt: skip
     reminded = models.PositiveSmallIntegerField(_("催办次数"), default=0)
+    # The sweep's marks (reset when the deadline moves): reminded a day before, escalated once.
+    due_reminded_at = models.DateTimeField(_("到期提醒时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("超期升级时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

@@ -25,6 +25,7 @@ from minsheng.hotline.access import (
     require_dispatcher,
 )
 from minsheng.hotline.documents import metrics_sheet, month_label, ranking_sheet
+from minsheng.hotline.hotspot_views import assigning_city
 from minsheng.hotline.models import Rules
 from minsheng.hotline.routing import city_rules_routing, model_facts, routing_rules_save
 from minsheng.hotline.rules import city_rules, rules_save
@@ -87,6 +88,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "topic": month_topic(orders, month),
             "orders": sum(r.orders for r in total.rows),
             "is_dispatcher": dispatcher_city(request.user) is not None,
+            "can_assign": assigning_city(request) is not None,
         },
     )
 

@@ -29,3 +29,12 @@ def train_router(*, run_id: int, city_id: int, user_id: int) -> int:
             ),
         }
         return 1
+
+
+@task()
+def sweep_orders() -> int:
+    """Every quarter of an hour: deadline reminders and escalations of open orders."""
+    from minsheng.hotline.services.flow import sweep
+
+    report = sweep()
+    return report.reminded + report.escalated

@@ -22,6 +22,8 @@ ACTIONS = {
     "merged": "并入",
     "remind": "催办",
     "classify": "分类",
+    "escalate": "超期升级",
+    "due_soon": "到期提醒",
 }
 
 

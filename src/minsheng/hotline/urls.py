@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.hotline import stats_views, views
+from minsheng.hotline import hotspot_views, stats_views, views
 
 urlpatterns = [
     path("hotline/", views.order_list, name="hotline_orders"),
@@ -14,4 +14,7 @@ urlpatterns = [
     ),
     path("hotline/stats/", stats_views.stats_page, name="hotline_stats"),
     path("hotline/settings/", stats_views.settings_page, name="hotline_settings"),
+    path("hotline/hotspots/", hotspot_views.hotspots_page, name="hotline_hotspots"),
+    path("hotline/hotspots/assign/", hotspot_views.hotspot_assign, name="hotline_hotspot_task"),
+    path("hotline/topic/", hotspot_views.topic_assign, name="hotline_topic_task"),
 ]

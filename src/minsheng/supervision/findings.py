@@ -398,3 +398,24 @@ def task_from_inspection(*, actor: Any, visit: Any, repeated: frozenset[str]) ->
     if again and not known:
         messages.tell_region([task], Role.LEADER, Kind.TASK_ESCALATED, "屡查屡犯问题升级督办")
     return task
+
+
+def task_from_hotline(
+    *,
+    actor: Any,
+    city: Region,
+    key: str,
+    title: str,
+    message: str,
+    evidence: dict[str, Any],
+    unit: Organisation | None = None,
+) -> Task:
+    """A hotline hot spot or the month's theme (每月一题) as a task: for the category's default
+    unit when it has one, else the city's government; one per finding."""
+    target = unit or region_government(city)
+    if target is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府）"))
+    return task_from_finding(
+        actor=actor, source=TaskSource.HOTLINE, key=f"hotline:{key}", region=city, unit=target,
+        title=title, message=message, evidence={**evidence, "message": message},
+    )  # fmt: skip

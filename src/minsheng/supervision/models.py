@@ -72,6 +72,7 @@ class TaskSource(models.TextChoices):
     HALL = "hall", _("大厅指标")
     ASSESS = "assess", _("考核问责")
     INSPECTION = "inspection", _("明察暗访")
+    HOTLINE = "hotline", _("12345热线")
 
 
 class Task(models.Model):

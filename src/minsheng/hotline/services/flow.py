@@ -8,6 +8,7 @@ service. Deadlines come from the city's rules on the one working-day calendar.""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -66,6 +67,7 @@ def _locked(order: WorkOrder) -> WorkOrder:
 
 def _set_deadlines(order: WorkOrder, start: dt.datetime) -> None:
     rules, calendar = city_rules(order.city), work_calendar()
+    order.due_reminded_at = order.escalated_at = None  # a new deadline is chased anew
     order.accept_due = rules.accept_due(calendar, start)
     order.answer_due = rules.answer_due(
         calendar, order.type, start, urgent=order.urgent, extra_days=order.extension_days
@@ -201,7 +203,16 @@ def extension_decide(
             work_calendar(), order.type, order.dispatched_at, urgent=order.urgent,
             extra_days=order.extension_days,
         )  # fmt: skip
-        order.save(update_fields=["extension_days", "answer_due", "updated_at"])
+        order.due_reminded_at = order.escalated_at = None
+        order.save(
+            update_fields=[
+                "extension_days",
+                "answer_due",
+                "due_reminded_at",
+                "escalated_at",
+                "updated_at",
+            ]
+        )
     verdict = "同意" if granted else "不同意"
     said = f"{verdict}延期" + (f"：{note}" if note else "")
     order_event(order, "extension_decided", actor, note=said, unit=order.unit)
@@ -266,3 +277,44 @@ def duplicates_of(order: WorkOrder) -> list[WorkOrder]:
         else near.none()
     )
     return list((same_caller | same_place).exclude(state=State.MERGED).order_by("received_at")[:10])
+
+
+REMIND_BEFORE = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    reminded: int
+    escalated: int
+
+
+def sweep(now: dt.datetime | None = None) -> SweepReport:
+    """Remind the unit of an answer deadline within 24 hours; when it passes, escalate once:
+    the unit and the city's dispatchers are told, and the order's history says so. Run every
+    quarter of an hour by the worker (``minsheng hotline sweep``)."""
+    now = now or timezone.now()
+    open_orders = WorkOrder.objects.filter(state__in=OPEN, answer_due__isnull=False)
+    reminded = escalated = 0
+    for order in open_orders.filter(answer_due__lt=now, escalated_at=None).select_related(
+        "unit", "city"
+    ):
+        with transaction.atomic():
+            if not WorkOrder.objects.filter(pk=order.pk, escalated_at=None).update(
+                escalated_at=now, due_reminded_at=now
+            ):
+                continue  # another sweep took it
+            when = timezone.localtime(order.answer_due).strftime("%Y-%m-%d %H:%M")
+            order_event(order, "escalate", "系统", note=f"已超过办理时限 {when}，升级督办",
+                        unit=order.unit)  # fmt: skip
+            _tell(order.unit, f"工单 {order.order_no} 已超期，请立即办理", order)
+            _tell_dispatchers(order, f"工单 {order.order_no} 已超期（{order.unit}）")
+            escalated += 1
+    soon = open_orders.filter(
+        answer_due__gte=now, answer_due__lte=now + REMIND_BEFORE, due_reminded_at=None
+    ).select_related("unit")
+    for order in soon:
+        if WorkOrder.objects.filter(pk=order.pk, due_reminded_at=None).update(due_reminded_at=now):
+            order_event(order, "due_soon", "系统", note="距办理时限不足 24 小时", unit=order.unit)
+            _tell(order.unit, f"工单 {order.order_no} 将于 24 小时内到期", order)
+            reminded += 1
+    return SweepReport(reminded, escalated)

@@ -151,7 +151,7 @@ COLUMNS = (
     "phone_cipher", "phone_masked", "phone_hash", "state", "received_at", "dispatched_at",
     "accepted_at", "accept_due", "answer_due", "answered_at", "answer", "followup", "solved",
     "followed_up_at", "reopened", "returned", "extension_days", "merged_into_id", "reminded",
-    "updated_at",
+    "due_reminded_at", "escalated_at", "updated_at",
 )  # fmt: skip
 
 
@@ -234,3 +234,6 @@ def _fill(
             calendar, record.type, record.dispatched_at, urgent=record.urgent,
             extra_days=row["extension_days"],
         )  # fmt: skip
+        if row["answer_due"] < timezone.now():  # the platform chased it; the sweep does not
+            row["due_reminded_at"] = row["due_reminded_at"] or timezone.now()
+            row["escalated_at"] = row["escalated_at"] or timezone.now()

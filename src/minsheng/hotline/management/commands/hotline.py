@@ -18,6 +18,7 @@ from minsheng.hotline.documents import metrics_sheet
 from minsheng.hotline.models import WorkOrder
 from minsheng.hotline.routing import suggestions_for, train_city
 from minsheng.hotline.selectors import BY_FIELDS, month_metrics, region_codes
+from minsheng.hotline.services.flow import sweep
 from minsheng.hotline.services.imports import import_orders
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         st.add_argument("--format", choices=("json", "xlsx"), default="json")
         st.add_argument("--output", type=Path, default=None)
         st.add_argument("--city", default=None)
+        sub.add_parser("sweep", help="deadline reminders and escalations of open orders")
         tr = sub.add_parser("train", help="train the routing model on the answered orders")
         tr.add_argument("--city", default=None)
         ro = sub.add_parser("route", help="suggest the unit and category of a text")
@@ -74,6 +76,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self.do_import(options)
+        elif options["action"] == "sweep":
+            report = sweep()
+            self.stdout.write(json.dumps({"reminded": report.reminded,
+                                          "escalated": report.escalated}))  # fmt: skip
         elif options["action"] == "train":
             facts = train_city(_city(options["city"]), actor="command line")
             self.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2))

@@ -1,0 +1,132 @@
+"""The hotline's hot spots over a city's orders (``core.hotline.hotspots``): category surges in
+the week against the eight weeks before (city-wide and per county), repeated complaints about
+the same service centre and clusters of near-identical texts in the last two weeks — each a
+``Finding`` the office or a dispatcher can hand to supervision as a task."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+
+from minsheng.core.hotline.hotspots import BASELINE_WEEKS, MIN_REPEATS, clusters, surges
+from minsheng.core.hotline.routing import words
+from minsheng.core.workdays.calendar import SHANGHAI, chinese_date
+from minsheng.hotline.models import RequestType, State, WorkOrder
+
+WINDOW_DAYS = 14
+PROBLEM_TYPES = (RequestType.HELP, RequestType.COMPLAINT, RequestType.REPORT)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # surge | repeat | cluster
+    key: str  # stable: the same finding twice gives the same task
+    title: str
+    detail: str
+    strength: float  # higher: surer
+    category: str = ""
+    orders: list[int] = field(default_factory=list)
+
+
+def last_full_week(today: dt.date) -> dt.date:
+    """The Monday of the last complete week (Monday–Sunday) before ``today``."""
+    return today - dt.timedelta(days=today.weekday() + 7)
+
+
+def _span(monday: dt.date, weeks: int) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(monday - dt.timedelta(weeks=weeks), dt.time(), tzinfo=SHANGHAI)
+    end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(), tzinfo=SHANGHAI)
+    return start, end
+
+
+def hot_spots(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
+    """The findings of the week starting ``monday`` (surges) and of the two weeks up to its end
+    (repeats, clusters), strongest first within each kind."""
+    return [*_surges(orders, monday), *_repeats(orders, monday), *_clusters(orders, monday)]
+
+
+def _surges(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
+    start, end = _span(monday, BASELINE_WEEKS)
+    weekly: dict[tuple[str, str], list[int]] = {}
+    rows = (
+        orders.filter(received_at__gte=start, received_at__lt=end)
+        .exclude(state=State.MERGED)
+        .exclude(category_text="")
+        .values_list("category_text", "region__county__name", "received_at")
+    )
+    for category, county, received in rows.iterator(chunk_size=5000):
+        week = BASELINE_WEEKS - (monday - received.astimezone(SHANGHAI).date()).days // 7
+        week = min(max(week, 0), BASELINE_WEEKS)
+        for key in [(category, "")] + ([(category, county)] if county else []):
+            weekly.setdefault(key, [0] * (BASELINE_WEEKS + 1))[week] += 1
+    label = f"{monday.month}月{monday.day}日起一周"
+    return [
+        Finding(
+            "surge",
+            f"surge:{monday}:{s.category}:{s.place}",
+            f"{s.place or '全市'}“{s.category}”诉求激增",
+            f"{label}受理 {s.count} 张，前 {BASELINE_WEEKS} 周平均每周 {s.baseline:.1f} 张"
+            f"（{s.count / max(s.baseline, 1):.1f} 倍，按泊松分布偶然出现的概率 {s.p:.1e}）。",
+            s.strength,
+            s.category,
+        )
+        for s in surges(weekly)
+    ]
+
+
+def _window(orders: QuerySet[WorkOrder], monday: dt.date) -> QuerySet[WorkOrder]:
+    _start, end = _span(monday, 0)
+    begin = end - dt.timedelta(days=WINDOW_DAYS)
+    return orders.filter(received_at__gte=begin, received_at__lt=end).exclude(state=State.MERGED)
+
+
+def _repeats(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
+    found = (
+        _window(orders, monday)
+        .filter(type=RequestType.COMPLAINT)
+        .exclude(centre=None)
+        .values("centre_id", "centre__name")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=MIN_REPEATS)
+        .order_by("-n")
+    )
+    return [
+        Finding(
+            "repeat",
+            f"repeat:{monday}:{row['centre_id']}",
+            f"{row['centre__name']}被反复投诉",
+            f"截至{chinese_date(monday + dt.timedelta(days=6))}的 {WINDOW_DAYS} 天内"
+            f"投诉 {row['n']} 次。",
+            float(row["n"]),
+        )
+        for row in found
+    ]
+
+
+def _clusters(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
+    rows = list(
+        _window(orders, monday)
+        .filter(type__in=PROBLEM_TYPES)
+        .order_by("received_at")
+        .values_list("pk", "text", "phone_hash", "category_text")[:20_000]
+    )
+    sets = [frozenset(words(text)) for _pk, text, _ph, _cat in rows]
+    out = []
+    for cluster in clusters(sets, [ph for _pk, _text, ph, _cat in rows]):
+        seed = rows[cluster.seed]
+        callers = len({rows[i][2] or i for i in cluster.members})
+        out.append(
+            Finding(
+                "cluster",
+                f"cluster:{monday}:{seed[0]}",
+                f"多人反映同一问题：{seed[1][:30]}",
+                f"{WINDOW_DAYS} 天内 {len(cluster.members)} 张工单、{callers} 位来电人的"
+                "诉求内容基本相同。",
+                float(len(cluster.members)),
+                seed[3],
+                [rows[i][0] for i in cluster.members][:50],
+            )
+        )
+    return out
