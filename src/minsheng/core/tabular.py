@@ -87,10 +87,14 @@ class Table:
         return CellError(self.sheet, row, column, message)
 
 
-def read_table(data: bytes, *, filename: str, sheet: str | None = None) -> Table:
-    """Read the first sheet (or ``sheet``) of an Excel file, or a CSV file, from its bytes."""
-    if len(data) > MAX_BYTES:
-        raise TableError([CellError("", 0, "", f"文件超过 {MAX_BYTES // 1024 // 1024} MB")])
+def read_table(
+    data: bytes, *, filename: str, sheet: str | None = None, limit: int | None = MAX_BYTES
+) -> Table:
+    """Read the first sheet (or ``sheet``) of an Excel file, or a CSV file, from its bytes.
+    ``limit``: the largest file taken (uploads); None for a command reading a file of any size
+    the machine can hold."""
+    if limit is not None and len(data) > limit:
+        raise TableError([CellError("", 0, "", f"文件超过 {limit // 1024 // 1024} MB")])
     if not data.strip():
         raise TableError([CellError("", 0, "", "文件是空的")])
     suffix = Path(filename).suffix.lower()

@@ -8,6 +8,7 @@ an interrupted import is finished by importing the file again."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -22,7 +23,15 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.records import ALIASES, REQUIRED, OrderRecord, read_orders
-from minsheng.core.tabular import CellError, Table, TableError, read_table, require_columns
+from minsheng.core.tabular import (
+    MAX_BYTES,
+    CellError,
+    Table,
+    TableError,
+    read_table,
+    require_columns,
+)
+from minsheng.core.workdays.calendar import SHANGHAI, WorkCalendar
 from minsheng.hotline.models import Category, State, WorkOrder
 from minsheng.hotline.rules import city_rules
 from minsheng.orgs.models import Organisation, Region
@@ -86,10 +95,11 @@ def import_orders(
     city: Region,
     create_missing: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    limit: int | None = MAX_BYTES,
 ) -> ImportReport:
     """Raises ``TableError`` with every problem (nothing stored) when the file cannot be read
-    or any row is wrong."""
-    table = read_table(data, filename=filename)
+    or any row is wrong. ``limit``: the largest file taken (None from the command line)."""
+    table = read_table(data, filename=filename, limit=limit)
     return import_table(
         table, filename=filename, actor=actor, city=city, create_missing=create_missing,
         progress=progress,
@@ -128,6 +138,7 @@ def import_table(
     if errors:
         raise TableError(sorted(errors, key=lambda e: (e.row, e.column)))
     rules, calendar = city_rules(city), work_calendar()
+    _DUE.clear()  # this import's calendar only
     report = ImportReport(units_created=directory.created.get("department", 0))
     for start in range(0, len(records), BATCH):
         chunk = records[start : start + BATCH]
@@ -202,6 +213,19 @@ def _store(
     return len(fresh), len(changed)
 
 
+def _due(calendar: WorkCalendar, day: dt.date, days: int) -> dt.datetime:
+    """``WorkCalendar.due`` of a start on ``day`` (the hour does not matter), remembered per
+    calendar: an import of a year's orders asks for a few thousand distinct deadlines."""
+    memo = _DUE.setdefault(id(calendar), {})
+    if (day, days) not in memo:
+        start = dt.datetime.combine(day, dt.time(12), tzinfo=SHANGHAI)
+        memo[(day, days)] = calendar.due(start, days)
+    return memo[(day, days)]
+
+
+_DUE: dict[int, dict[tuple[dt.date, int], dt.datetime]] = {}
+
+
 def _fill(
     row: dict[str, Any],
     record: OrderRecord,
@@ -209,7 +233,7 @@ def _fill(
     region: Region | None,
     places: _Places,
     rules: DeadlineRules,
-    calendar: Any,
+    calendar: WorkCalendar,
 ) -> None:
     category = places.categories.get(record.category)
     row.update(
@@ -229,11 +253,10 @@ def _fill(
         row["phone_cipher"], row["phone_masked"] = encrypt(record.phone), mask(record.phone)
         row["phone_hash"] = phone_hash(record.phone)
     if record.dispatched_at is not None:
-        row["accept_due"] = rules.accept_due(calendar, record.dispatched_at)
-        row["answer_due"] = rules.answer_due(
-            calendar, record.type, record.dispatched_at, urgent=record.urgent,
-            extra_days=row["extension_days"],
-        )  # fmt: skip
+        day = record.dispatched_at.astimezone(SHANGHAI).date()
+        days = rules.days_for(record.type, urgent=record.urgent) + row["extension_days"]
+        row["accept_due"] = _due(calendar, day, rules.accept_days)
+        row["answer_due"] = _due(calendar, day, days)
         if row["answer_due"] < timezone.now():  # the platform chased it; the sweep does not
             row["due_reminded_at"] = row["due_reminded_at"] or timezone.now()
             row["escalated_at"] = row["escalated_at"] or timezone.now()

@@ -116,7 +116,7 @@ class Command(BaseCommand):
         try:
             report = import_orders(
                 data, filename=path.name, actor="command line", city=city,
-                create_missing=options["create_missing"],
+                create_missing=options["create_missing"], limit=None,
                 progress=lambda done, total: self.stderr.write(f"已处理 {done} / {total} 条"),
             )  # fmt: skip
         except TableError as exc:
