@@ -6,12 +6,14 @@ numbers stay masked except for a dispatcher's audited look."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from minsheng.audit.models import AuditAction, AuditEntry
 from minsheng.hotline.models import Extension, State, WorkOrder
@@ -184,10 +186,6 @@ def test_units_are_organisations_of_the_city(city: City) -> None:
 
 
 def test_the_sweep_reminds_then_escalates_once(city: City) -> None:
-    import datetime as dt
-
-    from django.utils import timezone
-
     from minsheng.hotline.services.flow import sweep
 
     WorkOrder.objects.filter(state__in=["dispatched", "accepted", "handling"]).update(
@@ -209,3 +207,36 @@ def test_the_sweep_reminds_then_escalates_once(city: City) -> None:
     assert actions[-2:] == ["due_soon", "escalate"]
     told = Notification.objects.filter(kind="hotline", title__contains="已超期")
     assert {n.user.username for n in told} >= {"reporter", "dispatcher"}
+
+
+def test_complaints_beside_ratings_and_poll_fields(city: City) -> None:
+    centre = city.users["window"].organisation
+    assert centre is not None
+    complaints = WorkOrder.objects.filter(centre=centre, type="complaint")
+    page = city.client("quality").get(reverse("halls_centre", args=[centre.pk]))
+    voices = page.context["voices"]
+    since = timezone.now() - dt.timedelta(days=90)
+    assert (
+        voices.complaints
+        == complaints.filter(received_at__gte=since).exclude(state="merged").count()
+    )
+    assert voices.hotline_link and f"?centre={centre.pk}" in page.content.decode()
+    own = city.client("window").get(reverse("halls_centre", args=[centre.pk]))
+    assert own.status_code == 200 and not own.context["voices"].hotline_link
+    listed = city.client("quality").get(reverse("hotline_orders"), {"centre": centre.pk})
+    assert {o.centre_id for o in listed.context["paged"].page} <= {centre.pk}
+    stats = city.client("quality").get(reverse("hotline_stats"), {"month": "2026-10"})
+    beside = stats.context["beside"]
+    problems = (
+        WorkOrder.objects.filter(
+            type__in=["help", "complaint", "report"],
+            received_at__gte="2026-10-01T00:00+08:00",
+            received_at__lt="2026-11-01T00:00+08:00",
+        )
+        .exclude(category_text="")
+        .exclude(state="merged")
+    )
+    assert sum(n for _name, n in beside.categories) <= problems.count()
+    assert beside.categories[0][1] == max(
+        problems.filter(category_text__startswith=name).count() for name, _n in beside.categories
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from minsheng.core.xlsx import INTEGER, Sheet
 from minsheng.halls.access import access_centre, can_edit_profile, halls_region
 from minsheng.halls.models import SIX, CentreProfile
-from minsheng.halls.selectors import centre_rows
+from minsheng.halls.selectors import centre_rows, centre_voices
 from minsheng.halls.services import PROFILE_FIELDS, profile_save
 from minsheng.web.downloads import sheets_response
 from minsheng.web.paging import search_and_page
@@ -94,6 +94,7 @@ def centre_page(request: HttpRequest, centre_id: int) -> HttpResponse:
             "editable": editable,
             "six": [(f, label, getattr(profile, f)) for f, label in SIX],
             "six_fields": {f for f, _label in SIX},
+            "voices": centre_voices(request.user, centre),
         },
         status=400 if request.method == "POST" else 200,
     )

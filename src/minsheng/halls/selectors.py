@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from django.db.models import Exists, F, IntegerField, OuterRef, Value
@@ -18,7 +19,7 @@ from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.halls.models import Application
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.models import Rating, Source
-from minsheng.reviews.selectors import CHILD_COLUMN, OWN_LEVEL
+from minsheng.reviews.selectors import CHILD_COLUMN, OWN_LEVEL, TOTAL, rating_stats
 from minsheng.reviews.services.deadlines import work_calendar
 
 BY = ("region", "centre", "item")
@@ -196,3 +197,29 @@ def centre_rows(region: Region) -> list[CentreRow]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class Voices:
+    """What citizens said of a centre in the last 90 days: its active ratings and 好评率 (as the
+    ratings pages count them), and the 12345 complaints naming it."""
+
+    ratings: int
+    good_rate: float | None
+    complaints: int
+    hotline_link: bool  # whether the reader may open the complaints
+
+
+def centre_voices(user: Any, centre: Organisation, days: int = 90) -> Voices:
+    from minsheng.hotline.access import can_read_hotline
+    from minsheng.hotline.selectors import centre_complaints
+
+    since = timezone.now() - dt.timedelta(days=days)
+    ratings = Rating.objects.filter(centre=centre, rated_at__gte=since)
+    total = next(iter(rating_stats(ratings, TOTAL)), None)
+    return Voices(
+        ratings=total.n_active if total else 0,
+        good_rate=total.good_rate if total else None,
+        complaints=centre_complaints(centre, days),
+        hotline_link=can_read_hotline(user),
+    )

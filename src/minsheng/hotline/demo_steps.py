@@ -95,6 +95,12 @@ def build_hotline(ctx: DemoContext) -> None:
     villages = [r for r in mine if r.level == Level.VILLAGE and r.city_id == city.pk]
     governments = {o.region_id: o for o in ctx.organisations.values() if o.kind == "government"}
     township_of = {t.pk: t for t in townships}
+    county_ids = {r.pk for r in mine if r.level == Level.COUNTY}
+    centres = {
+        o.region_id: o
+        for o in ctx.organisations.values()
+        if o.kind == "service_centre" and o.region_id in county_ids
+    }
     counties = sorted({t.county_id for t in townships})
     hot_county = counties[0]
     total = 1500 if str(ctx.plan.scale) == "test" else 200_000
@@ -140,6 +146,9 @@ def build_hotline(ctx: DemoContext) -> None:
             phone_cipher=encrypt(phone), phone_masked=mask(phone), phone_hash=phone_hash(phone),
             caller_cipher=encrypt(caller), caller_masked=mask(caller),
         )  # fmt: skip
+        if code in ("0701", "0702"):  # about a service centre: the county's
+            hall = centres.get(place.county_id)
+            order["centre_id"] = hall.pk if hall is not None else None
         _progress(order, rng, kind, unit, rules, calendar)
         orders.append(order)
     ctx.summary["hotline_orders"] = insert_orders(orders)

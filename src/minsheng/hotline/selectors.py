@@ -172,3 +172,41 @@ def month_topic(orders: QuerySet[WorkOrder], month: str) -> Topic | None:
         before,
         [(p["region__county__name"] or "", int(p["n"])) for p in places],
     )
+
+
+@dataclass(frozen=True)
+class Beside:
+    """The month's complaint categories (top level, most first) beside the fields of the city's
+    latest poll (lowest score first): what people call about next to what they score low."""
+
+    categories: list[tuple[str, int]]
+    poll: str
+    fields: list[tuple[str, float]]
+
+
+def beside_poll(orders: QuerySet[WorkOrder], city: Region | None, month: str) -> Beside:
+    from minsheng.polls.models import Poll
+    from minsheng.polls.results import poll_results
+
+    counts: dict[str, int] = {}
+    problems = in_month(orders, month).filter(type__in=TOPIC_TYPES).exclude(category_text="")
+    for text, n in problems.values_list("category_text").annotate(n=Count("pk")):
+        top = text.split("/")[0]
+        counts[top] = counts.get(top, 0) + n
+    categories = sorted(counts.items(), key=lambda kv: -kv[1])[:8]
+    poll = Poll.objects.filter(region=city).order_by("-round", "-pk").first() if city else None
+    fields: list[tuple[str, float]] = []
+    if poll is not None:
+        results = poll_results(poll, "county")
+        fields = sorted(((f.name, f.score) for f in results.fields), key=lambda x: x[1])
+    return Beside(categories, poll.name if poll is not None else "", fields[:8])
+
+
+def centre_complaints(centre: Organisation, days: int = 90) -> int:
+    """Complaints naming the service centre in the last ``days`` days."""
+    since = dt.datetime.now(tz=SHANGHAI) - dt.timedelta(days=days)
+    return (
+        WorkOrder.objects.filter(centre=centre, type=RequestType.COMPLAINT, received_at__gte=since)
+        .exclude(state="merged")
+        .count()
+    )

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.access import user_scope
 from minsheng.core.hotline.deadlines import RulesError
 from minsheng.core.hotline.routing import RuleError, rules_as_json
 from minsheng.core.tabular import CellError, TableError
@@ -32,6 +33,7 @@ from minsheng.hotline.rules import city_rules, rules_save
 from minsheng.hotline.selectors import (
     BY_FIELDS,
     BY_LABELS,
+    beside_poll,
     month_metrics,
     month_ranking,
     month_topic,
@@ -40,6 +42,7 @@ from minsheng.hotline.services.categories import categories_import
 from minsheng.hotline.services.imports import import_orders
 from minsheng.hotline.tasks import train_router
 from minsheng.jobs.services import job_start
+from minsheng.orgs.models import Region
 from minsheng.web.downloads import sheets_response
 
 RANKED = ("township", "department")
@@ -89,8 +92,18 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "orders": sum(r.orders for r in total.rows),
             "is_dispatcher": dispatcher_city(request.user) is not None,
             "can_assign": assigning_city(request) is not None,
+            "beside": beside_poll(orders, _city_of(request), month),
         },
     )
+
+
+def _city_of(request: HttpRequest) -> Region | None:
+    """The city whose poll sits beside its complaints: the user's own city."""
+    scope = user_scope(request.user)
+    region = scope.region or (scope.organisation.region if scope.organisation else None)
+    if region is None:
+        return None
+    return region.city or (region if region.level == 2 else None)
 
 
 @login_required

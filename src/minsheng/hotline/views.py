@@ -58,6 +58,9 @@ def _filtered(request: HttpRequest, orders: QuerySet[WorkOrder]) -> QuerySet[Wor
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         orders = orders.filter(unit_id=int(unit))
+    centre = request.GET.get("centre", "")
+    if centre.isdigit():
+        orders = orders.filter(centre_id=int(centre))
     month = request.GET.get("month", "")
     if len(month) == 7 and month[4] == "-":
         try:
