@@ -240,3 +240,24 @@ def test_complaints_beside_ratings_and_poll_fields(city: City) -> None:
     assert beside.categories[0][1] == max(
         problems.filter(category_text__startswith=name).count() for name, _n in beside.categories
     )
+
+
+def test_the_months_notice_in_word_and_pdf(city: City) -> None:
+    from docx import Document
+    from pypdf import PdfReader
+
+    quality = city.client("quality")
+    word = quality.get(reverse("hotline_stats"), {"month": "2026-10", "format": "docx",
+                                                  "number": "质强办〔2026〕9号"})  # fmt: skip
+    assert word.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
+    orders = WorkOrder.objects.filter(
+        received_at__gte="2026-10-01T00:00+08:00", received_at__lt="2026-11-01T00:00+08:00"
+    ).exclude(state="merged")
+    assert "关于2026年10月12345热线诉求办理情况的通报" in text and "质强办〔2026〕9号" in text
+    assert f"共受理群众诉求 {orders.count()} 张" in text
+    answered = orders.exclude(answered_at=None).count()
+    assert f"办结 {answered} 张" in text
+    pdf = quality.get(reverse("hotline_stats"), {"month": "2026-10", "format": "pdf"})
+    pages = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert f"{orders.count()}" in pages and "三率" in pages.replace("“", "").replace("”", "")

@@ -25,7 +25,7 @@ from minsheng.hotline.access import (
     orders_visible,
     require_dispatcher,
 )
-from minsheng.hotline.documents import metrics_sheet, month_label, ranking_sheet
+from minsheng.hotline.documents import metrics_sheet, month_label, month_notice, ranking_sheet
 from minsheng.hotline.hotspot_views import assigning_city
 from minsheng.hotline.models import Rules
 from minsheng.hotline.routing import city_rules_routing, model_facts, routing_rules_save
@@ -43,7 +43,8 @@ from minsheng.hotline.services.imports import import_orders
 from minsheng.hotline.tasks import train_router
 from minsheng.jobs.services import job_start
 from minsheng.orgs.models import Region
-from minsheng.web.downloads import sheets_response
+from minsheng.orgs.selectors import office_name
+from minsheng.web.downloads import document_response, sheets_response
 
 RANKED = ("township", "department")
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -77,6 +78,15 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             [metrics_sheet(grouped, month, by), ranking_sheet(ranked, month, rank_by)],
         )
     total = month_metrics(orders, month, "type")
+    if request.GET.get("format") in ("docx", "pdf"):
+        city = _city_of(request)
+        content = month_notice(
+            month=month, total=total.rows, ranked=ranked, rank_by=rank_by,
+            topic=month_topic(orders, month),
+            issuer=office_name(city) if city is not None else "",
+            number=request.GET.get("number", "")[:50], day=timezone.localdate(),
+        )  # fmt: skip
+        return document_response(f"热线通报-{month}", content, request.GET["format"])
     return render(
         request,
         "hotline/stats.html",

@@ -85,6 +85,7 @@ class GroupMetrics:
     returned: int
     returned_rate: float | None
     mean_days: float | None
+    timed: int = 0  # with both a dispatch and an answer time: on_time_rate's denominator
 
     def command_json(self) -> dict[str, object]:
         """The fields of ``minsheng hotline stats --format json``."""
@@ -220,6 +221,7 @@ def group_metrics(
             returned=int(n["returned"][k]),
             returned_rate=rates["returned"][k],
             mean_days=float(day_sum[k] / n["counted"][k]) if n["counted"][k] else None,
+            timed=int(n["both"][k]),
         )
         for k in range(size)
     ]
