@@ -164,6 +164,17 @@ def _fresh_shared_lookups() -> None:
     memo_clear()
 
 
+def token_client(city: City, scopes: list[str], organisation: Organisation) -> Client:
+    """A test client carrying a new machine client's token (issued by the demo's admin)."""
+    from minsheng.accounts.services import api_client_issue
+
+    _, token = api_client_issue(
+        actor=city.users["admin"], name=f"{organisation.key}-{scopes}", organisation=organisation,
+        scopes=scopes,
+    )  # fmt: skip
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
 def post_and_run_job(client: Client, url: str, data: dict[str, Any]) -> Any:
     """POST a form that starts a background job, run the job here (as the worker would, after
     the request's transaction commits) and return the job page's response."""

@@ -15,7 +15,6 @@ from django.test import Client
 from django.urls import reverse
 
 from minsheng.accounts.models import ApiScope
-from minsheng.accounts.services import api_client_issue
 from minsheng.catalog.models import CatalogItem
 from minsheng.core.halls.applications import records_from_table
 from minsheng.core.tabular import TableError, read_table
@@ -27,7 +26,7 @@ from minsheng.orgs.models import Organisation, Staff, Window
 from minsheng.reviews.models import HandledCount, Rating
 from minsheng.reviews.selectors import rating_stats
 from minsheng.reviews.services.integrity import month_events
-from tests.conftest import City
+from tests.conftest import City, token_client
 
 HEADER = (
     "办件编号,事项编码,事项名称,服务中心,受理窗口,首问负责人,受理时间,承诺时限,办结时间,"
@@ -180,11 +179,7 @@ def test_command_imports_and_measures(city: City, tmp_path: object) -> None:
 def _token(city: City, user: str, scopes: list[str]) -> Client:
     organisation = city.users[user].organisation
     assert organisation is not None
-    _, token = api_client_issue(
-        actor=city.users["admin"], name=f"{user}-{scopes}", organisation=organisation,
-        scopes=scopes,
-    )  # fmt: skip
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return token_client(city, scopes, organisation)
 
 
 def test_api_posts_batches_and_refuses_outsiders(city: City) -> None:

@@ -9,19 +9,14 @@ import json
 from django.test import Client
 
 from minsheng.accounts.models import ApiScope
-from minsheng.accounts.services import api_client_issue
 from minsheng.hotline.models import WorkOrder
-from tests.conftest import City
+from tests.conftest import City, token_client
 
 
 def _token(city: City, user: str, scopes: list[str]) -> Client:
     organisation = city.users[user].organisation
     assert organisation is not None
-    _, token = api_client_issue(
-        actor=city.users["admin"], name=f"{user}-{scopes}", organisation=organisation,
-        scopes=scopes,
-    )  # fmt: skip
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return token_client(city, scopes, organisation)
 
 
 def _items(city: City) -> list[dict[str, object]]:

@@ -7,7 +7,7 @@ from django.test import Client
 from minsheng.accounts.models import ApiScope
 from minsheng.accounts.services import api_client_issue
 from minsheng.orgs.models import Organisation
-from tests.conftest import City
+from tests.conftest import City, token_client
 
 
 def test_catalog_follows_the_pages_scope(city: City) -> None:
@@ -51,13 +51,8 @@ def test_region_scores_scope(city: City) -> None:
 
 
 def _token(city: City, scopes: list[str], org_key: str | None = None) -> Client:
-    _, token = api_client_issue(
-        actor=city.users["admin"],
-        name="驾驶舱",
-        organisation=Organisation.objects.get(key=org_key or f"gov-{city.county.code}"),
-        scopes=scopes,
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    key = org_key or f"gov-{city.county.code}"
+    return token_client(city, scopes, Organisation.objects.get(key=key))
 
 
 def test_a_token_with_the_indicator_scope_reads_its_region(city: City) -> None:

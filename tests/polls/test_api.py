@@ -7,23 +7,16 @@ import pytest
 from django.test import Client
 
 from minsheng.accounts.models import ApiScope
-from minsheng.accounts.services import api_client_issue
 from minsheng.orgs.models import Organisation
 from minsheng.polls.models import Poll
 from minsheng.polls.results import poll_results
 from minsheng.polls.services import fieldwork_import
-from tests.conftest import City
+from tests.conftest import City, token_client
 from tests.polls.test_polls import _csv, _poll
 
 
 def _token(city: City, scopes: list[str], key: str) -> Client:
-    _, token = api_client_issue(
-        actor=city.users["admin"],
-        name="驾驶舱",
-        organisation=Organisation.objects.get(key=key),
-        scopes=scopes,
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return token_client(city, scopes, Organisation.objects.get(key=key))
 
 
 def _filled(city: City) -> Poll:

@@ -8,21 +8,14 @@ import json
 from django.test import Client
 
 from minsheng.accounts.models import ApiScope
-from minsheng.accounts.services import api_client_issue
 from minsheng.orgs.models import Organisation
 from minsheng.reviews.models import CaseState, RectificationCase
-from tests.conftest import City
+from tests.conftest import City, token_client
 from tests.reviews.test_pages import cases  # noqa: F401  (the fixture)
 
 
 def _token(city: City, scopes: list[str], key: str) -> Client:
-    _, token = api_client_issue(
-        actor=city.users["admin"],
-        name="驾驶舱",
-        organisation=Organisation.objects.get(key=key),
-        scopes=scopes,
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return token_client(city, scopes, Organisation.objects.get(key=key))
 
 
 def test_statistics_match_the_page_and_follow_the_scope(cases: City) -> None:  # noqa: F811
