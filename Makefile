@@ -79,6 +79,7 @@ bench: install-dev
 	$(BIN)/python bench/bench_assess.py
 	$(BIN)/python bench/bench_inspections.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_hotline.py
 
 lock: install-dev
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
