@@ -42,8 +42,9 @@ def _orders(city: City) -> Category:
         )  # fmt: skip
         rows.append(row)
 
-    for week in range(1, 9):  # one order a week before
-        add(MONDAY - dt.timedelta(weeks=week), "物业费上涨没有公示", f"p{week}")
+    for week in range(1, 9):  # two orders a week before: on its Sunday and on its Wednesday
+        add(MONDAY - dt.timedelta(weeks=week - 1, days=1), "物业费上涨没有公示", f"p{week}")
+        add(MONDAY - dt.timedelta(weeks=week, days=-2), "物业费上涨没有公示", f"r{week}")
     for n in range(14):  # fourteen in the week: the same lift, many callers
         add(MONDAY + dt.timedelta(days=n % 7), "小区电梯坏了一个月没人修", f"q{n}",
             with_centre=n < 3)  # fmt: skip
@@ -59,6 +60,7 @@ def test_hot_spots_are_found_and_handed_on(city: City) -> None:
     kinds = {f.kind: f for f in page.context["findings"]}
     assert set(kinds) == {"surge", "cluster", "repeat"}
     assert "物业管理" in kinds["surge"].title and "14 张" in kinds["surge"].detail
+    assert "平均每周 2.0 张" in kinds["surge"].detail  # the Sunday before is last week's
     assert len(kinds["cluster"].orders) == 14
     body = {"week": str(MONDAY), "key": kinds["surge"].key}
     made = city.client("dispatcher").post(reverse("hotline_hotspot_task"), body)

@@ -57,7 +57,8 @@ def _surges(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
         .values_list("category_text", "region__county__name", "received_at")
     )
     for category, county, received in rows.iterator(chunk_size=5000):
-        week = BASELINE_WEEKS - (monday - received.astimezone(SHANGHAI).date()).days // 7
+        # 0 … BASELINE_WEEKS - 1: the weeks before; BASELINE_WEEKS: the week itself.
+        week = BASELINE_WEEKS + (received.astimezone(SHANGHAI).date() - monday).days // 7
         week = min(max(week, 0), BASELINE_WEEKS)
         for key in [(category, "")] + ([(category, county)] if county else []):
             weekly.setdefault(key, [0] * (BASELINE_WEEKS + 1))[week] += 1
