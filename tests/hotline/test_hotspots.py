@@ -47,7 +47,7 @@ def _orders(city: City) -> Category:
         add(MONDAY - dt.timedelta(weeks=week, days=-2), "物业费上涨没有公示", f"r{week}")
     for n in range(14):  # fourteen in the week: the same lift, many callers
         add(MONDAY + dt.timedelta(days=n % 7), "小区电梯坏了一个月没人修", f"q{n}",
-            with_centre=n < 3)  # fmt: skip
+            with_centre=n < 5)  # fmt: skip
     insert_orders(rows)
     return category
 

@@ -1,18 +1,18 @@
 """The hotline's hot spots over a city's orders (``core.hotline.hotspots``): category surges in
-the week against the eight weeks before (city-wide and per county), repeated complaints about
-the same service centre and clusters of near-identical texts in the last two weeks — each a
-``Finding`` the office or a dispatcher can hand to supervision as a task."""
+the week against the eight weeks before (city-wide and per county), complaints about a service
+centre beyond its own normal range, and clusters of near-identical texts from one township in
+the last two weeks — each a ``Finding`` the office or a dispatcher can hand to supervision."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from minsheng.core.hotline.hotspots import BASELINE_WEEKS, MIN_REPEATS, clusters, surges
 from minsheng.core.hotline.routing import words
-from minsheng.core.workdays.calendar import SHANGHAI, chinese_date
+from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.hotline.models import RequestType, State, WorkOrder
 
 WINDOW_DAYS = 14
@@ -84,25 +84,28 @@ def _window(orders: QuerySet[WorkOrder], monday: dt.date) -> QuerySet[WorkOrder]
 
 
 def _repeats(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
-    found = (
-        _window(orders, monday)
-        .filter(type=RequestType.COMPLAINT)
+    start, end = _span(monday, BASELINE_WEEKS)
+    weekly: dict[tuple[str, str], list[int]] = {}
+    rows = (
+        orders.filter(received_at__gte=start, received_at__lt=end, type=RequestType.COMPLAINT)
         .exclude(centre=None)
-        .values("centre_id", "centre__name")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=MIN_REPEATS)
-        .order_by("-n")
+        .exclude(state=State.MERGED)
+        .values_list("centre__name", "received_at")
     )
+    for name, received in rows.iterator(chunk_size=5000):
+        week = BASELINE_WEEKS + (received.astimezone(SHANGHAI).date() - monday).days // 7
+        counts = weekly.setdefault((name, ""), [0] * (BASELINE_WEEKS + 1))
+        counts[min(max(week, 0), BASELINE_WEEKS)] += 1
     return [
         Finding(
             "repeat",
-            f"repeat:{monday}:{row['centre_id']}",
-            f"{row['centre__name']}被反复投诉",
-            f"截至{chinese_date(monday + dt.timedelta(days=6))}的 {WINDOW_DAYS} 天内"
-            f"投诉 {row['n']} 次。",
-            float(row["n"]),
+            f"repeat:{monday}:{s.category}",
+            f"{s.category}被反复投诉",
+            f"{monday.month}月{monday.day}日起一周被投诉 {s.count} 次，前 {BASELINE_WEEKS} 周"
+            f"平均每周 {s.baseline:.1f} 次（偶然出现的概率 {s.p:.1e}）。",
+            s.strength,
         )
-        for row in found
+        for s in surges(weekly, min_count=MIN_REPEATS)
     ]
 
 
@@ -111,11 +114,12 @@ def _clusters(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
         _window(orders, monday)
         .filter(type__in=PROBLEM_TYPES)
         .order_by("received_at")
-        .values_list("pk", "text", "phone_hash", "category_text")[:20_000]
+        .values_list("pk", "text", "phone_hash", "category_text", "region__township_id")[:20_000]
     )
-    sets = [frozenset(words(text)) for _pk, text, _ph, _cat in rows]
+    sets = [frozenset(words(row[1])) for row in rows]
+    places = [str(row[4] or "") for row in rows]
     out = []
-    for cluster in clusters(sets, [ph for _pk, _text, ph, _cat in rows]):
+    for cluster in clusters(sets, [row[2] for row in rows], places):
         seed = rows[cluster.seed]
         callers = len({rows[i][2] or i for i in cluster.members})
         out.append(

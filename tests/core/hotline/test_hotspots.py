@@ -50,7 +50,10 @@ def test_clusters_need_similar_texts_and_several_callers() -> None:
     other = frozenset({"公交", "不", "按时", "发车"})
     texts = [same, near, same, other, same, near, same]
     callers = ["a", "b", "c", "d", "e", "f", "f"]
-    found = clusters(texts, callers)
+    here = ["t1"] * 7
+    found = clusters(texts, callers, here)
     assert len(found) == 1 and sorted(found[0].members) == [0, 1, 2, 4, 5, 6]
     assert len({callers[i] for i in found[0].members}) >= MIN_CALLERS
-    assert clusters(texts, ["a"] * 7) == []  # one caller calling again is no cluster
+    assert clusters(texts, ["a"] * 7, here) == []  # one caller calling again is no cluster
+    # The same words from all over the city is no local problem (a surge shows it instead).
+    assert clusters(texts, callers, ["t1", "t2", "t3", "t4", "t5", "t6", "t7"]) == []

@@ -5,11 +5,12 @@
   the week is a surge when its count is at least ``MIN_COUNT``, at least ``MIN_RATIO`` times the
   baseline, and improbable as Poisson noise around it (upper tail p < ``ALPHA``, 0.1 %). The
   strength is −log10 p.
-- **repeats**: the same service centre named in ``MIN_REPEATS`` or more complaints within the
-  window.
+- **repeats**: a service centre named in complaints in the week beyond its own normal range —
+  the same test as a surge, with at least ``MIN_REPEATS`` complaints;
 - **clusters**: orders from ``MIN_CALLERS`` or more different callers whose texts share most of
-  their words (Jaccard similarity of their word sets ≥ ``SIMILAR``) within the window — one
-  problem many people call about.
+  their words (Jaccard similarity of their word sets ≥ ``SIMILAR``) within the window, most of
+  them (``CONCENTRATED``) from one place — one local problem many people call about (a problem
+  called about all over the city shows as a surge instead).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ ALPHA = 0.001
 MIN_REPEATS = 3
 SIMILAR = 0.6
 MIN_CALLERS = 5
+CONCENTRATED = 0.6
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class Surge:
         return -math.log10(max(self.p, 1e-300))
 
 
-def surges(weekly: Mapping[tuple[str, str], Sequence[int]]) -> list[Surge]:
+def surges(
+    weekly: Mapping[tuple[str, str], Sequence[int]], *, min_count: int = MIN_COUNT
+) -> list[Surge]:
     """``weekly``: per (category, place) the counts of the ``BASELINE_WEEKS`` weeks before and
     then the latest week (oldest first). Strongest first."""
     out = []
@@ -53,7 +57,7 @@ def surges(weekly: Mapping[tuple[str, str], Sequence[int]]) -> list[Surge]:
         *before, now = counts
         before = list(before[-BASELINE_WEEKS:])
         base = float(np.mean(before)) if before else 0.0
-        if now < MIN_COUNT or now < MIN_RATIO * max(base, 1.0):
+        if now < min_count or now < MIN_RATIO * max(base, 1.0):
             continue
         p = float(poisson.sf(now - 1, max(base, 0.5)))  # P(X ≥ now)
         if p < ALPHA:
@@ -68,10 +72,13 @@ class Cluster:
     words: frozenset[str] = frozenset()
 
 
-def clusters(texts_words: Sequence[frozenset[str]], callers: Sequence[str]) -> list[Cluster]:
+def clusters(
+    texts_words: Sequence[frozenset[str]], callers: Sequence[str], places: Sequence[str]
+) -> list[Cluster]:
     """Greedy clustering in order: an order joins the first cluster whose seed's word set is
     ``SIMILAR`` to its own. Clusters with ``MIN_CALLERS`` different callers (a blank caller
-    counts as different each time) are returned, largest first."""
+    counts as different each time) and ``CONCENTRATED`` of their orders in one place are
+    returned, largest first."""
     found: list[Cluster] = []
     index: dict[str, list[int]] = {}  # word -> clusters whose seed has it
     for i, words in enumerate(texts_words):
@@ -93,6 +100,10 @@ def clusters(texts_words: Sequence[frozenset[str]], callers: Sequence[str]) -> l
     kept = []
     for cluster in found:
         distinct = {callers[i] or f"#{i}" for i in cluster.members}
-        if len(distinct) >= MIN_CALLERS:
+        where: dict[str, int] = {}
+        for i in cluster.members:
+            where[places[i]] = where.get(places[i], 0) + 1
+        local = max(where.values()) >= CONCENTRATED * len(cluster.members)
+        if len(distinct) >= MIN_CALLERS and local:
             kept.append(cluster)
     return sorted(kept, key=lambda c: -len(c.members))
