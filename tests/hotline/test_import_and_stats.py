@@ -184,6 +184,33 @@ def test_bad_rows_are_located_and_nothing_is_stored(city: City, tmp_path: Path) 
     assert made["units_created"] == 1 and Organisation.objects.filter(name="新成立的局").exists()
 
 
+def test_the_centre_and_the_item_an_order_is_about(city: City, tmp_path: Path) -> None:
+    from minsheng.reviews.models import ServiceItem
+
+    centre = city.users["window"].organisation
+    assert centre is not None
+    item = ServiceItem.objects.create(code="HX-1", name="营业执照办理")
+    header = [*HEADER, "服务中心", "服务事项"]
+    rows = [[*r, centre.name, "营业执照办理"] for r in _rows(city)[:2]]
+    rows.append([*_rows(city)[2], "不存在的中心", "HX-9"])
+    path = tmp_path / "about.csv"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("hotline", "import", str(path), stderr=err)
+    assert "第 4 行，列 服务中心" in err.getvalue() and "第 4 行，列 服务事项" in err.getvalue()
+    path.write_text(out.getvalue().replace("不存在的中心", centre.key).replace("HX-9", "HX-1"),
+                    encoding="utf-8")  # fmt: skip
+    assert _import(path)["created"] == 3
+    assert set(WorkOrder.objects.values_list("centre_id", "service_item_id")) == {
+        (centre.pk, item.pk)
+    }
+
+
 def test_unreadable_file_and_bad_month_exit_2(city: City, tmp_path: Path) -> None:
     with pytest.raises(CommandError) as raised:
         call_command("hotline", "import", str(tmp_path / "none.csv"))

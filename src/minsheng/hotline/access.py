@@ -75,7 +75,9 @@ def access_order(user: Any, order_id: int) -> WorkOrder:
     require_signed_in(user)
     order = (
         WorkOrder.objects.filter(pk=order_id)
-        .select_related("city", "region", "unit", "category", "centre", "merged_into")
+        .select_related(
+            "city", "region", "unit", "category", "centre", "service_item", "merged_into"
+        )
         .first()
     )
     if order is None:

@@ -123,6 +123,10 @@ class WorkOrder(models.Model):
         "orgs.Organisation", models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("涉及服务中心"),
     )  # fmt: skip
+    service_item = models.ForeignKey(
+        "reviews.ServiceItem", models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("涉及服务事项"),
+    )  # fmt: skip
     text = models.TextField(_("诉求内容"), blank=True)
     caller_cipher = models.TextField(blank=True)  # encrypted; never shown in clear
     caller_masked = models.CharField(_("来电人"), max_length=32, blank=True)

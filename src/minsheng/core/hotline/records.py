@@ -3,7 +3,8 @@
 Columns: ``order_no,channel,type,category,region,department,text,received_at,dispatched_at,
 accepted_at,answered_at,followup,reopened`` (Chinese headers accepted), and optionally
 ``urgent`` (是/否), ``solved`` (是/否: the caller says it was solved), ``caller`` and ``phone``
-(encrypted before they are stored), ``followed_up_at``. Times are ISO 8601 (without an offset:
+(encrypted before they are stored), ``followed_up_at``, and the ``centre`` and
+``service_item`` the order is about. Times are ISO 8601 (without an offset:
 Asia/Shanghai) or Excel date-times and may be blank but ``received_at``; ``followup`` is 满意 /
 基本满意 / 不满意 or blank; ``reopened`` 0/1. Every problem is reported with its row and column;
 a row with any problem is left out whole."""
@@ -30,7 +31,7 @@ from minsheng.core.tabular import Cell, CellError, Row, Table, cell_bool, cell_t
 REQUIRED = ("order_no", "type", "received_at")
 TIMES = ("received_at", "dispatched_at", "accepted_at", "answered_at", "followed_up_at")
 TEXTS = ("order_no", "channel", "type", "category", "region", "department", "text", "followup",
-         "caller", "phone")  # fmt: skip
+         "caller", "phone", "centre", "service_item")  # fmt: skip
 ALIASES = {
     "工单编号": "order_no",
     "工单号": "order_no",
@@ -66,6 +67,10 @@ ALIASES = {
     "姓名": "caller",
     "联系电话": "phone",
     "电话": "phone",
+    "服务中心": "centre",
+    "涉及服务中心": "centre",
+    "服务事项": "service_item",
+    "涉及事项": "service_item",
 }
 MAX_ORDER_NO = 64
 MAX_TEXT = 4000
@@ -93,6 +98,8 @@ class OrderRecord:
     solved: bool | None = None
     caller: str = ""
     phone: str = ""
+    centre: str = ""  # the service centre the order is about, by key or name
+    service_item: str = ""  # the service item it is about, by code or name
 
 
 def read_orders(table: Table) -> tuple[list[OrderRecord], list[CellError]]:
@@ -135,7 +142,7 @@ def _read_row(table: Table, headers: dict[str, str], row: Row) -> OrderRecord | 
         bad("order_no", f"超过 {MAX_ORDER_NO} 个字符 / too long")
     if len(text["text"]) > MAX_TEXT:
         bad("text", f"超过 {MAX_TEXT} 个字符 / too long")
-    for column in ("category", "region", "department", "caller"):
+    for column in ("category", "region", "department", "caller", "centre", "service_item"):
         if len(text[column]) > MAX_NAME:
             bad(column, f"超过 {MAX_NAME} 个字符 / too long")
     kind = parse_type(text["type"])
@@ -185,6 +192,7 @@ def _read_row(table: Table, headers: dict[str, str], row: Row) -> OrderRecord | 
         accepted_at=times["accepted_at"], answered_at=times["answered_at"], followup=followup,
         followed_up_at=times["followed_up_at"], reopened=bool(flags["reopened"]),
         urgent=bool(flags["urgent"]), solved=solved, caller=text["caller"], phone=text["phone"],
+        centre=text["centre"], service_item=text["service_item"],
     )  # fmt: skip
 
 

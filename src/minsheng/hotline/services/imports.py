@@ -35,6 +35,7 @@ from minsheng.core.workdays.calendar import SHANGHAI, WorkCalendar
 from minsheng.hotline.models import Category, State, WorkOrder
 from minsheng.hotline.rules import city_rules
 from minsheng.orgs.models import Organisation, Region
+from minsheng.reviews.models import ServiceItem
 from minsheng.reviews.services.bulk import insert_rows, update_rows
 from minsheng.reviews.services.contact import encrypt, mask
 from minsheng.reviews.services.deadlines import work_calendar
@@ -122,6 +123,8 @@ def import_table(
     places = _Places(city)
     units: dict[int, Organisation | None] = {}
     regions: dict[int, Region | None] = {}
+    centres: dict[int, Organisation | None] = {}
+    items: dict[int, ServiceItem | None] = {}
     for record in records:
         if record.department:
             unit = directory.department(record.department)
@@ -129,6 +132,19 @@ def import_table(
                 errors.append(table.error(record.row, headers.get("department", "department"),
                                           f"登记册中没有单位“{record.department}”"))  # fmt: skip
             units[record.row] = unit
+        if record.centre:
+            centre = directory.centre(record.centre)
+            if centre is None:
+                errors.append(table.error(record.row, headers.get("centre", "centre"),
+                                          f"登记册中没有服务中心“{record.centre}”"))  # fmt: skip
+            centres[record.row] = centre
+        if record.service_item:
+            item = directory.service_item(record.service_item, units.get(record.row))
+            if item is None:
+                message = f"没有服务事项“{record.service_item}”（可填事项编码或名称）"
+                column = headers.get("service_item", "service_item")
+                errors.append(table.error(record.row, column, message))
+            items[record.row] = item
         if record.region:
             region = places.regions.get(record.region)
             if region is None:
@@ -142,7 +158,7 @@ def import_table(
     report = ImportReport(units_created=directory.created.get("department", 0))
     for start in range(0, len(records), BATCH):
         chunk = records[start : start + BATCH]
-        made, changed = _store(chunk, city, units, regions, places, rules, calendar)
+        made, changed = _store(chunk, city, units, regions, places, rules, calendar, centres, items)
         report.created += made
         report.updated += changed
         if progress is not None:
@@ -158,11 +174,11 @@ def import_table(
 # Every column of a work order but its key, in the order the bulk writer takes them.
 COLUMNS = (
     "city_id", "order_no", "channel", "type", "urgent", "category_id", "category_text",
-    "region_id", "unit_id", "centre_id", "text", "caller_cipher", "caller_masked",
-    "phone_cipher", "phone_masked", "phone_hash", "state", "received_at", "dispatched_at",
-    "accepted_at", "accept_due", "answer_due", "answered_at", "answer", "followup", "solved",
-    "followed_up_at", "reopened", "returned", "extension_days", "merged_into_id", "reminded",
-    "due_reminded_at", "escalated_at", "updated_at",
+    "region_id", "unit_id", "centre_id", "service_item_id", "text", "caller_cipher",
+    "caller_masked", "phone_cipher", "phone_masked", "phone_hash", "state", "received_at",
+    "dispatched_at", "accepted_at", "accept_due", "answer_due", "answered_at", "answer",
+    "followup", "solved", "followed_up_at", "reopened", "returned", "extension_days",
+    "merged_into_id", "reminded", "due_reminded_at", "escalated_at", "updated_at",
 )  # fmt: skip
 
 
@@ -191,6 +207,8 @@ def _store(
     places: _Places,
     rules: DeadlineRules,
     calendar: Any,
+    centres: dict[int, Organisation | None],
+    items: dict[int, ServiceItem | None],
 ) -> tuple[int, int]:
     existing = {
         row["order_no"]: row
@@ -206,6 +224,10 @@ def _store(
             continue  # another city's number: never moved across cities
         _fill(row, record, units.get(record.row), regions.get(record.row), places, rules,
               calendar)  # fmt: skip
+        if record.row in centres:
+            row["centre_id"] = getattr(centres[record.row], "pk", None)
+        if record.row in items:
+            row["service_item_id"] = getattr(items[record.row], "pk", None)
         (changed if "pk" in row else fresh).append(row)
     insert_orders(fresh)
     if changed:

@@ -168,7 +168,7 @@ class Directory:
             self._made("staff")
         return found
 
-    def service_item(self, text: str, department: Organisation) -> ServiceItem | None:
+    def service_item(self, text: str, department: Organisation | None) -> ServiceItem | None:
         if not text:
             return None
         if text not in self._items:
