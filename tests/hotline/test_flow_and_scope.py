@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import openpyxl
 import pytest
@@ -145,6 +146,16 @@ def test_who_sees_and_does_what(city: City) -> None:
 
 def test_stats_page_and_workbook(city: City) -> None:
     quality = city.client("quality")
+    dispatcher = city.client("dispatcher")
+    rules = {"rank_weights": {"response": 0, "solved": 0, "satisfied": 1}, "rank_min_n": 1}
+    saved = dispatcher.post(reverse("hotline_settings"), {"what": "rules",
+                                                          "rules": json.dumps(rules)})  # fmt: skip
+    assert saved.status_code == 302
+    ranked = quality.get(reverse("hotline_stats"), {"month": "2026-10"}).context["ranked"]
+    placed = [r for r in ranked if r.interval.ranked]
+    assert placed and all(r.metrics.followed_up >= 1 for r in placed)
+    for r in placed:  # the score is the satisfied rate alone now
+        assert r.score == pytest.approx(100 * (r.metrics.satisfied_rate or 0))
     page = quality.get(reverse("hotline_stats"), {"month": "2026-10", "rank": "township"})
     assert page.status_code == 200
     assert (

@@ -78,6 +78,7 @@ def month_notice(
     total: list[GroupMetrics],
     ranked: list[Ranked],
     rank_by: str,
+    min_n: int,
     topic: Topic | None,
     issuer: str,
     number: str,
@@ -114,10 +115,10 @@ def month_notice(
             ranking_text.append(f"得分较低的是{low}，请认真分析原因，切实提高诉求办理质量。")
         ranking_text.append(
             "排名区间按各率的抽样误差模拟，区间重叠的单位名次先后并不可靠，详见附表；"
-            "回访少于 30 张的单位不参与排名。"
+            f"回访少于 {min_n} 张的单位不参与排名。"
         )
     else:
-        ranking_text.append(f"本月没有回访数达到 30 张的{who}，不作排名。")
+        ranking_text.append(f"本月没有回访数达到 {min_n} 张的{who}，不作排名。")
     sections = [Section("总体情况", overview), Section("“三率”排名情况", ranking_text)]
     if topic is not None:
         places = "、".join(f"{name}（{n}张）" for name, n in topic.regions)

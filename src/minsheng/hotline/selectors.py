@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, QuerySet
 
+from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.metrics import (
     FOLLOWUP_CODES,
     GroupMetrics,
@@ -122,12 +123,13 @@ def region_codes(keys: list[Any]) -> dict[Any, str]:
 
 
 def month_ranking(
-    orders: QuerySet[WorkOrder], month: str, by: str, *, min_n: int = 30
+    orders: QuerySet[WorkOrder], month: str, by: str, rules: DeadlineRules
 ) -> list[Ranked]:
-    """The 三率 ranking of the month's groups (townships or departments), placed ones only."""
+    """The 三率 ranking of the month's groups (townships or departments), placed ones only,
+    with the city's weights and minimum of follow-ups."""
     grouped = month_metrics(orders, month, by)
     placed = [m for m, k in zip(grouped.rows, grouped.keys, strict=True) if k not in (None, "")]
-    return ranking(placed, min_n=min_n)
+    return ranking(placed, weights=rules.rank_weights, min_n=rules.rank_min_n)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ category table, importing a platform export)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.access import user_scope
-from minsheng.core.hotline.deadlines import RulesError
+from minsheng.core.hotline.deadlines import DeadlineRules, RulesError
 from minsheng.core.hotline.routing import RuleError, rules_as_json
 from minsheng.core.tabular import CellError, TableError
 from minsheng.hotline.access import (
@@ -70,8 +71,10 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     rank_by = request.GET.get("rank", "township")
     rank_by = rank_by if rank_by in RANKED else "township"
     orders = orders_visible(request.user)
+    city = _city_of(request)
+    rules = city_rules(city) if city is not None else DeadlineRules()
     grouped = month_metrics(orders, month, by)
-    ranked = month_ranking(orders, month, rank_by)
+    ranked = month_ranking(orders, month, rank_by, rules)
     if request.GET.get("format") == "xlsx":
         return sheets_response(
             f"热线通报-{month}",
@@ -79,9 +82,9 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         )
     total = month_metrics(orders, month, "type")
     if request.GET.get("format") in ("docx", "pdf"):
-        city = _city_of(request)
         content = month_notice(
             month=month, total=total.rows, ranked=ranked, rank_by=rank_by,
+            min_n=rules.rank_min_n,
             topic=month_topic(orders, month),
             issuer=office_name(city) if city is not None else "",
             number=request.GET.get("number", "")[:50], day=timezone.localdate(),
@@ -102,9 +105,17 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "orders": sum(r.orders for r in total.rows),
             "is_dispatcher": dispatcher_city(request.user) is not None,
             "can_assign": assigning_city(request) is not None,
+            "weights": _shares(rules.rank_weights),
+            "min_n": rules.rank_min_n,
             "beside": beside_poll(orders, _city_of(request), month),
         },
     )
+
+
+def _shares(weights: Mapping[str, float]) -> dict[str, str]:
+    """The ranking's weights as shares of one (0.1, 0.45 …) for the page's formula."""
+    total = sum(weights.values()) or 1.0
+    return {k: f"{v / total:.4g}" for k, v in weights.items()}
 
 
 def _city_of(request: HttpRequest) -> Region | None:

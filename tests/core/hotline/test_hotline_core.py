@@ -34,7 +34,13 @@ def test_rules_are_data_with_defaults_and_named_errors() -> None:
     assert rules.answer_days["complaint"] == 13 and rules.answer_days["consult"] == 5
     assert rules.accept_days == 2 and rules.urgent_days == 0
     assert rules_from_json(None) == DeadlineRules()
-    for bad, words in (({"answer_days": {"吐槽": 3}}, "未知的诉求类型"),
+    weighted = rules_from_json({"rank_weights": {"response": 20, "solved": 40}, "rank_min_n": 10})
+    assert dict(weighted.rank_weights) == {"response": 20.0, "solved": 40.0, "satisfied": 45.0}
+    assert weighted.rank_min_n == 10 and rules_from_json(weighted.as_json()) == weighted
+    for bad, words in (({"rank_weights": {"speed": 1}}, "rank_weights"),
+                       ({"rank_weights": {"solved": -1}}, "非负数"),
+                       ({"rank_weights": {"response": 0, "solved": 0, "satisfied": 0}}, "大于 0"),
+                       ({"answer_days": {"吐槽": 3}}, "未知的诉求类型"),
                        ({"answer_days": {"help": 2.5}}, "须为整数"),
                        ({"accept_days": -1}, "之间"), ({"speed": 1}, "未知的设置"),
                        ([], "JSON 对象")):  # fmt: skip

@@ -4,11 +4,12 @@ answered within its type's ``answer_days`` (紧急 orders: ``urgent_days``, 0 = 
 deadline of N working days ends at 23:59:59 on the N-th working day after the day of dispatch.
 An extension (延期) must be asked for at least ``extension_notice`` working days before the
 deadline. Orders from the same caller, or about the same place and category, within
-``duplicate_days`` days are offered for merging.
+``duplicate_days`` days are offered for merging. The monthly 三率 ranking weighs 响应率, 解决率
+and 满意率 by ``rank_weights`` and ranks units with at least ``rank_min_n`` follow-ups.
 
 Defaults (common local rules; the city sets its own): 咨询 and 求助 5 working days, 投诉, 举报,
 意见建议 and 表扬 15; 签收 1 working day; 紧急 the same day; extensions one working day ahead;
-duplicates within 7 days."""
+duplicates within 7 days; ranking weights 10 / 45 / 45 and at least 30 follow-ups."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from minsheng.core.hotline.metrics import RANK_WEIGHTS
 from minsheng.core.hotline.vocabulary import TYPE_LABELS, RequestType
 from minsheng.core.workdays.calendar import MAX_WORKING_DAYS, WorkCalendar
 
@@ -41,6 +43,8 @@ class DeadlineRules:
     urgent_days: int = 0
     extension_notice: int = 1
     duplicate_days: int = 7
+    rank_weights: Mapping[str, float] = field(default_factory=lambda: dict(RANK_WEIGHTS))
+    rank_min_n: int = 30
 
     def days_for(self, kind: str, *, urgent: bool = False) -> int:
         return (
@@ -75,6 +79,8 @@ class DeadlineRules:
             "urgent_days": self.urgent_days,
             "extension_notice": self.extension_notice,
             "duplicate_days": self.duplicate_days,
+            "rank_weights": dict(self.rank_weights),
+            "rank_min_n": self.rank_min_n,
         }
 
 
@@ -111,4 +117,20 @@ def rules_from_json(data: Any) -> DeadlineRules:
         urgent_days=_days(data.get("urgent_days", 0), "紧急工单期限"),
         extension_notice=_days(data.get("extension_notice", 1), "延期申请提前量"),
         duplicate_days=_days(data.get("duplicate_days", 7), "重复工单合并期", low=1),
+        rank_weights=_weights(data.get("rank_weights", RANK_WEIGHTS)),
+        rank_min_n=_days(data.get("rank_min_n", 30), "参与排名的最少回访数", low=1),
     )
+
+
+def _weights(given: Any) -> dict[str, float]:
+    names = {"response": "响应率", "solved": "解决率", "satisfied": "满意率"}
+    if not isinstance(given, dict) or set(given) - set(names):
+        raise RulesError("rank_weights 须为 response、solved、satisfied 的权重")
+    out = dict(RANK_WEIGHTS)
+    for key, value in given.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise RulesError(f"{names[key]}的权重须为非负数，实际“{value}”")
+        out[key] = float(value)
+    if sum(out.values()) <= 0:
+        raise RulesError("三率权重之和须大于 0")
+    return out
