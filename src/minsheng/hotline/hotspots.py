@@ -42,8 +42,8 @@ def _span(monday: dt.date, weeks: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def hot_spots(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
-    """The findings of the week starting ``monday`` (surges) and of the two weeks up to its end
-    (repeats, clusters), strongest first within each kind."""
+    """The findings of the week starting ``monday`` against the eight before it (surges,
+    repeats) and of the two weeks up to its end (clusters), strongest first within each kind."""
     return [*_surges(orders, monday), *_repeats(orders, monday), *_clusters(orders, monday)]
 
 
