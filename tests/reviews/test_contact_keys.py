@@ -33,8 +33,13 @@ def test_a_new_secret_key_keeps_contacts_readable(city: City) -> None:
 
 
 def test_rotation_with_reencrypt(city: City, settings) -> None:  # type: ignore[no-untyped-def]
+    from minsheng.hotline.models import WorkOrder
+
     rating = _rating_with_contact(city, "13900002222")
     old_cipher = rating.contact_cipher
+    order = WorkOrder.objects.exclude(phone_cipher="").order_by("pk").first()
+    assert order is not None  # a hotline caller's number is personal data too
+    phone = contact.decrypt(order.phone_cipher)
     settings.FIELD_KEYS = f"{new_key('k2')},{settings.FIELD_KEYS}"
     out = StringIO()
     call_command("fieldkeys", "status", stdout=out)
@@ -46,5 +51,8 @@ def test_rotation_with_reencrypt(city: City, settings) -> None:  # type: ignore[
     rating.refresh_from_db()
     assert rating.contact_cipher.startswith("v2:k2:") and rating.contact_cipher != old_cipher
     assert contact.decrypt(rating.contact_cipher) == "13900002222"
+    order.refresh_from_db()
+    assert order.phone_cipher.startswith("v2:k2:") and order.caller_cipher.startswith("v2:k2:")
     settings.FIELD_KEYS = settings.FIELD_KEYS.split(",")[0]  # the old key dropped
     assert contact.decrypt(rating.contact_cipher) == "13900002222"
+    assert contact.decrypt(order.phone_cipher) == phone

@@ -8,8 +8,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from functools import cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
@@ -42,20 +44,35 @@ def decrypt(cipher: str) -> str:
     return key_ring().decrypt(cipher)
 
 
-def contacts_reencrypt(*, batch: int = 2000) -> tuple[int, int]:
-    """Rewrite every stored contact written with an older key (or before the ring) with the
-    current key; returns (rewritten, unreadable). Unreadable values are left as they are."""
-    from minsheng.reviews.models import Rating
+# Every encrypted personal field: (app label, model, field).
+ENCRYPTED = (
+    ("reviews", "Rating", "contact_cipher"),
+    ("hotline", "WorkOrder", "caller_cipher"),
+    ("hotline", "WorkOrder", "phone_cipher"),
+)
 
+
+def contacts_reencrypt(*, batch: int = 2000) -> tuple[int, int]:
+    """Rewrite every stored contact (``ENCRYPTED``) written with an older key (or before the
+    ring) with the current key; returns (rewritten, unreadable). Unreadable values are left as
+    they are."""
+    rewritten = unreadable = 0
+    for app, name, field in ENCRYPTED:
+        done, bad = _reencrypt(apps.get_model(app, name), field, batch)
+        rewritten, unreadable = rewritten + done, unreadable + bad
+    return rewritten, unreadable
+
+
+def _reencrypt(model: Any, field: str, batch: int) -> tuple[int, int]:
     ring = key_ring()
     rewritten = unreadable = 0
     last = 0
     while True:
         rows = list(
-            Rating.objects.filter(pk__gt=last)
-            .exclude(contact_cipher="")
+            model.objects.filter(pk__gt=last)
+            .exclude(**{field: ""})
             .order_by("pk")
-            .values_list("pk", "contact_cipher")[:batch]
+            .values_list("pk", field)[:batch]
         )
         if not rows:
             return rewritten, unreadable
@@ -68,7 +85,7 @@ def contacts_reencrypt(*, batch: int = 2000) -> tuple[int, int]:
                 if not plain:
                     unreadable += 1
                     continue
-                Rating.objects.filter(pk=pk).update(contact_cipher=ring.encrypt(plain))
+                model.objects.filter(pk=pk).update(**{field: ring.encrypt(plain)})
                 rewritten += 1
 
 

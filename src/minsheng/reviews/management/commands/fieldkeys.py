@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from minsheng.core.fieldcrypt import new_key
-from minsheng.reviews.models import Rating
-from minsheng.reviews.services.contact import contacts_reencrypt, key_ring
+from minsheng.reviews.services.contact import ENCRYPTED, contacts_reencrypt, key_ring
 
 
 class Command(BaseCommand):
@@ -28,14 +28,20 @@ class Command(BaseCommand):
         if options["action"] == "new":
             out: dict[str, Any] = {"entry": new_key()}
         elif options["action"] == "status":
-            stored = Rating.objects.exclude(contact_cipher="").values_list(
-                "contact_cipher", flat=True
-            )
-            old = sum(1 for c in stored.iterator() if ring.needs_rewrite(c))
+            total = old = 0
+            for app, name, field in ENCRYPTED:
+                stored = (
+                    apps.get_model(app, name)
+                    .objects.exclude(**{field: ""})
+                    .values_list(field, flat=True)
+                )
+                for cipher in stored.iterator():
+                    total += 1
+                    old += ring.needs_rewrite(cipher)
             out = {
                 "current_key": ring.current,
                 "keys": [kid for kid, _ in ring.keys],
-                "contacts": stored.count(),
+                "contacts": total,
                 "written_with_older_keys": old,
             }
         else:
