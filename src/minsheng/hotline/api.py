@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -28,14 +27,13 @@ from minsheng.api.schemas import ErrorOut
 from minsheng.core.tabular import Cell, Row, Table, TableError
 from minsheng.hotline.access import can_read_hotline, orders_visible
 from minsheng.hotline.models import WorkOrder
-from minsheng.hotline.selectors import BY_FIELDS, in_month, month_metrics
+from minsheng.hotline.selectors import BY_FIELDS, MONTH, in_month, month_metrics
 from minsheng.hotline.services.imports import import_table
 from minsheng.orgs.models import OrgKind
 
 router = Router(tags=["hotline"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 MAX_BATCH = 5000
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 FIELDS = ("order_no", "channel", "type", "category", "region", "department", "text",
           "received_at", "dispatched_at", "accepted_at", "answered_at", "followup", "reopened",
           "urgent", "solved", "caller", "phone", "followed_up_at")  # fmt: skip

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from minsheng.core.hotline.deadlines import DeadlineRules
+from minsheng.core.hotline.deadlines import DeadlineRules, DueMemo
 from minsheng.core.regions import Level
 from minsheng.core.workdays.calendar import SHANGHAI, WorkCalendar
 from minsheng.demo.registry import DemoContext, register
@@ -104,7 +104,7 @@ def build_hotline(ctx: DemoContext) -> None:
     counties = sorted({t.county_id for t in townships})
     hot_county = counties[0]
     total = 1500 if str(ctx.plan.scale) == "test" else 200_000
-    rules, calendar = DeadlineRules(), WorkCalendar()
+    rules, due = DeadlineRules(), DueMemo(WorkCalendar())
     days = (AS_OF.date() - START).days + 1
     orders: list[dict[str, Any]] = []
     for k in range(total):
@@ -149,7 +149,7 @@ def build_hotline(ctx: DemoContext) -> None:
         if code in ("0701", "0702"):  # about a service centre: the county's
             hall = centres.get(place.county_id)
             order["centre_id"] = hall.pk if hall is not None else None
-        _progress(order, rng, kind, unit, rules, calendar)
+        _progress(order, rng, kind, unit, rules, due)
         orders.append(order)
     ctx.summary["hotline_orders"] = insert_orders(orders)
     Rules.objects.update_or_create(city=city, defaults={"keywords": [  # two routing rules
@@ -165,7 +165,7 @@ def _progress(
     kind: str,
     unit: Organisation | None,
     rules: DeadlineRules,
-    calendar: WorkCalendar,
+    due: DueMemo,
 ) -> None:
     """How far the order got by AS_OF, with realistic times."""
     received: dt.datetime = order["received_at"]
@@ -177,10 +177,10 @@ def _progress(
         if dispatched > AS_OF or unit is None:
             return
         day = dispatched.astimezone(SHANGHAI).date()
-        answer_due = _due(calendar, day, rules.days_for(kind))
+        answer_due = due(day, rules.days_for(kind))
         order.update(
             unit_id=unit.pk, dispatched_at=dispatched, state=State.DISPATCHED,
-            accept_due=_due(calendar, day, rules.accept_days), answer_due=answer_due,
+            accept_due=due(day, rules.accept_days), answer_due=answer_due,
             returned=int(rng.random() < 0.04),  # sent to the wrong unit first
         )  # fmt: skip
         accepted = dispatched + dt.timedelta(hours=rng.choice((1, 2, 4, 20, 30, 60)))
@@ -208,18 +208,6 @@ def _progress(
                  state=State.CLOSED)  # fmt: skip
     if result == "unsatisfied" and rng.random() < 0.5:
         order["reopened"] = 1
-
-
-_DUE: dict[tuple[dt.date, int], dt.datetime] = {}
-
-
-def _due(calendar: WorkCalendar, day: dt.date, days: int) -> dt.datetime:
-    """``WorkCalendar.due`` of a dispatch on ``day`` (the same for any hour of it; the demo's
-    calendar is the published one, so the answers are kept)."""
-    key = (day, days)
-    if key not in _DUE:
-        _DUE[key] = calendar.due(dt.datetime.combine(day, dt.time(12), tzinfo=SHANGHAI), days)
-    return _DUE[key]
 
 
 def _tree(ctx: DemoContext, city: Region) -> list[tuple[str, str, str, tuple[str, ...], Category]]:

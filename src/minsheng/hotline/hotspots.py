@@ -47,6 +47,13 @@ def hot_spots(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
     return [*_surges(orders, monday), *_repeats(orders, monday), *_clusters(orders, monday)]
 
 
+def _week(monday: dt.date, moment: dt.datetime) -> int:
+    """Which week of the span a moment falls in: 0 … BASELINE_WEEKS - 1 the weeks before,
+    BASELINE_WEEKS the week starting ``monday`` (a day belongs to its own Monday–Sunday week)."""
+    week = BASELINE_WEEKS + (moment.astimezone(SHANGHAI).date() - monday).days // 7
+    return min(max(week, 0), BASELINE_WEEKS)
+
+
 def _surges(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
     start, end = _span(monday, BASELINE_WEEKS)
     weekly: dict[tuple[str, str], list[int]] = {}
@@ -57,9 +64,7 @@ def _surges(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
         .values_list("category_text", "region__county__name", "received_at")
     )
     for category, county, received in rows.iterator(chunk_size=5000):
-        # 0 … BASELINE_WEEKS - 1: the weeks before; BASELINE_WEEKS: the week itself.
-        week = BASELINE_WEEKS + (received.astimezone(SHANGHAI).date() - monday).days // 7
-        week = min(max(week, 0), BASELINE_WEEKS)
+        week = _week(monday, received)
         for key in [(category, "")] + ([(category, county)] if county else []):
             weekly.setdefault(key, [0] * (BASELINE_WEEKS + 1))[week] += 1
     label = f"{monday.month}月{monday.day}日起一周"
@@ -93,9 +98,7 @@ def _repeats(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
         .values_list("centre__name", "received_at")
     )
     for name, received in rows.iterator(chunk_size=5000):
-        week = BASELINE_WEEKS + (received.astimezone(SHANGHAI).date() - monday).days // 7
-        counts = weekly.setdefault((name, ""), [0] * (BASELINE_WEEKS + 1))
-        counts[min(max(week, 0), BASELINE_WEEKS)] += 1
+        weekly.setdefault((name, ""), [0] * (BASELINE_WEEKS + 1))[_week(monday, received)] += 1
     return [
         Finding(
             "repeat",

@@ -5,6 +5,7 @@ department (承办单位), region (as the order names it), township, county, cat
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,9 @@ NONE_LABELS = {
     "type": "未知",
 }
 TOPIC_TYPES = (RequestType.HELP, RequestType.COMPLAINT, RequestType.REPORT)
+
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:

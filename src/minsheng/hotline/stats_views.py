@@ -34,6 +34,7 @@ from minsheng.hotline.rules import city_rules, rules_save
 from minsheng.hotline.selectors import (
     BY_FIELDS,
     BY_LABELS,
+    MONTH,
     beside_poll,
     month_metrics,
     month_ranking,
@@ -53,8 +54,7 @@ MAX_UPLOAD = 50 * 1024 * 1024
 
 def _month(request: HttpRequest) -> str:
     month = request.GET.get("month", "")
-    shaped = len(month) == 7 and month[4] == "-" and month[:4].isdigit() and month[5:].isdigit()
-    if shaped and 1 <= int(month[5:]) <= 12:
+    if MONTH.match(month):
         return month
     today = timezone.localdate().replace(day=1)
     last = today.replace(year=today.year - (today.month == 1), month=(today.month - 2) % 12 + 1)

@@ -36,6 +36,7 @@ from minsheng.hotline.models import (
     WorkOrder,
 )
 from minsheng.hotline.routing import Offer, model_facts, suggestions
+from minsheng.hotline.selectors import MONTH, month_bounds
 from minsheng.hotline.services import flow
 from minsheng.hotline.services.intake import Intake, IntakeError, order_create
 from minsheng.hotline.timeline import timeline
@@ -62,16 +63,9 @@ def _filtered(request: HttpRequest, orders: QuerySet[WorkOrder]) -> QuerySet[Wor
     if centre.isdigit():
         orders = orders.filter(centre_id=int(centre))
     month = request.GET.get("month", "")
-    if len(month) == 7 and month[4] == "-":
-        try:
-            start = dt.datetime(
-                int(month[:4]), int(month[5:]), 1, tzinfo=timezone.get_current_timezone()
-            )
-        except ValueError:
-            pass
-        else:
-            end = (start + dt.timedelta(days=32)).replace(day=1)
-            orders = orders.filter(received_at__gte=start, received_at__lt=end)
+    if MONTH.match(month):
+        start, end = month_bounds(month)
+        orders = orders.filter(received_at__gte=start, received_at__lt=end)
     if request.GET.get("overdue"):
         orders = orders.filter(state__in=OPEN, answer_due__lt=timezone.now())
     return orders

@@ -20,7 +20,7 @@ from typing import Any
 
 from minsheng.core.hotline.metrics import RANK_WEIGHTS
 from minsheng.core.hotline.vocabulary import TYPE_LABELS, RequestType
-from minsheng.core.workdays.calendar import MAX_WORKING_DAYS, WorkCalendar
+from minsheng.core.workdays.calendar import MAX_WORKING_DAYS, SHANGHAI, WorkCalendar
 
 DEFAULT_ANSWER_DAYS: dict[str, int] = {
     "consult": 5,
@@ -82,6 +82,22 @@ class DeadlineRules:
             "rank_weights": dict(self.rank_weights),
             "rank_min_n": self.rank_min_n,
         }
+
+
+class DueMemo:
+    """``WorkCalendar.due`` of a start on a given day (the hour does not matter), remembered:
+    a year of orders asks for a few thousand distinct deadlines, not one per order."""
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        self._seen: dict[tuple[dt.date, int], dt.datetime] = {}
+
+    def __call__(self, day: dt.date, days: int) -> dt.datetime:
+        key = (day, days)
+        if key not in self._seen:
+            start = dt.datetime.combine(day, dt.time(12), tzinfo=SHANGHAI)
+            self._seen[key] = self.calendar.due(start, days)
+        return self._seen[key]
 
 
 def _days(value: Any, what: str, *, low: int = 0) -> int:

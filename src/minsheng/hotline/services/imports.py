@@ -8,7 +8,6 @@ an interrupted import is finished by importing the file again."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from django.utils import timezone
 
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
-from minsheng.core.hotline.deadlines import DeadlineRules
+from minsheng.core.hotline.deadlines import DeadlineRules, DueMemo
 from minsheng.core.hotline.records import ALIASES, REQUIRED, OrderRecord, read_orders
 from minsheng.core.tabular import (
     MAX_BYTES,
@@ -31,7 +30,7 @@ from minsheng.core.tabular import (
     read_table,
     require_columns,
 )
-from minsheng.core.workdays.calendar import SHANGHAI, WorkCalendar
+from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.hotline.models import Category, State, WorkOrder
 from minsheng.hotline.rules import city_rules
 from minsheng.orgs.models import Organisation, Region
@@ -153,12 +152,11 @@ def import_table(
             regions[record.row] = region
     if errors:
         raise TableError(sorted(errors, key=lambda e: (e.row, e.column)))
-    rules, calendar = city_rules(city), work_calendar()
-    _DUE.clear()  # this import's calendar only
+    rules, due = city_rules(city), DueMemo(work_calendar())
     report = ImportReport(units_created=directory.created.get("department", 0))
     for start in range(0, len(records), BATCH):
         chunk = records[start : start + BATCH]
-        made, changed = _store(chunk, city, units, regions, places, rules, calendar, centres, items)
+        made, changed = _store(chunk, city, units, regions, places, rules, due, centres, items)
         report.created += made
         report.updated += changed
         if progress is not None:
@@ -206,7 +204,7 @@ def _store(
     regions: dict[int, Region | None],
     places: _Places,
     rules: DeadlineRules,
-    calendar: Any,
+    due: DueMemo,
     centres: dict[int, Organisation | None],
     items: dict[int, ServiceItem | None],
 ) -> tuple[int, int]:
@@ -223,7 +221,7 @@ def _store(
         if "pk" in row and row["city_id"] != city.pk:
             continue  # another city's number: never moved across cities
         _fill(row, record, units.get(record.row), regions.get(record.row), places, rules,
-              calendar)  # fmt: skip
+              due)  # fmt: skip
         if record.row in centres:
             row["centre_id"] = getattr(centres[record.row], "pk", None)
         if record.row in items:
@@ -235,19 +233,6 @@ def _store(
     return len(fresh), len(changed)
 
 
-def _due(calendar: WorkCalendar, day: dt.date, days: int) -> dt.datetime:
-    """``WorkCalendar.due`` of a start on ``day`` (the hour does not matter), remembered per
-    calendar: an import of a year's orders asks for a few thousand distinct deadlines."""
-    memo = _DUE.setdefault(id(calendar), {})
-    if (day, days) not in memo:
-        start = dt.datetime.combine(day, dt.time(12), tzinfo=SHANGHAI)
-        memo[(day, days)] = calendar.due(start, days)
-    return memo[(day, days)]
-
-
-_DUE: dict[int, dict[tuple[dt.date, int], dt.datetime]] = {}
-
-
 def _fill(
     row: dict[str, Any],
     record: OrderRecord,
@@ -255,7 +240,7 @@ def _fill(
     region: Region | None,
     places: _Places,
     rules: DeadlineRules,
-    calendar: WorkCalendar,
+    due: DueMemo,
 ) -> None:
     category = places.categories.get(record.category)
     row.update(
@@ -277,8 +262,8 @@ def _fill(
     if record.dispatched_at is not None:
         day = record.dispatched_at.astimezone(SHANGHAI).date()
         days = rules.days_for(record.type, urgent=record.urgent) + row["extension_days"]
-        row["accept_due"] = _due(calendar, day, rules.accept_days)
-        row["answer_due"] = _due(calendar, day, days)
+        row["accept_due"] = due(day, rules.accept_days)
+        row["answer_due"] = due(day, days)
         if row["answer_due"] < timezone.now():  # the platform chased it; the sweep does not
             row["due_reminded_at"] = row["due_reminded_at"] or timezone.now()
             row["escalated_at"] = row["escalated_at"] or timezone.now()

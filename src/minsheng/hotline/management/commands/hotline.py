@@ -6,7 +6,6 @@ export, idempotent by order number) and ``minsheng hotline stats --month 2026-10
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,11 @@ from minsheng.core.xlsx import write_workbook
 from minsheng.hotline.documents import metrics_sheet
 from minsheng.hotline.models import WorkOrder
 from minsheng.hotline.routing import suggestions_for, train_city
-from minsheng.hotline.selectors import BY_FIELDS, month_metrics, region_codes
+from minsheng.hotline.selectors import BY_FIELDS, MONTH, month_metrics, region_codes
 from minsheng.hotline.services.flow import sweep
 from minsheng.hotline.services.imports import import_orders
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SHOWN_ERRORS = 200
 EXIT_INPUT = 2
 
