@@ -22,8 +22,8 @@ from charset_normalizer import from_bytes
 from python_calamine import CalamineError, CalamineWorkbook
 
 MAX_BYTES = 50 * 1024 * 1024
-_XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 
 Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
@@ -98,14 +98,16 @@ def read_table(
     if not data.strip():
         raise TableError([CellError("", 0, "", "文件是空的")])
     suffix = Path(filename).suffix.lower()
-    if data.startswith(_XLSX_MAGIC) or data.startswith(_XLS_MAGIC):
+    if data.startswith(XLSX_MAGIC) or data.startswith(XLS_MAGIC):
         return _read_excel(data, sheet)
     if suffix in {".xlsx", ".xls", ".xlsm"}:
         raise TableError([CellError("", 0, "", "文件扩展名是 Excel，但内容不是 Excel 文件")])
     return _read_csv(data, Path(filename).stem or "CSV")
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: UTF-8 (with or without BOM), else GB18030, else
+    the best guess; a damaged UTF-8 file is refused with the line of the first damage."""
     try:
         return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(
             b"\xef\xbb\xbf"
@@ -162,7 +164,7 @@ _CSV_ERRORS = {
 
 
 def _read_csv(data: bytes, name: str) -> Table:
-    text, encoding = _decode(data)
+    text, encoding = decode_text(data)
     if "\x00" in text:  # no database stores it in text, and no text file contains it
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise TableError([CellError(name, line, "", "含有空字符（NUL）；文件可能不是文本文件")])
@@ -200,7 +202,7 @@ def _read_excel(data: bytes, sheet: str | None) -> Table:
 
 def read_workbook(data: bytes, *, filename: str) -> dict[str, Table]:
     """Every non-empty sheet of an Excel file, by sheet name."""
-    if not (data.startswith(_XLSX_MAGIC) or data.startswith(_XLS_MAGIC)):
+    if not (data.startswith(XLSX_MAGIC) or data.startswith(XLS_MAGIC)):
         raise TableError([CellError("", 0, "", f"{filename} 不是 Excel 文件（.xlsx）")])
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from minsheng.core.columnar import read_columns
+from minsheng.core.index import engine, report
 from minsheng.core.index.files import parse_catalog, parse_observations
+from minsheng.core.index.periods import Period
 from minsheng.core.tabular import TableError, read_table
 
 CATALOG = """code,name,category,unit,polarity,weight,target,lower,upper
@@ -132,7 +135,7 @@ def test_observation_errors_are_all_listed_with_row_and_column(tmp_path: Path) -
     cat, obs = write(tmp_path, rows=rows)
     catalog = parse_catalog(read_table(cat.read_bytes(), filename="catalog.csv"))
     with pytest.raises(TableError) as info:
-        parse_observations(read_table(obs.read_bytes(), filename="obs.csv"), catalog)
+        parse_observations(read_columns(obs.read_bytes(), filename="obs.csv"), catalog)
     found = {(e.row, e.column) for e in info.value.errors}
     n = len(obs_rows()) + 1
     assert found == {
@@ -177,3 +180,13 @@ def test_row_order_of_the_file_does_not_change_the_output(tmp_path: Path) -> Non
     )
     second = run("--catalog", cat2, "--observations", obs2, "--period", "2025Q4").stdout
     assert json.loads(first) == json.loads(second)
+
+
+def test_the_command_json_equals_the_result_as_data(tmp_path: Path) -> None:
+    """``json_text`` (polars writes the long lists) says exactly what ``to_json`` says."""
+    cat, obs = write(tmp_path, rows=[*obs_rows(), "320104,2025Q4,A,"])
+    catalog = parse_catalog(read_table(cat.read_bytes(), filename="catalog.csv"))
+    panel = parse_observations(read_columns(obs.read_bytes(), filename="obs.csv"), catalog)
+    result = engine.compute(panel, Period.parse("2025Q4"))
+    assert result.warnings
+    assert json.loads(report.json_text(result)) == report.to_json(result)

@@ -14,6 +14,7 @@ bottom_n        among the last ``bottom_n`` of the peer group on an indicator   
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,18 +49,22 @@ class Rules:
         }
 
 
+_SPECS = [f",.{d}f" for d in range(16)]
+
+
 def fmt(value: float, ind: Indicator) -> str:
     """A value with the indicator's decimals and unit: ``12.30 平方米``, ``4.2%``."""
-    text = f"{value:,.{ind.decimals}f}"
+    d = ind.decimals
+    text = format(value, _SPECS[d] if 0 <= d < len(_SPECS) else f",.{d}f")
     if not ind.unit:
         return text
     return text + ind.unit if ind.unit in {"%", "‰"} else f"{text} {ind.unit}"
 
 
-@dataclass(frozen=True, slots=True)
-class Warning:
+class Warning(NamedTuple):
     """One warning. ``numbers`` carries what the sentence needs: value and reference (average,
-    target, rank …) and, per rule, the projection, the series or the size of the group."""
+    target, rank …) and, per rule, the projection, the series or the size of the group. (A
+    named tuple: a national run makes hundreds of thousands.)"""
 
     region: str
     indicator: Indicator | None

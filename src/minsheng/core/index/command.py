@@ -12,11 +12,11 @@ Exit codes: 0 done, 2 a problem with the input (one message per problem on stder
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from minsheng.core.columnar import read_columns
 from minsheng.core.index import alerts, engine, report, uncertainty
 from minsheng.core.index.files import parse_catalog, parse_observations
 from minsheng.core.index.model import AGGREGATE_CHOICES, MISSING_CHOICES, NORMALISE_CHOICES, Policy
@@ -70,8 +70,10 @@ def main(argv: Sequence[str]) -> int:
         return _fail("--uncertainty 至少为 2 次（0 表示不做）")
     try:
         period = Period.parse(args.period)
-        catalog = parse_catalog(read_table(_read(args.catalog), filename=args.catalog.name))
-        obs = read_table(_read(args.observations), filename=args.observations.name)
+        catalog = parse_catalog(
+            read_table(_read(args.catalog), filename=args.catalog.name, limit=None)
+        )
+        obs = read_columns(_read(args.observations), filename=args.observations.name)
         panel = parse_observations(obs, catalog)
         policy = Policy(
             normalise=args.normalise,
@@ -97,7 +99,7 @@ def main(argv: Sequence[str]) -> int:
         write_workbook(args.output, report.to_sheets(result))
         print(f"已写入 {args.output}", file=sys.stderr)
         return 0
-    text = json.dumps(report.to_json(result), ensure_ascii=False, indent=1)
+    text = report.json_text(result)
     if args.output is None:
         sys.stdout.write(text + "\n")
     else:

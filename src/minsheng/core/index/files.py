@@ -12,7 +12,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
+import polars as pl
 
+from minsheng.core.columnar import Columns, numbers, resolve
 from minsheng.core.index.model import Indicator, Panel, sort_periods
 from minsheng.core.index.periods import Period, PeriodError
 from minsheng.core.tabular import (
@@ -150,55 +153,89 @@ def parse_catalog(table: Table) -> list[Indicator]:
     return out
 
 
-def parse_observations(table: Table, catalog: list[Indicator]) -> Panel:
-    cols = require_columns(table, ["region", "period", "indicator", "value"], OBS_ALIASES)
+def parse_observations(columns: Columns, catalog: list[Indicator]) -> Panel:
+    """The observations as a panel, checked column by column (millions of rows at once); every
+    bad cell is reported by row and column, in row order."""
+    cols = resolve(columns, ["region", "period", "indicator", "value"], OBS_ALIASES)
+    frame = columns.frame
+    region = frame[cols["region"]]
+    code = frame[cols["indicator"]]
+    ptext = frame[cols["period"]]
+    raw = frame[cols["value"]]
+    found: list[tuple[int, int, CellError]] = []  # (row, order within the row, error)
+
+    def flag(mask: pl.Series, order: int, column: str, message: Callable[[str], str]) -> None:
+        flags = mask.fill_null(value=True).to_numpy()
+        texts = frame[column].filter(pl.Series(flags)).fill_null("").to_list()
+        for n, text in zip(columns.rows[flags].tolist(), texts, strict=True):
+            found.append((n, order, columns.error(n, column, message(text))))
+
     known = {ind.code: k for k, ind in enumerate(catalog)}
-    errors: list[CellError] = []
-    cells: list[tuple[str, int, Period, float]] = []
-    seen: dict[tuple[str, int, Period], int] = {}
-    period_cache: dict[str, Period] = {}
-    for row in table.rows:
-        vals = row.values
-        n = row.number
-        region = cell_text(vals.get(cols["region"]))
-        code = cell_text(vals.get(cols["indicator"]))
-        ptext = cell_text(vals.get(cols["period"]))
-        ok = True
-        if not region:
-            errors.append(table.error(n, cols["region"], "地区不能为空"))
-            ok = False
-        if code not in known:
-            errors.append(table.error(n, cols["indicator"], f"目录中没有指标“{code}”"))
-            ok = False
-        period = period_cache.get(ptext)
-        if period is None:
-            try:
-                period = period_cache[ptext] = Period.parse(ptext)
-            except PeriodError as exc:
-                errors.append(table.error(n, cols["period"], str(exc)))
-                ok = False
-        raw = vals.get(cols["value"])
-        value = float("nan") if cell_text(raw) == "" else cell_float(raw)
-        if value is None:
-            errors.append(table.error(n, cols["value"], f"“{cell_text(raw)}”不是数字"))
-            ok = False
-        if not ok or period is None or value is None:
-            continue
-        key = (region, known[code], period)
-        if key in seen:
-            errors.append(
-                table.error(
-                    n, cols["indicator"], f"与第 {seen[key]} 行重复（同一地区、期别、指标）"
-                )
-            )
-            continue
-        seen[key] = n
-        cells.append((region, known[code], period, value))
-    if not cells and not errors:
-        errors.append(table.error(0, "", "没有观测数据"))
-    if errors:
-        raise TableError(errors)
-    return build_panel(catalog, cells)
+    i_idx = code.replace_strict(known, default=None, return_dtype=pl.Int64)
+    parsed: dict[str, Period] = {}
+    reasons: dict[str, str] = {}
+    for text in ptext.drop_nulls().unique().to_list():
+        try:
+            parsed[text] = Period.parse(text)
+        except PeriodError as exc:
+            reasons[text] = str(exc)
+    periods = sort_periods(list(parsed.values()))
+    t_of = {text: periods.index(p) for text, p in parsed.items()}
+    t_idx = ptext.replace_strict(t_of, default=None, return_dtype=pl.Int64)
+    value = numbers(raw)
+    flag(region.is_null(), 0, cols["region"], lambda _: "地区不能为空")
+    flag(i_idx.is_null(), 1, cols["indicator"], lambda t: f"目录中没有指标“{t}”")
+    flag(t_idx.is_null(), 2, cols["period"], lambda t: reasons.get(t) or _period_reason(t))
+    flag(raw.is_not_null() & value.is_null(), 3, cols["value"], lambda t: f"“{t}”不是数字")
+    ok = (region.is_not_null() & i_idx.is_not_null() & t_idx.is_not_null()).to_numpy()
+    ok &= ~(raw.is_not_null() & value.is_null()).to_numpy()
+    if not found:
+        keep = pl.Series(ok)
+        regions = region.filter(keep).unique().sort()
+        r = region.filter(keep).cast(pl.Enum(regions)).to_physical().cast(pl.Int64).to_numpy()
+        i = i_idx.filter(keep).to_numpy()
+        t = t_idx.filter(keep).to_numpy()
+        key = (r * len(catalog) + i) * max(len(periods), 1) + t
+        counts = np.bincount(key, minlength=1) if len(key) else np.zeros(1, dtype=np.int64)
+        if not (counts > 1).any():
+            v = value.filter(keep).fill_null(float("nan")).to_numpy()
+            if not len(v):
+                raise TableError([columns.error(0, "", "没有观测数据")])
+            return panel_from_arrays(catalog, regions.to_list(), periods, (r, i, t), v)
+    # Some cell is wrong or repeated: list the repeats too, each with the row it repeats.
+    good = pl.DataFrame({"r": region, "i": i_idx, "t": t_idx, "n": columns.rows}).filter(
+        pl.Series(ok)
+    )
+    good = good.with_columns(first=pl.col("n").first().over("r", "i", "t"))
+    repeated = good.filter(pl.col("n") != pl.col("first"))
+    for n, first in repeated.select("n", "first").iter_rows():
+        message = f"与第 {first} 行重复（同一地区、期别、指标）"
+        found.append((n, 4, columns.error(n, cols["indicator"], message)))
+    if not good.height and not found:
+        found.append((0, 0, columns.error(0, "", "没有观测数据")))
+    raise TableError([e for _, _, e in sorted(found, key=lambda x: (x[0], x[1]))])
+
+
+def _period_reason(text: str) -> str:
+    try:
+        Period.parse(text)
+    except PeriodError as exc:
+        return str(exc)
+    return ""
+
+
+def panel_from_arrays(
+    catalog: list[Indicator],
+    regions: list[str],
+    periods: list[Period],
+    index: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    values: npt.NDArray[np.float64],
+    names: dict[str, str] | None = None,
+) -> Panel:
+    """A panel from cell positions (region, indicator, period indices) and their values."""
+    grid = np.full((len(regions), len(catalog), len(periods)), np.nan)
+    grid[index] = values
+    return Panel(tuple(regions), tuple(catalog), tuple(periods), grid, names or {})
 
 
 def build_panel(
@@ -211,10 +248,9 @@ def build_panel(
     periods = sort_periods([c[2] for c in cells])
     r_of = {r: k for k, r in enumerate(regions)}
     t_of = {p: k for k, p in enumerate(periods)}
-    values = np.full((len(regions), len(catalog), len(periods)), np.nan)
-    if cells:
-        r_idx = np.fromiter((r_of[c[0]] for c in cells), dtype=np.intp, count=len(cells))
-        i_idx = np.fromiter((c[1] for c in cells), dtype=np.intp, count=len(cells))
-        t_idx = np.fromiter((t_of[c[2]] for c in cells), dtype=np.intp, count=len(cells))
-        values[r_idx, i_idx, t_idx] = np.fromiter((c[3] for c in cells), dtype=np.float64)
-    return Panel(tuple(regions), tuple(catalog), tuple(periods), values, names or {})
+    n = len(cells)
+    r_idx = np.fromiter((r_of[c[0]] for c in cells), dtype=np.int64, count=n)
+    i_idx = np.fromiter((c[1] for c in cells), dtype=np.int64, count=n)
+    t_idx = np.fromiter((t_of[c[2]] for c in cells), dtype=np.int64, count=n)
+    values = np.fromiter((c[3] for c in cells), dtype=np.float64, count=n)
+    return panel_from_arrays(catalog, regions, periods, (r_idx, i_idx, t_idx), values, names)

@@ -52,21 +52,30 @@ def attainment(x: Array, target: Array, pol: Array) -> Array:
 
 def linear_projection(times: Array, y: Array, at: Array) -> Array:
     """OLS line of ``y`` (regions × indicators × periods, NaN missing) on ``times`` (periods,),
-    evaluated at ``at`` (indicators,); NaN with fewer than two values."""
+    evaluated at ``at`` (indicators,); NaN with fewer than two values.
+
+    With times centred (c = t − mean t over all periods) and per cell the sums over its present
+    periods: n, Σc, Σc², Σy, Σcy — slope = (Σcy − Σc·Σy/n) / (Σc² − (Σc)²/n), the line through
+    (Σc/n, Σy/n). Each sum is one product with the times, so no full-size array but two is made.
+    """
     present = ~np.isnan(y)
-    n = present.sum(axis=2).astype(np.float64)
-    t = np.broadcast_to(times, y.shape)
+    shift = float(times.mean()) if len(times) else 0.0
+    c = np.asarray(times, dtype=np.float64) - shift
+    weight = present.astype(np.float64)
+    n = weight.sum(axis=2)
+    s_c = weight @ c
+    s_cc = weight @ (c * c)
     yz = np.where(present, y, 0.0)
-    tz = np.where(present, t, 0.0)
+    s_y = yz.sum(axis=2)
+    s_cy = yz @ c
     with np.errstate(invalid="ignore", divide="ignore"):
-        t_mean = tz.sum(axis=2) / n
-        y_mean = yz.sum(axis=2) / n
-        dt = np.where(present, t - t_mean[..., None], 0.0)
-        sxx = (dt**2).sum(axis=2)
-        sxy = (dt * (yz - np.where(present, y_mean[..., None], 0.0))).sum(axis=2)
+        c_mean = s_c / n
+        y_mean = s_y / n
+        sxx = s_cc - s_c * c_mean
+        sxy = s_cy - s_c * y_mean
         slope = sxy / sxx
-        out = y_mean + slope * (at[None, :] - t_mean)
-    return np.where((n >= 2) & (sxx > 0), out, np.nan)
+        out = y_mean + slope * (at[None, :] - shift - c_mean)
+    return np.where((n >= 2) & (sxx > 1e-12 * np.maximum(s_cc, 1.0)), out, np.nan)
 
 
 def compound_projection(times: Array, y: Array, at: Array) -> Array:

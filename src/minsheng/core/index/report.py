@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
+from functools import partial
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 from minsheng.core.index import alerts, progress
 from minsheng.core.index.engine import IndexResult
+from minsheng.core.index.model import Array
 from minsheng.core.xlsx import Sheet
 
 
@@ -44,6 +48,67 @@ def summary(result: IndexResult) -> list[dict[str, int]]:
 
 
 def to_json(result: IndexResult) -> dict[str, Any]:
+    """The whole result as JSON-ready data (``json_text`` writes the same, faster)."""
+    return {
+        "regions": _regions(result),
+        "scores": _scores(result),
+        "warnings": [
+            {
+                "region": w.region,
+                "indicator": w.code,
+                "rule": w.rule,
+                "severity": w.severity,
+                "message": w.message,
+            }
+            for w in result.warnings
+        ],
+        "policy": _policy(result),
+    }
+
+
+def json_text(result: IndexResult) -> str:
+    """``json.dumps(to_json(result))`` in a fraction of the time: the two long lists (a score per
+    region and indicator, every warning) are built as columns and written by polars."""
+    panel = result.panel
+    n_r, n_i = len(panel.regions), len(panel.indicators)
+
+    def column(values: Array, dtype: type[pl.DataType] = pl.Float64) -> pl.Series:
+        flat = np.asarray(values, dtype=np.float64).reshape(-1)
+        return pl.Series(flat, nan_to_null=True).cast(dtype)
+
+    scores = pl.DataFrame(
+        {
+            "region": np.repeat(np.asarray(panel.regions, dtype=object), n_i).tolist(),
+            "indicator": [ind.code for ind in panel.indicators] * n_r,
+            "value": column(result.values),
+            "score": column(result.scores),
+            "imputed": np.asarray(result.imputed, dtype=bool).reshape(-1),
+            "rank": column(result.value_rank, pl.Int64),
+            "attainment": column(result.attainment),
+            "vs_average": column(result.vs_average),
+            "status": pl.Series(np.asarray(progress.STATUS)[result.status.reshape(-1)]),
+            "projection": column(result.projection),
+        }
+    )
+    warnings = result.warnings
+    notes = pl.DataFrame(
+        {
+            "region": [w.region for w in warnings],
+            "indicator": [w.code for w in warnings],
+            "rule": [w.rule for w in warnings],
+            "severity": [w.severity for w in warnings],
+            "message": [w.message for w in warnings],
+        },
+        schema=dict.fromkeys(("region", "indicator", "rule", "severity", "message"), pl.String),
+    )
+    dumps = partial(json.dumps, ensure_ascii=False)
+    return (
+        f'{{"regions": {dumps(_regions(result))}, "scores": {scores.write_json()}, '
+        f'"warnings": {notes.write_json()}, "policy": {dumps(_policy(result))}}}'
+    )
+
+
+def _regions(result: IndexResult) -> list[dict[str, Any]]:
     panel, spread = result.panel, result.spread
     counts = summary(result)
     regions = []
@@ -66,6 +131,11 @@ def to_json(result: IndexResult) -> dict[str, Any]:
             }
         )
     regions.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["region"]))
+    return regions
+
+
+def _scores(result: IndexResult) -> list[dict[str, Any]]:
+    panel = result.panel
     scores = []
     for r, code in enumerate(panel.regions):
         for i, ind in enumerate(panel.indicators):
@@ -83,6 +153,11 @@ def to_json(result: IndexResult) -> dict[str, Any]:
                     "projection": _num(result.projection[r, i]),
                 }
             )
+    return scores
+
+
+def _policy(result: IndexResult) -> dict[str, Any]:
+    panel, spread = result.panel, result.spread
     policy: dict[str, Any] = {
         "period": str(result.period),
         "peer_group": len(panel.regions),
@@ -100,21 +175,7 @@ def to_json(result: IndexResult) -> dict[str, Any]:
             "sensitivity": spread.sensitivity,
             "nominal_outside": int(spread.nominal_outside.sum()),
         }
-    return {
-        "regions": regions,
-        "scores": scores,
-        "warnings": [
-            {
-                "region": w.region,
-                "indicator": w.code,
-                "rule": w.rule,
-                "severity": w.severity,
-                "message": w.message,
-            }
-            for w in result.warnings
-        ],
-        "policy": policy,
-    }
+    return policy
 
 
 SEVERITY_LABELS = {"high": "严重", "medium": "关注", "low": "提示"}
