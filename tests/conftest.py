@@ -154,6 +154,13 @@ def _empty_for_committing_tests(request: pytest.FixtureRequest, django_db_blocke
 
 
 @pytest.fixture(autouse=True)
+def _own_analytics_store(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own analytics store: a rolled-back test's ratings (whose ids the next test
+    may reuse) must not be counted by the next."""
+    settings.MINSHENG_ANALYTICS_DIR = str(tmp_path_factory.mktemp("analytics"))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_shared_lookups() -> None:
     """The ratings API keeps name lookups for a minute across requests and the poll results
     page its computations; every test has a new database, so none may see the previous test's."""

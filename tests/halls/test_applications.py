@@ -24,7 +24,7 @@ from minsheng.halls.selectors import case_rows
 from minsheng.halls.services import applications_store
 from minsheng.orgs.models import Organisation, Staff, Window
 from minsheng.reviews.models import HandledCount, Rating
-from minsheng.reviews.selectors import rating_stats
+from minsheng.reviews.selectors import month_slice, rating_stats
 from minsheng.reviews.services.integrity import month_events
 from tests.conftest import City, token_client
 
@@ -148,8 +148,8 @@ def test_ratings_are_checked_against_the_real_completion(city: City) -> None:
     assert events[r2.pk].handled_at == (at - dt.timedelta(minutes=5)).timestamp()
     # 主动评价率 of the centre: 2 active ratings ÷ 4 completed cases (not a typed-in count).
     HandledCount.objects.create(centre=centre, month=dt.date(2026, 10, 1), count=1000)
-    ratings = Rating.objects.filter(centre=centre, rated_at__month=10, rated_at__year=2026)
-    (stats,) = rating_stats(ratings, "centre", month="2026-10", min_n=1)
+    part = month_slice("2026-10", only={"centre": centre})
+    (stats,) = rating_stats(part, "centre", month="2026-10", min_n=1)
     assert stats.handled == 4 and stats.active_rate == pytest.approx(2 / 4)
 
 

@@ -19,7 +19,7 @@ from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.halls.models import Application
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.models import Rating, Source
-from minsheng.reviews.selectors import CHILD_COLUMN, OWN_LEVEL, TOTAL, rating_stats
+from minsheng.reviews.selectors import CHILD_COLUMN, OWN_LEVEL, TOTAL, RatingSlice, rating_stats
 from minsheng.reviews.services.deadlines import work_calendar
 
 BY = ("region", "centre", "item")
@@ -215,8 +215,8 @@ def centre_voices(user: Any, centre: Organisation, days: int = 90) -> Voices:
     from minsheng.hotline.selectors import centre_complaints
 
     since = timezone.now() - dt.timedelta(days=days)
-    ratings = Rating.objects.filter(centre=centre, rated_at__gte=since)
-    total = next(iter(rating_stats(ratings, TOTAL)), None)
+    part = RatingSlice(since, timezone.now(), None, {"centre": centre})
+    total = next(iter(rating_stats(part, TOTAL)), None)
     return Voices(
         ratings=total.n_active if total else 0,
         good_rate=total.good_rate if total else None,

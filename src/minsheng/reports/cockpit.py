@@ -20,8 +20,7 @@ from minsheng.orgs.models import Region
 from minsheng.orgs.selectors import office_name
 from minsheng.reports.facts import FactsError, quarter_days, quarter_facts
 from minsheng.reports.models import Boundary
-from minsheng.reviews.models import Rating
-from minsheng.reviews.selectors import rating_stats
+from minsheng.reviews.selectors import RatingSlice, rating_stats
 from minsheng.supervision.board import tally
 from minsheng.supervision.models import Task
 
@@ -151,12 +150,9 @@ def map_values(
     if figure == "ratings":
         begin = dt.datetime.combine(start, dt.time(), tzinfo=SHANGHAI)
         stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
-        ratings = Rating.objects.filter(
-            rated_at__gte=begin, rated_at__lt=stop, **region.subtree_filter("centre__region__")
-        )
         return {
             g.group: round(100 * g.good_rate, 2)
-            for g in rating_stats(ratings, "region", root=region)
+            for g in rating_stats(RatingSlice(begin, stop, region), "region", root=region)
             if g.good_rate is not None
         }
     if figure == "overdue":

@@ -41,8 +41,7 @@ from minsheng.inspections.models import Visit, VisitState
 from minsheng.orgs.models import Region
 from minsheng.polls.models import Poll
 from minsheng.polls.results import poll_results
-from minsheng.reviews.models import Rating
-from minsheng.reviews.selectors import TOTAL, rating_stats
+from minsheng.reviews.selectors import TOTAL, RatingSlice, rating_stats
 from minsheng.supervision.board import tally
 from minsheng.supervision.models import Task, TaskState
 
@@ -152,19 +151,17 @@ def poll_facts(region: Region, period: Period) -> PollFacts | None:
 def rating_facts(region: Region, start: dt.date, end: dt.date) -> RatingFacts | None:
     begin = dt.datetime.combine(start, dt.time(), tzinfo=SHANGHAI)
     stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
-    ratings = Rating.objects.filter(
-        rated_at__gte=begin, rated_at__lt=stop, **region.subtree_filter("centre__region__")
-    )
-    if not ratings.exists():
+    part = RatingSlice(begin, stop, region)
+    if not part.queryset().exists():
         return None
-    mine = next(iter(rating_stats(ratings, TOTAL)), None)
+    mine = next(iter(rating_stats(part, TOTAL)), None)
     if mine is None:
         return None
     facts = RatingFacts(
         active=mine.n_active, good_rate=mine.good_rate, bad=mine.bad_n,
         rectified_rate=mine.rectified_rate, on_time_rate=mine.on_time_rate,
     )  # fmt: skip
-    for g in rating_stats(ratings, "region", root=region):
+    for g in rating_stats(part, "region", root=region):
         rectified = (
             "无差评" if not g.bad_n else f"{round((g.rectified_rate or 0) * g.bad_n)}/{g.bad_n}"
         )

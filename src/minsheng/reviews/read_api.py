@@ -30,9 +30,9 @@ from minsheng.reviews.selectors import (
     InboxFilter,
     default_month,
     inbox_cases,
+    month_slice,
     months_available,
     rating_stats,
-    ratings_in,
 )
 from minsheng.reviews.services.cases import TRANSITIONS, CaseError, act, overdue
 
@@ -132,7 +132,7 @@ def rating_stats_api(
     if chosen is not None and chosen not in months:
         raise Http404("no ratings in that month")
     rows = (
-        rating_stats(ratings_in(chosen, scope.root, scope.only), by, month=chosen, root=scope.root)
+        rating_stats(month_slice(chosen, scope.root, scope.only), by, month=chosen, root=scope.root)
         if chosen
         else []
     )

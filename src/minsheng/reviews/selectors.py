@@ -4,7 +4,8 @@ centre, region, staff, service item or channel, as arrays for ``core.ratings.sta
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from minsheng.core.ratings.stats import (
     GroupStats,
     RatingColumns,
     group_stats,
+    stats_from_counts,
 )
 from minsheng.core.regions import Level
 from minsheng.core.workdays.calendar import SHANGHAI
@@ -156,7 +158,57 @@ def region_grouping(root: Region | None) -> str:
     ) % {"root": root.name}
 
 
+@dataclass(frozen=True, slots=True)
+class RatingSlice:
+    """Which ratings a statistic covers: rated in [begin, end), in ``scope``'s subtree, narrowed
+    by ``only`` (a department, a centre)."""
+
+    begin: dt.datetime
+    end: dt.datetime
+    scope: Region | None = None
+    only: Mapping[str, Any] = field(default_factory=dict)
+
+    def queryset(self) -> QuerySet[Rating]:
+        qs = Rating.objects.filter(rated_at__gte=self.begin, rated_at__lt=self.end, **self.only)
+        if self.scope is not None:
+            qs = qs.filter(**self.scope.subtree_filter("centre__region__"))
+        return qs
+
+
+def month_slice(
+    month: str, scope: Region | None = None, only: Mapping[str, Any] | None = None
+) -> RatingSlice:
+    start, end = month_bounds(month)
+    return RatingSlice(start, end, scope, dict(only or {}))
+
+
 def rating_stats(
+    part: RatingSlice,
+    by: str,
+    *,
+    min_n: int = MIN_N,
+    month: str | None = None,
+    root: Region | None = None,
+) -> list[GroupStats]:
+    """The statistics every page, command and report shows, from the analytics store (see
+    ``reviews.store``); the same figures as ``rating_stats_orm`` (a test holds them equal)."""
+    from minsheng.reviews.store import CHILD, tally
+
+    top = root
+    if by == "region":
+        top = root or Region.objects.filter(parent=None).order_by("code").first()
+        if top is not None and top.level not in CHILD:
+            top = None
+    keys, counts, cases = tally(part.begin, part.end, part.scope, dict(part.only), by, top)
+    names = _labels(by, keys)
+    if by == "region" and OWN_LEVEL in keys and top is not None:
+        names[OWN_LEVEL] = _("%(root)s本级") % {"root": top.name}
+    labels = [names.get(k, str(k)) for k in keys]
+    handled = _handled(month, by, keys) if month else None
+    return stats_from_counts(labels, counts, cases, min_n=min_n, handled=handled)
+
+
+def rating_stats_orm(
     ratings: QuerySet[Rating],
     by: str,
     *,
@@ -164,10 +216,11 @@ def rating_stats(
     month: str | None = None,
     root: Region | None = None,
 ) -> list[GroupStats]:
-    """``month`` adds 主动评价率 where handled-case counts were entered for it. By region, the
-    groups are the regions one level under ``root`` (the top of the tree when none), each with
-    its whole subtree, and the root's own centres. ``by="total"``: one group of them all
-    (合计)."""
+    """The reference computation, from the database row by row (the tests compare the store's
+    figures with it). ``month`` adds 主动评价率 where handled-case counts were entered for it.
+    By region, the groups are the regions one level under ``root`` (the top of the tree when
+    none), each with its whole subtree, and the root's own centres. ``by="total"``: one group
+    of them all (合计)."""
     field = BY_FIELDS.get(by, "")
     if by == TOTAL:
         ratings = ratings.annotate(total_group=Value(1, output_field=IntegerField()))

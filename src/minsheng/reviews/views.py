@@ -34,10 +34,10 @@ from minsheng.reviews.selectors import (
     default_month,
     inbox_cases,
     inbox_options,
+    month_slice,
     monthly_trend,
     months_available,
     rating_stats,
-    ratings_in,
     reason_names,
     region_grouping,
 )
@@ -258,7 +258,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", choices[0])
     if by not in choices:
         raise Http404("unknown grouping")
-    rows = rating_stats(ratings_in(month, root, only), by, month=month, root=root) if month else []
+    rows = rating_stats(month_slice(month, root, only), by, month=month, root=root) if month else []
     if request.GET.get("format") == "xlsx" and month:
         caption = _("%(root)s 好差评统计 · %(month)s · 按%(by)s（比率只计主动评价）") % {
             "root": scope.title,
@@ -376,7 +376,7 @@ def public(request: HttpRequest) -> HttpResponse:
         raise Http404("no such city")
     months = months_available(city)
     month = _month(request, months, city)
-    rows = rating_stats(ratings_in(month, city), "centre", month=month) if month else []
+    rows = rating_stats(month_slice(month, city), "centre", month=month) if month else []
     paged = search_and_page(request, rows, lambda r: str(r.group))
     return render(
         request,

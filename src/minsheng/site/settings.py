@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "minsheng.inspections",
     "minsheng.reports",
     "minsheng.hotline",
+    "minsheng.analytics",
     "minsheng.demo",
     "minsheng.web",
 ]
@@ -265,4 +266,8 @@ LOGGING = {
 }
 
 # Demo logins share one password, printed by `make demo`.
+# The analytics store (ratings … as Parquet by month) and the engine that reads it.
+MINSHENG_ANALYTICS_DIR = env_str("MINSHENG_ANALYTICS_DIR", str(VAR_DIR / "analytics"))
+MINSHENG_ANALYTICS = env_choice("MINSHENG_ANALYTICS", "duckdb", ("duckdb", "spark"))
+MINSHENG_SPARK_MASTER = env_str("MINSHENG_SPARK_MASTER", "local[2]")
 MINSHENG_DEMO_PASSWORD = env_str("MINSHENG_DEMO_PASSWORD", "minsheng-demo-2025")

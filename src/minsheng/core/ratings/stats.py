@@ -116,32 +116,62 @@ def group_stats(
     counted = ~columns.follow_up
     active = counted & (columns.source == "active")
     level = columns.level
-    score_of = np.zeros(6)
-    for lvl, value in scores.items():
-        score_of[lvl] = value
     group = columns.group
 
     def count(mask: Bools) -> Ints:
         return np.bincount(group[mask], minlength=k).astype(np.int64)
 
-    n_active = count(active)
-    n_default = count(counted & (columns.source == "default"))
-    n_system = count(counted & (columns.source == "system"))
-    good = count(active & (level >= 3))
-    bad = count(active & (level <= 2))
-    score_sum = np.bincount(group[active], weights=score_of[level[active]], minlength=k)
+    counts = {
+        "n_active": count(active),
+        "n_default": count(counted & (columns.source == "default")),
+        "n_system": count(counted & (columns.source == "system")),
+        **{f"l{lvl}": count(active & (level == lvl)) for lvl in range(1, 6)},
+    }
     bad_cases = active & (level <= 2)
-    judged = count(bad_cases & (columns.case_state != CASE_UNTRUE))
-    rectified = count(bad_cases & (columns.case_state == CASE_RECTIFIED))
-    on_time = count(bad_cases & (columns.case_state == CASE_RECTIFIED) & columns.on_time)
+    rectified = bad_cases & (columns.case_state == CASE_RECTIFIED)
     none = np.zeros(len(group), dtype=bool)
-    reachable = (
-        bad_cases
-        & (columns.case_state == CASE_RECTIFIED)
-        & (columns.reachable if columns.reachable is not None else none)
+    reachable = rectified & (columns.reachable if columns.reachable is not None else none)
+    cases = {
+        "untrue": count(bad_cases & (columns.case_state == CASE_UNTRUE)),
+        "rectified": count(rectified),
+        "on_time": count(rectified & columns.on_time),
+        "can_revisit": count(reachable),
+        "revisited": count(
+            reachable & (columns.revisited if columns.revisited is not None else none)
+        ),
+    }
+    return stats_from_counts(
+        labels, counts, cases, min_n=min_n, prior_weight=prior_weight, scores=scores,
+        handled=handled,
+    )  # fmt: skip
+
+
+def stats_from_counts(
+    labels: Sequence[str],
+    counts: Mapping[str, Ints],
+    cases: Mapping[str, Ints],
+    *,
+    min_n: int = MIN_N,
+    prior_weight: float | None = None,
+    scores: Mapping[int, float] = DEFAULT_SCORES,
+    handled: Sequence[int | None] | None = None,
+) -> list[GroupStats]:
+    """The statistics from counts per group — ``counts``: n_active, n_default, n_system and the
+    active ratings by level l1 … l5; ``cases`` (of the bad active ratings): untrue, rectified,
+    on_time, can_revisit (rectified, with contact), revisited. The analytics store hands these
+    counts over directly; ``group_stats`` counts them from one row per rating."""
+    n_active = counts["n_active"]
+    n_default, n_system = counts["n_default"], counts["n_system"]
+    by_level = {lvl: counts[f"l{lvl}"] for lvl in range(1, 6)}
+    good = by_level[3] + by_level[4] + by_level[5]
+    bad = by_level[1] + by_level[2]
+    score_sum = sum(
+        (scores.get(lvl, 0.0) * by_level[lvl].astype(np.float64) for lvl in range(1, 6)),
+        start=np.zeros(len(labels)),
     )
-    can_revisit = count(reachable)
-    revisited = count(reachable & (columns.revisited if columns.revisited is not None else none))
+    judged = bad - cases["untrue"]
+    rectified, on_time = cases["rectified"], cases["on_time"]
+    can_revisit, revisited = cases["can_revisit"], cases["revisited"]
     total_active = int(n_active.sum())
     overall = float(score_sum.sum() / total_active) if total_active else 0.0
     c = float(min_n if prior_weight is None else prior_weight)
@@ -159,7 +189,7 @@ def group_stats(
         n = int(n_active[g])
         if n == 0 and not n_default[g] and not n_system[g]:
             continue
-        cases = handled[g] if handled is not None else None
+        done = handled[g] if handled is not None else None
         out.append(
             GroupStats(
                 group=label,
@@ -176,9 +206,9 @@ def group_stats(
                 good_rate_low=wilson_lower(int(good[g]), n),
                 rank=rank_of.get(g),
                 ranked=bool(ranked[g]),
-                handled=cases,
+                handled=done,
                 revisit_rate=rate(int(revisited[g]), int(can_revisit[g])),
-                active_rate=min(n / cases, 1.0) if cases else None,
+                active_rate=min(n / done, 1.0) if done else None,
             )
         )
     out.sort(key=lambda s: (s.rank is None, s.rank or 0, s.group))

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from minsheng.analytics.store import clear as analytics_clear
+from minsheng.analytics.store import sync_all
 from minsheng.core.demo_plan import Scale, build_plan
 from minsheng.demo.services import DemoExistsError, demo_build, demo_existing
 from minsheng.web.management.commands.serve import default_port
@@ -53,6 +55,14 @@ class Command(BaseCommand):
                 ) from None
             self.stdout.write(f"{what}; 沿用现有数据 / reusing it (--reset rebuilds).")
         else:
+            # A new database numbers its rows from 1 again: the store is copied afresh.
+            copy_started = time.perf_counter()
+            analytics_clear()
+            copied = sum(int(row["copied"]) for row in sync_all())
+            self.stdout.write(
+                f"  分析库 / analytics store: {copied} 行 / rows, "
+                f"{time.perf_counter() - copy_started:.1f} s"
+            )
             summary = ", ".join(f"{k} {v}" for k, v in ctx.summary.items())
             self.stdout.write(
                 self.style.SUCCESS(

@@ -14,7 +14,7 @@ from minsheng.core.ratings.stats import MIN_N
 from minsheng.core.tabular import TableError
 from minsheng.core.xlsx import Sheet, write_workbook
 from minsheng.orgs.models import Region, RegionLevel
-from minsheng.reviews.selectors import BY_CHOICES, rating_stats, ratings_in
+from minsheng.reviews.selectors import BY_CHOICES, month_slice, rating_stats
 from minsheng.reviews.services.cases import sweep
 from minsheng.reviews.services.imports import import_handled, import_ratings
 from minsheng.reviews.services.integrity import detect
@@ -141,7 +141,7 @@ class Command(BaseCommand):
             raise CommandError(f"--month 须为 YYYY-MM：{month}")
         scope = Region.objects.filter(code=options["city"]).first() if options["city"] else None
         stats = rating_stats(
-            ratings_in(month, scope),
+            month_slice(month, scope),
             options["by"],
             min_n=options["min_n"],
             month=month,

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "minsheng.analytics"
+    label = "analytics"
+    verbose_name = _("分析库")
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from minsheng.analytics.tasks import sync_store
+        from minsheng.jobs.schedule import periodic
+
+        periodic("analytics-sync", sync_store, timedelta(minutes=1))

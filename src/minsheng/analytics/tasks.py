@@ -1,0 +1,15 @@
+"""The worker keeps the analytics store current: every minute it copies new rows; once an hour
+it also compares counts with the database (see ``store.check``)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def sync_store() -> int:
+    from minsheng.analytics.store import sync_all
+
+    verify = timezone.now().minute == 0
+    return sum(int(row["copied"]) for row in sync_all(verify=verify))

@@ -1,0 +1,125 @@
+"""The two engines that read the store, behind one call: ``engine.rows(sql, tables)``.
+
+The SQL is written once, in the part of SQL both dialects share (``SELECT … WHERE … GROUP BY``,
+``CASE WHEN``, ``SUM``, ``COALESCE``, ``IN``, ``TIMESTAMP '…'`` literals in UTC), and each table of
+the store is a view of the same name over its Parquet parts:
+
+- **DuckDB** (the default): in-process, reads the parts where they lie; one connection per
+  process, views refreshed when a part is added.
+- **Apache Spark** (``MINSHENG_ANALYTICS=spark``, ``MINSHENG_SPARK_MASTER=spark://host:7077``
+  or ``local[*]``): the same SQL through ``spark.sql`` over ``spark.read.parquet`` of the same
+  folders, for a province whose store outgrows one machine (the folder must then be shared
+  storage all executors read, e.g. HDFS or an NFS mount, set by ``MINSHENG_ANALYTICS_DIR``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from minsheng.core.analytics import store
+
+ENGINES = ("duckdb", "spark")
+
+
+class EngineError(Exception):
+    """The configured engine cannot run (not installed, cannot start)."""
+
+
+class Engine(Protocol):
+    name: str
+
+    def rows(self, sql: str, tables: Sequence[str]) -> list[tuple[Any, ...]]: ...
+
+
+class DuckDB:
+    name = "duckdb"
+
+    def __init__(self, root: Path) -> None:
+        import duckdb
+
+        self.root = root
+        self._lock = threading.Lock()
+        self._connection = duckdb.connect(":memory:")
+        self._connection.execute("SET TimeZone = 'UTC'")
+        self._seen: dict[str, tuple[int, int]] = {}
+
+    def _view(self, table: str) -> None:
+        found = store.parts(self.root, table)
+        key = (len(found), max((p.last for p in found), default=0))
+        if self._seen.get(table) == key:
+            return
+        files = ", ".join(f"'{p.path}'" for p in found)
+        source = (
+            f"read_parquet([{files}], hive_partitioning = true, "
+            "hive_types = {'month': VARCHAR}, union_by_name = true)"
+        )
+        # The table names are the store's own and the paths its own files.
+        self._connection.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {source}")  # noqa: S608
+        self._seen[table] = key
+
+    def rows(self, sql: str, tables: Sequence[str]) -> list[tuple[Any, ...]]:
+        if not all(store.parts(self.root, t) for t in tables):
+            return []  # a table with nothing copied yet has no rows to group
+        with self._lock:
+            for table in tables:
+                self._view(table)
+            return self._connection.execute(sql).fetchall()
+
+
+class Spark:
+    name = "spark"
+
+    def __init__(self, root: Path, master: str) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise EngineError(
+                "MINSHENG_ANALYTICS=spark 需要安装 pyspark（pip install pyspark）"
+            ) from None
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        self.root = root
+        self.session = (
+            SparkSession.builder.master(master)
+            .appName("minsheng")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="minsheng-spark-"))
+            .getOrCreate()
+        )
+
+    def rows(self, sql: str, tables: Sequence[str]) -> list[tuple[Any, ...]]:
+        if not all(store.parts(self.root, t) for t in tables):
+            return []
+        for table in tables:
+            frame = self.session.read.parquet(str(self.root / table))
+            frame.createOrReplaceTempView(table)
+        return [tuple(row) for row in self.session.sql(sql).collect()]
+
+
+_ENGINES: dict[str, tuple[tuple[str, str], Engine]] = {}
+_GUARD = threading.Lock()
+
+
+def engine(name: str, root: Path, master: str = "local[2]") -> Engine:
+    """The process's engine for ``root`` (started once: Spark takes seconds to start; a Spark
+    session is kept for the process even when the folder changes)."""
+    if name not in ENGINES:
+        raise EngineError(f"MINSHENG_ANALYTICS 应为 {' 或 '.join(ENGINES)}，而不是“{name}”")
+    key = (str(root), master)
+    with _GUARD:
+        known = _ENGINES.get(name)
+        if known is None or known[0] != key:
+            if known is not None and isinstance(known[1], Spark):
+                known[1].root = root
+                _ENGINES[name] = (key, known[1])
+            else:
+                _ENGINES[name] = (key, DuckDB(root) if name == "duckdb" else Spark(root, master))
+        return _ENGINES[name][1]

@@ -1,0 +1,138 @@
+"""Ratings in the store: the columns copied, and the tally behind every ratings statistic.
+
+A rating never changes once stored (追评 are rows of their own), so its copy is final; what does
+change — the rectification case of a bad rating — stays in the database and is counted there
+(``Tally.cases``). ``tally_sql`` is the one SQL text both engines run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+TABLE = "ratings"
+# column → polars dtype name, in the order written
+COLUMNS: dict[str, str] = {
+    "id": "Int64",
+    "month": "String",  # YYYY-MM, Asia/Shanghai (the partition)
+    "day": "String",  # YYYY-MM-DD, Asia/Shanghai
+    "rated_at": "Datetime",  # UTC, without zone
+    "department_id": "Int64",
+    "centre_id": "Int64",
+    "window_id": "Int64",
+    "staff_id": "Int64",
+    "service_item_id": "Int64",
+    "channel": "String",
+    "level": "Int16",
+    "source": "String",
+    "is_follow_up": "Boolean",
+    "reachable": "Boolean",  # the citizen left contact details
+    "region_id": "Int64",  # the centre's region and its ancestors
+    "province_id": "Int64",
+    "city_id": "Int64",
+    "county_id": "Int64",
+    "township_id": "Int64",
+}
+# What a grouping reads (the scope's own regions group as 0: see reviews.selectors).
+GROUP_COLUMNS = {
+    "department": "department_id",
+    "centre": "centre_id",
+    "window": "window_id",
+    "staff": "staff_id",
+    "item": "service_item_id",
+    "channel": "channel",
+    "day": "day",
+    "month": "month",
+    "total": "1",
+}
+TALLIES = ("n_active", "n_default", "n_system", "l1", "l2", "l3", "l4", "l5")
+
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """Which ratings: rated in [begin, end) (aware datetimes), in a region's subtree (its
+    ancestor column = id), narrowed by equalities on stored columns."""
+
+    begin: dt.datetime
+    end: dt.datetime
+    where: Mapping[str, int | str] | None = None
+
+    def months(self) -> list[str]:
+        """The partitions the slice touches (Asia/Shanghai months), for partition pruning."""
+        shanghai = dt.timezone(dt.timedelta(hours=8))
+        first = self.begin.astimezone(shanghai)
+        last = (self.end - dt.timedelta(microseconds=1)).astimezone(shanghai)
+        out, year, month = [], first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            out.append(f"{year:04d}-{month:02d}")
+            year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+        return out
+
+
+def _literal(value: int | str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"not a column value: {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _utc(moment: dt.datetime) -> str:
+    utc = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return f"TIMESTAMP '{utc.isoformat(sep=' ', timespec='microseconds')}'"
+
+
+def tally_sql(part: Slice, group: str) -> str:
+    """Counts per group: active, default and system ratings (追评 not counted again) and the
+    active ones by level 1–5. ``group``: a stored column or SQL over them (``1`` for all)."""
+    months = ", ".join(_literal(m) for m in part.months())
+    conditions = [
+        f"month IN ({months})",
+        f"rated_at >= {_utc(part.begin)}",
+        f"rated_at < {_utc(part.end)}",
+    ]
+    for column, value in (part.where or {}).items():
+        if column not in COLUMNS:
+            raise ValueError(f"not a stored column: {column}")
+        conditions.append(f"{column} = {_literal(value)}")
+    active = "NOT is_follow_up AND source = 'active'"
+    levels = ",\n  ".join(
+        f"SUM(CASE WHEN {active} AND level = {k} THEN 1 ELSE 0 END) AS l{k}" for k in range(1, 6)
+    )
+    return (
+        f"SELECT {group} AS grp,\n"
+        f"  SUM(CASE WHEN {active} THEN 1 ELSE 0 END) AS n_active,\n"
+        "  SUM(CASE WHEN NOT is_follow_up AND source = 'default' THEN 1 ELSE 0 END) AS n_default,\n"
+        "  SUM(CASE WHEN NOT is_follow_up AND source = 'system' THEN 1 ELSE 0 END) AS n_system,\n"
+        f"  {levels}\n"
+        f"FROM {TABLE}\n"
+        f"WHERE {' AND '.join(conditions)} AND {group} IS NOT NULL\n"
+        f"GROUP BY {group}\n"
+        "ORDER BY grp"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Per group (``keys``): the counts ``core.ratings.stats`` turns into rates and ranks.
+    ``cases``: untrue, rectified, rectified on time, rectified with contact, revisited — from
+    the cases of the groups' bad ratings."""
+
+    keys: list[object]
+    counts: dict[str, Ints]  # TALLIES → per group
+    cases: dict[str, Ints]
+
+
+def tally_from_rows(rows: Sequence[tuple[object, ...]]) -> tuple[list[object], dict[str, Ints]]:
+    keys = [row[0] for row in rows]
+    counts = {
+        name: np.array([row[k + 1] or 0 for row in rows], dtype=np.int64)
+        for k, name in enumerate(TALLIES)
+    }
+    return keys, counts

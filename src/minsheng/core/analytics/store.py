@@ -1,0 +1,96 @@
+"""The store's layout on disk, shared by both engines (Hive partitioning, as Spark writes it):
+
+    ROOT/<table>/month=2026-11/part-000000000001-000000120000.parquet
+
+A part holds the rows with ids ``first … last`` of one month; ids only grow, so the **watermark**
+— the largest ``last`` of any part — says what has been copied: a copy run takes the rows above
+it, writes each month's part under a temporary name and renames it into place (a rename is
+atomic), so a killed run leaves either a whole part or none, and the watermark read from the file
+names can never run ahead of the data. Runs take a lock, so two never copy the same rows.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+PART = re.compile(r"part-(\d{12})-(\d{12})\.parquet")
+MONTH = re.compile(r"month=(\d{4}-\d{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    month: str
+    first: int
+    last: int
+    path: Path
+
+
+def parts(root: Path, table: str) -> list[Part]:
+    """Every finished part of ``table``, oldest ids first."""
+    found: list[Part] = []
+    base = root / table
+    if not base.is_dir():
+        return found
+    for folder in base.iterdir():
+        month = MONTH.fullmatch(folder.name)
+        if month is None or not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if m := PART.fullmatch(path.name):
+                found.append(Part(month[1], int(m[1]), int(m[2]), path))
+    return sorted(found, key=lambda p: (p.first, p.month))
+
+
+def watermark(root: Path, table: str) -> int:
+    """The largest id copied (0 when nothing is)."""
+    return max((p.last for p in parts(root, table)), default=0)
+
+
+def months(root: Path, table: str) -> list[str]:
+    return sorted({p.month for p in parts(root, table)})
+
+
+def glob(root: Path, table: str) -> str:
+    return str(root / table / "month=*" / "*.parquet")
+
+
+def append(root: Path, table: str, frame: pl.DataFrame) -> int:
+    """Write ``frame`` (with ``id`` and ``month`` columns, ids above the watermark) as one part
+    per month; returns the rows written."""
+    if not frame.height:
+        return 0
+    for (month,), chunk in frame.sort("id").group_by("month", maintain_order=True):
+        folder = root / table / f"month={month}"
+        folder.mkdir(parents=True, exist_ok=True)
+        ids = chunk["id"].to_numpy()
+        name = f"part-{int(ids.min()):012d}-{int(ids.max()):012d}.parquet"
+        temporary = folder / f".{name}.tmp"
+        chunk.drop("month").write_parquet(temporary, compression="zstd", statistics=True)
+        temporary.rename(folder / name)
+    return frame.height
+
+
+def drop(root: Path, table: str, month: str | None = None) -> None:
+    """Remove a table (or one month of it), to be copied again."""
+    target = root / table if month is None else root / table / f"month={month}"
+    shutil.rmtree(target, ignore_errors=True)
+
+
+@contextmanager
+def locked(root: Path, table: str) -> Iterator[None]:
+    """One copy run of a table at a time, across processes (the worker, a page, a command)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / f".{table}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,149 @@
+"""Ratings in the analytics store: the copy (one row per rating, with the centre's region and its
+ancestors) and the statistics every page, command and report reads from it.
+
+The counts of ratings come from the store (DuckDB, or Spark when configured) with one SQL text;
+the rectification cases of the bad ones — which change after the rating — are counted in the
+database, grouped the same way. ``selectors.rating_stats_orm`` computes the same figures from
+the database alone, and a test holds the two equal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.db.models import Count, F, IntegerField, Max, Q, Value
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth
+
+from minsheng.analytics import store
+from minsheng.core.analytics.ratings import GROUP_COLUMNS, TABLE, Slice, tally_from_rows, tally_sql
+from minsheng.core.regions import Level
+from minsheng.core.workdays.calendar import SHANGHAI
+from minsheng.orgs.models import ANCESTOR_FIELDS
+from minsheng.reviews.models import CaseState, Rating, RectificationCase
+
+FIELDS = (
+    "id", "rated_at", "department_id", "centre_id", "window_id", "staff_id", "service_item_id",
+    "channel", "level", "source", "is_follow_up", "contact_cipher", "centre__region_id",
+    "centre__region__province_id", "centre__region__city_id", "centre__region__county_id",
+    "centre__region__township_id",
+)  # fmt: skip
+NAMES = (
+    "id", "rated_at", "department_id", "centre_id", "window_id", "staff_id", "service_item_id",
+    "channel", "level", "source", "is_follow_up", "reachable", "region_id", "province_id",
+    "city_id", "county_id", "township_id",
+)  # fmt: skip
+SCHEMA: dict[str, Any] = {
+    **dict.fromkeys(NAMES, pl.Int64),
+    "rated_at": pl.Datetime("us", "UTC"),
+    "channel": pl.String,
+    "source": pl.String,
+    "level": pl.Int16,
+    "is_follow_up": pl.Boolean,
+    "reachable": pl.Boolean,
+}
+
+
+def _read_after(mark: int, limit: int) -> pl.DataFrame:
+    rows = [
+        (*row[:11], bool(row[11]), *row[12:])
+        for row in Rating.objects.filter(pk__gt=mark).order_by("pk").values_list(*FIELDS)[:limit]
+    ]
+    frame = pl.DataFrame(rows, schema=SCHEMA, orient="row")
+    local = pl.col("rated_at").dt.convert_time_zone("Asia/Shanghai")
+    return frame.with_columns(
+        month=local.dt.strftime("%Y-%m"),
+        day=local.dt.strftime("%Y-%m-%d"),
+        rated_at=pl.col("rated_at").dt.replace_time_zone(None),
+    )
+
+
+store.register(
+    store.Source(
+        table=TABLE,
+        max_id=lambda: Rating.objects.aggregate(m=Max("pk"))["m"] or 0,
+        count_upto=lambda n: Rating.objects.filter(pk__lte=n).count(),
+        read_after=_read_after,
+    )
+)
+
+# Grouping "by region": the regions one level under the root, its own centres as 0 (本级).
+CHILD = {
+    Level.PROVINCE: "city_id",
+    Level.CITY: "county_id",
+    Level.COUNTY: "township_id",
+    Level.TOWNSHIP: "region_id",
+}
+
+
+def _scope_column(scope: Any) -> tuple[str, int]:
+    column = ANCESTOR_FIELDS.get(scope.level)
+    return (f"{column}_id" if column else "region_id"), scope.pk
+
+
+def tally(
+    begin: Any, end: Any, scope: Any, only: dict[str, Any], by: str, root: Any
+) -> tuple[list[Any], dict[str, Any], dict[str, Any]]:
+    """Keys, rating counts (store) and case counts (database) per group, in the same order."""
+    store.sync(TABLE)
+    where: dict[str, int | str] = {}
+    if scope is not None:
+        column, pk = _scope_column(scope)
+        where[column] = pk
+    for key, value in only.items():
+        where[f"{key}_id" if hasattr(value, "pk") else key] = getattr(value, "pk", value)
+    if by == "region":
+        group = f"COALESCE({CHILD[root.level]}, 0)" if root is not None else "region_id"
+    else:
+        group = GROUP_COLUMNS[by]
+    rows = store.engine().rows(tally_sql(Slice(begin, end, where), group), [TABLE])
+    keys, counts = tally_from_rows(rows)
+    cases = _case_counts(begin, end, scope, only, by, root, keys)
+    return keys, counts, cases
+
+
+def _case_counts(
+    begin: Any, end: Any, scope: Any, only: dict[str, Any], by: str, root: Any, keys: list[Any]
+) -> dict[str, Any]:
+    qs = RectificationCase.objects.filter(
+        rating__rated_at__gte=begin,
+        rating__rated_at__lt=end,
+        rating__source="active",
+        rating__is_follow_up=False,
+        rating__level__lte=2,
+        **{f"rating__{k}": v for k, v in only.items()},
+    )
+    if scope is not None:
+        qs = qs.filter(**scope.subtree_filter("rating__centre__region__"))
+    if by == "region" and root is None:
+        qs = qs.annotate(g=F("rating__centre__region_id"))
+    elif by == "region":
+        child = "rating__centre__region__" + CHILD[root.level]
+        qs = qs.annotate(g=Coalesce(F(child), Value(0), output_field=IntegerField()))
+    elif by == "total":
+        qs = qs.annotate(g=Value(1, output_field=IntegerField()))
+    elif by in {"day", "month"}:
+        trunc = TruncDay if by == "day" else TruncMonth
+        qs = qs.annotate(g=trunc("rating__rated_at", tzinfo=SHANGHAI))
+    else:
+        qs = qs.annotate(g=F("rating__" + GROUP_COLUMNS[by]))
+    done = Q(state__in=[CaseState.ANSWERED, CaseState.CLOSED])
+    reachable = done & ~Q(rating__contact_cipher="")
+    rows = qs.values("g").annotate(
+        untrue=Count("pk", filter=Q(state=CaseState.UNTRUE)),
+        rectified=Count("pk", filter=done),
+        on_time=Count("pk", filter=done & Q(answered_at__lte=F("rectify_due"))),
+        can_revisit=Count("pk", filter=reachable),
+        revisited=Count("pk", filter=reachable & ~Q(feedback="")),
+    )
+    shape = {"day": "%Y-%m-%d", "month": "%Y-%m"}.get(by)
+    position = {k: i for i, k in enumerate(keys)}
+    names = ("untrue", "rectified", "on_time", "can_revisit", "revisited")
+    out = {name: np.zeros(len(keys), dtype=np.int64) for name in names}
+    for g, *values in rows.values_list("g", *names):
+        key = g.strftime(shape) if shape and g is not None else g
+        if key in position:
+            for name, value in zip(names, values, strict=True):
+                out[name][position[key]] = value
+    return out
