@@ -163,7 +163,7 @@ def main() -> None:
                 "--output",
                 str(out),
             ]
-            t_cmd, peak = command(argv, 3)
+            t_cmd, peak = command(argv, 3 if fmt == "json" else 1)
             rows.append(
                 (
                     f"**`minsheng index compute`, whole command, {fmt}**",

@@ -14,6 +14,8 @@ the store is a view of the same name over its Parquet parts:
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
 import sys
 import tempfile
@@ -83,6 +85,7 @@ class Spark:
                 "MINSHENG_ANALYTICS=spark 需要安装 pyspark（pip install pyspark）"
             ) from None
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        logging.getLogger("py4j").setLevel(logging.WARNING)  # its chatter at exit
         self.root = root
         self.session = (
             SparkSession.builder.master(master)
@@ -94,6 +97,7 @@ class Spark:
             .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="minsheng-spark-"))
             .getOrCreate()
         )
+        atexit.register(self.session.stop)  # before py4j's own clean-up at exit
 
     def rows(self, sql: str, tables: Sequence[str]) -> list[tuple[Any, ...]]:
         if not all(store.parts(self.root, t) for t in tables):

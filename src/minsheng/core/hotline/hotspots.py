@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import poisson
 
 BASELINE_WEEKS = 8
 MIN_COUNT = 10
@@ -50,6 +49,8 @@ def surges(
 ) -> list[Surge]:
     """``weekly``: per (category, place) the counts of the ``BASELINE_WEEKS`` weeks before and
     then the latest week (oldest first). Strongest first."""
+    from scipy.stats import poisson  # here: scipy.stats takes half a second to import
+
     out = []
     for (category, place), counts in weekly.items():
         if len(counts) < 2:

@@ -17,8 +17,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from scipy.stats import norm
-
 
 class PlanError(ValueError):
     """The plan is impossible (e.g. more interviews than numbers in the frame)."""
@@ -85,6 +83,8 @@ def sample_size(
 ) -> SizeNeed:
     if margin <= 0 or not 0 < confidence < 1 or deff <= 0:
         raise PlanError("误差界、置信度与设计效应须为正 / margin, confidence and deff must be > 0")
+    from scipy.stats import norm  # here: scipy.stats takes half a second to import
+
     z = float(norm.ppf(1 - (1 - confidence) / 2))
     variance = sd * sd if sd is not None else p * (1 - p)
     n0 = z * z * variance * deff / (margin * margin)
