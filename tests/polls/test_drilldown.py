@@ -4,14 +4,20 @@ estimates, and the county page refused to readers who do not see that county."""
 
 from __future__ import annotations
 
+import json
 import random
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from minsheng.orgs.models import Region, RegionLevel
+from minsheng.polls.documents import results_sheets
 from minsheng.polls.models import Poll, Respondent
 from minsheng.polls.results import poll_results
 from minsheng.polls.selectors import fieldwork_flags
@@ -149,3 +155,30 @@ def test_results_are_computed_once_until_the_data_change(city: City) -> None:
     assert any('"answers"' in q["sql"] for q in queries.captured_queries)
     assert changed.overall is not None and first.overall is not None
     assert changed.overall.estimate != pytest.approx(first.overall.estimate, rel=1e-12)
+
+
+def test_the_results_command_gives_the_page_numbers(city: City, tmp_path: Path) -> None:
+    """``minsheng polls results``: the JSON carries the page's figures; xlsx the page's sheets."""
+    poll = _poll_with_townships(city)
+    page = poll_results(poll, "county")
+    out = StringIO()
+    call_command("polls", "results", "--poll", str(poll.pk), stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["respondents"] == page.n > 0
+    assert [r["code"] for r in data["regions"]] == [r.code for r in page.rows]
+    assert data["regions"][0]["score"] == pytest.approx(page.rows[0].score, rel=1e-12)
+    assert data["overall"]["estimate"] == pytest.approx(page.overall.estimate, rel=1e-12)
+    county = city.county.code
+    out = StringIO()
+    call_command("polls", "results", "--poll", str(poll.pk), "--county", county, stdout=out)
+    drill = poll_results(poll, "township", within=county)
+    assert [r["code"] for r in json.loads(out.getvalue())["regions"]] == [
+        r.code for r in drill.rows
+    ]
+    book = tmp_path / "results.xlsx"
+    call_command(
+        "polls", "results", "--poll", str(poll.pk), "--format", "xlsx", "--output", str(book)
+    )
+    assert load_workbook(book).sheetnames == [s.title for s in results_sheets(page)]
+    with pytest.raises(CommandError, match="没有编号为 999999 的调查"):
+        call_command("polls", "results", "--poll", "999999")

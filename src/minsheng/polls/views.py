@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minsheng.accounts.access import regions_visible
 from minsheng.core.polls.fieldwork import STANDARD
 from minsheng.core.polls.scales import SCALES, Scale
-from minsheng.core.xlsx import Sheet
 from minsheng.jobs.services import job_start
 from minsheng.jobs.uploads import upload_store
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
@@ -34,8 +33,9 @@ from minsheng.polls.access import (
     polls_visible,
     questionnaires_visible,
 )
+from minsheng.polls.documents import results_sheets
 from minsheng.polls.models import Poll, PollState, Questionnaire
-from minsheng.polls.results import LEVELS, PollResults, poll_results
+from minsheng.polls.results import LEVELS, poll_results
 from minsheng.polls.selectors import fieldwork_flags, recent_uploads
 from minsheng.polls.services import mapping_save, poll_create, poll_set_state
 from minsheng.polls.tasks import import_fieldwork
@@ -43,6 +43,18 @@ from minsheng.supervision.access import can_assign_tasks
 from minsheng.web.downloads import sheets_response
 
 MAX_UPLOAD = 50 * 1024 * 1024
+
+
+# The standard columns of a fieldwork file, in words (the keys are the default headers).
+FIELD_LABELS = {
+    "respondent_id": gettext_lazy("受访者编号（必填）"),
+    "region": gettext_lazy("地区：区划代码或名称（必填）"),
+    "stratum": gettext_lazy("抽样层，如运营商"),
+    "phone": gettext_lazy("电话号码（必填，只保存加盐摘要）"),
+    "interviewer": gettext_lazy("访员编号"),
+    "duration": gettext_lazy("访问时长（秒）"),
+    "weight": gettext_lazy("权重"),
+}
 
 
 @login_required
@@ -84,7 +96,7 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
     results = poll_results(poll, level, visible, within)
     if request.GET.get("format") == "xlsx":
         name = f"{poll.name}-{county.name if county else level}"
-        return sheets_response(name, _sheets(results))
+        return sheets_response(name, results_sheets(results))
     chart = {
         "items": [
             {"code": i.code, "text": i.text, "x": i.score, "y": i.importance, "q": i.quadrant}
@@ -131,97 +143,6 @@ def poll_state(request: HttpRequest, poll_id: int) -> HttpResponse:
         else _("本轮已重新开放。"),
     )
     return redirect("poll_detail", poll_id=poll.pk)
-
-
-def _sheets(results: PollResults) -> list[Sheet]:
-    regions = Sheet(
-        _("地区得分"),
-        [
-            _("排名"),
-            _("名次区间"),
-            _("地区"),
-            _("样本量"),
-            _("得分"),
-            _("标准误"),
-            _("95%下限"),
-            _("95%上限"),
-            _("满意率"),
-            _("上轮得分"),
-            _("变化"),
-            _("变化显著"),
-        ],
-        [
-            [
-                r.rank.rank if r.rank.ranked else _("样本不足"),
-                f"{r.rank.low}–{r.rank.high}" if r.rank.low is not None else "",
-                r.name,
-                r.n,
-                r.score,
-                r.se,
-                r.ci_low,
-                r.ci_high,
-                r.satisfied,
-                r.previous_score,
-                r.change.difference if r.change else None,
-                (_("是") if r.change.significant else _("否")) if r.change else "",
-            ]
-            for r in results.rows
-        ],
-    )
-    items = Sheet(
-        _("题目"),
-        [
-            _("题号"),
-            _("题目"),
-            _("领域"),
-            _("被评部门"),
-            _("得分"),
-            _("标准误"),
-            _("95%下限"),
-            _("95%上限"),
-            _("重要性"),
-            _("象限"),
-        ],
-        [
-            [
-                i.code,
-                i.text,
-                i.domain,
-                i.department,
-                i.score,
-                i.se,
-                i.ci_low,
-                i.ci_high,
-                i.importance,
-                str(QUADRANT_LABELS.get(i.quadrant or "", _("差异不显著"))),
-            ]
-            for i in results.items
-        ],
-    )
-    fields = Sheet(
-        _("领域得分"),
-        [_("领域"), _("题数"), _("得分"), _("标准误"), _("95%下限"), _("95%上限")],
-        [[f.name, f.items, f.score, f.se, f.ci_low, f.ci_high] for f in results.fields],
-    )
-    return [regions, fields, items]
-
-
-# The standard columns of a fieldwork file, in words (the keys are the default headers).
-FIELD_LABELS = {
-    "respondent_id": gettext_lazy("受访者编号（必填）"),
-    "region": gettext_lazy("地区：区划代码或名称（必填）"),
-    "stratum": gettext_lazy("抽样层，如运营商"),
-    "phone": gettext_lazy("电话号码（必填，只保存加盐摘要）"),
-    "interviewer": gettext_lazy("访员编号"),
-    "duration": gettext_lazy("访问时长（秒）"),
-    "weight": gettext_lazy("权重"),
-}
-QUADRANT_LABELS = {
-    "improve": gettext_lazy("优先改进"),
-    "keep": gettext_lazy("继续保持"),
-    "overkill": gettext_lazy("可适度投入"),
-    "low": gettext_lazy("次要改进"),
-}
 
 
 def _mapping_fields(poll: Poll) -> list[str]:
