@@ -72,6 +72,7 @@ bench: install-dev
 	$(BIN)/python bench/bench_survey.py
 	$(BIN)/python bench/bench_polls.py
 	$(BIN)/python bench/bench_reviews.py
+	$(BIN)/python bench/bench_store.py
 	$(BIN)/python bench/bench_plans.py
 	$(BIN)/python bench/bench_supervision.py
 	$(BIN)/python bench/bench_catalog.py
