@@ -130,12 +130,16 @@ def _case_counts(
         qs = qs.annotate(g=F("rating__" + GROUP_COLUMNS[by]))
     done = Q(state__in=[CaseState.ANSWERED, CaseState.CLOSED])
     reachable = done & ~Q(rating__contact_cipher="")
-    rows = qs.values("g").annotate(
-        untrue=Count("pk", filter=Q(state=CaseState.UNTRUE)),
-        rectified=Count("pk", filter=done),
-        on_time=Count("pk", filter=done & Q(answered_at__lte=F("rectify_due"))),
-        can_revisit=Count("pk", filter=reachable),
-        revisited=Count("pk", filter=reachable & ~Q(feedback="")),
+    rows = (
+        qs.order_by()
+        .values("g")
+        .annotate(  # no Meta ordering in the GROUP BY
+            untrue=Count("pk", filter=Q(state=CaseState.UNTRUE)),
+            rectified=Count("pk", filter=done),
+            on_time=Count("pk", filter=done & Q(answered_at__lte=F("rectify_due"))),
+            can_revisit=Count("pk", filter=reachable),
+            revisited=Count("pk", filter=reachable & ~Q(feedback="")),
+        )
     )
     shape = {"day": "%Y-%m-%d", "month": "%Y-%m"}.get(by)
     position = {k: i for i, k in enumerate(keys)}
