@@ -56,13 +56,6 @@ class Columns:
     def error(self, row: int, column: str, message: str) -> CellError:
         return CellError(self.sheet, row, column, message)
 
-    def errors_at(
-        self, mask: pl.Series | npt.NDArray[np.bool_], column: str, message: str
-    ) -> list[CellError]:
-        """One error for every row where ``mask`` is true."""
-        flags = mask.to_numpy() if isinstance(mask, pl.Series) else mask
-        return [self.error(int(n), column, message) for n in self.rows[flags]]
-
 
 def read_columns(data: bytes, *, filename: str, limit: int | None = None) -> Columns:
     """The first sheet of an Excel file, a Parquet file or a CSV file as text columns."""
