@@ -124,3 +124,11 @@ def test_serve_runs_gunicorn_and_worker_and_ctrl_c_stops_both(tmp_path: Path) ->
     assert "Minsheng stopped." in output
     # Both started (the worker's own log line may not have come yet on a loaded machine).
     assert "background worker started (pid" in output, output
+
+
+def test_failed_statement_is_not_reported_as_an_unreachable_database(tmp_path: Path) -> None:
+    # The database answers, but has no tables yet: say so, and what to run.
+    result = run(["reviews", "stats", "--month", "2026-10", "--by", "centre"], tmp_path)
+    assert_one_line_error(result, 1, "数据库操作失败 / database error")
+    assert "no such table" in result.stderr and "minsheng migrate" in result.stderr
+    assert "cannot reach" not in result.stderr

@@ -50,6 +50,30 @@ def _fail(message: str, code: int = EXIT_CONFIG) -> int:
     return code
 
 
+def _reachable() -> bool:
+    """Whether the database answers now (after an error, to tell a refused connection from a
+    failed statement)."""
+    from django.db import connection
+
+    try:
+        connection.close()
+        connection.ensure_connection()
+    except Exception:  # any failure to connect means "unreachable"
+        return False
+    return True
+
+
+def _database_error(exc: Exception) -> str:
+    url = _mask(os.environ.get("DATABASE_URL", "sqlite (default)"))
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if not _reachable():
+        return f"数据库无法访问 / cannot reach the database ({url}): {first}"
+    hint = ""
+    if "no such table" in first or ("relation" in first and "does not exist" in first):
+        hint = "（数据库尚未建表？请先运行 minsheng migrate / run minsheng migrate first）"
+    return f"数据库操作失败 / database error ({url}): {first}{hint}"
+
+
 def _file_command(name: str) -> Callable[[Sequence[str]], int]:
     module_name, func_name = FILE_COMMANDS[name].split(":")
     func: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module_name), func_name)
@@ -78,9 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         execute_from_command_line(["minsheng", *args])
     except OperationalError as exc:
-        url = _mask(os.environ.get("DATABASE_URL", "sqlite (default)"))
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return _fail(f"数据库无法访问 / cannot reach the database ({url}): {first}")
+        return _fail(_database_error(exc), EXIT_CONFIG if not _reachable() else 1)
     except ImproperlyConfigured as exc:
         return _fail(f"配置错误 / configuration error: {exc}")
     except KeyboardInterrupt:

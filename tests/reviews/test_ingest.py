@@ -299,21 +299,21 @@ def test_long_file_is_stored_in_batches_and_an_interrupted_import_is_finished_by
     # The worker dies in the second batch: the first batch stays, the second is rolled back.
     from minsheng.reviews.services import imports
 
-    real = imports.ingest
+    real = imports.insert_new
     calls = {"n": 0}
 
     def dying(*args: object, **kw: object) -> object:
         calls["n"] += 1
-        results = real(*args, **kw)  # type: ignore[arg-type]
+        stored = real(*args, **kw)  # type: ignore[arg-type]
         if calls["n"] == 2:  # the second batch is written, then the worker dies
             raise RuntimeError("worker killed")
-        return results
+        return stored
 
-    monkeypatch.setattr(imports, "ingest", dying)
+    monkeypatch.setattr(imports, "insert_new", dying)
     with pytest.raises(RuntimeError):
         _import(city, data, batch=4)
     assert Rating.objects.filter(case_no__startswith="B").count() == 4
-    monkeypatch.setattr(imports, "ingest", real)
+    monkeypatch.setattr(imports, "insert_new", real)
     again = _import(city, data, batch=4)
     assert (again.accepted, again.duplicates) == (6, 4)  # type: ignore[attr-defined]
     assert Rating.objects.filter(case_no__startswith="B").count() == 10

@@ -3,10 +3,13 @@ the Wilson bound against R."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
-from minsheng.core.ratings.records import read_records
+from minsheng.core.columnar import read_columns
+from minsheng.core.ratings.records import read_frame
 from minsheng.core.ratings.stats import (
     CASE_NONE,
     CASE_OPEN,
@@ -16,7 +19,6 @@ from minsheng.core.ratings.stats import (
     group_stats,
     wilson_lower,
 )
-from minsheng.core.tabular import read_table
 
 # R 4.2.2: prop.test(x, n, correct = FALSE)$conf.int[1] — the Wilson score interval.
 R_WILSON = [
@@ -102,10 +104,13 @@ def test_records_locate_every_problem() -> None:
         "X1,教育局,中心,扫码,非常满意,,2026-10-01 10:00\n"
         "X2,教育局,中心,fax,7,maybe,yesterday\n"
     ).encode("gbk")
-    records, errors = read_records(read_table(data, filename="r.csv"))
-    assert [r.case_no for r in records] == ["X1"]
-    assert records[0].level == 5 and records[0].channel == "qr_code"
-    assert records[0].rated_at.utcoffset() is not None
+    frame, errors = read_frame(read_columns(data, filename="r.csv"))
+    (record,) = frame.rows(named=True)
+    assert record["case_no"] == "X1" and record["row"] == 2
+    assert record["level"] == 5 and record["channel"] == "qr_code"
+    assert record["source"] == "active"  # blank is the citizen's own rating
+    # A time without an offset is Shanghai's: 10:00 there is 02:00 UTC.
+    assert record["rated_at"] == dt.datetime(2026, 10, 1, 2, tzinfo=dt.UTC)
     assert {(e.row, e.column) for e in errors} == {
         (3, "渠道"),
         (3, "评价等级"),

@@ -9,8 +9,12 @@ active/default/system (blank = active), ``reasons`` separated by ``;``, ``rated_
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import polars as pl
+
+from minsheng.core.columnar import Columns, resolve
 from minsheng.core.ratings.vocabulary import (
     Channel,
     Source,
@@ -18,7 +22,7 @@ from minsheng.core.ratings.vocabulary import (
     parse_level,
     parse_source,
 )
-from minsheng.core.tabular import Cell, CellError, Row, Table, cell_text, require_columns
+from minsheng.core.tabular import Cell, CellError, cell_text
 from minsheng.core.workdays.calendar import SHANGHAI
 
 COLUMNS = (
@@ -100,68 +104,139 @@ def parse_time(value: Cell) -> dt.datetime | None:
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
 
 
-def read_records(table: Table) -> tuple[list[RatingRecord], list[CellError]]:
-    """All rows that are fine, and every problem of the others."""
-    headers = require_columns(table, REQUIRED, ALIASES)
-    records: list[RatingRecord] = []
-    errors: list[CellError] = []
-    for row in table.rows:
-        result = _read_row(table, headers, row)
-        if isinstance(result, RatingRecord):
-            records.append(result)
-        else:
-            errors.extend(result)
-    return records, errors
+FRAME_SCHEMA = {
+    "row": pl.Int64,
+    "case_no": pl.String,
+    "service_item": pl.String,
+    "department": pl.String,
+    "centre": pl.String,
+    "window": pl.String,
+    "staff": pl.String,
+    "channel": pl.String,
+    "level": pl.Int16,
+    "reasons": pl.String,
+    "comment": pl.String,
+    "source": pl.String,
+    "rated_at": pl.Datetime("us", "UTC"),
+}
+_PLAIN_TIME = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"  # the usual export; polars reads it
 
 
-def _read_row(table: Table, headers: dict[str, str], row: Row) -> RatingRecord | list[CellError]:
-    problems: list[CellError] = []
+def read_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
+    """The rows of a ratings file that are fine, as typed columns (``FRAME_SCHEMA``: text
+    blank as "", channel and source as codes, rated_at in UTC), and every problem of the
+    others, located by row and column. Whole columns are checked at once; a distinct value
+    (a channel word, a level) is parsed once."""
+    headers = resolve(columns, REQUIRED, ALIASES)
+    source = columns.frame
+    height = source.height
 
-    def bad(column: str, message: str) -> None:
-        problems.append(table.error(row.number, headers.get(column, column), message))
+    def text(name: str) -> pl.Series:
+        header = headers.get(name)
+        if header is None:
+            return pl.Series(name, [""] * height, dtype=pl.String)
+        return source[header].fill_null("").alias(name)
 
-    def get(column: str) -> Cell:
-        header = headers.get(column)
-        return row.values.get(header) if header else None
+    texts = {name: text(name) for name in COLUMNS}
+    problems: list[tuple[str, pl.Series, pl.Series]] = []  # (column, bad mask, messages)
 
-    text = {c: cell_text(get(c)) for c in COLUMNS if c != "rated_at"}
-    for column in ("case_no", "department", "centre"):
-        if not text[column]:
-            bad(column, "不能为空 / required")
-    if len(text["case_no"]) > MAX_CASE_NO:
-        bad("case_no", f"超过 {MAX_CASE_NO} 个字符 / too long")
-    if len(text["comment"]) > MAX_COMMENT:
-        bad("comment", f"超过 {MAX_COMMENT} 个字符 / too long")
-    channel = parse_channel(text["channel"])
-    if channel is None:
-        bad("channel", f"未知渠道“{text['channel']}” / unknown channel")
-    level = parse_level(text["level"])
-    if level is None:
-        bad("level", f"评价等级须为 1–5，实际“{text['level']}” / level must be 1–5")
-    source = parse_source(text["source"])
-    if source is None:
-        bad("source", f"来源须为 active/default/system，实际“{text['source']}”")
-    rated_at = parse_time(get("rated_at"))
-    if rated_at is None:
-        bad("rated_at", f"不是 ISO 8601 时间：“{cell_text(get('rated_at'))}”")
-    if problems or channel is None or level is None or source is None or rated_at is None:
-        return problems
-    reasons = tuple(r.strip() for r in text["reasons"].replace("；", ";").split(";") if r.strip())
-    return RatingRecord(
-        row.number,
-        text["case_no"],
-        text["service_item"],
-        text["department"],
-        text["centre"],
-        text["window"],
-        text["staff"],
-        channel,
-        level,
-        reasons,
-        text["comment"],
-        source,
-        rated_at,
+    def bad(column: str, mask: pl.Series, message: pl.Series | str) -> None:
+        if mask.any():
+            messages = (
+                message
+                if isinstance(message, pl.Series)
+                else pl.repeat(message, height, eager=True)
+            )
+            problems.append((column, mask, messages))
+
+    for name in ("case_no", "department", "centre"):
+        bad(name, texts[name] == "", "不能为空 / required")
+    bad(
+        "case_no",
+        texts["case_no"].str.len_chars() > MAX_CASE_NO,
+        f"超过 {MAX_CASE_NO} 个字符 / too long",
     )
+    bad(
+        "comment",
+        texts["comment"].str.len_chars() > MAX_COMMENT,
+        f"超过 {MAX_COMMENT} 个字符 / too long",
+    )
+    channel = _each_distinct(texts["channel"], parse_channel, pl.String)
+    bad("channel", channel.is_null(), "未知渠道“" + texts["channel"] + "” / unknown channel")
+    level = _each_distinct(texts["level"], parse_level, pl.Int16)
+    bad(
+        "level",
+        level.is_null(),
+        "评价等级须为 1–5，实际“" + texts["level"] + "” / level must be 1–5",
+    )
+    kind = _each_distinct(texts["source"], parse_source, pl.String)
+    bad("source", kind.is_null(), "来源须为 active/default/system，实际“" + texts["source"] + "”")
+    rated_at = _times(texts["rated_at"])
+    bad("rated_at", rated_at.is_null(), "不是 ISO 8601 时间：“" + texts["rated_at"] + "”")
+
+    rows = pl.Series("row", columns.rows, dtype=pl.Int64)
+    errors: list[CellError] = []
+    failed = pl.repeat(False, height, eager=True)
+    for column, mask, messages in problems:
+        failed = failed | mask
+        header = headers.get(column, column)
+        errors.extend(
+            columns.error(row, header, message)
+            for row, message in zip(
+                rows.filter(mask).to_list(), messages.filter(mask).to_list(), strict=True
+            )
+        )
+    errors.sort(key=lambda e: e.row)
+    frame = (
+        pl.DataFrame(
+            [
+                rows,
+                *(texts[n] for n in COLUMNS if n not in {"channel", "level", "source", "rated_at"}),
+            ]
+        )
+        .with_columns(channel=channel, level=level, source=kind, rated_at=rated_at)
+        .select(list(FRAME_SCHEMA))
+        .filter(~failed)
+    )
+    return frame, errors
+
+
+def _each_distinct(
+    texts: pl.Series, parse: Callable[[str], object | None], dtype: pl.DataType | type[pl.DataType]
+) -> pl.Series:
+    """``parse`` applied once per distinct text (a column of a few words), null where it fails."""
+    table = {value: parse(value) for value in texts.unique().to_list()}
+    values = {k: (str(v) if dtype == pl.String else v) for k, v in table.items() if v is not None}
+    return texts.replace_strict(values, default=None, return_dtype=dtype)
+
+
+def _times(texts: pl.Series) -> pl.Series:
+    """ISO 8601 texts → UTC, naive times being Asia/Shanghai (as ``parse_time``): the usual
+    ``2026-10-09 10:00[:00]`` read by polars, anything else by Python's ``fromisoformat``."""
+    plain = texts.str.contains(_PLAIN_TIME)
+    normal = texts.str.replace("T", " ")
+    fast = pl.select(
+        pl.coalesce(
+            normal.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False),
+            normal.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False),
+        )
+    ).to_series()
+    fast = pl.select(pl.when(plain).then(fast)).to_series()
+    out = fast.dt.replace_time_zone(SHANGHAI.key, ambiguous="earliest").dt.convert_time_zone("UTC")
+    rest = texts.filter(~plain & (texts != "")).unique()
+    if len(rest):
+        parsed: dict[str, dt.datetime | None] = {}
+        for value in rest.to_list():
+            moment = parse_time(value)
+            parsed[value] = None if moment is None else moment.astimezone(dt.UTC)
+        slow = texts.replace_strict(parsed, default=None, return_dtype=pl.Datetime("us", "UTC"))
+        out = out.fill_null(slow)
+    return out.alias("rated_at")
+
+
+def split_reasons(text: str) -> tuple[str, ...]:
+    """``服务态度差;等待时间长`` (either semicolon) → the reasons, blanks dropped."""
+    return tuple(r.strip() for r in text.replace("；", ";").split(";") if r.strip())
 
 
 PAYLOAD_FIELDS = frozenset(

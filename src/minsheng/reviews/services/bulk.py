@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import polars as pl
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, JSONField, Model
 
@@ -38,6 +39,9 @@ FIELDS = (
     "ip_hash",
 )
 CHUNK = 5000
+# The index "rating_one_per_case_channel" as ON CONFLICT names it (an arbiter named by its
+# columns and condition is checked alone: faster than testing every unique index).
+CASE_UNIQUE = "(case_no, channel) WHERE NOT is_follow_up"
 
 
 def _adapters() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
@@ -167,3 +171,73 @@ def _insert_unnest(rows: Sequence[Sequence[Any]]) -> list[int]:
                 raise IntegrityError(str(exc)) from exc
             ids.extend(int(r[0]) for r in raw.fetchall())
     return ids
+
+
+def insert_new(
+    model: type[Model],
+    frame: pl.DataFrame,
+    returning: Sequence[str] = ("id",),
+    unique: str = "",
+) -> list[tuple[Any, ...]]:
+    """Insert the rows of ``frame`` that collide with no row stored — on the unique index
+    ``unique`` names (its columns and condition in SQL, e.g. ``CASE_UNIQUE``; blank: on any) —
+    and return the ``returning`` columns of those stored; the others are left out.
+    ``frame``'s columns are named as ``insert_rows`` names them, JSON fields given as JSON
+    text, date-times as UTC ``Datetime``. Call inside a transaction. PostgreSQL: ``COPY`` into
+    a temporary table (the CSV written by polars), then one ``INSERT … SELECT … ON CONFLICT DO
+    NOTHING``: ten times faster than binding arrays, and a writer storing the same case
+    meanwhile is waited for, not failed. Others: multi-row ``INSERT … ON CONFLICT DO NOTHING``."""
+    if not frame.height:
+        return []
+    meta = model._meta
+    fields: list[Any] = [meta.get_field(name.removesuffix("_id")) for name in frame.columns]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    answered: list[Any] = [meta.get_field(name.removesuffix("_id")) for name in returning]
+    back = ", ".join(quote(str(f.column)) for f in answered)
+    moments = [f.attname for f in fields if isinstance(f, DateTimeField)]
+    # Table and column names come from the model, values are data: nothing user-given in SQL.
+    if connection.vendor == "postgresql":
+        frame = frame.with_columns(
+            pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00") for name in moments
+        )
+        data = frame.write_csv(include_header=False, null_value="\\N").encode()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE incoming ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {columns} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(
+                f"COPY incoming ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
+            ) as copy:
+                copy.write(data)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming "  # noqa: S608
+                f"ON CONFLICT {unique} DO NOTHING RETURNING {back}"
+            )
+            stored = [tuple(row) for row in cursor.fetchall()]
+            cursor.execute("DROP TABLE incoming")
+        return stored
+    # Django keeps SQLite date-times as naive UTC text, as ``str()`` writes it.
+    frame = frame.with_columns(
+        pl.when(pl.col(name).dt.microsecond() == 0)
+        .then(pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S"))
+        .otherwise(pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S.%6f"))
+        .alias(name)
+        for name in moments
+    )
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, 30_000 // len(fields))  # SQLite's limit is 32,766 variables
+    stored = []
+    with connection.cursor() as cursor:
+        for start in range(0, frame.height, per_statement):
+            rows = frame.slice(start, per_statement).rows()
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+                + ", ".join([marks] * len(rows))
+                + f" ON CONFLICT {unique} DO NOTHING RETURNING {back}",
+                [value for row in rows for value in row],
+            )
+            stored.extend(tuple(row) for row in cursor.fetchall())
+    return stored

@@ -33,6 +33,16 @@ Status = Literal["accepted", "duplicate", "error"]
 MAX_BATCH = 1000
 FUTURE_SLACK = dt.timedelta(minutes=5)
 EARLIEST = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+# What an item is told when a name is not found (files show the Chinese half).
+UNKNOWN = {
+    "department": "未知部门“{}” / unknown department",
+    "centre": "未知服务中心“{}” / unknown centre",
+    "window": "未知窗口“{}” / unknown window",
+    "staff": "未知工作人员“{}” / unknown staff",
+    "service_item": "未知服务事项“{}” / unknown service item",
+    "reasons": "未知评价原因“{}” / unknown reason",
+}
+RATED_AT_RANGE = "评价时间不合理 / rated_at is in the future or too early"
 
 
 @dataclass(slots=True)
@@ -54,7 +64,7 @@ def _client_centres(client: ApiClient) -> Organisation | None:
     return client.organisation if client.organisation.kind == OrgKind.SERVICE_CENTRE else None
 
 
-def _reason_codes() -> dict[str, str]:
+def reason_codes() -> dict[str, str]:
     tags = ReasonTag.objects.filter(is_active=True)
     out = {}
     for tag in tags:
@@ -72,7 +82,7 @@ def ingest(
 ) -> list[ItemResult]:
     results: list[ItemResult] = []
     pending: list[tuple[ItemResult, tuple[Any, ...]]] = []
-    reasons_known = _reason_codes() if any(r.reasons for r in records) else {}
+    reasons_known = reason_codes() if any(r.reasons for r in records) else {}
     now = timezone.now()
     keys_seen: dict[str, ItemResult] = {}
     aliases: list[tuple[ItemResult, ItemResult]] = []  # (duplicate, the earlier item it repeats)
@@ -93,18 +103,18 @@ def ingest(
             continue
         department = directory.department(record.department)
         if department is None:
-            result.fail("department", f"未知部门“{record.department}” / unknown department")
+            result.fail("department", UNKNOWN["department"].format(record.department))
         centre = directory.centre(record.centre)
         if centre is None:
-            result.fail("centre", f"未知服务中心“{record.centre}” / unknown centre")
+            result.fail("centre", UNKNOWN["centre"].format(record.centre))
         window = staff = None
         if centre is not None:
             window = directory.window(centre, record.window)
             if record.window and window is None:
-                result.fail("window", f"未知窗口“{record.window}” / unknown window")
+                result.fail("window", UNKNOWN["window"].format(record.window))
             staff = directory.staff(centre, record.staff)
             if record.staff and staff is None:
-                result.fail("staff", f"未知工作人员“{record.staff}” / unknown staff")
+                result.fail("staff", UNKNOWN["staff"].format(record.staff))
             if client is not None:
                 for message in _client_errors(client, own_centre, centre, record, inside_seen):
                     result.fail("centre", message)
@@ -112,11 +122,9 @@ def ingest(
         if department is not None and record.service_item:
             item = directory.service_item(record.service_item, department)
             if item is None:
-                result.fail(
-                    "service_item", f"未知服务事项“{record.service_item}” / unknown service item"
-                )
+                result.fail("service_item", UNKNOWN["service_item"].format(record.service_item))
         if record.rated_at > now + FUTURE_SLACK or record.rated_at < EARLIEST:
-            result.fail("rated_at", "评价时间不合理 / rated_at is in the future or too early")
+            result.fail("rated_at", RATED_AT_RANGE)
         if record.handled_at is not None and (
             record.handled_at > now + FUTURE_SLACK or record.handled_at < EARLIEST
         ):
@@ -125,7 +133,7 @@ def ingest(
         for reason in record.reasons:
             code = reasons_known.get(reason) if reasons_known else reason
             if code is None:
-                result.fail("reasons", f"未知评价原因“{reason}” / unknown reason")
+                result.fail("reasons", UNKNOWN["reasons"].format(reason))
             else:
                 reasons.append(code[:32])
         if result.errors or department is None or centre is None:
@@ -285,8 +293,7 @@ def _find_existing(row: tuple[Any, ...]) -> int | None:
     return found.pk if found is not None else None
 
 
-def audit_import(actor: object, results: list[ItemResult], directory: Directory, note: str) -> None:
-    accepted = sum(1 for r in results if r.status == "accepted")
+def audit_import(actor: object, accepted: int, directory: Directory, note: str) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.BULK,
