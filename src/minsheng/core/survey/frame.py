@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -105,12 +106,42 @@ class Frame:
         return cls(columns)
 
     @classmethod
+    def from_text(cls, frame: pl.DataFrame) -> Frame:
+        """A file's text columns (``core.columnar``) as numbers or text (``series_column``)."""
+        return cls({name: series_column(name, frame[name]) for name in frame.columns})
+
+    @classmethod
     def from_rows(cls, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Frame:
         columns: dict[str, Column] = {}
         for j, name in enumerate(headers):
             cells = [row[j] if j < len(row) else None for row in rows]
             columns[name] = parse_column(name, cells)
         return cls(columns)
+
+
+def series_column(name: str, series: pl.Series) -> Column:
+    """A text column read from a file (null = blank) as ``parse_column`` reads its cells, the
+    whole column at once: polars reads the numbers, and the few distinct texts it does not read
+    are tried by Python's ``float`` — one that fails makes the column text."""
+    text = series.cast(pl.String).str.strip_chars()
+    missing = text.is_null() | text.is_in(sorted(MISSING_TEXT))
+    numbers = text.cast(pl.Float64, strict=False)
+    unread = text.filter(numbers.is_null() & ~missing).unique().to_list()
+    extra: dict[str, float] = {}
+    for value in unread:
+        try:
+            extra[value] = float(value)
+        except ValueError:
+            present = text.set(missing, "")
+            return Column(
+                name, None, np.array(present.to_list(), dtype=np.str_), missing.to_numpy()
+            )
+    if extra:
+        numbers = numbers.fill_null(
+            text.replace_strict(extra, default=None, return_dtype=pl.Float64)
+        )
+    values = numbers.set(missing, None).fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+    return Column(name, values, None, np.isnan(values))
 
 
 def text_column(name: str, values: Sequence[str | None]) -> Column:

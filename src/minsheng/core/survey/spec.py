@@ -21,13 +21,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
+from minsheng.core.columnar import read_columns
 from minsheng.core.survey.calibrate import Method, calibrate, read_margins
 from minsheng.core.survey.design import LONELY_CHOICES, DesignError, LonelyPsu, build_design
 from minsheng.core.survey.estimate import STAT_CHOICES, Estimate, Stat, Survey, estimate
 from minsheng.core.survey.frame import Frame
 from minsheng.core.survey.replicates import KIND_CHOICES, bootstrap, jk1
 from minsheng.core.survey.weights import trim
-from minsheng.core.tabular import TableError, read_table
+from minsheng.core.tabular import TableError
 
 KEYS = {
     "data",
@@ -64,11 +65,10 @@ def load_frame(path: Path) -> Frame:
     except OSError as exc:
         raise SpecError(f"无法读取数据文件 {path}：{exc.strerror} / cannot read {path}") from None
     try:
-        table = read_table(data, filename=path.name)
+        columns = read_columns(data, filename=path.name)
     except TableError as exc:
         raise SpecError(f"{path.name}：{exc.errors[0]}") from None
-    rows = [[row.values.get(h) for h in table.headers] for row in table.rows]
-    return Frame.from_rows(table.headers, rows)
+    return Frame.from_text(columns.frame)
 
 
 def read_spec(path: Path) -> dict[str, Any]:
