@@ -10,7 +10,6 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from minsheng.analytics.tasks import sync_store
         from minsheng.jobs.schedule import periodic
 
-        periodic("analytics-sync", sync_store, timedelta(minutes=1))
+        periodic("analytics-sync", "minsheng.analytics.tasks.sync_store", timedelta(minutes=1))

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import polars as pl
 from django.conf import settings
+from django.utils.module_loading import autodiscover_modules
 
 from minsheng.core.analytics import engines, store
 
@@ -35,10 +36,27 @@ class Source:
 
 
 SOURCES: dict[str, Source] = {}
+SNAPSHOTS: set[str] = set()  # tables kept as versioned snapshots (``core.analytics.store``)
 
 
 def register(source: Source) -> None:
     SOURCES[source.table] = source
+
+
+def register_snapshots(table: str) -> None:
+    SNAPSHOTS.add(table)
+
+
+def sources() -> dict[str, Source]:
+    """Every registered table: each app's ``store`` module registers its own, imported here on
+    first use (not at start-up)."""
+    autodiscover_modules("store")
+    return SOURCES
+
+
+def snapshots() -> set[str]:
+    autodiscover_modules("store")
+    return SNAPSHOTS
 
 
 def root() -> Path:
@@ -53,7 +71,7 @@ def engine() -> engines.Engine:
 def sync(table: str, progress: Callable[[int], None] | None = None) -> int:
     """Copy the rows above the watermark; returns how many. Cheap when nothing is new (one
     indexed ``MAX(id)``), so readers call it first and always see every stored row."""
-    source = SOURCES[table]
+    source = sources()[table]
     base = root()
     newest = source.max_id()
     if newest <= store.watermark(base, table):
@@ -87,7 +105,7 @@ def check(table: str) -> dict[str, Any]:
     """Database and store agree up to the watermark, else the table is copied again."""
     base = root()
     mark = store.watermark(base, table)
-    in_db, in_store = SOURCES[table].count_upto(mark), stored_count(table)
+    in_db, in_store = sources()[table].count_upto(mark), stored_count(table)
     rebuilt = in_db != in_store
     if rebuilt:
         with store.locked(base, table):
@@ -112,13 +130,13 @@ def status() -> list[dict[str, Any]]:
             "parts": len(store.parts(base, table)),
             "rows": stored_count(table),
         }
-        for table, source in sorted(SOURCES.items())
+        for table, source in sorted(sources().items())
     ]
 
 
 def sync_all(*, verify: bool = False) -> list[dict[str, Any]]:
     out = []
-    for table in sorted(SOURCES):
+    for table in sorted(sources()):
         started = time.perf_counter()
         facts: dict[str, Any] = check(table) if verify else {"table": table}
         facts["copied"] = sync(table)
@@ -129,5 +147,5 @@ def sync_all(*, verify: bool = False) -> list[dict[str, Any]]:
 
 def clear() -> None:
     """Empty the store (the demo starts a new database)."""
-    for table in SOURCES:
+    for table in (*sources(), *snapshots()):
         store.drop(root(), table)

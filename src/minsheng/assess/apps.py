@@ -6,6 +6,3 @@ class AssessConfig(AppConfig):
     name = "minsheng.assess"
     label = "assess"
     verbose_name = _("考核")
-
-    def ready(self) -> None:
-        from minsheng.assess import demo_steps  # noqa: F401  (registers the demo step)

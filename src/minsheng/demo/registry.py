@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.module_loading import autodiscover_modules
+
 from minsheng.core.demo_plan import DemoPlan
 
 
@@ -48,4 +50,7 @@ def register(name: str, *, order: int) -> Callable[[DemoStep], DemoStep]:
 
 
 def steps() -> list[RegisteredStep]:
+    """Every app's steps: its ``demo_steps`` module is imported here, when a demo is built
+    (not at start-up, which every command pays for)."""
+    autodiscover_modules("demo_steps")
     return sorted(_STEPS.values(), key=lambda s: (s.order, s.name))

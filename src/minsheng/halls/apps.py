@@ -6,6 +6,3 @@ class HallsConfig(AppConfig):
     name = "minsheng.halls"
     label = "halls"
     verbose_name = _("大厅办件")
-
-    def ready(self) -> None:
-        from minsheng.halls import demo_steps  # noqa: F401  (registers the demo step)

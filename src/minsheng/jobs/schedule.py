@@ -1,7 +1,9 @@
 """Periodic jobs and the tick that enqueues the due ones.
 
 Later capabilities add their periodic jobs (reminders, escalations, recomputation) with
-``periodic(...)`` from their ``AppConfig.ready``.
+``periodic(...)`` from their ``AppConfig.ready``, naming the task by its dotted path: the task's
+module (and the services it imports) loads when the job is first enqueued, not when any command
+starts.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from minsheng.jobs import tasks
 from minsheng.jobs.models import PeriodicJob
@@ -20,8 +23,12 @@ from minsheng.jobs.models import PeriodicJob
 @dataclass(frozen=True, slots=True)
 class Periodic:
     name: str
-    task: Any  # a django_tasks Task
+    target: Any  # a django_tasks Task, or its dotted path ("minsheng.polls.tasks.refresh")
     every: timedelta
+
+    @property
+    def task(self) -> Any:
+        return import_string(self.target) if isinstance(self.target, str) else self.target
 
 
 _PERIODIC: dict[str, Periodic] = {}

@@ -8,4 +8,8 @@ class PollsConfig(AppConfig):
     verbose_name = _("满意度测评")
 
     def ready(self) -> None:
-        from minsheng.polls import demo_steps  # noqa: F401  (registers the demo step)
+        from datetime import timedelta
+
+        from minsheng.jobs.schedule import periodic
+
+        periodic("polls-snapshots", "minsheng.polls.tasks.refresh_snapshots", timedelta(minutes=1))

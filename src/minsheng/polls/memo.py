@@ -12,9 +12,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from django.db.models import Count, F, Max, Sum
-
-from minsheng.polls.models import Poll, Respondent
+from minsheng.polls.models import Poll
+from minsheng.polls.store import respondents_state
 
 T = TypeVar("T")
 SIZE = 8  # entries per process; a results entry holds a round's columns (≈ 30 MB at 100,000)
@@ -27,15 +26,9 @@ def memo_clear() -> None:
         _kept.clear()
 
 
-def fingerprint(poll: Poll) -> tuple[object, ...]:
-    data = Respondent.objects.filter(poll=poll).aggregate(
-        n=Count("pk"),
-        last=Max("pk"),
-        weights=Sum("weight"),
-        spread=Sum(F("weight") * F("pk")),
-        base=Sum(F("base_weight") * F("pk")),
-        cells=Sum("cell_id"),
-    )
+def fingerprint(poll: Poll, state: dict[str, Any] | None = None) -> tuple[object, ...]:
+    """``state``: ``store.respondents_state(poll)`` when the caller has it already."""
+    data = state if state is not None else respondents_state(poll)
     items = tuple(
         poll.questionnaire.items.order_by("pk").values_list(
             "code", "scale", "weight", "domain", "is_overall", "organisation_id"
@@ -51,9 +44,9 @@ def fingerprint(poll: Poll) -> tuple[object, ...]:
     )
 
 
-def kept(poll: Poll, what: str, compute: Callable[[], T]) -> T:
+def kept(poll: Poll, what: str, compute: Callable[[], T], state: dict[str, Any] | None = None) -> T:
     """``compute()`` once per poll data version and ``what`` (e.g. "results:county")."""
-    key = (*fingerprint(poll), what)
+    key = (*fingerprint(poll, state), what)
     with _lock:
         if key in _kept:
             _kept.move_to_end(key)

@@ -20,6 +20,7 @@ from minsheng.core.tabular import CellError, Table, TableError, cell_float, cell
 from minsheng.polls.models import PlanCell, Poll, Respondent
 from minsheng.polls.selectors import CellWeight
 from minsheng.polls.services import poll_regions
+from minsheng.polls.store import refresh_on_commit
 
 FRAME_COLUMNS = ("region", "stratum", "count")
 ISSUED_COLUMNS = ("region", "stratum", "issued")
@@ -207,6 +208,7 @@ def design_weights_apply(
             )
     # New design weights undo any earlier calibration: rake again from these if needed.
     Poll.objects.filter(pk=poll.pk).update(calibration={})
+    refresh_on_commit(poll)
     empty = sum(1 for w in weights.values() if w.weight is None)
     audit_record(
         actor=actor,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 from minsheng.core.index.ranking import competition_rank
 from minsheng.core.polls.integrity import JumpFlag, score_jumps
@@ -16,13 +17,13 @@ from minsheng.core.polls.scales import SCALES, Scale
 from minsheng.core.polls.scoring import (
     ItemScoring,
     group_scores,
-    score_respondents,
+    score_columns,
     spread_by_group,
 )
 from minsheng.core.survey.calibrate import calibrate_trimmed, read_margins
 from minsheng.core.survey.design import build_design
 from minsheng.core.survey.estimate import Estimate, Survey, estimate, estimate_with_replicates
-from minsheng.core.survey.frame import Frame, number_label
+from minsheng.core.survey.frame import Frame, number_label, number_series, text_series
 from minsheng.core.survey.replicates import Replicates, bootstrap
 from minsheng.core.survey.results import (
     Change,
@@ -37,7 +38,8 @@ from minsheng.core.survey.results import (
 )
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.memo import kept
-from minsheng.polls.models import Item, Poll, Respondent
+from minsheng.polls.models import Item, Poll
+from minsheng.polls.store import ANSWER, ATTRIBUTE, respondent_columns, respondents_state
 
 REPLICATES = 100
 LEVELS = {"county": RegionLevel.COUNTY, "township": RegionLevel.TOWNSHIP}
@@ -127,27 +129,22 @@ def _scores(poll: Poll, items: list[Item]) -> dict[str, dict[str, float]]:
     }
 
 
-def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarray[Any, Any]]]:
+def _respondent_frame(
+    poll: Poll, level: str, state: dict[str, Any] | None = None
+) -> tuple[Frame, dict[str, np.ndarray[Any, Any]]]:
     items = list(poll.questionnaire.items.all())
     scores = _scores(poll, items)
     margins = [name for name, _ in (poll.calibration or {}).get("margins", [])]
-    columns = ["region__code", "region__level", "region__county__code", "stratum", "weight"]
-    columns += ["answers", "cell_id", "base_weight"]
-    # The attributes are decoded only when a calibration needs them (a JSON column per row).
-    rows = list(
-        Respondent.objects.filter(poll=poll).values_list(
-            *columns, *(["attributes"] if margins else [])
-        )
+    data = respondent_columns(poll, state)
+    code, county = data["region_code"], data["county_code"].fill_null(data["region_code"])
+    own = data["region_level"] == int(LEVELS[level])
+    domain = (
+        code
+        if level == "township"
+        else pl.select(pl.when(own).then(code).otherwise(county)).to_series()
     )
-    domain = [
-        code if lvl == LEVELS[level] or level == "township" else county or code
-        for code, lvl, county, *_ in rows
-    ]
-    counties = [county or code for code, _, county, *_ in rows]
-    # Also as small integers: domain estimates by county factorise those much faster than text.
-    county_ids = np.unique(np.array(counties, dtype=np.str_), return_inverse=True)[1]
-    scored = score_respondents(
-        [r[5] for r in rows],
+    scored = score_columns(
+        data.select(pl.col(f"{ANSWER}{i.code}").alias(i.code) for i in items),
         [
             ItemScoring(
                 i.code, scores[i.code], SCALES[Scale(i.scale)].satisfied, i.weight, i.is_overall
@@ -160,25 +157,38 @@ def _respondent_frame(poll: Poll, level: str) -> tuple[Frame, dict[str, np.ndarr
     for item in items:
         if item.domain and not item.is_overall:
             fields.setdefault(item.domain, []).append((item.code, item.weight))
-    frame = Frame.from_arrays(
+    # The plan's cell (region × stratum) once design weights are set, else the vendor's.
+    stratum = pl.select(
+        pl.when(data["cell_id"].is_not_null())
+        .then(pl.lit("cell:") + data["cell_id"].cast(pl.String))
+        .otherwise(data["stratum"].replace("", None).fill_null("all"))
+    ).to_series()
+    frame = Frame(
         {
-            "domain": np.array(domain, dtype=np.str_),
-            "county": np.array(counties, dtype=np.str_),
-            "county_id": county_ids.reshape(-1).astype(np.float64),
-            # The plan's cell (region × stratum) once design weights are set, else the vendor's.
-            "stratum": np.array(
-                [f"cell:{r[6]}" if r[6] else (r[3] or "all") for r in rows], dtype=np.str_
-            ),
-            "w": np.array([r[4] for r in rows], dtype=np.float64),
-            "base": np.array([r[7] for r in rows], dtype=np.float64),
+            "domain": text_series("domain", domain),
+            "county": text_series("county", county),
+            # Also as small integers: domain estimates by county factorise those much faster.
+            "county_id": number_series("county_id", county.rank("dense").cast(pl.Float64) - 1),
+            "stratum": text_series("stratum", stratum),
+            "w": number_series("w", data["weight"]),
+            "base": number_series("base", data["base_weight"]),
             **{
-                f"attr:{name}": np.array([r[8].get(name) for r in rows], dtype=object)
+                f"attr:{name}": text_series(
+                    f"attr:{name}",
+                    data[f"{ATTRIBUTE}{name}"]
+                    if f"{ATTRIBUTE}{name}" in data.columns
+                    else pl.Series([None] * data.height, dtype=pl.String),
+                )
                 for name in margins
             },
-            "score": scored.overall,
-            "satisfied": scored.satisfied,
-            **{f"item:{code}": values for code, values in per_item.items()},
-            **{f"field:{name}": v for name, v in group_scores(per_item, fields).items()},
+            **Frame.from_arrays(
+                {
+                    "score": scored.overall,
+                    "satisfied": scored.satisfied,
+                    **{f"item:{code}": values for code, values in per_item.items()},
+                    **{f"field:{name}": v for name, v in group_scores(per_item, fields).items()},
+                }
+            ).columns,
         }
     )
     return frame, per_item
@@ -212,13 +222,18 @@ def score_spread(poll: Poll) -> dict[str, float]:
     return spread_by_group(score, weights, list(domains))
 
 
-def _compute(poll: Poll, level: str) -> tuple[Computed, Frame, Survey] | None:
+def _compute(
+    poll: Poll, level: str, state: dict[str, Any] | None = None
+) -> tuple[Computed, Frame, Survey] | None:
     """The expensive part of a results page, kept per process until the poll's data change."""
-    return kept(poll, f"results:{level}", lambda: _computed(poll, level))
+    state = state if state is not None else respondents_state(poll)
+    return kept(poll, f"results:{level}", lambda: _computed(poll, level, state), state)
 
 
-def _computed(poll: Poll, level: str) -> tuple[Computed, Frame, Survey] | None:
-    frame, _ = _respondent_frame(poll, level)
+def _computed(
+    poll: Poll, level: str, state: dict[str, Any] | None = None
+) -> tuple[Computed, Frame, Survey] | None:
+    frame, _ = _respondent_frame(poll, level, state)
     if frame.n < 2:
         return None
     survey, reps = _survey(poll, frame)
@@ -242,7 +257,8 @@ def poll_results(
     """``visible``: region codes the reader may see (ranks are still among all). ``within``:
     a county's code — the drill-down: its townships (ranked among all the city's), and the
     overall score and item scores of that county alone (domain estimates, as R's svyby)."""
-    current = _compute(poll, level)
+    state = respondents_state(poll)
+    current = _compute(poll, level, state)
     if current is None:
         return PollResults(poll, level, 0, None, [], [], [])
     now, frame, survey = current
@@ -293,8 +309,19 @@ def poll_results(
             )
         )
     rows.sort(key=lambda r: (not r.rank.ranked, r.rank.rank or 0, -r.score))
-    overall = _mean(survey, "score", part)
-    rate = _mean(survey, "satisfied", part)
+    # The overall score, rate, items (with the importance bootstrap) and fields of this view,
+    # kept like the regions' computation: a repeated view estimates nothing again.
+    overall, rate, item_rows, field_rows = kept(
+        poll,
+        f"details:{level}:{within}",
+        lambda: (
+            _mean(survey, "score", part),
+            _mean(survey, "satisfied", part),
+            _item_rows(poll, frame, survey, part),
+            _field_rows(poll, survey, part),
+        ),
+        state,
+    )
     n = overall.n if overall is not None else 0
     return PollResults(
         poll,
@@ -302,8 +329,8 @@ def poll_results(
         n,
         overall,
         rows,
-        _item_rows(poll, frame, survey, part),
-        _field_rows(poll, survey, part),
+        item_rows,
+        field_rows,
         score_jumps(
             {r.name: (r.change.difference, r.change.z, r.change.p) for r in rows if r.change}
         ),

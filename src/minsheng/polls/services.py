@@ -14,7 +14,7 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record, audit_snapshot
 from minsheng.core.polls.fieldwork import ItemSpec, phone_hash, read_respondents
 from minsheng.core.polls.scales import Scale
-from minsheng.core.tabular import CellError, TableError, read_table
+from minsheng.core.tabular import MAX_BYTES, CellError, TableError, read_table
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.models import (
     Poll,
@@ -24,6 +24,7 @@ from minsheng.polls.models import (
     Respondent,
     VendorMapping,
 )
+from minsheng.polls.store import refresh_on_commit
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
@@ -74,14 +75,21 @@ def poll_regions(poll: Poll) -> dict[str, Region]:
 
 @transaction.atomic
 def fieldwork_import(
-    poll: Poll, data: bytes, *, filename: str, actor: Any, progress: Progress | None = None
+    poll: Poll,
+    data: bytes,
+    *,
+    filename: str,
+    actor: Any,
+    progress: Progress | None = None,
+    limit: int | None = MAX_BYTES,
 ) -> int:
     """Check every row, then store all respondents — or raise ``TableError`` listing every
-    problem and store nothing. Returns the number imported."""
+    problem and store nothing. Returns the number imported. ``limit``: the largest file taken
+    (an upload's); None for the command."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.state != PollState.FIELDWORK:
         raise TableError([CellError("", 0, "", ROUND_CLOSED)])
-    table = read_table(data, filename=filename)
+    table = read_table(data, filename=filename, limit=limit)
     items = [ItemSpec(i.code, Scale(i.scale)) for i in poll.questionnaire.items.all()]
     regions = poll_regions(poll)
     known = frozenset(Respondent.objects.filter(poll=poll).values_list("phone_hash", flat=True))
@@ -126,6 +134,7 @@ def fieldwork_import(
         if progress is not None:
             progress(min(start + BATCH, total), total)
     Questionnaire.objects.filter(pk=poll.questionnaire_id).update(frozen=True)
+    refresh_on_commit(poll)  # the results' columns, written once the import commits
     audit_record(
         actor=actor,
         action=AuditAction.BULK,

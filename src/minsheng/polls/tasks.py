@@ -42,3 +42,11 @@ def import_fieldwork(*, run_id: int, poll_id: int, path: str, filename: str, use
             upload.unlink(missing_ok=True)
         run.result = {"ok": True, "imported": count}
         return count
+
+
+@task()
+def refresh_snapshots() -> int:
+    """Every minute: the columns of polls taking online answers (see ``polls.store``)."""
+    from minsheng.polls.store import refresh_fieldwork
+
+    return refresh_fieldwork()

@@ -21,6 +21,7 @@ from minsheng.core.survey.frame import Frame
 from minsheng.core.survey.weights import WeightSummary, summary
 from minsheng.core.tabular import CellError, Table, TableError, cell_float, cell_text
 from minsheng.polls.models import Poll, Respondent
+from minsheng.polls.store import refresh_on_commit
 
 MARGIN_COLUMNS = ("variable", "category", "count")
 
@@ -174,6 +175,7 @@ def weights_compute(
         for (pk, _, _), w in zip(rows, design.weights, strict=True)
     ]
     Respondent.objects.bulk_update(updates, ["weight"], batch_size=2000)
+    refresh_on_commit(poll)
     poll.calibration = {
         "method": method,
         # A list, not an object: raking order matters and jsonb does not keep key order.

@@ -11,7 +11,5 @@ class ReportsConfig(AppConfig):
         from datetime import timedelta
 
         from minsheng.jobs.schedule import periodic
-        from minsheng.reports import demo_steps  # noqa: F401  (registers the demo step)
-        from minsheng.reports.tasks import make_scheduled
 
-        periodic("reports-scheduled", make_scheduled, timedelta(hours=1))
+        periodic("reports-scheduled", "minsheng.reports.tasks.make_scheduled", timedelta(hours=1))

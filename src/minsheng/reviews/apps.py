@@ -11,10 +11,9 @@ class ReviewsConfig(AppConfig):
         from datetime import timedelta
 
         from minsheng.jobs.schedule import periodic
-        from minsheng.reviews import (
-            demo_steps,  # noqa: F401  (registers the demo step)
-            todo,  # noqa: F401  (registers its 我的待办 provider)
-        )
-        from minsheng.reviews.tasks import sweep_deadlines
 
-        periodic("reviews-sweep-deadlines", sweep_deadlines, timedelta(minutes=15))
+        periodic(
+            "reviews-sweep-deadlines",
+            "minsheng.reviews.tasks.sweep_deadlines",
+            timedelta(minutes=15),
+        )

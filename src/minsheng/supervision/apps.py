@@ -11,10 +11,5 @@ class SupervisionConfig(AppConfig):
         from datetime import timedelta
 
         from minsheng.jobs.schedule import periodic
-        from minsheng.supervision.tasks import sweep_tasks
 
-        periodic("supervision-sweep", sweep_tasks, timedelta(hours=1))
-        from minsheng.supervision import (
-            demo_steps,  # noqa: F401  (registers the demo step)
-            todo,  # noqa: F401  (registers its 我的待办 provider)
-        )
+        periodic("supervision-sweep", "minsheng.supervision.tasks.sweep_tasks", timedelta(hours=1))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from minsheng.core.workdays.calendar import SHANGHAI
 
@@ -50,17 +51,24 @@ def today() -> dt.date:
     return timezone.now().astimezone(SHANGHAI).date()
 
 
+def providers() -> dict[str, Provider]:
+    """Every app's provider: its ``todo`` module is imported on first use (not at start-up,
+    which every command pays for)."""
+    autodiscover_modules("todo")
+    return PROVIDERS
+
+
 def todo_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return sum(provider(user, 0)[0] for provider in PROVIDERS.values())
+    return sum(provider(user, 0)[0] for provider in providers().values())
 
 
 def todo_items(user: Any, kind: str = "") -> tuple[list[TodoItem], dict[str, int]]:
     """The items (sorted: due first, by date; undated last) and the count of each kind."""
     counts: dict[str, int] = {}
     items: list[TodoItem] = []
-    for name, provider in PROVIDERS.items():
+    for name, provider in providers().items():
         total, first = provider(user, SHOWN_PER_KIND if not kind or kind == name else 0)
         if total:
             counts[name] = total

@@ -16,7 +16,7 @@ from minsheng.accounts.access import user_scope
 from minsheng.accounts.security import security_event
 from minsheng.orgs.selectors import region_children, scope_summary, windows_by_child
 from minsheng.site.storage import is_disk_full
-from minsheng.web.todo import PROVIDERS, todo_items
+from minsheng.web.todo import providers, todo_items
 from minsheng.web.todo import today as todo_today
 
 logger = logging.getLogger("minsheng.web")
@@ -90,7 +90,7 @@ KINDS = {
 def todo(request: HttpRequest) -> HttpResponse:
     """我的待办: everything waiting for the user across the platform, due first."""
     kind = request.GET.get("kind", "")
-    if kind and kind not in PROVIDERS:
+    if kind and kind not in providers():
         raise Http404("unknown kind")
     items, counts = todo_items(request.user, kind)  # other kinds are counted, not listed
     day = todo_today()

@@ -7,11 +7,20 @@ A part holds the rows with ids ``first … last`` of one month; ids only grow, s
 it, writes each month's part under a temporary name and renames it into place (a rename is
 atomic), so a killed run leaves either a whole part or none, and the watermark read from the file
 names can never run ahead of the data. Runs take a lock, so two never copy the same rows.
+
+A table whose rows change in place (a poll's respondents get new weights) is kept as
+**snapshots** instead — one file per key, named by the version of the data it holds:
+
+    ROOT/<table>/poll=12/version-3f2a9c0d1e4b5a69.parquet
+
+A reader asks for the version the database is at now; a snapshot of an older version is never
+read, and writing a new one removes the old.
 """
 
 from __future__ import annotations
 
 import fcntl
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -22,6 +31,7 @@ from pathlib import Path
 import polars as pl
 
 PART = re.compile(r"part-(\d{12})-(\d{12})\.parquet")
+SNAPSHOT = re.compile(r"version-([0-9a-f]{16})\.parquet")
 MONTH = re.compile(r"month=(\d{4}-\d{2})")
 
 
@@ -94,3 +104,39 @@ def locked(root: Path, table: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def snapshot(root: Path, table: str, key: str, version: str) -> pl.DataFrame | None:
+    """The snapshot of ``key`` at ``version`` (16 hex digits), or None if there is none."""
+    path = root / table / key / f"version-{version}.parquet"
+    try:
+        return pl.read_parquet(path)
+    except FileNotFoundError:
+        return None
+
+
+def snapshot_write(root: Path, table: str, key: str, version: str, frame: pl.DataFrame) -> None:
+    """Keep ``frame`` as the snapshot of ``key`` at ``version``; older versions are removed."""
+    with snapshot_file(root, table, key, version) as temporary:
+        frame.write_parquet(temporary, compression="zstd", statistics=False)
+
+
+@contextmanager
+def snapshot_file(root: Path, table: str, key: str, version: str) -> Iterator[Path]:
+    """A temporary path to write the snapshot of ``key`` at ``version`` to (by any writer,
+    e.g. DuckDB's ``COPY … TO``); when the block ends it is renamed into place and older
+    versions are removed. A failed write leaves nothing behind."""
+    if not SNAPSHOT.fullmatch(f"version-{version}.parquet"):
+        raise ValueError(f"a version is 16 hex digits, not {version!r}")
+    folder = root / table / key
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"version-{version}.parquet"
+    temporary = folder / f".{name}.{os.getpid()}.tmp"
+    try:
+        yield temporary
+        temporary.rename(folder / name)
+    finally:
+        temporary.unlink(missing_ok=True)
+    for path in folder.iterdir():
+        if path.name != name and SNAPSHOT.fullmatch(path.name):
+            path.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 
 from minsheng.core.polls.scales import DONT_KNOW_CODES
 from minsheng.core.survey.frame import Floats
@@ -32,7 +33,15 @@ class Scored:
 
 
 def score_respondents(answers: Sequence[Mapping[str, str]], items: Sequence[ItemScoring]) -> Scored:
-    n = len(answers)
+    """Respondents given as their answers (item code → answer code)."""
+    codes = {i.code: [a.get(i.code) for a in answers] for i in items}
+    return score_columns(pl.DataFrame(codes, schema=dict.fromkeys(codes, pl.String)), items)
+
+
+def score_columns(answers: pl.DataFrame, items: Sequence[ItemScoring]) -> Scored:
+    """Respondents given as columns of answer codes, one per item code (null = not asked or
+    not answered); an item without a column counts as unanswered."""
+    n = answers.height
     scored = {i.code for i in items if not i.is_overall} or {i.code for i in items}
     per_item: dict[str, Floats] = {}
     hits = np.zeros(n)
@@ -40,18 +49,23 @@ def score_respondents(answers: Sequence[Mapping[str, str]], items: Sequence[Item
     weighted = np.zeros(n)
     weights = np.zeros(n)
     for item in items:
-        codes = np.array([a.get(item.code, "") for a in answers], dtype=np.str_)
-        levels, inverse = np.unique(codes, return_inverse=True)
-        values = np.array([item.scores.get(str(c), np.nan) for c in levels], dtype=np.float64)
-        score = values[inverse] if n else np.zeros(0)
-        per_item[item.code] = score
+        column = (
+            answers[item.code].fill_null("")
+            if item.code in answers.columns
+            else pl.Series([""] * n, dtype=pl.String)
+        )
+        levels = column.unique().to_list()  # a handful of codes: each is judged once
+        values = {c: float(item.scores[c]) for c in levels if c in item.scores}
+        score = column.replace_strict(values, default=None, return_dtype=pl.Float64)
+        score_array = score.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+        per_item[item.code] = score_array
         if item.code in scored:
-            valid = np.array([bool(c) and str(c) not in DONT_KNOW_CODES for c in levels])
-            good = np.array([str(c) in item.satisfied for c in levels])
-            answered += valid[inverse] if n else 0
-            hits += good[inverse] if n else 0
-            present = ~np.isnan(score)
-            weighted += np.where(present, score, 0.0) * item.weight
+            valid = [c for c in levels if c and c not in DONT_KNOW_CODES]
+            good = [c for c in levels if c in item.satisfied]
+            answered += column.is_in(valid).to_numpy()
+            hits += column.is_in(good).to_numpy()
+            present = ~np.isnan(score_array)
+            weighted += np.where(present, score_array, 0.0) * item.weight
             weights += present * item.weight
     with np.errstate(invalid="ignore", divide="ignore"):
         overall = np.where(weights > 0, weighted / weights, np.nan)

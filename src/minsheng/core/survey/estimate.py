@@ -257,7 +257,7 @@ def _replicate_thetas(
     denom = sp.csr_matrix((sz, (group_dom, np.arange(n_groups))), shape=(n_dom, n_groups))
     thetas = np.empty((reps.count, n_dom * j))
     for start in range(0, reps.count, REPLICATE_CHUNK):
-        factors = reps.factors[:, start : start + REPLICATE_CHUNK]
+        factors = reps.factors[:, start : start + REPLICATE_CHUNK].astype(np.float64)
         pair_factor = factors[pair_unit]
         if calibration is not None:
             pair_factor = _calibrated_factors(calibration, base, pair_of_row, pair_factor)

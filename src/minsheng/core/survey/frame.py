@@ -34,6 +34,8 @@ class Column:
     numbers: Floats | None  # set for numeric columns
     text: npt.NDArray[np.str_] | None  # set for text columns
     missing: Bools
+    # A text column's sorted levels and each row's index (-1 missing), when known at hand.
+    levels: tuple[npt.NDArray[np.str_], Ints] | None = None
 
     @property
     def numeric(self) -> bool:
@@ -54,6 +56,8 @@ class Column:
         return [str(v) for v in values], codes
 
     def _factorise(self) -> tuple[npt.NDArray[np.generic], Ints]:
+        if self.levels is not None:
+            return self.levels
         codes = np.full(len(self), -1, dtype=np.int64)
         present = ~self.missing
         numbers = self.numbers
@@ -132,15 +136,35 @@ def series_column(name: str, series: pl.Series) -> Column:
         try:
             extra[value] = float(value)
         except ValueError:
-            present = text.set(missing, "")
-            return Column(
-                name, None, np.array(present.to_list(), dtype=np.str_), missing.to_numpy()
-            )
+            return text_series(name, text)
     if extra:
         numbers = numbers.fill_null(
             text.replace_strict(extra, default=None, return_dtype=pl.Float64)
         )
     values = numbers.set(missing, None).fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+    return Column(name, values, None, np.isnan(values))
+
+
+def text_series(name: str, series: pl.Series) -> Column:
+    """A text column from polars: stripped; null or a missing word (NA …) is missing."""
+    text = series.cast(pl.String).str.strip_chars()
+    missing = text.is_null() | text.is_in(sorted(MISSING_TEXT))
+    values = np.array(text.set(missing, "").to_list(), dtype=np.str_)
+    # Levels by hashing (polars) rather than sorting a million strings (``np.unique``): the
+    # distinct values are sorted by code point, as ``np.unique`` sorts them.
+    labels = text.filter(~missing).unique().sort()
+    index = text.replace_strict(
+        labels, pl.int_range(len(labels), dtype=pl.Int64, eager=True), default=-1
+    )
+    codes = index.set(missing, -1).to_numpy().astype(np.int64, copy=False)
+    return Column(
+        name, None, values, missing.to_numpy(), (np.array(labels.to_list(), dtype=np.str_), codes)
+    )
+
+
+def number_series(name: str, series: pl.Series) -> Column:
+    """A number column from polars: null (or NaN) is missing."""
+    values = series.cast(pl.Float64).fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
     return Column(name, values, None, np.isnan(values))
 
 

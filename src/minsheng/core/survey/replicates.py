@@ -20,12 +20,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from minsheng.core.survey.design import Design, DesignError
 from minsheng.core.survey.frame import Floats, Ints
 from minsheng.core.survey.rrng import RRandom
 
 Kind = Literal["JK1", "bootstrap"]
+# JK1's multipliers are fractions; the bootstrap's are draw counts, kept as 16-bit integers
+# (a quarter of the memory: 200 MB, not 800 MB, for a million respondents × 100 replicates).
+Factors = npt.NDArray[np.float64] | npt.NDArray[np.uint16]
 KIND_CHOICES: tuple[Kind, ...] = ("JK1", "bootstrap")
 MAX_REPLICATES = 5000
 
@@ -34,7 +38,7 @@ MAX_REPLICATES = 5000
 class Replicates:
     kind: Kind
     unit: Ints  # per row: first-stage unit (0..U-1)
-    factors: Floats  # U × R multipliers
+    factors: Factors  # U × R multipliers
     scale: float
 
     @property
@@ -90,7 +94,7 @@ def bootstrap(design: Design, replicates: int, seed: int, *, same_as_r: bool = T
         unit_population[unit] = population
     rng = RRandom(seed)
     fast = np.random.default_rng(seed)
-    factors = np.zeros((n_units, replicates))
+    factors = np.zeros((n_units, replicates), dtype=np.uint16)
     # Strata in order of first appearance, as R loops over them; each stratum's units in order.
     strata, first = np.unique(unit_stratum, return_index=True)
     by_stratum = np.argsort(unit_stratum, kind="stable")
@@ -102,19 +106,19 @@ def bootstrap(design: Design, replicates: int, seed: int, *, same_as_r: bool = T
         n = len(members)
         sizes.append(n)
         if unit_population is None and not same_as_r:
-            factors[members] += _draw_counts(fast.integers(0, n, size=(replicates, n)), n)
+            factors[members] = _draw_counts(fast.integers(0, n, size=(replicates, n)), n)
             continue
         shuffled = members[rng.sample_without_replacement(n, n)] if n > 1 else members
         if unit_population is None:
             draws = rng.indices_with_replacement(n, n * replicates).reshape(replicates, n)
             # Draw j of replicate r picks unit shuffled[j].
-            factors[shuffled] += _draw_counts(draws, n)
+            factors[shuffled] = _draw_counts(draws, n)
         else:
             size = unit_population[members[0]]
             pool = np.resize(shuffled, int(size)) if np.isfinite(size) else shuffled
             for r in range(replicates):
                 picks = rng.sample_without_replacement(len(pool), n)
-                np.add.at(factors[:, r], pool[picks], 1.0)
+                np.add.at(factors[:, r], pool[picks], 1)
     harmonic = 1.0 / float(np.mean(1.0 / np.array(sizes, dtype=np.float64)))
     scale = harmonic / ((harmonic - 1.0) * (replicates - 1))
     return Replicates("bootstrap", unit, factors, scale)

@@ -68,7 +68,7 @@ def _statement(
     model: type[Model] = Rating, names: Sequence[str] = FIELDS
 ) -> tuple[str, str, list[Callable[[Any], Any] | None]]:
     meta = model._meta
-    fields: list[Any] = [meta.get_field(name.removesuffix("_id")) for name in names]
+    fields: list[Any] = [meta.get_field(name) for name in names]
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Table and column names come from the model, values are parameters: nothing user-given.
@@ -110,7 +110,7 @@ def update_rows(model: type[Model], names: Sequence[str], rows: Iterable[Sequenc
     the key. One prepared UPDATE run with ``executemany`` (``bulk_update``'s CASE statements
     take minutes for tens of thousands of rows); call inside a transaction."""
     meta = model._meta
-    fields: list[Any] = [meta.get_field(name.removesuffix("_id")) for name in names]
+    fields: list[Any] = [meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
     # Table and column names come from the model, values are parameters: nothing user-given.
@@ -152,7 +152,7 @@ def _insert_unnest(rows: Sequence[Sequence[Any]]) -> list[int]:
     import psycopg
 
     meta = Rating._meta
-    fields: list[Any] = [meta.get_field(name.removesuffix("_id")) for name in FIELDS]
+    fields: list[Any] = [meta.get_field(name) for name in FIELDS]
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
     table = connection.ops.quote_name(meta.db_table)
@@ -190,11 +190,11 @@ def insert_new(
     if not frame.height:
         return []
     meta = model._meta
-    fields: list[Any] = [meta.get_field(name.removesuffix("_id")) for name in frame.columns]
+    fields: list[Any] = [meta.get_field(name) for name in frame.columns]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = ", ".join(quote(str(f.column)) for f in fields)
-    answered: list[Any] = [meta.get_field(name.removesuffix("_id")) for name in returning]
+    answered: list[Any] = [meta.get_field(name) for name in returning]
     back = ", ".join(quote(str(f.column)) for f in answered)
     moments = [f.attname for f in fields if isinstance(f, DateTimeField)]
     # Table and column names come from the model, values are data: nothing user-given in SQL.

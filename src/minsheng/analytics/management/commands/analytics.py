@@ -28,5 +28,5 @@ class Command(BaseCommand):
             result = store.status()
         else:
             store.clear()
-            result = {"cleared": sorted(store.SOURCES)}
+            result = {"cleared": sorted(store.sources())}
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))

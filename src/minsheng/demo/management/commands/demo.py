@@ -13,6 +13,7 @@ from minsheng.analytics.store import clear as analytics_clear
 from minsheng.analytics.store import sync_all
 from minsheng.core.demo_plan import Scale, build_plan
 from minsheng.demo.services import DemoExistsError, demo_build, demo_existing
+from minsheng.polls.store import refresh_all
 from minsheng.web.management.commands.serve import default_port
 
 EXIT_EXISTS = 3
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             copy_started = time.perf_counter()
             analytics_clear()
             copied = sum(int(row["copied"]) for row in sync_all())
+            refresh_all()  # the polls' respondents as columns: the results' first view
             self.stdout.write(
                 f"  分析库 / analytics store: {copied} 行 / rows, "
                 f"{time.perf_counter() - copy_started:.1f} s"

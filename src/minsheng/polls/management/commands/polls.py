@@ -1,5 +1,7 @@
 """``minsheng polls results --poll ID [--level county|township] [--county CODE]
-[--format json|xlsx] [--output FILE]`` — a round's results, the numbers of its page."""
+[--format json|xlsx] [--output FILE]`` — a round's results, the numbers of its page;
+``minsheng polls import --poll ID FILE`` — a vendor's fieldwork file with the upload's checks,
+all or nothing (every problem listed by row and column, nothing stored then)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ from typing import Any
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from minsheng.core.tabular import TableError
 from minsheng.core.xlsx import write_workbook
 from minsheng.polls.documents import results_sheets
 from minsheng.polls.models import Poll
 from minsheng.polls.results import PollResults, poll_results
+from minsheng.polls.services import fieldwork_import
 
 LEVELS = ("county", "township")
+SHOWN_ERRORS = 50
 
 
 def _plain(value: Any) -> Any:
@@ -58,11 +63,17 @@ class Command(BaseCommand):
         r.add_argument("--county", default=None, help="a county's code: its townships")
         r.add_argument("--format", choices=("json", "xlsx"), default="json")
         r.add_argument("--output", type=Path, default=None)
+        i = sub.add_parser("import", help="a fieldwork file (CSV or xlsx), all or nothing")
+        i.add_argument("--poll", type=int, required=True)
+        i.add_argument("file", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
         poll = Poll.objects.filter(pk=options["poll"]).first()
         if poll is None:
             raise CommandError(f"没有编号为 {options['poll']} 的调查 / no such poll")
+        if options["action"] == "import":
+            self.do_import(poll, options["file"])
+            return
         level = "township" if options["county"] else options["level"]
         results = poll_results(poll, level, None, options["county"])
         if options["format"] == "xlsx":
@@ -76,3 +87,23 @@ class Command(BaseCommand):
             self.stdout.write(text)
         else:
             options["output"].write_text(text + "\n", encoding="utf-8")
+
+    def do_import(self, poll: Poll, path: Path) -> None:
+        if not path.is_file():
+            raise CommandError(f"文件不存在 / no such file: {path}")
+        try:
+            count = fieldwork_import(
+                poll,
+                path.read_bytes(),
+                filename=path.name,
+                actor="command line",
+                progress=lambda done, total: self.stderr.write(f"已导入 {done} / {total} 行"),
+                limit=None,
+            )
+        except TableError as exc:
+            for error in exc.errors[:SHOWN_ERRORS]:
+                self.stderr.write(str(error))
+            if len(exc.errors) > SHOWN_ERRORS:
+                self.stderr.write(f"…… 另有 {len(exc.errors) - SHOWN_ERRORS} 处错误")
+            raise CommandError(exc.summary) from None
+        self.stdout.write(json.dumps({"poll": poll.pk, "imported": count}, ensure_ascii=False))
