@@ -12,6 +12,9 @@ from minsheng.analytics import store
 
 class Command(BaseCommand):
     help = "分析库：同步、状态、清空 / the analytics store: sync, status, clear"
+    # A data command: the system checks (which load every URL and view) belong to `minsheng
+    # check` and `serve`, not to each run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -31,6 +31,9 @@ def _with_targets(region: Region, metrics: Metrics, year: int) -> dict[str, Any]
 
 class Command(BaseCommand):
     help = "Hall metrics of a region's service catalog, and their targets."
+    # A data command: the system checks (which load every URL and view) belong to `minsheng
+    # check` and `serve`, not to each run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -31,6 +31,9 @@ def _date(text: str | None) -> dt.date | None:
 
 class Command(BaseCommand):
     help = "Store and measure a hall's application records (办件)."
+    # A data command: the system checks (which load every URL and view) belong to `minsheng
+    # check` and `serve`, not to each run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -50,6 +50,9 @@ def _city(code: str | None) -> Region:
 
 class Command(BaseCommand):
     help = "The citizen hotline (12345): import work orders, or print a month's metrics."
+    # A data command: the system checks (which load every URL and view) belong to `minsheng
+    # check` and `serve`, not to each run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -54,6 +54,9 @@ def as_json(results: PollResults) -> dict[str, Any]:
 
 class Command(BaseCommand):
     help = "民意调查结果 / a poll round's results (JSON or Excel)"
+    # A data command: the system checks (which load every URL and view) belong to `minsheng
+    # check` and `serve`, not to each run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -12,12 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from minsheng.core.ratings.stats import MIN_N
 from minsheng.core.tabular import TableError
-from minsheng.core.xlsx import Sheet, write_workbook
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.reviews.selectors import BY_CHOICES, month_slice, rating_stats
-from minsheng.reviews.services.cases import sweep
-from minsheng.reviews.services.imports import import_handled, import_ratings
-from minsheng.reviews.services.integrity import detect
+
+# Each action imports what it runs (the file readers, the working-day calendar, Excel): a
+# command pays only for its own.
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SHOWN_ERRORS = 200
@@ -55,6 +54,9 @@ def _city(code: str | None) -> Region | None:
 
 class Command(BaseCommand):
     help = "Service ratings (好差评): import a file, or print a month's statistics."
+    # A data command: the system checks (which load every URL and view) belong to `minsheng
+    # check` and `serve`, not to each run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -84,6 +86,8 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"文件不存在 / no such file: {path}")
             try:
+                from minsheng.reviews.services.imports import import_handled
+
                 n = import_handled(
                     path.read_bytes(),
                     filename=path.name,
@@ -95,11 +99,15 @@ class Command(BaseCommand):
                 raise CommandError(exc.summary) from None
             self.stdout.write(f"imported {n} handled-case counts")
         elif options["action"] == "sweep":
+            from minsheng.reviews.services.cases import sweep
+
             report = sweep()
             self.stdout.write(f"reminded {report.reminded}, escalated {report.escalated}")
         elif options["action"] == "integrity":
             if not MONTH.match(options["month"]):
                 raise CommandError(f"--month 须为 YYYY-MM：{options['month']}")
+            from minsheng.reviews.services.integrity import detect
+
             flags = detect(options["month"])
             for flag in flags:
                 self.stdout.write(
@@ -114,6 +122,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"文件不存在 / no such file: {path}")
         try:
+            from minsheng.reviews.services.imports import import_ratings
+
             report = import_ratings(
                 path.read_bytes(),
                 filename=path.name,
@@ -157,6 +167,8 @@ class Command(BaseCommand):
             return
         if options["output"] is None:
             raise CommandError("--format xlsx 需要 --output FILE.xlsx")
+        from minsheng.core.xlsx import Sheet, write_workbook
+
         sheet = Sheet(
             f"{month} {options['by']}",
             STAT_HEADERS,
