@@ -164,7 +164,7 @@ def main() -> None:
     print("|---|---:|---:|", flush=True)
     path = export_file(city, ORDERS)
     size = path.stat().st_size >> 20
-    for label in ("new", "the same file again (all updated)"):
+    for label in ("new", "the same file again (all updated)") if ORDERS else ():  # 0: stats only
         seconds, peak, _out = command("hotline", "import", str(path), "--city", city.code)
         print(f"| `hotline import`, {ORDERS:,} orders ({size} MB CSV), {label} | {seconds:.1f} s "
               f"({ORDERS / seconds:,.0f} orders/s) | {peak:,.0f} MiB |", flush=True)  # fmt: skip

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import polars as pl
 from django.db.models import Count, QuerySet
 
+from minsheng.analytics.frames import UTC_TIME, query_frame
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.metrics import (
     FOLLOWUP_CODES,
@@ -76,34 +78,55 @@ class Grouped:
     keys: list[Any]  # the group's key (unit or region id, category text, type) per row
 
 
-def _seconds(values: list[dt.datetime | None]) -> np.ndarray:
-    return np.array([v.timestamp() if v is not None else np.nan for v in values], dtype=float)
+MOMENTS = ("received_at", "dispatched_at", "accepted_at", "answered_at", "accept_due", "answer_due")
 
 
 def month_metrics(orders: QuerySet[WorkOrder], month: str, by: str) -> Grouped:
     """The metrics of the month's orders (received in it) grouped ``by`` (``BY_FIELDS``),
-    largest group first."""
+    largest group first. The orders are read as columns (``analytics.frames``), not as one
+    Python object per order."""
     field = BY_FIELDS[by]
-    rows = list(
+    key_type = pl.String if by in ("category", "type") else pl.Int64
+    frame = query_frame(
         in_month(orders, month).values_list(
-            field, "received_at", "dispatched_at", "accepted_at", "answered_at", "accept_due",
-            "answer_due", "followup", "solved", "reopened", "returned",
-        )
-    )  # fmt: skip
-    keys = sorted({r[0] for r in rows}, key=lambda k: (k is None, str(k)))
-    index = {k: i for i, k in enumerate(keys)}
+            field, *MOMENTS, "followup", "solved", "reopened", "returned"
+        ),
+        {
+            "key": key_type,
+            **dict.fromkeys(MOMENTS, UTC_TIME),
+            "followup": pl.String,
+            "solved": pl.Boolean,
+            "reopened": pl.Int64,
+            "returned": pl.Int64,
+        },
+    )
+    keys = sorted(frame["key"].unique().to_list(), key=lambda k: (k is None, str(k)))
+    index = {k: i for i, k in enumerate(keys) if k is not None}
+    # No key (an order not dispatched, not located) sorts last.
+    group = (
+        frame["key"]
+        .replace_strict(index, default=len(keys) - 1, return_dtype=pl.Int64)
+        .fill_null(len(keys) - 1)
+    )
+
+    def seconds(name: str) -> np.ndarray:
+        epoch = frame[name].dt.epoch("us").cast(pl.Float64) / 1e6
+        return epoch.fill_null(np.nan).to_numpy()
+
     columns = OrderColumns(
-        group=np.array([index[r[0]] for r in rows], dtype=np.int64),
-        received=_seconds([r[1] for r in rows]),
-        dispatched=_seconds([r[2] for r in rows]),
-        accepted=_seconds([r[3] for r in rows]),
-        answered=_seconds([r[4] for r in rows]),
-        accept_due=_seconds([r[5] for r in rows]),
-        answer_due=_seconds([r[6] for r in rows]),
-        followup=np.array([FOLLOWUP_CODES.get(r[7], 0) for r in rows], dtype=np.int64),
-        solved=np.array([-1 if r[8] is None else int(r[8]) for r in rows], dtype=np.int64),
-        reopened=np.array([r[9] > 0 for r in rows], dtype=bool),
-        returned=np.array([r[10] > 0 for r in rows], dtype=bool),
+        group=group.to_numpy(),
+        received=seconds("received_at"),
+        dispatched=seconds("dispatched_at"),
+        accepted=seconds("accepted_at"),
+        answered=seconds("answered_at"),
+        accept_due=seconds("accept_due"),
+        answer_due=seconds("answer_due"),
+        followup=frame["followup"]
+        .replace_strict(FOLLOWUP_CODES, default=0, return_dtype=pl.Int64)
+        .to_numpy(),
+        solved=frame["solved"].cast(pl.Int64).fill_null(-1).to_numpy(),
+        reopened=(frame["reopened"] > 0).to_numpy(),
+        returned=(frame["returned"] > 0).to_numpy(),
     )
     labels = _labels(by, keys)
     metrics = group_metrics(columns, labels, work_calendar())

@@ -19,10 +19,11 @@ from typing import Any
 
 import duckdb
 import polars as pl
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F, Max, Sum, TextField
 from django.db.models.functions import Cast
 
+from minsheng.analytics.frames import query_frame
 from minsheng.analytics.store import register_snapshots, root
 from minsheng.core.analytics import store
 from minsheng.polls.models import Poll, PollState, Respondent
@@ -128,18 +129,7 @@ def _write(poll: Poll, current: str) -> None:
         )
         .values_list(*FIXED.values(), "answers_text", "attributes_text")
     )
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    types = {**TYPES, "answers": pl.String, "attributes": pl.String}
-    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in types]
-    raw = pl.DataFrame(
-        [
-            pl.Series(name, values, dtype=dtype, strict=False)
-            for (name, dtype), values in zip(types.items(), columns, strict=True)
-        ]
-    )
+    raw = query_frame(query, {**TYPES, "answers": pl.String, "attributes": pl.String})
     with store.snapshot_file(root(), TABLE, f"poll={poll.pk}", current) as target:
         source = target.with_suffix(".raw")
         raw.write_parquet(source)

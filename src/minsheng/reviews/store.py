@@ -17,6 +17,7 @@ from django.db.models import Count, F, IntegerField, Max, Q, Value
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth
 
 from minsheng.analytics import store
+from minsheng.analytics.frames import query_frame
 from minsheng.core.analytics.ratings import GROUP_COLUMNS, TABLE, Slice, tally_from_rows, tally_sql
 from minsheng.core.regions import Level
 from minsheng.core.workdays.calendar import SHANGHAI
@@ -46,11 +47,10 @@ SCHEMA: dict[str, Any] = {
 
 
 def _read_after(mark: int, limit: int) -> pl.DataFrame:
-    rows = [
-        (*row[:11], bool(row[11]), *row[12:])
-        for row in Rating.objects.filter(pk__gt=mark).order_by("pk").values_list(*FIELDS)[:limit]
-    ]
-    frame = pl.DataFrame(rows, schema=SCHEMA, orient="row")
+    query = Rating.objects.filter(pk__gt=mark).order_by("pk").values_list(*FIELDS)[:limit]
+    frame = query_frame(query, {**SCHEMA, "reachable": pl.String}).with_columns(
+        reachable=pl.col("reachable") != ""  # a contact to call back (its cipher)
+    )
     local = pl.col("rated_at").dt.convert_time_zone("Asia/Shanghai")
     return frame.with_columns(
         month=local.dt.strftime("%Y-%m"),
