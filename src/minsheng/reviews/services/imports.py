@@ -103,8 +103,9 @@ def import_ratings(
     done = [0]
 
     def store(chunk: pl.DataFrame) -> None:
-        accepted = _store(chunk, label)
-        audit_import(actor, accepted, directory, f"import {filename}")
+        with transaction.atomic():  # the batch, its cases and its audit entry: all or nothing
+            accepted = _store(chunk, label)
+            audit_import(actor, accepted, directory, f"import {filename}")
         with lock:
             report.accepted += accepted
             report.duplicates += chunk.height - accepted
@@ -267,20 +268,19 @@ def _each_batch(chunks: list[pl.DataFrame], store: Callable[[pl.DataFrame], None
 
 
 def _store(chunk: pl.DataFrame, label: str) -> int:
-    """One batch in one transaction: the rows not stored yet, then the cases of the bad ones.
-    Returns how many were stored."""
-    with transaction.atomic():
-        stored = insert_new(
-            Rating, _rows(chunk), returning=("id", "level", "source"), unique=CASE_UNIQUE
-        )
-        bad = [
-            pk
-            for pk, level, source in stored
-            if level <= Level.DISSATISFIED and source == Source.ACTIVE
-        ]
-        if bad:
-            ratings = Rating.objects.filter(pk__in=bad).select_related("centre__region")
-            open_cases(list(ratings), actor_label=label)
+    """One batch (call inside its transaction): the rows not stored yet, then the cases of the
+    bad ones. Returns how many were stored."""
+    stored = insert_new(
+        Rating, _rows(chunk), returning=("id", "level", "source"), unique=CASE_UNIQUE
+    )
+    bad = [
+        pk
+        for pk, level, source in stored
+        if level <= Level.DISSATISFIED and source == Source.ACTIVE
+    ]
+    if bad:
+        ratings = Rating.objects.filter(pk__in=bad).select_related("centre__region")
+        open_cases(list(ratings), actor_label=label)
     return len(stored)
 
 
