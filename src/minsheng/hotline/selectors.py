@@ -88,16 +88,14 @@ def month_metrics(orders: QuerySet[WorkOrder], month: str, by: str) -> Grouped:
     field = BY_FIELDS[by]
     key_type = pl.String if by in ("category", "type") else pl.Int64
     frame = query_frame(
-        in_month(orders, month).values_list(
-            field, *MOMENTS, "followup", "solved", "reopened", "returned"
-        ),
+        in_month(orders, month).order_by(),
         {
-            "key": key_type,
-            **dict.fromkeys(MOMENTS, UTC_TIME),
-            "followup": pl.String,
-            "solved": pl.Boolean,
-            "reopened": pl.Int64,
-            "returned": pl.Int64,
+            "key": (field, key_type),
+            **{name: (name, UTC_TIME) for name in MOMENTS},
+            "followup": ("followup", pl.String),
+            "solved": ("solved", pl.Boolean),
+            "reopened": ("reopened", pl.Int64),
+            "returned": ("returned", pl.Int64),
         },
     )
     keys = sorted(frame["key"].unique().to_list(), key=lambda k: (k is None, str(k)))

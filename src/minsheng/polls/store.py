@@ -120,16 +120,10 @@ def _write(poll: Poll, current: str) -> None:
     row in Python took 20 s."""
     codes = _codes(poll)
     names = [str(a) for a in poll.attributes or []]
-    query = (
-        Respondent.objects.filter(poll=poll)
-        .order_by("pk")
-        .annotate(
-            answers_text=Cast("answers", TextField()),
-            attributes_text=Cast("attributes", TextField()),
-        )
-        .values_list(*FIXED.values(), "answers_text", "attributes_text")
-    )
-    raw = query_frame(query, {**TYPES, "answers": pl.String, "attributes": pl.String})
+    columns: dict[str, tuple[Any, Any]] = {n: (FIXED[n], t) for n, t in TYPES.items()}
+    columns["answers"] = (Cast("answers", TextField()), pl.String)
+    columns["attributes"] = (Cast("attributes", TextField()), pl.String)
+    raw = query_frame(Respondent.objects.filter(poll=poll).order_by("pk"), columns)
     with store.snapshot_file(root(), TABLE, f"poll={poll.pk}", current) as target:
         source = target.with_suffix(".raw")
         raw.write_parquet(source)

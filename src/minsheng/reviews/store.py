@@ -47,8 +47,10 @@ SCHEMA: dict[str, Any] = {
 
 
 def _read_after(mark: int, limit: int) -> pl.DataFrame:
-    query = Rating.objects.filter(pk__gt=mark).order_by("pk").values_list(*FIELDS)[:limit]
-    frame = query_frame(query, {**SCHEMA, "reachable": pl.String}).with_columns(
+    schema = {**SCHEMA, "reachable": pl.String}
+    columns = {name: (field, schema[name]) for name, field in zip(NAMES, FIELDS, strict=True)}
+    query = Rating.objects.filter(pk__gt=mark).order_by("pk")
+    frame = query_frame(query, columns, limit).with_columns(
         reachable=pl.col("reachable") != ""  # a contact to call back (its cipher)
     )
     local = pl.col("rated_at").dt.convert_time_zone("Asia/Shanghai")
