@@ -41,7 +41,7 @@ from minsheng.core.tabular import (
 )
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.models import HandledCount, Level, Rating, Source
-from minsheng.reviews.services.bulk import CASE_UNIQUE, insert_new
+from minsheng.reviews.services.bulk import CASE_UNIQUE, FIELDS, insert_new
 from minsheng.reviews.services.cases import open_cases
 from minsheng.reviews.services.directory import Directory
 from minsheng.reviews.services.ingest import (
@@ -285,31 +285,22 @@ def _store(chunk: pl.DataFrame, label: str) -> int:
 
 
 def _rows(fresh: pl.DataFrame) -> pl.DataFrame:
-    """The batch in the columns of ``Rating`` (as ``bulk.FIELDS`` names them)."""
+    """The batch in the columns of ``Rating`` (``bulk.FIELDS``): what a file gives, and the
+    defaults of what it cannot (no contact, no client, not a follow-up)."""
     moment = pl.Datetime("us", "UTC")
-    return fresh.select(
-        "case_no",
-        "service_item_id",
-        "department_id",
-        "centre_id",
-        "window_id",
-        "staff_id",
-        "channel",
-        "level",
-        pl.col("reasons_json").alias("reasons"),
-        "comment",
-        contact_cipher=pl.lit(""),
-        contact_masked=pl.lit(""),
-        source=pl.col("source"),
-        is_follow_up=pl.lit(False),
-        rated_at=pl.col("rated_at"),
-        received_at=pl.lit(timezone.now(), dtype=moment),
-        handled_at=pl.lit(None, dtype=moment),
-        client_id=pl.lit(None, dtype=pl.Int64),
-        idempotency_key=pl.lit(""),
-        device=pl.lit(""),
-        ip_hash=pl.lit(""),
-    )
+    given = {
+        "reasons": pl.col("reasons_json"),
+        "contact_cipher": pl.lit(""),
+        "contact_masked": pl.lit(""),
+        "is_follow_up": pl.lit(False),
+        "received_at": pl.lit(timezone.now(), dtype=moment),
+        "handled_at": pl.lit(None, dtype=moment),
+        "client_id": pl.lit(None, dtype=pl.Int64),
+        "idempotency_key": pl.lit(""),
+        "device": pl.lit(""),
+        "ip_hash": pl.lit(""),
+    }
+    return fresh.select(given.get(name, pl.col(name)).alias(name) for name in FIELDS)
 
 
 HANDLED_REQUIRED = ("centre", "month", "count")
