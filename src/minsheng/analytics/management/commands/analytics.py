@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from minsheng.analytics import store
+from minsheng.site.commands import DataCommand
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "分析库：同步、状态、清空 / the analytics store: sync, status, clear"
-    # A data command: the system checks (which load every URL and view) belong to `minsheng
-    # check` and `serve`, not to each run.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -10,13 +10,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from minsheng.catalog.selectors import metrics_tree, own_targets, targets_for
 from minsheng.catalog.services import TargetError, targets_save
 from minsheng.core.catalog.metrics import Metrics
 from minsheng.orgs.models import Region
+from minsheng.site.commands import DataCommand
 
 
 def _with_targets(region: Region, metrics: Metrics, year: int) -> dict[str, Any]:
@@ -29,11 +30,8 @@ def _with_targets(region: Region, metrics: Metrics, year: int) -> dict[str, Any]
     }
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "Hall metrics of a region's service catalog, and their targets."
-    # A data command: the system checks (which load every URL and view) belong to `minsheng
-    # check` and `serve`, not to each run.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

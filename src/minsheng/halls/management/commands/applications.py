@@ -11,13 +11,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from minsheng.core.halls.applications import records_from_table
 from minsheng.core.tabular import TableError, read_table
 from minsheng.halls.selectors import BY, case_rows, default_span
 from minsheng.halls.services import applications_store
 from minsheng.orgs.models import Region
+from minsheng.site.commands import DataCommand
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -29,11 +30,8 @@ def _date(text: str | None) -> dt.date | None:
         raise CommandError(f"日期应为 YYYY-MM-DD：{text}") from None
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "Store and measure a hall's application records (办件)."
-    # A data command: the system checks (which load every URL and view) belong to `minsheng
-    # check` and `serve`, not to each run.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

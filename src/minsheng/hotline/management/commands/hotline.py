@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from minsheng.core.tabular import TableError
 from minsheng.core.xlsx import write_workbook
@@ -20,6 +20,7 @@ from minsheng.hotline.selectors import BY_FIELDS, MONTH, month_metrics, region_c
 from minsheng.hotline.services.flow import sweep
 from minsheng.hotline.services.imports import import_orders
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
+from minsheng.site.commands import DataCommand
 
 SHOWN_ERRORS = 200
 EXIT_INPUT = 2
@@ -48,11 +49,8 @@ def _city(code: str | None) -> Region:
     )
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "The citizen hotline (12345): import work orders, or print a month's metrics."
-    # A data command: the system checks (which load every URL and view) belong to `minsheng
-    # check` and `serve`, not to each run.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from minsheng.core.tabular import TableError
 from minsheng.core.xlsx import write_workbook
@@ -19,6 +19,7 @@ from minsheng.polls.documents import results_sheets
 from minsheng.polls.models import Poll
 from minsheng.polls.results import PollResults, poll_results
 from minsheng.polls.services import fieldwork_import
+from minsheng.site.commands import DataCommand
 
 LEVELS = ("county", "township")
 SHOWN_ERRORS = 50
@@ -52,11 +53,8 @@ def as_json(results: PollResults) -> dict[str, Any]:
     }
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "民意调查结果 / a poll round's results (JSON or Excel)"
-    # A data command: the system checks (which load every URL and view) belong to `minsheng
-    # check` and `serve`, not to each run.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

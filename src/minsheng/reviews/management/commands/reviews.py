@@ -8,12 +8,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from minsheng.core.ratings.stats import MIN_N
 from minsheng.core.tabular import TableError
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.reviews.selectors import BY_CHOICES, month_slice, rating_stats
+from minsheng.site.commands import DataCommand
 
 # Each action imports what it runs (the file readers, the working-day calendar, Excel): a
 # command pays only for its own.
@@ -52,11 +53,8 @@ def _city(code: str | None) -> Region | None:
     raise CommandError("数据库中有多个市，请用 --city 指定 / several cities: pass --city CODE")
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "Service ratings (好差评): import a file, or print a month's statistics."
-    # A data command: the system checks (which load every URL and view) belong to `minsheng
-    # check` and `serve`, not to each run.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
