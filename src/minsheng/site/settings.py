@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from minsheng.site.env import (
     database_from_url,
@@ -223,6 +224,10 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = DEBUG  # in production `minsheng serve` runs collectstatic first
+# Collecting compresses every file (brotli at its best level): only the hashed names that pages
+# link to, and not the source maps nobody downloads, so a fresh start takes seconds, not 25 s.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 TASKS = {
     "default": {
