@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.documents import results_sheets
+from minsheng.polls.integrity import poll_findings
 from minsheng.polls.models import Poll, Respondent
 from minsheng.polls.results import poll_results
-from minsheng.polls.selectors import fieldwork_flags
 from minsheng.polls.services import fieldwork_import
 from tests.conftest import City
 from tests.polls.test_polls import CODES, _poll
@@ -142,10 +142,10 @@ def test_satisfaction_rate_against_the_target(city: City) -> None:
 def test_results_are_computed_once_until_the_data_change(city: City) -> None:
     poll = _poll_with_townships(city)
     first = poll_results(poll, "county")
-    flags = fieldwork_flags(poll)
+    flags = poll_findings(poll, first)
     with CaptureQueriesContext(connection) as queries:
         again = poll_results(poll, "county")
-        assert fieldwork_flags(poll) == flags
+        assert poll_findings(poll, again) == flags
     assert not any('"answers"' in q["sql"] for q in queries.captured_queries)  # from the cache
     assert again.overall == first.overall and again.rows == first.rows
     # New weights are new data: computed afresh.

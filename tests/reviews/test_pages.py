@@ -178,7 +178,7 @@ def test_integrity_page_finds_a_burst_and_only_the_quality_office_sees_it(city: 
     assert row["flag"].kind == "burst" and len(row["examples"]) == 10
     # Worded for the reader: no "device:" keys, no English halves.
     assert row["subject"] == "设备 tablet-1"
-    assert row["message"] == "9 分钟内产生 10 条“非常满意”"
+    assert row["message"] == "9 分钟内产生 10 条“非常满意”（本月共 10 条评价）"
     body = page.content.decode()
     assert "device:" not in body and "top ratings" not in body
     flag = row["flag"]

@@ -69,7 +69,7 @@ def test_one_rating_on_the_first_does_not_switch_the_month(rated: City) -> None:
             assert response.context["month"] == "2026-10", name
             assert "2026-12" in response.context["months"]  # still on offer
         integrity = rated.client("quality").get(reverse("review_integrity"))
-        assert integrity.context["month"] == "2026-10"
+        assert integrity.context["picked"] == "2026-10"
 
 
 def test_the_running_month_when_nothing_earlier_exists(city: City) -> None:

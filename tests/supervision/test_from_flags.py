@@ -38,7 +38,7 @@ def test_a_confirmed_finding_becomes_a_task_and_the_next_check_decides(city: Cit
     assert made["Location"] == reverse("supervision_task", args=[task.pk])
     assert task.unit == city.users["county"].organisation  # the county government
     assert measurable_tasks().filter(pk=task.pk).exists()
-    assert verdict_for(task) == (Verdict.NO_DATA, "线索之后的月份还没有做异常检查")
+    assert verdict_for(task) == (Verdict.NO_DATA, "线索之后的期别还没有做异常检查")
     _flag(other_centre, "2026-10")  # the checks ran for October and found nothing here
     assert verdict_for(task)[0] == Verdict.VERIFIED
     _flag(centre, "2026-10")

@@ -143,7 +143,21 @@ def periods_available() -> list[Period]:
     return sorted({Period.parse(t) for t in texts}, key=lambda p: (p.time, p.quarter))
 
 
-def _targets(
+def periods_reported(scope: Region) -> list[Period]:
+    """Periods with figures reported (submitted or approved) in ``scope``'s subtree, oldest
+    first."""
+    texts = (
+        Value.objects.filter(
+            submission__state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED],
+            **scope.subtree_filter("region__"),
+        )
+        .values_list("submission__period", flat=True)
+        .distinct()
+    )
+    return sorted({Period.parse(t) for t in texts}, key=lambda p: (p.time, p.quarter))
+
+
+def targets_for(
     indicators: list[Indicator], anchors: list[int], period: Period
 ) -> dict[int, tuple[float, int]]:
     """Per indicator: the target of the period's year (else the nearest later year), the most
@@ -177,7 +191,7 @@ def load_panel(regions: list[Region], period: Period) -> Panel:
     loaded = indicators + [e for e in elements.values() if e not in indicators]
     first = regions[0] if regions else None
     anchors = [r for r in (first.province_id, first.city_id) if r] if first else []
-    targets = _targets(indicators, anchors, period)
+    targets = targets_for(indicators, anchors, period)
     benchmarks = Benchmark.objects.filter(
         indicator__in=indicators, period=str(period), region_id__in=anchors
     )

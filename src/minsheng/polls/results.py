@@ -5,14 +5,13 @@ each item's importance; and a county's drill-down to its townships."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from minsheng.core.index.ranking import competition_rank
-from minsheng.core.polls.integrity import JumpFlag, score_jumps
 from minsheng.core.polls.scales import SCALES, Scale
 from minsheng.core.polls.scoring import (
     ItemScoring,
@@ -113,7 +112,6 @@ class PollResults:
     rows: list[RegionRow]
     items: list[ItemRow]
     fields: list[FieldRow]
-    jumps: list[JumpFlag] = field(default_factory=list)  # changes beyond sampling error
     satisfied: Estimate | None = None  # the satisfaction rate (基本满意 or better)
     target: Verdict | None = None  # the rate against the poll's target, beyond sampling error
     method: str = METHOD
@@ -331,9 +329,6 @@ def poll_results(
         rows,
         item_rows,
         field_rows,
-        score_jumps(
-            {r.name: (r.change.difference, r.change.z, r.change.p) for r in rows if r.change}
-        ),
         rate,
         against_target(rate.ci_low, rate.ci_high, poll.target_rate)
         if rate is not None and poll.target_rate is not None

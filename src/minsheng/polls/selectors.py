@@ -1,5 +1,6 @@
-"""Reads of the polls capability besides the results (``polls.results``): fieldwork flags,
-recent uploads, the saved sampling plan with each cell's weights, weight diagnostics."""
+"""Reads of the polls capability besides the results (``polls.results``) and the integrity
+checks (``polls.integrity``): recent uploads, the saved sampling plan with each cell's weights,
+weight diagnostics."""
 
 from __future__ import annotations
 
@@ -8,15 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from minsheng.core.polls.integrity import (
-    InterviewerFlag,
-    RepeatFlag,
-    interviewer_flags,
-    repeated_sequences,
-)
 from minsheng.core.survey.weights import StratumWeight, WeightSummary, design_weights, summary
 from minsheng.jobs.models import JobRun
-from minsheng.polls.memo import kept
 from minsheng.polls.models import PlanCell, Poll, Respondent
 
 
@@ -24,29 +18,6 @@ from minsheng.polls.models import PlanCell, Poll, Respondent
 class CellWeight:
     cell: PlanCell
     weight: StratumWeight
-
-
-@dataclass(frozen=True, slots=True)
-class FieldworkFlags:
-    interviewers: list[InterviewerFlag]
-    repeats: list[RepeatFlag]
-
-
-def fieldwork_flags(poll: Poll) -> FieldworkFlags:
-    """Interviewers who stand out and copied answer sequences (kept until the data change)."""
-    return kept(poll, "flags", lambda: _fieldwork_flags(poll))
-
-
-def _fieldwork_flags(poll: Poll) -> FieldworkFlags:
-    codes = list(poll.questionnaire.items.values_list("code", flat=True))
-    rows = list(
-        Respondent.objects.filter(poll=poll).values_list("respondent_id", "interviewer", "answers")
-    )
-    sequences = [[answers.get(c, "") for c in codes] for _, _, answers in rows]
-    return FieldworkFlags(
-        interviewer_flags([(who, seq) for (_, who, _), seq in zip(rows, sequences, strict=True)]),
-        repeated_sequences([(rid, seq) for (rid, _, _), seq in zip(rows, sequences, strict=True)]),
-    )
 
 
 def recent_uploads(poll: Poll, limit: int = 10) -> list[JobRun]:

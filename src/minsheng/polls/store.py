@@ -39,7 +39,11 @@ FIXED = {
     "weight": "weight",
     "base_weight": "base_weight",
     "cell_id": "cell_id",
+    "respondent_id": "respondent_id",
+    "interviewer": "interviewer",
+    "duration": "duration",
 }
+COLUMNS_VERSION = 2  # raised when FIXED changes, so no snapshot of the old shape is read
 TYPES = {
     "id": pl.Int64,
     "region_code": pl.String,
@@ -49,6 +53,9 @@ TYPES = {
     "weight": pl.Float64,
     "base_weight": pl.Float64,
     "cell_id": pl.Int64,
+    "respondent_id": pl.String,
+    "interviewer": pl.String,
+    "duration": pl.Float64,
 }
 ANSWER = "a:"  # the answer columns: "a:Q1" holds each respondent's answer code to Q1
 ATTRIBUTE = "attr:"  # the vendor's attributes (age group, sex …) the weighting may use
@@ -70,7 +77,11 @@ def respondents_state(poll: Poll) -> dict[str, Any]:
 
 
 def version(poll: Poll, state: dict[str, Any]) -> str:
-    text = json.dumps([poll.pk, _codes(poll), poll.attributes, state], sort_keys=True, default=str)
+    text = json.dumps(
+        [COLUMNS_VERSION, poll.pk, _codes(poll), poll.attributes, state],
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -34,11 +34,13 @@ from minsheng.polls.access import (
     questionnaires_visible,
 )
 from minsheng.polls.documents import results_sheets
+from minsheng.polls.integrity import poll_findings
 from minsheng.polls.models import Poll, PollState, Questionnaire
-from minsheng.polls.results import LEVELS, poll_results
-from minsheng.polls.selectors import fieldwork_flags, recent_uploads
+from minsheng.polls.results import LEVELS, PollResults, poll_results
+from minsheng.polls.selectors import recent_uploads
 from minsheng.polls.services import mapping_save, poll_create, poll_set_state
 from minsheng.polls.tasks import import_fieldwork
+from minsheng.reviews.finding_text import KIND_LABELS, message, strength_label
 from minsheng.supervision.access import can_assign_tasks
 from minsheng.web.downloads import sheets_response
 
@@ -119,10 +121,26 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
             "can_close": can_open_or_close(request.user, poll),
             "ipa_undecided": any(i.importance is not None for i in results.items)
             and not any(i.quadrant for i in results.items),
-            "flags": fieldwork_flags(poll) if can_upload(request.user, poll) else None,
+            "findings": _findings(poll, results) if can_upload(request.user, poll) else None,
             "can_assign": can_assign_tasks(request.user),
         },
     )
+
+
+def _findings(poll: Poll, results: PollResults) -> list[dict[str, str]]:
+    """The round's fieldwork findings, worded for the reader, strongest first."""
+    rows = []
+    for f in sorted(poll_findings(poll, results), key=lambda f: f.p):
+        label, meaning = strength_label(f.strength)
+        rows.append(
+            {
+                "kind": str(KIND_LABELS.get(f.kind, f.kind)),
+                "message": message(f.kind, f.evidence) or f.message,
+                "strength": label,
+                "meaning": meaning,
+            }
+        )
+    return rows
 
 
 @login_required

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.models import User
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
-from minsheng.orgs.models import Staff
+from minsheng.orgs.models import Region, Staff
 from minsheng.reviews.access import integrity_root
-from minsheng.reviews.models import FlagStatus, IntegrityFlag, Rating
+from minsheng.reviews.finding_text import DOMAIN_KINDS, KIND_LABELS, message, strength_label
+from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag, Rating
 from minsheng.reviews.selectors import default_month, months_available
 from minsheng.reviews.services.integrity import detect
+from minsheng.web.paging import page_query
 
-KIND_LABELS = {
-    "burst": gettext_lazy("短时集中好评"),
-    "before_handled": gettext_lazy("评价早于办结"),
-    "default_share": gettext_lazy("默认评价占比高"),
-    "system": gettext_lazy("系统生成评价"),
-    "shift": gettext_lazy("差评率突变"),
-}
+PAGE = 50
 
 
 def _subject(subject: str, staff: dict[int, str]) -> str:
@@ -39,71 +40,111 @@ def finding_message(flag: IntegrityFlag) -> str:
     """The finding in the reader's language, from its kind and evidence."""
     e = flag.evidence if isinstance(flag.evidence, dict) else {}
     try:
-        if flag.kind == "burst":
-            minutes = (float(e["to"]) - float(e["from"])) / 60
-            return _("%(minutes)d 分钟内产生 %(count)d 条“非常满意”") % {
-                "minutes": round(minutes),
-                "count": int(e["count"]),
-            }
-        if flag.kind == "before_handled":
-            return _("%(count)d 条评价早于办结时间") % {"count": int(e["count"])}
-        if flag.kind == "system":
-            return _("%(count)d 条系统生成的评价") % {"count": int(e["count"])}
-        if flag.kind == "default_share":
-            share = int(e["default"]) / int(e["total"])
-            return _("默认评价 %(default)d 条，占 %(share)s（共 %(total)d 条）") % {
-                "default": int(e["default"]),
-                "share": f"{share:.1%}",
-                "total": int(e["total"]),
-            }
-        if flag.kind == "shift":
-            (b0, n0), (b1, n1) = e["before"], e["now"]
-            return _(
-                "差评率 %(before)s（%(n0)d 条）→ %(now)s（%(n1)d 条），z = %(z)s，超出抽样误差"
-            ) % {
-                "before": f"{b0 / n0:.1%}",
-                "n0": n0,
-                "now": f"{b1 / n1:.1%}",
-                "n1": n1,
-                "z": f"{float(e['z']):.1f}",
-            }
+        return message(flag.kind, e) or flag.message
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        pass
-    return flag.message
+        return flag.message
+
+
+def _in_scope(root: Region) -> Q:
+    return Q(**root.subtree_filter("centre__region__")) | Q(**root.subtree_filter("region__"))
+
+
+def _choices(domain: str, root: Region) -> list[tuple[str, str]]:
+    """What a list is for: months of ratings, poll rounds, reporting periods (newest first)."""
+    if domain == FindingDomain.POLLS:
+        from minsheng.polls.models import Poll
+
+        polls = Poll.objects.filter(**root.subtree_filter("region__")).order_by("-round", "-pk")
+        return [(str(p.pk), f"{p.name}（{p.round}）") for p in polls]
+    if domain == FindingDomain.INDICATORS:
+        from minsheng.indicators.selectors import periods_reported
+
+        return [(str(p), str(p)) for p in reversed(periods_reported(root))]
+    return [(m, m) for m in months_available(root)]
+
+
+def _source(domain: str, choice: str) -> Q:
+    if domain == FindingDomain.POLLS:
+        return Q(domain=domain, source=f"poll:{choice}")
+    if domain == FindingDomain.INDICATORS:
+        return Q(domain=domain, source=f"period:{choice}")
+    return Q(domain=FindingDomain.RATINGS, month=choice)
+
+
+def _rows(page: Any) -> list[dict[str, Any]]:
+    staff_ids = [
+        int(f.subject.split(":", 1)[1])
+        for f in page
+        if f.subject.startswith("staff:") and f.subject.split(":", 1)[1].isdigit()
+    ]
+    staff = {s.pk: f"{s.name}（{s.staff_no}）" for s in Staff.objects.filter(pk__in=staff_ids)}
+    rows = []
+    for flag in page:
+        ids = flag.evidence.get("ratings", []) if isinstance(flag.evidence, dict) else []
+        examples = (
+            Rating.objects.filter(pk__in=ids[:10]).order_by("rated_at")
+            if ids
+            else Rating.objects.none()
+        )
+        label, meaning = strength_label(flag.strength)
+        rows.append(
+            {
+                "flag": flag,
+                "kind": str(KIND_LABELS.get(flag.kind, flag.kind)),
+                "where": flag.centre.name
+                if flag.centre
+                else (flag.region.name if flag.region else ""),
+                "subject": _subject(flag.subject, staff),
+                "message": finding_message(flag),
+                "strength": label,
+                "strength_meaning": meaning,
+                "examples": examples,
+            }
+        )
+    return rows
 
 
 @login_required
 def integrity(request: HttpRequest) -> HttpResponse:
     root = integrity_root(request.user)
-    months = months_available(root)
-    month = request.GET.get("month") or default_month(root) or ""
-    if month and month not in months:
-        raise Http404("no ratings in that month")
-    flags = IntegrityFlag.objects.filter(month=month, **root.subtree_filter("centre__region__"))
-    rows = []
-    flags = flags.select_related("centre")
-    staff_ids = [
-        int(f.subject.split(":", 1)[1])
-        for f in flags
-        if f.subject.startswith("staff:") and f.subject.split(":", 1)[1].isdigit()
-    ]
-    staff = {s.pk: f"{s.name}（{s.staff_no}）" for s in Staff.objects.filter(pk__in=staff_ids)}
-    for flag in flags:
-        ids = flag.evidence.get("ratings", []) if isinstance(flag.evidence, dict) else []
-        examples = Rating.objects.filter(pk__in=ids[:10]).order_by("rated_at")
-        rows.append(
-            {
-                "flag": flag,
-                "kind": str(KIND_LABELS.get(flag.kind, flag.kind)),
-                "subject": _subject(flag.subject, staff),
-                "message": finding_message(flag),
-                "examples": examples,
-            }
-        )
+    domain = request.GET.get("domain", FindingDomain.RATINGS)
+    if domain not in FindingDomain.values:
+        raise Http404("unknown data")
+    choices = _choices(domain, root)
+    keys = [k for k, _label in choices]
+    picked = request.GET.get("month") or request.GET.get("of") or ""
+    if domain == FindingDomain.RATINGS and not picked:
+        picked = default_month(root) or ""
+    picked = picked or (keys[0] if keys else "")
+    if picked and picked not in keys:
+        raise Http404("nothing to check there")
+    flags = IntegrityFlag.objects.filter(_in_scope(root), _source(domain, picked))
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    if kind in KIND_LABELS:
+        flags = flags.filter(kind=kind)
+    if status in FlagStatus.values:
+        flags = flags.filter(status=status)
+    flags = flags.select_related("centre", "region", "decided_by").order_by(
+        "-strength", "centre_id", "unit", "pk"
+    )
+    paged = page_query(request, flags, per_page=PAGE)
     return render(
         request,
         "reviews/integrity.html",
-        {"months": months, "month": month, "rows": rows, "root": root},
+        {
+            "domains": FindingDomain.choices,
+            "domain": domain,
+            "choices": choices,
+            "picked": picked,
+            "rows": _rows(paged.page),
+            "root": root,
+            "paged": paged,
+            "kinds": [(k, str(KIND_LABELS[k])) for k in DOMAIN_KINDS[domain]],
+            "kind": kind,
+            "statuses": FlagStatus.choices,
+            "status": status,
+        },
     )
 
 
@@ -111,41 +152,62 @@ def integrity(request: HttpRequest) -> HttpResponse:
 @require_POST
 def integrity_run(request: HttpRequest) -> HttpResponse:
     root = integrity_root(request.user)
-    month = request.POST.get("month", "")
-    if month not in months_available(root):
-        raise Http404("no ratings in that month")
-    found = detect(month, root)
+    domain = request.POST.get("domain", FindingDomain.RATINGS)
+    picked = request.POST.get("of") or request.POST.get("month", "")
+    if domain not in FindingDomain.values or picked not in {k for k, _l in _choices(domain, root)}:
+        raise Http404("nothing to check there")
+    if domain == FindingDomain.POLLS:
+        from minsheng.polls.integrity import detect_poll
+        from minsheng.polls.models import Poll
+
+        found = detect_poll(Poll.objects.get(pk=int(picked)))
+    elif domain == FindingDomain.INDICATORS:
+        from minsheng.indicators.integrity import detect_period
+
+        found = detect_period(picked, root)
+    else:
+        found = detect(picked, root)
     audit_record(
         actor=request.user,
         action=AuditAction.BULK,
         object_type="reviews.integrityflag",
-        note=f"integrity checks {month}: {len(found)} findings",
+        note=f"integrity checks {picked}: {len(found)} findings",
         region_code=root.code,
     )
-    return redirect(f"{request.path.rsplit('run/', 1)[0]}?month={month}")
+    return redirect(f"{request.path.rsplit('run/', 1)[0]}?domain={domain}&of={picked}")
 
 
 @login_required
 @require_POST
 def integrity_decide(request: HttpRequest, flag_id: int) -> HttpResponse:
     root = integrity_root(request.user)
-    flag = IntegrityFlag.objects.filter(
-        pk=flag_id, **root.subtree_filter("centre__region__")
-    ).first()
+    flag = IntegrityFlag.objects.filter(_in_scope(root), pk=flag_id).first()
     if flag is None:
         raise Http404("no such finding")
     status = request.POST.get("status", "")
     if status not in FlagStatus.values:
         raise Http404("unknown status")
-    before = flag.status
+    note = request.POST.get("note", "").strip()[:1000]
+    of = flag.source.split(":", 1)[1] if flag.source else flag.month
+    back = f"{request.path.rsplit(str(flag_id), 1)[0]}?domain={flag.domain}&of={of}"
+    if status == FlagStatus.DISMISSED and not note:
+        messages.error(
+            request, _("排除线索须写明核查情况（例如：已调取录像，评价为群众本人所为）。")
+        )
+        return redirect(back)
+    before = {"status": flag.status, "note": flag.decision_note}
     flag.status = status
-    flag.save(update_fields=["status"])
+    flag.decision_note = note
+    flag.decided_by = cast(User, request.user) if status != FlagStatus.OPEN else None
+    flag.decided_at = timezone.now() if status != FlagStatus.OPEN else None
+    flag.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
     audit_record(
         actor=request.user,
         action=AuditAction.STATE,
         obj=flag,
-        before={"status": before},
-        after={"status": status},
+        before=before,
+        after={"status": status, "note": note},
         region_code=root.code,
     )
-    return redirect(f"{request.path.rsplit(str(flag_id), 1)[0]}?month={flag.month}")
+    messages.success(request, _("已记录核查结论。"))
+    return redirect(back)

@@ -309,31 +309,67 @@ class FlagStatus(models.TextChoices):
     DISMISSED = "dismissed", _("排除")
 
 
-class IntegrityFlag(models.Model):
-    """An integrity check's finding, with its evidence, for the quality office."""
+class FindingDomain(models.TextChoices):
+    RATINGS = "ratings", _("好差评")
+    POLLS = "polls", _("满意度调查")
+    INDICATORS = "indicators", _("统计数据")
 
+
+class IntegrityFlag(models.Model):
+    """An integrity check's finding, with its evidence, for the quality office: on a centre's
+    ratings of a month (``centre``), or on a poll's fieldwork or a period's reported indicators
+    (``region`` is the poll's or the reporting region, ``source`` the poll or the period,
+    ``unit`` the interviewer or region the finding is about)."""
+
+    domain = models.CharField(
+        _("数据"), max_length=12, choices=FindingDomain.choices, default=FindingDomain.RATINGS
+    )
     kind = models.CharField(_("类型"), max_length=20)
     centre = models.ForeignKey(
-        "orgs.Organisation", models.CASCADE, related_name="+", verbose_name=_("服务中心")
+        "orgs.Organisation",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("服务中心"),
     )
+    region = models.ForeignKey(
+        "orgs.Region", models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("地区"),
+    )  # fmt: skip
+    source = models.CharField(_("来源"), max_length=40, blank=True)  # "poll:<pk>", "period:…"
+    unit = models.CharField(_("对象单位"), max_length=64, blank=True)
     subject = models.CharField(_("对象"), max_length=80, blank=True)
-    month = models.CharField(_("月份"), max_length=7)
+    month = models.CharField(_("期别"), max_length=20)
     severity = models.CharField(_("级别"), max_length=10)
+    strength = models.FloatField(_("证据强度"), default=0.0)  # −log10 p under the clean model
     message = models.TextField(_("说明"))
     evidence = models.JSONField(_("证据"), default=dict)
     detected_at = models.DateTimeField(_("发现时间"), default=timezone.now)
     status = models.CharField(
         _("状态"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN
     )
+    decision_note = models.TextField(_("核查说明"), blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-month", "status", "-detected_at"]
+        ordering = ["-month", "status", "-strength", "-detected_at"]
         verbose_name = _("异常评价线索")
         verbose_name_plural = _("异常评价线索")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "centre", "subject", "month"], name="integrity_flag_unique"
-            )
+                fields=["kind", "centre", "subject", "month"],
+                condition=models.Q(domain="ratings"),
+                name="integrity_flag_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["domain", "kind", "source", "unit", "subject"],
+                condition=~models.Q(domain="ratings"),
+                name="integrity_finding_unique",
+            ),
         ]
 
     def __str__(self) -> str:

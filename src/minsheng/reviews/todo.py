@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -48,19 +49,32 @@ def case_todo(user: Any, limit: int) -> tuple[int, list[TodoItem]]:
     ]
 
 
+def _where(flag: IntegrityFlag) -> str:
+    if flag.centre is not None:
+        return flag.centre.name
+    return flag.region.name if flag.region is not None else ""
+
+
 @todo_provider("integrity")
 def integrity_todo(user: Any, limit: int) -> tuple[int, list[TodoItem]]:
     scope = user_scope(user)
     if getattr(user, "role", None) != Role.QUALITY_OFFICE or scope.region is None:
         return 0, []
     flags = IntegrityFlag.objects.filter(
-        status=FlagStatus.OPEN, **scope.region.subtree_filter("centre__region__")
+        Q(**scope.region.subtree_filter("centre__region__"))
+        | Q(**scope.region.subtree_filter("region__")),
+        status=FlagStatus.OPEN,
     )
     total = flags.count()
     if not limit or not total:
         return total, []
     url = reverse("review_integrity")
     return total, [
-        TodoItem(_("评价异常核查"), f"{f.month} · {f.centre.name}", f"{url}?month={f.month}", None)
-        for f in flags.select_related("centre").order_by("-month", "pk")[:limit]
+        TodoItem(
+            _("数据异常核查"),
+            f"{f.month} · {_where(f)}",
+            f"{url}?domain={f.domain}&of={f.source.split(':', 1)[1] if f.source else f.month}",
+            None,
+        )
+        for f in flags.select_related("centre", "region").order_by("-month", "pk")[:limit]
     ]

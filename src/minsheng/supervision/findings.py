@@ -137,26 +137,41 @@ def task_from_case(*, actor: Any, case: Any) -> Task:
 
 
 def task_from_flag(*, actor: Any, flag: Any, kind_label: str, message: str) -> Task:
-    """A task on a confirmed integrity finding (ratings gamed at a centre): for the government
-    of the centre's region, which runs the centre."""
+    """A task on a confirmed integrity finding: ratings gamed at a centre (for the government
+    of the centre's region, which runs the centre), a poll's fieldwork (for the government of
+    the poll's region, which commissioned it) or a region's reported figures (for that region's
+    government)."""
     from minsheng.reviews.models import FlagStatus
 
     if flag.status != FlagStatus.CONFIRMED:
         raise TaskError(_("只有确认异常的线索可以转为督办任务"))
     centre = flag.centre
-    unit = region_government(centre.region) or centre
+    region = centre.region if centre is not None else flag.region
+    unit = region_government(region) or centre
+    if unit is None:
+        raise TaskError(_("这个地区没有可承办的单位（政府）"))
+    name = centre.name if centre is not None else region.name
+    title = {
+        "ratings": "评价异常整改",
+        "polls": "调查过程核查整改",
+        "indicators": "统计数据核查整改",
+    }
     return task_from_finding(
         actor=actor,
         source=TaskSource.INTEGRITY,
         key=f"integrity:{flag.pk}",
-        region=centre.region,
+        region=region,
         unit=unit,
-        title=f"{centre.name}评价异常整改（{kind_label}）",
-        message=f"{flag.month} {centre.name}：{message}",
+        title=f"{name}{title.get(flag.domain, '数据异常整改')}（{kind_label}）",
+        message=f"{flag.month} {name}：{message}",
         evidence={
             "flag": flag.pk,
+            "domain": flag.domain,
             "kind": flag.kind,
-            "centre": centre.pk,
+            "centre": centre.pk if centre is not None else None,
+            "region": region.code,
+            "source": flag.source,
+            "unit": flag.unit,
             "month": flag.month,
             "message": message,
         },

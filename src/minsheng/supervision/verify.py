@@ -233,23 +233,24 @@ def _case(task: Task) -> tuple[str, str]:
 
 
 def _integrity(task: Task) -> tuple[str, str]:
-    """The latest month the integrity checks ran after the finding's: the same kind of finding
-    at the same centre again → 未达到; the checks ran and found none → 已验证."""
+    """The latest period (month, poll round, reporting period) the same checks ran after the
+    finding's: the same kind of finding on the same centre, interviewer or region again →
+    未达到; the checks ran and found none → 已验证."""
     from minsheng.reviews.models import IntegrityFlag
 
     ev: dict[str, Any] = task.evidence or {}
     month = str(ev.get("month", ""))
-    later = (
-        IntegrityFlag.objects.filter(month__gt=month)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
+    domain = str(ev.get("domain", "ratings"))
+    same = IntegrityFlag.objects.filter(domain=domain)
+    later = same.filter(month__gt=month).order_by("-month").values_list("month", flat=True).first()
     if not month or later is None:
-        return Verdict.NO_DATA, "线索之后的月份还没有做异常检查"
-    again = IntegrityFlag.objects.filter(
-        month=later, kind=ev.get("kind", ""), centre_id=ev.get("centre") or 0
-    ).exists()
+        return Verdict.NO_DATA, "线索之后的期别还没有做异常检查"
+    found = same.filter(month=later, kind=ev.get("kind", ""))
+    if domain == "ratings":
+        found = found.filter(centre_id=ev.get("centre") or 0)
+    else:
+        found = found.filter(unit=ev.get("unit", ""))
+    again = found.exists()
     if again:
         return Verdict.NOT_MET, f"{later} 的异常检查再次发现同类线索"
     return Verdict.VERIFIED, f"{later} 的异常检查未再发现同类线索"

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,7 +30,8 @@ from minsheng.orgs.models import Organisation, Region
 from minsheng.polls.access import access_poll
 from minsheng.polls.results import poll_results
 from minsheng.reviews.access import access_case, integrity_root
-from minsheng.reviews.integrity_views import KIND_LABELS, finding_message
+from minsheng.reviews.finding_text import KIND_LABELS
+from minsheng.reviews.integrity_views import finding_message
 from minsheng.reviews.models import IntegrityFlag
 from minsheng.supervision.access import (
     READERS,
@@ -429,9 +431,10 @@ def from_flag(request: HttpRequest) -> HttpResponse:
     root = integrity_root(request.user)
     flag = (
         IntegrityFlag.objects.filter(
-            pk=int(request.POST.get("flag") or 0), **root.subtree_filter("centre__region__")
+            Q(**root.subtree_filter("centre__region__")) | Q(**root.subtree_filter("region__")),
+            pk=int(request.POST.get("flag") or 0),
         )
-        .select_related("centre", "centre__region")
+        .select_related("centre", "centre__region", "region")
         .first()
     )
     if flag is None:

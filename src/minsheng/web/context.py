@@ -17,6 +17,7 @@ from minsheng.indicators.access import RESULTS_ROLES
 from minsheng.inspections.models import Visit
 from minsheng.notify.services import unread_count
 from minsheng.orgs.models import OrgKind
+from minsheng.reviews.access import can_see_integrity
 from minsheng.web.todo import todo_count
 
 CASE_ROLES = frozenset({Role.DEPARTMENT_REPORTER, Role.WINDOW_STAFF})
@@ -82,6 +83,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(
             NavItem(_("督办"), reverse("supervision_tasks"), "supervision", "/supervision/")
         )
+    if can_see_integrity(user):
+        url = reverse("review_integrity")
+        items.append(NavItem(_("数据核查"), url, "integrity", "/reviews/integrity/"))
     if scope.everything or (scope.region is not None and role in RESULTS_ROLES):
         items.append(NavItem(_("事项清单"), reverse("catalog_items"), "catalog", "/catalog/"))
         url = reverse("halls_applications")

@@ -80,7 +80,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 KINDS = {
     "cases": gettext_lazy("差评整改"),
-    "integrity": gettext_lazy("评价异常核查"),
+    "integrity": gettext_lazy("数据异常核查"),
     "tasks": gettext_lazy("督办任务"),
     "forms": gettext_lazy("指标填报与审核"),
 }

@@ -1,8 +1,9 @@
 """Four quarterly poll rounds for the demo city: about 20,000 respondents a round, reached by
 phone in proportion to the carriers' numbers (the seed's 36 : 24 : 5.8 万), answering twelve
 domain items, three department items (政风行风) and the overall item. Counties and townships
-differ realistically and improve slowly; one township's score jumps in the last round far
-beyond sampling error — the planted anomaly for the results page to show."""
+differ realistically and improve slowly. In the last round one township's score jumps far
+beyond sampling error, and its fieldwork shows why: one interviewer (访员41) "did" most of its
+interviews, quickly and glowing — the planted anomaly for the integrity checks to find."""
 
 from __future__ import annotations
 
@@ -85,8 +86,9 @@ def demo_round(
     for k in range(size):
         town, county = townships[town_index[k]]
         level = latent[k] + county_effect[county] + town_effect[town]
-        if town == planted and round_index == len(ROUNDS) - 1:
-            level += 1.2
+        faked = town == planted and round_index == len(ROUNDS) - 1 and rng.random() < 0.8
+        if faked:
+            level += 1.5
         # Answer code 1 (非常满意) … 5 (非常不满意): lower is better.
         raw = 2.3 - level - item_effect + rng.normal(0, 0.55, len(items))
         codes = np.clip(np.rint(raw), 1, 5).astype(int)
@@ -100,8 +102,8 @@ def demo_round(
                 region=town,
                 stratum=carriers[carrier_index[k]],
                 phone=f"1{rng.integers(30, 99)}{rng.integers(0, 10**8):08d}",
-                interviewer=f"访员{rng.integers(1, 41):02d}",
-                duration=float(rng.integers(240, 1200)),
+                interviewer="访员41" if faked else f"访员{rng.integers(1, 41):02d}",
+                duration=float(rng.integers(90, 240) if faked else rng.integers(240, 1200)),
                 answers=answers,
             )
         )

@@ -1,17 +1,27 @@
-"""Running the integrity checks over a month's ratings and keeping their findings (a finding
-already reviewed keeps its status when the checks run again)."""
+"""Running the integrity checks (``core.integrity.ratings``) over a month's ratings and keeping
+their findings: a finding already reviewed keeps its decision when the checks run again, and a
+finding the office dismissed is not raised again for that centre and month."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from minsheng.core.ratings.integrity import Event, Flag, Rules, find_flags
-from minsheng.halls.models import Application
+from minsheng.analytics.frames import UTC_TIME, query_frame
+from minsheng.core.halls.hours import Hours, parse_hours
+from minsheng.core.integrity.findings import Finding
+from minsheng.core.integrity.ratings import CentreHistory, Context, find
+from minsheng.halls.models import Application, CentreProfile
 from minsheng.orgs.models import Region
 from minsheng.reviews.models import IntegrityFlag, Rating, Source
 from minsheng.reviews.selectors import month_bounds, ratings_in
+from minsheng.reviews.services.deadlines import work_calendar
 
 HISTORY_MONTHS = 3
 
@@ -22,53 +32,99 @@ def _previous(month: str, k: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _history(month: str, scope: Region | None) -> dict[int, tuple[int, int]]:
+def _history(month: str, scope: Region | None) -> dict[int, CentreHistory]:
+    """Per centre, the earlier months' active ratings and the devices and staff seen in them."""
     start, _ = month_bounds(_previous(month, HISTORY_MONTHS))
     end, _ = month_bounds(month)
-    qs = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end, source=Source.ACTIVE)
+    qs = Rating.objects.filter(
+        rated_at__gte=start, rated_at__lt=end, source=Source.ACTIVE, is_follow_up=False
+    )
     if scope is not None:
         qs = qs.filter(**scope.subtree_filter("centre__region__"))
     rows = qs.values("centre_id").annotate(n=Count("pk"), bad=Count("pk", filter=Q(level__lte=2)))
-    return {r["centre_id"]: (r["bad"], r["n"]) for r in rows}
-
-
-def month_events(month: str, scope: Region | None) -> list[Event]:
-    """The month's ratings as events; a rating whose case number names an application record
-    is checked against the application's real completion time, not the one it carries."""
-    completed = Application.objects.filter(case_no=OuterRef("case_no")).values("completed_at")
-    rows = (
-        ratings_in(month, scope)
-        .annotate(done=Coalesce(Subquery(completed[:1]), F("handled_at")))
-        .values_list("pk", "centre_id", "staff_id", "device", "level", "source", "rated_at", "done")
-    )
-    return [
-        Event(
-            pk,
-            centre,
-            staff,
-            device,
-            level,
-            source,
-            rated.timestamp(),
-            handled.timestamp() if handled is not None else None,
+    devices: dict[int, set[str]] = {}
+    for centre, device in qs.exclude(device="").values_list("centre_id", "device").distinct():
+        devices.setdefault(centre, set()).add(device)
+    staff: dict[int, set[int]] = {}
+    for centre, pk in (
+        qs.filter(staff__isnull=False).values_list("centre_id", "staff_id").distinct()
+    ):
+        staff.setdefault(centre, set()).add(pk)
+    return {
+        r["centre_id"]: CentreHistory(
+            r["bad"],
+            r["n"],
+            frozenset(devices.get(r["centre_id"], ())),
+            frozenset(staff.get(r["centre_id"], ())),
         )
-        for pk, centre, staff, device, level, source, rated, handled in rows
+        for r in rows
+    }
+
+
+def month_events(month: str, scope: Region | None) -> pl.DataFrame:
+    """The month's ratings as the checks' columns; a rating whose case number names an
+    application record is checked against the application's real completion time, not the one
+    it carries."""
+    completed = Application.objects.filter(case_no=OuterRef("case_no")).values("completed_at")
+    qs = ratings_in(month, scope).filter(is_follow_up=False).order_by()
+    qs = qs.annotate(done=Coalesce(Subquery(completed[:1]), F("handled_at")))
+    frame = query_frame(
+        qs,
+        {
+            "id": ("pk", pl.Int64),
+            "centre": ("centre_id", pl.Int64),
+            "staff": ("staff_id", pl.Int64),
+            "device": ("device", pl.String),
+            "level": ("level", pl.Int8),
+            "source": ("source", pl.String),
+            "channel": ("channel", pl.String),
+            "rated_at": ("rated_at", UTC_TIME),
+            "handled_at": ("done", UTC_TIME),
+            "comment": ("comment", pl.String),
+        },
+    )
+    seconds = [
+        (pl.col(c).dt.epoch("us").cast(pl.Float64) / 1e6).alias(c)
+        for c in ("rated_at", "handled_at")
     ]
+    return frame.with_columns(seconds)
+
+
+def _context(centres: list[int]) -> Context:
+    hours: dict[int, Hours] = {}
+    for centre, text in CentreProfile.objects.filter(centre_id__in=centres).values_list(
+        "centre_id", "hours"
+    ):
+        parsed = parse_hours(text)
+        if parsed is not None:
+            hours[centre] = parsed
+    calendar = work_calendar()
+    offset = dt.datetime(2026, 1, 1, tzinfo=ZoneInfo(settings.TIME_ZONE)).utcoffset()
+    return Context(int(offset.total_seconds()) if offset else 0, hours, calendar.is_working_day)
+
+
+def find_month(month: str, scope: Region | None = None) -> list[Finding]:
+    events = month_events(month, scope)
+    centres = events["centre"].unique().to_list()
+    return find(events, _history(month, scope), _context(centres))
 
 
 @transaction.atomic
-def detect(month: str, scope: Region | None = None, rules: Rules | None = None) -> list[Flag]:
-    flags = find_flags(month_events(month, scope), _history(month, scope), rules or Rules())
-    for flag in flags:
+def detect(month: str, scope: Region | None = None) -> list[Finding]:
+    """Run the checks and keep the findings. A finding the office already decided keeps its
+    status; the evidence is brought up to date."""
+    findings = find_month(month, scope)
+    for f in findings:
         IntegrityFlag.objects.update_or_create(
-            kind=flag.kind,
-            centre_id=flag.centre,
-            subject=flag.subject,
+            kind=f.kind,
+            centre_id=int(f.unit),
+            subject=f.subject,
             month=month,
             defaults={
-                "severity": flag.severity,
-                "message": flag.message,
-                "evidence": flag.evidence,
+                "severity": f.severity,
+                "strength": round(f.strength, 2),
+                "message": f.message,
+                "evidence": f.evidence,
             },
         )
-    return flags
+    return findings

@@ -1,7 +1,9 @@
 """``minsheng polls results --poll ID [--level county|township] [--county CODE]
 [--format json|xlsx] [--output FILE]`` — a round's results, the numbers of its page;
 ``minsheng polls import --poll ID FILE`` — a vendor's fieldwork file with the upload's checks,
-all or nothing (every problem listed by row and column, nothing stored then)."""
+all or nothing (every problem listed by row and column, nothing stored then);
+``minsheng polls integrity --poll ID [--level county|township]`` — the fieldwork checks, one
+finding per line (``kind<TAB>unit<TAB>subject<TAB>message``) and the count, kept for review."""
 
 from __future__ import annotations
 
@@ -49,7 +51,6 @@ def as_json(results: PollResults) -> dict[str, Any]:
         "regions": _plain(results.rows),
         "items": _plain(results.items),
         "fields": _plain(results.fields),
-        "jumps": _plain(results.jumps),
     }
 
 
@@ -67,6 +68,9 @@ class Command(DataCommand):
         i = sub.add_parser("import", help="a fieldwork file (CSV or xlsx), all or nothing")
         i.add_argument("--poll", type=int, required=True)
         i.add_argument("file", type=Path)
+        g = sub.add_parser("integrity", help="the fieldwork checks, kept for review")
+        g.add_argument("--poll", type=int, required=True)
+        g.add_argument("--level", choices=LEVELS, default="county")
 
     def handle(self, *args: Any, **options: Any) -> None:
         poll = Poll.objects.filter(pk=options["poll"]).first()
@@ -74,6 +78,14 @@ class Command(DataCommand):
             raise CommandError(f"没有编号为 {options['poll']} 的调查 / no such poll")
         if options["action"] == "import":
             self.do_import(poll, options["file"])
+            return
+        if options["action"] == "integrity":
+            from minsheng.polls.integrity import detect_poll
+
+            findings = detect_poll(poll, poll_results(poll, options["level"]))
+            for f in findings:
+                self.stdout.write(f"{f.kind}\t{f.unit}\t{f.subject}\t{f.message}")
+            self.stdout.write(f"{len(findings)} findings")
             return
         level = "township" if options["county"] else options["level"]
         results = poll_results(poll, level, None, options["county"])

@@ -109,7 +109,7 @@ class Command(DataCommand):
             flags = detect(options["month"])
             for flag in flags:
                 self.stdout.write(
-                    f"{flag.kind}\tcentre {flag.centre}\t{flag.subject}\t{flag.message}"
+                    f"{flag.kind}\tcentre {flag.unit}\t{flag.subject}\t{flag.message}"
                 )
             self.stdout.write(f"{len(flags)} findings")
         else:
