@@ -181,3 +181,7 @@ def build_indicators(ctx: DemoContext) -> None:
     ]
     Value.objects.bulk_create(rows, batch_size=BATCH)
     ctx.summary.update(indicators=len(inds), indicator_values=len(rows))
+    from minsheng.indicators.integrity import detect_period
+
+    found = detect_period(str(PERIODS[-1]), ctx.regions[city])
+    ctx.summary[f"indicator findings {PERIODS[-1]}"] = len(found)

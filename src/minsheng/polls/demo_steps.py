@@ -84,6 +84,10 @@ def build_polls(ctx: DemoContext) -> None:
         total += len(people)
         previous = poll
     ctx.summary["poll respondents"] = total
+    if previous is not None:
+        from minsheng.polls.integrity import detect_poll
+
+        ctx.summary[f"poll findings {previous.round}"] = len(detect_poll(previous))
 
 
 def _plan(

@@ -33,6 +33,10 @@ def _subject(subject: str, staff: dict[int, str]) -> str:
         return _("设备 %(device)s") % {"device": ref}
     if what == "staff" and ref.isdigit():
         return _("工作人员 %(name)s") % {"name": staff.get(int(ref), ref)}
+    if what == "interviewer":
+        return _("访员 %(who)s") % {"who": _("在线填答") if ref == "online" else ref}
+    if what == "indicator":
+        return _("指标 %(code)s") % {"code": ref}
     return subject
 
 

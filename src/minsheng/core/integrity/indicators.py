@@ -2,9 +2,10 @@
 against what honest reporting looks like in the same period's other regions and the region's
 own history.
 
-- ``digits``: the last reported digit (at the indicator's stated decimals) is far from even —
+- ``digits``: the last reported digit (at the decimals the regions report) is far from even —
   too many 0s and 5s (rounding) or one favourite digit (digit preference). Values with fewer
-  than three significant digits are left out: their last digits are not even by nature.
+  than three significant digits, and values at a bound several regions share (100 %), are left
+  out: their last digits are not even by nature.
 - ``repeated``: many figures identical to the previous period's, beyond what each indicator's
   repeat rate among the other regions explains (copied forward).
 - ``outlier``: a favourable change far beyond both the other regions' changes this period and
@@ -66,14 +67,47 @@ def find(reports: Reports) -> list[Finding]:
     return sorted(found, key=lambda f: (f.p, str(f.unit), f.kind))
 
 
+def _precision(reports: Reports) -> npt.NDArray[np.float64]:
+    """Per indicator, 10 to the number of decimals the regions actually report: the stated
+    decimals, fewer when no region ever uses the last ones (a catalog that says two decimals
+    while everyone reports one would make every last digit a 0)."""
+    out = []
+    for i, ind in enumerate(reports.indicators):
+        v = np.abs(reports.values[:, i, :])
+        v = v[np.isfinite(v)]
+        used = 0
+        for d in range(ind.decimals, 0, -1):
+            digits = np.rint(v * 10.0**d) % 10
+            if (digits != 0).any():
+                used = d
+                break
+        out.append(10.0**used)
+    return np.array(out)
+
+
 def _scaled(reports: Reports) -> npt.NDArray[np.float64]:
-    """Values in units of their last stated digit."""
-    scale = np.array([10.0**ind.decimals for ind in reports.indicators])
+    """Values in units of their last reported digit."""
+    scale = _precision(reports)
     return np.asarray(np.rint(np.abs(reports.values) * scale[None, :, None]), dtype=np.float64)
 
 
+def _at_bounds(values: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """Cells at an extreme that several regions share in their period: a ceiling or a floor
+    (coverage at 100 %), whose digits say nothing about how the figure was made."""
+    out = np.zeros(values.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for extreme in (np.nanmax, np.nanmin):
+            finite = np.isfinite(values).any(axis=0)
+            edge = np.full(finite.shape, np.nan)
+            edge[finite] = extreme(values[:, finite], axis=0)
+            at = values == edge[None, :, :]
+            shared = at.sum(axis=0) >= 2
+            out |= at & shared[None, :, :]
+    return out
+
+
 def _digits(reports: Reports, periods: int = 4) -> list[Finding]:
-    scaled = _scaled(reports)[:, :, -periods:]
+    scaled = np.where(_at_bounds(reports.values), np.nan, _scaled(reports))[:, :, -periods:]
     found = []
     for r, region in enumerate(reports.regions):
         cells = scaled[r].ravel()
@@ -154,7 +188,7 @@ def _repeated(reports: Reports) -> list[Finding]:
 
 
 def _on_target(reports: Reports) -> list[Finding]:
-    scale = np.array([10.0**ind.decimals for ind in reports.indicators])
+    scale = _precision(reports)
     now = np.rint(reports.values[:, :, -1] * scale[None, :])
     target = np.rint(reports.targets * scale[None, :])
     known = np.isfinite(now) & np.isfinite(target)

@@ -61,6 +61,9 @@ EARLY_GRACE = 300.0
 OPEN_GRACE, CLOSE_GRACE = 15, 60  # minutes before opening and after closing still counted open
 MIN_COMMENT = 8  # characters; shorter texts ("很好", "满意") repeat by nature
 PERSON_CHANNELS = frozenset({"window_tablet"})
+# A filled-in minute or delay stands above the bins right beside it; a natural peak (ratings
+# 10–20 minutes after handling) is as high next door.
+SPAN = 3
 EXAMPLES = 50
 
 
@@ -343,12 +346,12 @@ def _filled_in(active: pl.DataFrame, context: Context) -> list[Finding]:
     by_centre = active.with_columns(minute=minute, delay=delay).partition_by("centre", as_dict=True)
     for (centre,), rows in sorted(by_centre.items()):
         clock = np.bincount(rows["minute"].to_numpy(), minlength=1440)
-        best = [("minute", s) for s in spikes(clock, span=30, circular=True, alpha=ALPHA)]
+        best = [("minute", s) for s in spikes(clock, span=SPAN, circular=True, alpha=ALPHA)]
         delays = rows["delay"].drop_nulls().to_numpy()
         delays = delays[(delays >= 10) & (delays < 7 * 1440)]
         if len(delays):
             hist = np.bincount(delays, minlength=7 * 1440)
-            best += [("delay", s) for s in spikes(hist, span=30, circular=False, alpha=ALPHA)]
+            best += [("delay", s) for s in spikes(hist, span=SPAN, circular=False, alpha=ALPHA)]
         if not best:
             continue
         what, spike = min(best, key=lambda b: b[1].p)

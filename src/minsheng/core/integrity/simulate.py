@@ -140,9 +140,12 @@ def clean_month(rng: np.random.Generator, centres: int = 200) -> Month:
             handled, kind = handled[keep], kind[keep]
             m = len(handled)
             source = np.where(kind == 0, "active", "default")
-            at_window = (kind == 0) & (rng.random(m) < 0.7)
+            at_window = (kind == 0) & (rng.random(m) < 0.6)
+            by_code = (kind == 0) & ~at_window & (rng.random(m) < 0.4)  # a QR code, minutes on
             channel = np.where(at_window, "window_tablet", rng.choice(["app", "pc", "sms"], m))
+            channel = np.where(by_code, "qr_code", channel)
             delay = np.where(at_window, rng.uniform(5, 180, m), rng.exponential(8 * 3600, m))
+            delay = np.where(by_code, 60 * rng.integers(1, 21, m), delay)  # whole minutes
             delay = np.where(kind == 1, 5 * 86400 + rng.uniform(0, 3600, m), delay)
             rated = handled + delay
             stray = rng.random(m) < 0.0005  # a wrong clock: any time of day, or before handling

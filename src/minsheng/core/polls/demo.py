@@ -103,7 +103,7 @@ def demo_round(
                 stratum=carriers[carrier_index[k]],
                 phone=f"1{rng.integers(30, 99)}{rng.integers(0, 10**8):08d}",
                 interviewer="访员41" if faked else f"访员{rng.integers(1, 41):02d}",
-                duration=float(rng.integers(90, 240) if faked else rng.integers(240, 1200)),
+                duration=float(rng.integers(125, 260) if faked else rng.integers(300, 1200)),
                 answers=answers,
             )
         )
