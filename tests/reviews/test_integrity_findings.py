@@ -61,7 +61,7 @@ def test_poll_findings_by_command_page_decision_and_task(city: City) -> None:
     assert lines[-1] == f"{len(lines) - 1} findings"
     jump = IntegrityFlag.objects.get(domain=FindingDomain.POLLS, kind="jump")
     assert jump.unit == city.county.code and jump.source == f"poll:{poll.pk}"
-    assert jump.region == poll.region and jump.month == "2026Q3" and jump.strength > 3
+    assert jump.region == city.county and jump.month == "2026Q3" and jump.strength > 3
     # The office's page lists them, worded for the reader.
     page = city.client("quality").get(
         reverse("review_integrity"), {"domain": "polls", "of": poll.pk}
@@ -162,6 +162,13 @@ def test_indicator_findings_by_command_and_page(city: City) -> None:
         reverse("review_integrity"), {"domain": "indicators", "of": "2026Q3"}
     )
     assert "项与上期完全相同" in page.content.decode()
+    # The county sends corrected figures: the open finding goes when the checks run again.
+    fixed = Value.objects.filter(submission__period="2026Q3", region=city.county)
+    for v in fixed:
+        v.value = (v.value or 0) + 1.3
+        v.save()
+    call_command("indicators", "integrity", "--period", "2026Q3", stdout=io.StringIO())
+    assert not IntegrityFlag.objects.filter(pk=flag.pk).exists()
     # The other city's office sees none of it.
     other = city.client("other_quality").get(
         reverse("review_integrity"), {"domain": "indicators", "of": "2026Q3"}

@@ -16,7 +16,7 @@ from minsheng.core.integrity.indicators import IndicatorInfo, Reports, find
 from minsheng.indicators.models import Indicator, SubmissionState, Value
 from minsheng.indicators.selectors import targets_for
 from minsheng.orgs.models import Region
-from minsheng.reviews.models import FindingDomain, IntegrityFlag
+from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag
 
 HISTORY = 8  # periods read, the checked one last
 SHARE_UNITS = ("%", "‰", "％")
@@ -91,6 +91,16 @@ def detect_period(period: str, scope: Region) -> list[Finding]:
     """Run the checks on the period's figures in ``scope`` and keep the findings; a finding
     already reviewed keeps its decision."""
     findings = find_period(period, scope)
+    keep = {(f.kind, str(f.unit), f.subject) for f in findings}
+    stale = IntegrityFlag.objects.filter(
+        domain=FindingDomain.INDICATORS,
+        source=f"period:{period}",
+        status=FlagStatus.OPEN,
+        **scope.subtree_filter("region__"),
+    )
+    IntegrityFlag.objects.filter(
+        pk__in=[f.pk for f in stale if (f.kind, f.unit, f.subject) not in keep]
+    ).delete()
     regions = {r.code: r for r in Region.objects.filter(code__in={str(f.unit) for f in findings})}
     for f in findings:
         IntegrityFlag.objects.update_or_create(

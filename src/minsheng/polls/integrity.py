@@ -16,11 +16,12 @@ from minsheng.core.integrity.polls import (
     interviewer_findings,
     jump_findings,
 )
+from minsheng.orgs.models import Region
 from minsheng.polls.memo import kept
 from minsheng.polls.models import Poll
 from minsheng.polls.results import PollResults, poll_results
 from minsheng.polls.store import ANSWER, respondent_columns
-from minsheng.reviews.models import FindingDomain, IntegrityFlag
+from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag
 
 LEVELS = ("county", "township")
 
@@ -65,17 +66,30 @@ def poll_findings(poll: Poll, results: PollResults | None = None) -> list[Findin
 
 @transaction.atomic
 def detect_poll(poll: Poll, results: PollResults | None = None) -> list[Finding]:
-    """Run the checks and keep the findings; a finding already reviewed keeps its decision."""
+    """Run the checks and keep the findings: a finding already reviewed keeps its decision; an
+    open one no longer found goes (the jumps of other levels than ``results``' are left)."""
+    results = results if results is not None else poll_results(poll, "county")
     findings = poll_findings(poll, results)
+    level = f"level:{results.level}"
+    keep = {(f.kind, str(f.unit)) for f in findings}
+    stale = IntegrityFlag.objects.filter(
+        domain=FindingDomain.POLLS, source=f"poll:{poll.pk}", status=FlagStatus.OPEN
+    ).exclude(kind="jump", subject__in=[f"level:{x}" for x in LEVELS if x != results.level])
+    IntegrityFlag.objects.filter(
+        pk__in=[f.pk for f in stale if (f.kind, f.unit) not in keep]
+    ).delete()
+    regions = {r.code: r for r in Region.objects.filter(code__in={str(f.unit) for f in findings})}
     for f in findings:
         IntegrityFlag.objects.update_or_create(
             domain=FindingDomain.POLLS,
             kind=f.kind,
             source=f"poll:{poll.pk}",
             unit=str(f.unit),
-            subject=f.subject,
+            subject=level if f.kind == "jump" else f.subject,
             defaults={
-                "region": poll.region,
+                "region": regions.get(str(f.unit), poll.region)
+                if f.kind == "jump"
+                else poll.region,
                 "month": poll.round,
                 "severity": f.severity,
                 "strength": round(f.strength, 2),

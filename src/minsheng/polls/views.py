@@ -40,6 +40,7 @@ from minsheng.polls.results import LEVELS, PollResults, poll_results
 from minsheng.polls.selectors import recent_uploads
 from minsheng.polls.services import mapping_save, poll_create, poll_set_state
 from minsheng.polls.tasks import import_fieldwork
+from minsheng.reviews.access import can_see_integrity
 from minsheng.reviews.finding_text import KIND_LABELS, message, strength_label
 from minsheng.supervision.access import can_assign_tasks
 from minsheng.web.downloads import sheets_response
@@ -122,6 +123,7 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
             "ipa_undecided": any(i.importance is not None for i in results.items)
             and not any(i.quadrant for i in results.items),
             "findings": _findings(poll, results) if can_upload(request.user, poll) else None,
+            "review_findings": can_see_integrity(request.user),
             "can_assign": can_assign_tasks(request.user),
         },
     )

@@ -37,6 +37,8 @@ def _subject(subject: str, staff: dict[int, str]) -> str:
         return _("访员 %(who)s") % {"who": _("在线填答") if ref == "online" else ref}
     if what == "indicator":
         return _("指标 %(code)s") % {"code": ref}
+    if what == "level":  # a poll's jump, by county or by township: the region names it
+        return ""
     return subject
 
 

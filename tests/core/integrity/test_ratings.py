@@ -75,8 +75,9 @@ def test_a_make_up_working_saturday_is_open() -> None:
 
 def test_a_new_device_rated_like_the_old_is_no_finding(month: simulate.Month) -> None:
     # Tablets are replaced all the time: a new one rated as the centre always was is not news.
-    rng = np.random.default_rng(8)
-    honest = simulate.plant_new_subject(month, 5, rng, bad=1.0)  # keeps every bad rating
-    assert not [
-        f for f in find(honest.events, honest.history, honest.context) if f.kind == "new_subject"
-    ]
+    events = month.events.with_columns(
+        device=pl.when(pl.col("device").str.starts_with("T0005-"))
+        .then(pl.lit("NEW-TABLET"))
+        .otherwise("device")
+    )  # every tablet of centre 5 replaced, the ratings as they were
+    assert not [f for f in find(events, month.history, month.context) if f.kind == "new_subject"]

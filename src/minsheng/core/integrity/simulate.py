@@ -386,12 +386,30 @@ class Measured:
         return self.clean_flagged / self.clean_units if self.clean_units else float("nan")
 
 
+# A weaker version of each pattern: how recall falls off below the realistic strength.
+WEAK: dict[str, dict[str, float]] = {
+    "burst": {"count": 8},
+    "before_handled": {"count": 6},
+    "off_hours": {"count": 5},
+    "perfect": {"keep": 0.3},
+    "default_share": {"share": 0.5},
+    "filled_in": {"per_day": 2},
+    "copied_comment": {"count": 5},
+    "new_subject": {"bad": 0.3},
+}
+
+
 def measure(
-    seeds: range, *, centres: int = 200, planted: int = 5
+    seeds: range,
+    *,
+    centres: int = 200,
+    planted: int = 5,
+    strengths: dict[str, dict[str, float]] | None = None,
 ) -> tuple[list[Measured], int, int]:
     """Per seed, one clean month (every check's false alarms), then each pattern planted in
-    ``planted`` centres of a copy (its recall). Returns the rows, the clean units and the
-    clean units flagged by any check."""
+    ``planted`` centres of a copy (its recall), at the plant's default strength or the one
+    ``strengths`` gives. Returns the rows, the clean units and the clean units flagged by any
+    check."""
     found_by: dict[str, int] = dict.fromkeys(PLANTS, 0)
     flagged_by: dict[str, int] = dict.fromkeys(PLANTS, 0)
     clean_units = clean_any = 0
@@ -407,7 +425,7 @@ def measure(
             chosen = [int(c) for c in rng.choice(np.arange(1, centres + 1), planted, replace=False)]
             gamed = month
             for centre in chosen:
-                gamed = plant(gamed, centre, rng)
+                gamed = plant(gamed, centre, rng, **(strengths or {}).get(kind, {}))
             hits = {
                 f.unit for f in find(gamed.events, gamed.history, gamed.context) if f.kind == kind
             }

@@ -19,7 +19,7 @@ from minsheng.core.integrity.findings import Finding
 from minsheng.core.integrity.ratings import CentreHistory, Context, find
 from minsheng.halls.models import Application, CentreProfile
 from minsheng.orgs.models import Region
-from minsheng.reviews.models import IntegrityFlag, Rating, Source
+from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag, Rating, Source
 from minsheng.reviews.selectors import month_bounds, ratings_in
 from minsheng.reviews.services.deadlines import work_calendar
 
@@ -112,8 +112,16 @@ def find_month(month: str, scope: Region | None = None) -> list[Finding]:
 @transaction.atomic
 def detect(month: str, scope: Region | None = None) -> list[Finding]:
     """Run the checks and keep the findings. A finding the office already decided keeps its
-    status; the evidence is brought up to date."""
+    status (the evidence is brought up to date); an open one the checks no longer find goes."""
     findings = find_month(month, scope)
+    stale = IntegrityFlag.objects.filter(
+        domain=FindingDomain.RATINGS, month=month, status=FlagStatus.OPEN
+    )
+    if scope is not None:
+        stale = stale.filter(**scope.subtree_filter("centre__region__"))
+    keep = {(f.kind, int(f.unit), f.subject) for f in findings}
+    gone = [f.pk for f in stale if (f.kind, f.centre_id, f.subject) not in keep]
+    IntegrityFlag.objects.filter(pk__in=gone).delete()
     for f in findings:
         IntegrityFlag.objects.update_or_create(
             kind=f.kind,
