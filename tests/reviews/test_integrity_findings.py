@@ -16,7 +16,7 @@ from minsheng.polls.models import Poll
 from minsheng.polls.services import fieldwork_import
 from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag
 from minsheng.supervision.models import Task, TaskSource
-from tests.conftest import City
+from tests.conftest import City, token_client
 from tests.polls.test_polls import CODES, _poll
 
 OUTSIDERS = ("county", "reporter", "window", "other_quality", "vendor")
@@ -174,3 +174,40 @@ def test_indicator_findings_by_command_and_page(city: City) -> None:
         reverse("review_integrity"), {"domain": "indicators", "of": "2026Q3"}
     )
     assert other.status_code == 404 or "项与上期完全相同" not in other.content.decode()
+
+
+def test_findings_over_the_api(city: City) -> None:
+    poll = _round_with_a_faker(city)
+    call_command("polls", "integrity", "--poll", str(poll.pk), stdout=io.StringIO())
+    url = "/api/integrity/findings"
+    listed = city.client("quality").get(url, {"domain": "polls", "of": poll.pk})
+    assert listed.status_code == 200
+    body = listed.json()
+    kinds = [f["kind"] for f in body["findings"]]
+    assert "jump" in kinds and body["count"] == len(kinds)
+    strengths = [f["strength"] for f in body["findings"]]
+    assert strengths == sorted(strengths, reverse=True)
+    jump = next(f for f in body["findings"] if f["kind"] == "jump")
+    assert jump["kind_label"] == "得分跃升且调查过程存疑" and "得分较上轮上升" in jump["message"]
+    decision = f"{url}/{jump['id']}/decision"
+    quality = city.client("quality")
+    no_note = quality.post(decision, {"status": "dismissed"}, content_type="application/json")
+    assert no_note.status_code == 422
+    assert "排除线索须写明核查情况" in no_note.json()["error"]["message"]
+    done = quality.post(
+        decision,
+        {"status": "confirmed", "note": "录音显示未实际访问"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["status"] == "confirmed"
+    # Outsiders: anonymous, a machine client, another city's office, a county officer.
+    assert city.client(None).get(url).status_code == 401
+    machine = token_client(city, ["ratings:read"], city.users["quality"].organisation)
+    assert machine.get(url).status_code == 403
+    other = city.client("other_quality").get(url, {"domain": "polls"})
+    assert other.status_code == 200 and other.json()["count"] == 0
+    refused = city.client("other_quality").post(
+        decision, {"status": "open"}, content_type="application/json"
+    )
+    assert refused.status_code == 404
+    assert city.client("county").get(url).status_code == 403

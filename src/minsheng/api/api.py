@@ -42,6 +42,7 @@ from minsheng.orgs.models import Organisation, PeerGroup, Region, RegionLevel
 from minsheng.polls.api import router as polls_router
 from minsheng.reports.api import router as reports_router
 from minsheng.reviews.api import router as ratings_router
+from minsheng.reviews.integrity_api import router as integrity_router
 from minsheng.reviews.read_api import router as ratings_read_router
 from minsheng.supervision.api import router as supervision_router
 
@@ -66,6 +67,7 @@ api.add_router("", inspections_router)
 api.add_router("", assess_router)
 api.add_router("", reports_router)
 api.add_router("", hotline_router)
+api.add_router("", integrity_router)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

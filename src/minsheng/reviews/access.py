@@ -21,7 +21,7 @@ from django.http import Http404
 from minsheng.accounts.access import require_signed_in, user_scope
 from minsheng.accounts.models import ApiClient, ApiScope, Role
 from minsheng.orgs.models import Organisation, OrgKind, Region
-from minsheng.reviews.models import RectificationCase
+from minsheng.reviews.models import IntegrityFlag, RectificationCase
 
 STATS_ROLES = frozenset({Role.QUALITY_OFFICE, Role.LEADER, Role.REGION_OFFICER})
 
@@ -157,6 +157,22 @@ def integrity_root(user: Any) -> Region:
     if not user_scope(user).everything and getattr(user, "role", None) != Role.QUALITY_OFFICE:
         raise PermissionDenied("integrity findings are for the quality office")
     return root
+
+
+def findings_visible(user: Any) -> QuerySet[IntegrityFlag]:
+    """The integrity findings of the quality office's region: on its centres' ratings, or on
+    polls and figures of regions in its subtree."""
+    root = integrity_root(user)
+    return IntegrityFlag.objects.filter(
+        Q(**root.subtree_filter("centre__region__")) | Q(**root.subtree_filter("region__"))
+    )
+
+
+def access_finding(user: Any, flag_id: int) -> IntegrityFlag:
+    flag = findings_visible(user).filter(pk=flag_id).first()
+    if flag is None:
+        raise Http404("no such finding")
+    return flag
 
 
 def can_see_integrity(user: Any) -> bool:

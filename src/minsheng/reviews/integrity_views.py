@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minsheng.accounts.models import User
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.orgs.models import Region, Staff
-from minsheng.reviews.access import integrity_root
+from minsheng.reviews.access import access_finding, findings_visible, integrity_root
 from minsheng.reviews.finding_text import DOMAIN_KINDS, KIND_LABELS, message, strength_label
 from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag, Rating
 from minsheng.reviews.selectors import default_month, months_available
-from minsheng.reviews.services.integrity import detect
+from minsheng.reviews.services.integrity import DecisionError, decide_finding, detect
 from minsheng.web.paging import page_query
 
 PAGE = 50
@@ -49,10 +47,6 @@ def finding_message(flag: IntegrityFlag) -> str:
         return message(flag.kind, e) or flag.message
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return flag.message
-
-
-def _in_scope(root: Region) -> Q:
-    return Q(**root.subtree_filter("centre__region__")) | Q(**root.subtree_filter("region__"))
 
 
 def _choices(domain: str, root: Region) -> list[tuple[str, str]]:
@@ -124,7 +118,7 @@ def integrity(request: HttpRequest) -> HttpResponse:
     picked = picked or (keys[0] if keys else "")
     if picked and picked not in keys:
         raise Http404("nothing to check there")
-    flags = IntegrityFlag.objects.filter(_in_scope(root), _source(domain, picked))
+    flags = findings_visible(request.user).filter(_source(domain, picked))
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     if kind in KIND_LABELS:
@@ -186,34 +180,20 @@ def integrity_run(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def integrity_decide(request: HttpRequest, flag_id: int) -> HttpResponse:
-    root = integrity_root(request.user)
-    flag = IntegrityFlag.objects.filter(_in_scope(root), pk=flag_id).first()
-    if flag is None:
-        raise Http404("no such finding")
-    status = request.POST.get("status", "")
-    if status not in FlagStatus.values:
-        raise Http404("unknown status")
-    note = request.POST.get("note", "").strip()[:1000]
+    flag = access_finding(request.user, flag_id)
     of = flag.source.split(":", 1)[1] if flag.source else flag.month
     back = f"{request.path.rsplit(str(flag_id), 1)[0]}?domain={flag.domain}&of={of}"
-    if status == FlagStatus.DISMISSED and not note:
-        messages.error(
-            request, _("排除线索须写明核查情况（例如：已调取录像，评价为群众本人所为）。")
+    if request.POST.get("status", "") not in FlagStatus.values:
+        raise Http404("unknown status")
+    try:
+        decide_finding(
+            flag,
+            status=request.POST["status"],
+            note=request.POST.get("note", ""),
+            actor=request.user,
         )
-        return redirect(back)
-    before = {"status": flag.status, "note": flag.decision_note}
-    flag.status = status
-    flag.decision_note = note
-    flag.decided_by = cast(User, request.user) if status != FlagStatus.OPEN else None
-    flag.decided_at = timezone.now() if status != FlagStatus.OPEN else None
-    flag.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
-    audit_record(
-        actor=request.user,
-        action=AuditAction.STATE,
-        obj=flag,
-        before=before,
-        after={"status": status, "note": note},
-        region_code=root.code,
-    )
-    messages.success(request, _("已记录核查结论。"))
+    except DecisionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已记录核查结论。"))
     return redirect(back)

@@ -11,7 +11,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,10 +28,9 @@ from minsheng.jobs.uploads import upload_load, upload_store
 from minsheng.orgs.models import Organisation, Region
 from minsheng.polls.access import access_poll
 from minsheng.polls.results import poll_results
-from minsheng.reviews.access import access_case, integrity_root
+from minsheng.reviews.access import access_case, findings_visible
 from minsheng.reviews.finding_text import KIND_LABELS
 from minsheng.reviews.integrity_views import finding_message
-from minsheng.reviews.models import IntegrityFlag
 from minsheng.supervision.access import (
     READERS,
     UNIT_KINDS,
@@ -428,12 +426,9 @@ def from_case(request: HttpRequest) -> HttpResponse:
 def from_flag(request: HttpRequest) -> HttpResponse:
     """A task from a confirmed integrity finding in the office's region."""
     office_region(request.user)  # the quality office assigns
-    root = integrity_root(request.user)
     flag = (
-        IntegrityFlag.objects.filter(
-            Q(**root.subtree_filter("centre__region__")) | Q(**root.subtree_filter("region__")),
-            pk=int(request.POST.get("flag") or 0),
-        )
+        findings_visible(request.user)
+        .filter(pk=int(request.POST.get("flag") or 0))
         .select_related("centre", "centre__region", "region")
         .first()
     )

@@ -5,6 +5,7 @@ finding the office dismissed is not raised again for that centre and month."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -12,8 +13,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minsheng.analytics.frames import UTC_TIME, query_frame
+from minsheng.audit.models import AuditAction
+from minsheng.audit.services import audit_record
 from minsheng.core.halls.hours import Hours, parse_hours
 from minsheng.core.integrity.findings import Finding
 from minsheng.core.integrity.ratings import CentreHistory, Context, find
@@ -136,3 +141,35 @@ def detect(month: str, scope: Region | None = None) -> list[Finding]:
             },
         )
     return findings
+
+
+class DecisionError(ValueError):
+    """A decision the office cannot record as given (a dismissal without its reason)."""
+
+
+@transaction.atomic
+def decide_finding(flag: IntegrityFlag, *, status: str, note: str, actor: Any) -> IntegrityFlag:
+    """The office's conclusion on a finding, audited: confirmed, dismissed (with what the check
+    found — required) or open again."""
+    if status not in FlagStatus.values:
+        raise DecisionError(f"unknown status {status!r}")
+    note = note.strip()[:1000]
+    if status == FlagStatus.DISMISSED and not note:
+        raise DecisionError(_("排除线索须写明核查情况（例如：已调取录像，评价为群众本人所为）。"))
+    before = {"status": flag.status, "note": flag.decision_note}
+    decided = status != FlagStatus.OPEN
+    flag.status = status
+    flag.decision_note = note
+    flag.decided_by = actor if decided else None
+    flag.decided_at = timezone.now() if decided else None
+    flag.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
+    region = flag.centre.region if flag.centre is not None else flag.region
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE,
+        obj=flag,
+        before=before,
+        after={"status": status, "note": note},
+        region_code=region.code if region is not None else "",
+    )
+    return flag
