@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,31 +38,33 @@ def _previous(month: str, k: int) -> str:
 
 
 def _history(month: str, scope: Region | None) -> dict[int, CentreHistory]:
-    """Per centre, the earlier months' active ratings and the devices and staff seen in them."""
+    """Per centre, the earlier months' active ratings and the devices and staff seen in them
+    (one read of their columns)."""
     start, _ = month_bounds(_previous(month, HISTORY_MONTHS))
     end, _ = month_bounds(month)
     qs = Rating.objects.filter(
         rated_at__gte=start, rated_at__lt=end, source=Source.ACTIVE, is_follow_up=False
-    )
+    ).order_by()
     if scope is not None:
         qs = qs.filter(**scope.subtree_filter("centre__region__"))
-    rows = qs.values("centre_id").annotate(n=Count("pk"), bad=Count("pk", filter=Q(level__lte=2)))
-    devices: dict[int, set[str]] = {}
-    for centre, device in qs.exclude(device="").values_list("centre_id", "device").distinct():
-        devices.setdefault(centre, set()).add(device)
-    staff: dict[int, set[int]] = {}
-    for centre, pk in (
-        qs.filter(staff__isnull=False).values_list("centre_id", "staff_id").distinct()
-    ):
-        staff.setdefault(centre, set()).add(pk)
+    rows = query_frame(
+        qs,
+        {
+            "centre": ("centre_id", pl.Int64),
+            "device": ("device", pl.String),
+            "staff": ("staff_id", pl.Int64),
+            "level": ("level", pl.Int8),
+        },
+    )
+    per = rows.group_by("centre").agg(
+        n=pl.len(),
+        bad=(pl.col("level") <= 2).sum(),
+        devices=pl.col("device").filter(pl.col("device") != "").unique(),
+        staff=pl.col("staff").drop_nulls().unique(),
+    )
     return {
-        r["centre_id"]: CentreHistory(
-            r["bad"],
-            r["n"],
-            frozenset(devices.get(r["centre_id"], ())),
-            frozenset(staff.get(r["centre_id"], ())),
-        )
-        for r in rows
+        centre: CentreHistory(int(bad), int(n), frozenset(devices), frozenset(staff))
+        for centre, n, bad, devices, staff in per.iter_rows()
     }
 
 
