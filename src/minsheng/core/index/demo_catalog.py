@@ -132,11 +132,13 @@ def demo_values(
     seed: int,
     missing: float = 0.02,
     outliers: int = 4,
+    copied: bool = True,
 ) -> list[DemoValue]:
     """Values of every demo indicator for ``regions`` — (code, parent county code or None) — over
     ``periods``. A township shares part of its county's standing; values keep to each
     indicator's valid range. About ``missing`` of the cells are blank; ``outliers`` cells are
-    planted (a value ten times too large, as from a unit slip)."""
+    planted (a value ten times too large, as from a unit slip); with ``copied``, the first
+    township reports its last period as a copy of the one before (for the integrity checks)."""
     rng = random.Random(f"{seed}:indicator-values")
     county_effect: dict[str, list[float]] = {}
     out: list[DemoValue] = []
@@ -165,4 +167,18 @@ def demo_values(
         v = out[k]
         value = float(v.value or 0.0)
         out[k] = DemoValue(v.region, v.indicator, v.period, round(value * 10, 3), outlier=True)
+    townships = sorted(code for code, county in regions if county)
+    if copied and townships and len(periods) >= 2:
+        last, before = periods[-1], periods[-2]
+        earlier = {
+            v.indicator: v.value
+            for v in out
+            if v.region == townships[0] and v.period == before and not v.outlier
+        }
+        out = [
+            DemoValue(v.region, v.indicator, v.period, earlier[v.indicator])
+            if v.region == townships[0] and v.period == last and v.indicator in earlier
+            else v
+            for v in out
+        ]
     return out
