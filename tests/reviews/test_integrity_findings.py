@@ -156,7 +156,9 @@ def test_indicator_findings_by_command_and_page(city: City) -> None:
     call_command("indicators", "integrity", "--period", "2026Q3", stdout=out)
     lines = out.getvalue().splitlines()
     assert f"repeated\t{city.county.code}\t" in "\n".join(lines)
-    flag = IntegrityFlag.objects.get(domain=FindingDomain.INDICATORS, kind="repeated")
+    flag = IntegrityFlag.objects.get(
+        domain=FindingDomain.INDICATORS, kind="repeated", unit=city.county.code
+    )
     assert flag.region == city.county and flag.source == "period:2026Q3"
     page = city.client("quality").get(
         reverse("review_integrity"), {"domain": "indicators", "of": "2026Q3"}
@@ -211,3 +213,23 @@ def test_findings_over_the_api(city: City) -> None:
     )
     assert refused.status_code == 404
     assert city.client("county").get(url).status_code == 403
+
+
+def test_the_worker_checks_last_month_once(city: City) -> None:
+    import datetime as dt
+
+    from minsheng.jobs.schedule import periodic_jobs
+    from minsheng.reviews.services.integrity import check_last_month, was_checked
+
+    assert "reviews-integrity-last-month" in {j.name for j in periodic_jobs()}
+    assert not was_checked("2026-10")
+    month, found = check_last_month(dt.date(2026, 11, 3))
+    assert month == "2026-10" and found is not None and was_checked("2026-10")
+    assert check_last_month(dt.date(2026, 11, 4)) == ("2026-10", None)  # once
+    # A month the office checked from the page counts as checked.
+    quality = city.client("quality")
+    assert quality.post(reverse("review_integrity_run"), {"month": "2026-10"}).status_code in (
+        302,
+        404,
+    )
+    assert check_last_month(dt.date(2026, 12, 1))[0] == "2026-11"

@@ -17,3 +17,8 @@ class ReviewsConfig(AppConfig):
             "minsheng.reviews.tasks.sweep_deadlines",
             timedelta(minutes=15),
         )
+        periodic(
+            "reviews-integrity-last-month",
+            "minsheng.reviews.tasks.integrity_last_month",
+            timedelta(hours=6),
+        )

@@ -12,14 +12,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minsheng.audit.models import AuditAction
-from minsheng.audit.services import audit_record
 from minsheng.orgs.models import Region, Staff
 from minsheng.reviews.access import access_finding, findings_visible, integrity_root
 from minsheng.reviews.finding_text import DOMAIN_KINDS, KIND_LABELS, message, strength_label
 from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag, Rating
 from minsheng.reviews.selectors import default_month, months_available
-from minsheng.reviews.services.integrity import DecisionError, decide_finding, detect
+from minsheng.reviews.services.integrity import (
+    DecisionError,
+    decide_finding,
+    detect,
+    record_run,
+)
 from minsheng.web.paging import page_query
 
 PAGE = 50
@@ -167,13 +170,7 @@ def integrity_run(request: HttpRequest) -> HttpResponse:
         found = detect_period(picked, root)
     else:
         found = detect(picked, root)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.BULK,
-        object_type="reviews.integrityflag",
-        note=f"integrity checks {picked}: {len(found)} findings",
-        region_code=root.code,
-    )
+    record_run(actor=request.user, period=picked, found=len(found), region=root)
     return redirect(f"{request.path.rsplit('run/', 1)[0]}?domain={domain}&of={picked}")
 
 

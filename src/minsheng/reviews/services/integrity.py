@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.analytics.frames import UTC_TIME, query_frame
-from minsheng.audit.models import AuditAction
+from minsheng.audit.models import AuditAction, AuditEntry
 from minsheng.audit.services import audit_record
 from minsheng.core.halls.hours import Hours, parse_hours
 from minsheng.core.integrity.findings import Finding
@@ -175,3 +175,36 @@ def decide_finding(flag: IntegrityFlag, *, status: str, note: str, actor: Any) -
         region_code=region.code if region is not None else "",
     )
     return flag
+
+
+RUN_NOTE = "integrity checks {period}: {n} findings"  # audit/presentation.py words it
+
+
+def record_run(*, actor: Any, period: str, found: int, region: Region | None) -> None:
+    """The audit row of a run of the checks (page, command or worker): who, which period, how
+    many findings — and the mark that the period was checked."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.BULK,
+        object_type="reviews.integrityflag",
+        note=RUN_NOTE.format(period=period, n=found),
+        region_code=region.code if region is not None else None,
+    )
+
+
+def was_checked(period: str) -> bool:
+    return AuditEntry.objects.filter(
+        object_type="reviews.integrityflag", note__startswith=f"integrity checks {period}:"
+    ).exists()
+
+
+def check_last_month(today: dt.date) -> tuple[str, int | None]:
+    """The worker's daily step: last month's ratings checked once, after the month ends (a
+    month already checked — from the page, the command or here — is left: None)."""
+    first = today.replace(day=1)
+    month = f"{(first - dt.timedelta(days=1)):%Y-%m}"
+    if was_checked(month):
+        return month, None
+    found = detect(month)
+    record_run(actor="worker", period=month, found=len(found), region=None)
+    return month, len(found)

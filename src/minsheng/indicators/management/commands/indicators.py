@@ -37,8 +37,10 @@ class Command(DataCommand):
         if region is None:
             raise CommandError(f"没有代码为 {code} 的地区 / no such region" if code else "没有地区")
         from minsheng.indicators.integrity import detect_period
+        from minsheng.reviews.services.integrity import record_run
 
         findings = detect_period(period, region)
+        record_run(actor="command line", period=period, found=len(findings), region=region)
         for f in findings:
             self.stdout.write(f"{f.kind}\t{f.unit}\t{f.subject}\t{f.message}")
         self.stdout.write(f"{len(findings)} findings")

@@ -81,8 +81,12 @@ class Command(DataCommand):
             return
         if options["action"] == "integrity":
             from minsheng.polls.integrity import detect_poll
+            from minsheng.reviews.services.integrity import record_run
 
             findings = detect_poll(poll, poll_results(poll, options["level"]))
+            record_run(
+                actor="command line", period=poll.round, found=len(findings), region=poll.region
+            )
             for f in findings:
                 self.stdout.write(f"{f.kind}\t{f.unit}\t{f.subject}\t{f.message}")
             self.stdout.write(f"{len(findings)} findings")

@@ -104,9 +104,10 @@ class Command(DataCommand):
         elif options["action"] == "integrity":
             if not MONTH.match(options["month"]):
                 raise CommandError(f"--month 须为 YYYY-MM：{options['month']}")
-            from minsheng.reviews.services.integrity import detect
+            from minsheng.reviews.services.integrity import detect, record_run
 
             flags = detect(options["month"])
+            record_run(actor="command line", period=options["month"], found=len(flags), region=None)
             for flag in flags:
                 self.stdout.write(
                     f"{flag.kind}\tcentre {flag.unit}\t{flag.subject}\t{flag.message}"
