@@ -10,6 +10,7 @@ import random
 from django.core.management import call_command
 from django.urls import reverse
 
+from minsheng.audit.models import AuditEntry
 from minsheng.indicators.models import Indicator, Submission, SubmissionState, Value
 from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
 from minsheng.polls.models import Poll
@@ -86,10 +87,17 @@ def test_poll_findings_by_command_page_decision_and_task(city: City) -> None:
     jump.refresh_from_db()
     assert (jump.status, jump.decision_note) == (FlagStatus.DISMISSED, "已调取录音，访问真实")
     assert jump.decided_by == city.users["quality"] and jump.decided_at is not None
-    # Running the checks again keeps the office's decision.
-    call_command("polls", "integrity", "--poll", str(poll.pk), stdout=io.StringIO())
+    # Running the checks again (here from the page) keeps the office's decision.
+    again = quality.post(reverse("review_integrity_run"), {"domain": "polls", "of": poll.pk})
+    assert again.status_code == 302 and f"domain=polls&of={poll.pk}" in again["Location"]
+    assert AuditEntry.objects.filter(note__startswith="integrity checks 2026Q3:").exists()
     jump.refresh_from_db()
     assert jump.status == FlagStatus.DISMISSED
+    for outsider in OUTSIDERS:
+        run = city.client(outsider).post(
+            reverse("review_integrity_run"), {"domain": "polls", "of": poll.pk}
+        )
+        assert run.status_code in (403, 404)
     # A confirmed fieldwork finding becomes a task for the government of the poll's region.
     durations = IntegrityFlag.objects.get(domain=FindingDomain.POLLS, kind="durations")
     quality.post(reverse("review_integrity_decide", args=[durations.pk]), {"status": "confirmed"})

@@ -115,9 +115,9 @@ def integrity(request: HttpRequest) -> HttpResponse:
         raise Http404("unknown data")
     choices = _choices(domain, root)
     keys = [k for k, _label in choices]
-    picked = request.GET.get("month") or request.GET.get("of") or ""
-    if domain == FindingDomain.RATINGS and not picked:
-        picked = default_month(root) or ""
+    picked = request.GET.get("of", "")
+    if domain == FindingDomain.RATINGS:
+        picked = picked or request.GET.get("month") or default_month(root) or ""
     picked = picked or (keys[0] if keys else "")
     if picked and picked not in keys:
         raise Http404("nothing to check there")
@@ -159,18 +159,20 @@ def integrity_run(request: HttpRequest) -> HttpResponse:
     picked = request.POST.get("of") or request.POST.get("month", "")
     if domain not in FindingDomain.values or picked not in {k for k, _l in _choices(domain, root)}:
         raise Http404("nothing to check there")
+    period = picked
     if domain == FindingDomain.POLLS:
         from minsheng.polls.integrity import detect_poll
         from minsheng.polls.models import Poll
 
-        found = detect_poll(Poll.objects.get(pk=int(picked)))
+        poll = Poll.objects.get(pk=int(picked))
+        found, period = detect_poll(poll), poll.round
     elif domain == FindingDomain.INDICATORS:
         from minsheng.indicators.integrity import detect_period
 
         found = detect_period(picked, root)
     else:
         found = detect(picked, root)
-    record_run(actor=request.user, period=picked, found=len(found), region=root)
+    record_run(actor=request.user, period=period, found=len(found), region=root)
     return redirect(f"{request.path.rsplit('run/', 1)[0]}?domain={domain}&of={picked}")
 
 
