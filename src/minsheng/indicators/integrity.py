@@ -16,7 +16,8 @@ from minsheng.core.integrity.indicators import IndicatorInfo, Reports, find
 from minsheng.indicators.models import Indicator, SubmissionState, Value
 from minsheng.indicators.selectors import targets_for
 from minsheng.orgs.models import Region
-from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag
+from minsheng.reviews.models import FindingDomain, IntegrityFlag
+from minsheng.reviews.services.integrity import keep_findings
 
 HISTORY = 8  # periods read, the checked one last
 SHARE_UNITS = ("%", "‰", "％")
@@ -91,31 +92,17 @@ def detect_period(period: str, scope: Region) -> list[Finding]:
     """Run the checks on the period's figures in ``scope`` and keep the findings; a finding
     already reviewed keeps its decision."""
     findings = find_period(period, scope)
-    keep = {(f.kind, str(f.unit), f.subject) for f in findings}
-    stale = IntegrityFlag.objects.filter(
+    regions = {r.code: r for r in Region.objects.filter(code__in={str(f.unit) for f in findings})}
+    keep_findings(
+        findings,
         domain=FindingDomain.INDICATORS,
         source=f"period:{period}",
-        status=FlagStatus.OPEN,
-        **scope.subtree_filter("region__"),
-    )
-    IntegrityFlag.objects.filter(
-        pk__in=[f.pk for f in stale if (f.kind, f.unit, f.subject) not in keep]
-    ).delete()
-    regions = {r.code: r for r in Region.objects.filter(code__in={str(f.unit) for f in findings})}
-    for f in findings:
-        IntegrityFlag.objects.update_or_create(
+        period=period,
+        earlier=IntegrityFlag.objects.filter(
             domain=FindingDomain.INDICATORS,
-            kind=f.kind,
             source=f"period:{period}",
-            unit=str(f.unit),
-            subject=f.subject,
-            defaults={
-                "region": regions.get(str(f.unit), scope),
-                "month": period,
-                "severity": f.severity,
-                "strength": round(f.strength, 2),
-                "message": f.message,
-                "evidence": f.evidence,
-            },
-        )
+            **scope.subtree_filter("region__"),
+        ),
+        region_of=lambda f: regions.get(str(f.unit), scope),
+    )
     return findings

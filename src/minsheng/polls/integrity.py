@@ -21,7 +21,8 @@ from minsheng.polls.memo import kept
 from minsheng.polls.models import Poll
 from minsheng.polls.results import PollResults, poll_results
 from minsheng.polls.store import ANSWER, respondent_columns
-from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag
+from minsheng.reviews.models import FindingDomain, IntegrityFlag
+from minsheng.reviews.services.integrity import keep_findings
 
 LEVELS = ("county", "township")
 
@@ -71,30 +72,18 @@ def detect_poll(poll: Poll, results: PollResults | None = None) -> list[Finding]
     results = results if results is not None else poll_results(poll, "county")
     findings = poll_findings(poll, results)
     level = f"level:{results.level}"
-    keep = {(f.kind, str(f.unit)) for f in findings}
-    stale = IntegrityFlag.objects.filter(
-        domain=FindingDomain.POLLS, source=f"poll:{poll.pk}", status=FlagStatus.OPEN
-    ).exclude(kind="jump", subject__in=[f"level:{x}" for x in LEVELS if x != results.level])
-    IntegrityFlag.objects.filter(
-        pk__in=[f.pk for f in stale if (f.kind, f.unit) not in keep]
-    ).delete()
     regions = {r.code: r for r in Region.objects.filter(code__in={str(f.unit) for f in findings})}
-    for f in findings:
-        IntegrityFlag.objects.update_or_create(
-            domain=FindingDomain.POLLS,
-            kind=f.kind,
-            source=f"poll:{poll.pk}",
-            unit=str(f.unit),
-            subject=level if f.kind == "jump" else f.subject,
-            defaults={
-                "region": regions.get(str(f.unit), poll.region)
-                if f.kind == "jump"
-                else poll.region,
-                "month": poll.round,
-                "severity": f.severity,
-                "strength": round(f.strength, 2),
-                "message": f.message,
-                "evidence": f.evidence,
-            },
-        )
+    keep_findings(
+        findings,
+        domain=FindingDomain.POLLS,
+        source=f"poll:{poll.pk}",
+        period=poll.round,
+        earlier=IntegrityFlag.objects.filter(
+            domain=FindingDomain.POLLS, source=f"poll:{poll.pk}"
+        ).exclude(kind="jump", subject__in=[f"level:{x}" for x in LEVELS if x != results.level]),
+        region_of=lambda f: (
+            regions.get(str(f.unit), poll.region) if f.kind == "jump" else poll.region
+        ),
+        subject_of=lambda f: level if f.kind == "jump" else f.subject,
+    )
     return findings

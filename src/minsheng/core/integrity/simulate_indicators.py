@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from minsheng.core.integrity.indicators import IndicatorInfo, Reports, find
+from minsheng.core.integrity.simulate import Measured
 
 PERIODS = 8
 
@@ -131,26 +132,7 @@ INDICATOR_PLANTS: dict[str, Callable[[Reports, int, np.random.Generator], Report
 }
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorMeasured:
-    kind: str
-    planted: int
-    found: int
-    clean_units: int
-    clean_flagged: int
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.planted if self.planted else float("nan")
-
-    @property
-    def false_alarm_rate(self) -> float:
-        return self.clean_flagged / self.clean_units if self.clean_units else float("nan")
-
-
-def measure_indicators(
-    seeds: range, *, regions: int = 100, planted: int = 5
-) -> list[IndicatorMeasured]:
+def measure_indicators(seeds: range, *, regions: int = 100, planted: int = 5) -> list[Measured]:
     found: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
     units = 0
@@ -168,6 +150,5 @@ def measure_indicators(
             hits = {f.unit for f in find(gamed) if f.kind == kind}
             found[kind] += len(hits & {clean.regions[r] for r in chosen})
     return [
-        IndicatorMeasured(k, planted * len(seeds), found[k], units, flagged[k])
-        for k in INDICATOR_PLANTS
+        Measured(k, planted * len(seeds), found[k], units, flagged[k]) for k in INDICATOR_PLANTS
     ]

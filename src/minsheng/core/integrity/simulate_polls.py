@@ -23,6 +23,7 @@ from minsheng.core.integrity.polls import (
     interviewer_findings,
     jump_findings,
 )
+from minsheng.core.integrity.simulate import Measured
 
 ITEMS = [f"Q{k}" for k in range(1, 11)]
 CUTS = np.array([-0.6, 0.5, 1.4, 2.2])  # latent → codes 5 (worst) … 1 (best)
@@ -205,24 +206,7 @@ POLL_PLANTS: dict[str, Callable[[Round, str, np.random.Generator], Round]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class PollMeasured:
-    kind: str
-    planted: int
-    found: int
-    clean_units: int
-    clean_flagged: int
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.planted if self.planted else float("nan")
-
-    @property
-    def false_alarm_rate(self) -> float:
-        return self.clean_flagged / self.clean_units if self.clean_units else float("nan")
-
-
-def measure_polls(seeds: range, *, regions: int = 40, interviewers: int = 25) -> list[PollMeasured]:
+def measure_polls(seeds: range, *, regions: int = 40, interviewers: int = 25) -> list[Measured]:
     """Per seed a clean round (false alarms per interviewer, per region for jumps), then each
     fraud planted once in a copy (recall)."""
     found: Counter[str] = Counter()
@@ -243,4 +227,4 @@ def measure_polls(seeds: range, *, regions: int = 40, interviewers: int = 25) ->
             )
             gamed = plant(clean, target, rng)
             found[kind] += any(f.kind == kind and f.unit == target for f in check(gamed))
-    return [PollMeasured(k, len(seeds), found[k], units[k], flagged[k]) for k in POLL_PLANTS]
+    return [Measured(k, len(seeds), found[k], units[k], flagged[k]) for k in POLL_PLANTS]

@@ -5,13 +5,14 @@ finding the office dismissed is not raised again for that centre and month."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,6 +144,43 @@ def detect(month: str, scope: Region | None = None) -> list[Finding]:
             },
         )
     return findings
+
+
+def keep_findings(
+    findings: list[Finding],
+    *,
+    domain: str,
+    source: str,
+    period: str,
+    earlier: QuerySet[IntegrityFlag],
+    region_of: Callable[[Finding], Region],
+    subject_of: Callable[[Finding], str] = lambda f: f.subject,
+) -> None:
+    """Store a run's findings of a poll or a period (``source``): each upserted (a decided one
+    keeps its decision), and the open ones among ``earlier`` the run did not find again go."""
+    keys = {(f.kind, str(f.unit), subject_of(f)) for f in findings}
+    gone = [
+        f.pk
+        for f in earlier.filter(status=FlagStatus.OPEN)
+        if (f.kind, f.unit, f.subject) not in keys
+    ]
+    IntegrityFlag.objects.filter(pk__in=gone).delete()
+    for f in findings:
+        IntegrityFlag.objects.update_or_create(
+            domain=domain,
+            kind=f.kind,
+            source=source,
+            unit=str(f.unit),
+            subject=subject_of(f),
+            defaults={
+                "region": region_of(f),
+                "month": period,
+                "severity": f.severity,
+                "strength": round(f.strength, 2),
+                "message": f.message,
+                "evidence": f.evidence,
+            },
+        )
 
 
 class DecisionError(ValueError):
