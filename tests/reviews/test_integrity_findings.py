@@ -241,3 +241,25 @@ def test_the_worker_checks_last_month_once(city: City) -> None:
         404,
     )
     assert check_last_month(dt.date(2026, 12, 1))[0] == "2026-11"
+
+
+def test_a_department_whose_every_figure_sits_on_its_target(city: City) -> None:
+    from minsheng.indicators.models import Target
+
+    department = _reports(city)
+    city_region = city.county.parent
+    for indicator in Indicator.objects.filter(code__startswith="T")[:6]:
+        target = 500.0
+        Target.objects.create(indicator=indicator, year=2026, region=city_region, value=target)
+        Value.objects.filter(
+            submission__organisation=department, submission__period="2026Q3", indicator=indicator
+        ).update(value=target)
+    out = io.StringIO()
+    call_command("indicators", "integrity", "--period", "2026Q3", stdout=out)
+    assert f"on_target\t{department.name}\treporter\t" in out.getvalue()
+    flag = IntegrityFlag.objects.get(kind="on_target", unit=department.name)
+    assert flag.region == department.region
+    page = city.client("quality").get(
+        reverse("review_integrity"), {"domain": "indicators", "of": "2026Q3", "kind": "on_target"}
+    )
+    assert "测试统计局报送的" in page.content.decode() and "恰好等于目标值" in page.content.decode()

@@ -15,7 +15,7 @@ from minsheng.core.integrity.findings import Finding
 from minsheng.core.integrity.indicators import IndicatorInfo, Reports, find
 from minsheng.indicators.models import Indicator, SubmissionState, Value
 from minsheng.indicators.selectors import targets_for
-from minsheng.orgs.models import Region
+from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.models import FindingDomain, IntegrityFlag
 from minsheng.reviews.services.integrity import keep_findings
 
@@ -31,13 +31,20 @@ def _reports(period: Period, scope: Region) -> list[Reports]:
             **scope.subtree_filter("region__"),
         )
         .exclude(region=scope)
-        .values_list("region_id", "region__level", "indicator_id", "submission__period", "value")
+        .values_list(
+            "region_id",
+            "region__level",
+            "indicator_id",
+            "submission__period",
+            "value",
+            "submission__organisation__name",
+        )
     )
     annual = period.quarter == 0
     periods = sorted(
         {
             p
-            for p in (Period.parse(text) for _, _, _, text, _ in rows)
+            for p in (Period.parse(text) for _, _, _, text, _, _ in rows)
             if (p.quarter == 0) == annual and p <= period
         }
     )[-HISTORY:]
@@ -45,12 +52,11 @@ def _reports(period: Period, scope: Region) -> list[Reports]:
         return []
     t_of = {p: k for k, p in enumerate(periods)}
     indicators = {i.pk: i for i in Indicator.objects.filter(is_active=True)}
-    by_level: dict[int, list[tuple[int, int, int, float]]] = defaultdict(list)
-    for region, level, ind, text, value in rows:
+    by_level: dict[int, list[tuple[int, int, int, float, str]]] = defaultdict(list)
+    for region, level, ind, text, value, reporter in rows:
         p = Period.parse(text)
         if p in t_of and ind in indicators:
-            by_level[level].append((region, ind, t_of[p], float(value or 0.0)))
-    anchors = [r for r in (scope.province_id, scope.city_id, scope.pk) if r]
+            by_level[level].append((region, ind, t_of[p], float(value or 0.0), reporter))
     out = []
     for cells in by_level.values():
         regions = sorted({c[0] for c in cells})
@@ -58,10 +64,16 @@ def _reports(period: Period, scope: Region) -> list[Reports]:
         r_of = {r: k for k, r in enumerate(regions)}
         i_of = {i: k for k, i in enumerate(used)}
         values = np.full((len(regions), len(used), len(periods)), np.nan)
-        for region, ind, t, value in cells:
+        reporters = np.full((len(regions), len(used)), "", dtype=object)
+        for region, ind, t, value, reporter in cells:
             values[r_of[region], i_of[ind], t] = value
+            if t == len(periods) - 1:
+                reporters[r_of[region], i_of[ind]] = reporter
         targets = np.full((len(regions), len(used)), np.nan)
         chosen = [indicators[i] for i in used]
+        # The targets set for the regions' cities and province (the most specific one).
+        above = Region.objects.filter(pk__in=regions).values_list("province_id", "city_id")
+        anchors = sorted({r for pair in above for r in pair if r} | set(scope.lineage_ids()))
         for pk, (value, year) in targets_for(chosen, anchors, period).items():
             if year == period.year:
                 targets[:, i_of[pk]] = value
@@ -76,7 +88,7 @@ def _reports(period: Period, scope: Region) -> list[Reports]:
             if i.numerator in code_of and i.denominator in code_of
         }
         codes = dict(Region.objects.filter(pk__in=regions).values_list("pk", "code"))
-        out.append(Reports([codes[r] for r in regions], infos, values, targets, parts))
+        out.append(Reports([codes[r] for r in regions], infos, values, targets, parts, reporters))
     return out
 
 
@@ -92,7 +104,12 @@ def detect_period(period: str, scope: Region) -> list[Finding]:
     """Run the checks on the period's figures in ``scope`` and keep the findings; a finding
     already reviewed keeps its decision."""
     findings = find_period(period, scope)
-    regions = {r.code: r for r in Region.objects.filter(code__in={str(f.unit) for f in findings})}
+    units = {str(f.unit) for f in findings}
+    regions = {r.code: r for r in Region.objects.filter(code__in=units)}
+    reporters = {
+        o.name: o.region
+        for o in Organisation.objects.filter(name__in=units, **scope.subtree_filter("region__"))
+    }
     keep_findings(
         findings,
         domain=FindingDomain.INDICATORS,
@@ -103,6 +120,8 @@ def detect_period(period: str, scope: Region) -> list[Finding]:
             source=f"period:{period}",
             **scope.subtree_filter("region__"),
         ),
-        region_of=lambda f: regions.get(str(f.unit), scope),
+        region_of=lambda f: (reporters if f.subject == "reporter" else regions).get(
+            str(f.unit), scope
+        ),
     )
     return findings

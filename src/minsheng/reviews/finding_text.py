@@ -219,6 +219,16 @@ def indicator_message(kind: str, e: dict[str, Any]) -> str:
             "expected": f"{float(e['expected']):.1f}",
             "codes": "、".join(str(c) for c in e["indicators"]),
         }
+    if kind == "on_target" and "reporter" in e:
+        return _(
+            "%(who)s报送的 %(total)d 个有目标的数据中 %(count)d 个恰好等于目标值"
+            "（按各指标上期的分布约 %(expected)s 个）"
+        ) % {
+            "who": e["reporter"],
+            "total": int(e["total"]),
+            "count": int(e["count"]),
+            "expected": f"{float(e['expected']):.1f}",
+        }
     if kind == "on_target":
         return _(
             "%(total)d 项有目标的指标中 %(count)d 项恰好等于目标值"

@@ -97,7 +97,9 @@ def _rows(page: Any) -> list[dict[str, Any]]:
                 "where": flag.centre.name
                 if flag.centre
                 else (flag.region.name if flag.region else ""),
-                "subject": _subject(flag.subject, staff),
+                "subject": flag.unit
+                if flag.subject == "reporter"
+                else _subject(flag.subject, staff),
                 "message": finding_message(flag),
                 "strength": label,
                 "strength_meaning": meaning,

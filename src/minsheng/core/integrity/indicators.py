@@ -12,8 +12,9 @@ own history.
   the region's own past changes (robust z, both above 5).
 - ``ratio``: a share reported with its numerator above its denominator — it breaks its own
   definition, no chance involved.
-- ``on_target``: many figures exactly on their target, beyond each indicator's rate of hitting
-  it exactly among the other regions.
+- ``on_target``: many of a region's figures exactly on their target, beyond each indicator's
+  rate of hitting it exactly among the other regions; and a department whose figures sit on
+  their targets across the regions it reports for, beyond where the values lay before.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Reports:
     values: npt.NDArray[np.float64]
     targets: npt.NDArray[np.float64]
     parts: Mapping[int, tuple[int, int]]
+    reporters: npt.NDArray[np.object_] | None = None  # who reported each last-period cell
 
 
 def find(reports: Reports) -> list[Finding]:
@@ -63,6 +65,7 @@ def find(reports: Reports) -> list[Finding]:
         *_outliers(reports),
         *_ratios(reports),
         *_on_target(reports),
+        *_on_target_by_reporter(reports),
     ]
     return sorted(found, key=lambda f: (f.p, str(f.unit), f.kind))
 
@@ -193,6 +196,53 @@ def _on_target(reports: Reports) -> list[Finding]:
     target = np.rint(reports.targets * scale[None, :])
     known = np.isfinite(now) & np.isfinite(target)
     return _count_findings("on_target", reports, known & (now == target), known, "恰好等于目标值")
+
+
+def _on_target_by_reporter(reports: Reports, min_cells: int = 5) -> list[Finding]:
+    """A department whose figures sit exactly on their targets in every region it reports for.
+    The other regions cannot be the yardstick here (the department reported them too), so each
+    figure's chance of landing on its target honestly comes from where the indicator's values
+    lay the period before: a normal density (their median and robust spread) at the target,
+    times one last digit — at least ``FLOOR_RATE``. (Values that crowd a ceiling the period
+    before make a target at the ceiling likely, as it should.)"""
+    if reports.reporters is None or reports.values.shape[2] < 2:
+        return []
+    scale = _precision(reports)
+    now = np.rint(reports.values[:, :, -1] * scale[None, :])
+    target = np.rint(reports.targets * scale[None, :])
+    known = np.isfinite(now) & np.isfinite(target)
+    hits = known & (now == target)
+    chance = np.full(now.shape, np.nan)
+    before = reports.values[:, :, -2] * scale[None, :]
+    for i in range(len(reports.indicators)):
+        centre, spread = _spread(before[:, i])
+        if np.isfinite(before[:, i]).sum() < 6 or not np.isfinite(spread):
+            continue
+        spread = max(spread, 1.0)
+        density = stats.norm.pdf((target[:, i] - centre) / spread) / spread
+        chance[:, i] = np.clip(density, FLOOR_RATE, 1.0)
+    judged = known & np.isfinite(chance)
+    found = []
+    for who in sorted({str(u) for u in reports.reporters[judged] if u}):
+        cells = judged & (reports.reporters == who)
+        m, k = int(cells.sum()), int(hits[cells].sum())
+        if m < min_cells or k < 3 or k < 0.5 * m:
+            continue
+        p = poisson_binomial_sf(k, chance[cells])
+        if p < ALPHA:
+            expected = float(chance[cells].sum())
+            found.append(
+                Finding(
+                    "on_target",
+                    who,
+                    "reporter",
+                    p,
+                    f"{who}报送的 {m} 个有目标的数据中 {k} 个恰好等于目标值"
+                    f"（按各指标上期的分布约 {expected:.1f} 个）",
+                    {"reporter": who, "count": k, "total": m, "expected": round(expected, 2)},
+                )
+            )
+    return found
 
 
 def _spread(x: npt.NDArray[np.float64]) -> tuple[float, float]:

@@ -376,6 +376,7 @@ class Measured:
     found: int
     clean_units: int
     clean_flagged: int  # clean units this check flagged
+    unit: str = ""  # what a unit is when the check has more than one kind of unit
 
     @property
     def recall(self) -> float:

@@ -64,7 +64,13 @@ def clean_reports(rng: np.random.Generator, regions: int = 100, indicators: int 
         if rng.random() < 0.5:
             targets[:, i] = np.round(np.median(series[:, -1]) * rng.uniform(0.9, 1.1), decimals)
         i += 1
-    return Reports([f"{330100 + r:06d}" for r in range(regions)], infos, values, targets, parts)
+    departments = np.array(
+        [f"部门{'甲乙丙丁戊己'[i % 6]}" for i in range(len(infos))], dtype=object
+    )
+    reporters = np.tile(departments, (regions, 1))  # a department reports its indicators everywhere
+    return Reports(
+        [f"{330100 + r:06d}" for r in range(regions)], infos, values, targets, parts, reporters
+    )
 
 
 def _copy(reports: Reports) -> Reports:
@@ -123,6 +129,20 @@ def plant_on_target(reports: Reports, r: int, rng: np.random.Generator) -> Repor
     return out
 
 
+def _reporters(reports: Reports) -> np.ndarray:
+    if reports.reporters is None:
+        raise ValueError("these reports do not say who reported them")
+    return reports.reporters
+
+
+def plant_department_on_target(reports: Reports, department: str) -> Reports:
+    """Every figure a department reports with a target, in every region, exactly on it."""
+    out = _copy(reports)
+    cells = (_reporters(out) == department) & np.isfinite(out.targets)
+    out.values[:, :, -1] = np.where(cells, out.targets, out.values[:, :, -1])
+    return out
+
+
 INDICATOR_PLANTS: dict[str, Callable[[Reports, int, np.random.Generator], Reports]] = {
     "digits": plant_digits,
     "repeated": plant_repeated,
@@ -149,6 +169,25 @@ def measure_indicators(seeds: range, *, regions: int = 100, planted: int = 5) ->
                 gamed = plant(gamed, r, rng)
             hits = {f.unit for f in find(gamed) if f.kind == kind}
             found[kind] += len(hits & {clean.regions[r] for r in chosen})
-    return [
+    rows = [
         Measured(k, planted * len(seeds), found[k], units, flagged[k]) for k in INDICATOR_PLANTS
     ]
+    return [*rows, _departments(seeds, regions)]
+
+
+def _departments(seeds: range, regions: int) -> Measured:
+    """The department-wide version of ``on_target``: a department planted, the others clean."""
+    found = flagged = units = 0
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        clean = clean_reports(rng, regions)
+        names = sorted({str(u) for u in _reporters(clean).ravel()})
+        units += len(names)
+        flagged += len({f.unit for f in find(clean) if f.subject == "reporter"})
+        with_targets = [
+            n for n in names if (np.isfinite(clean.targets) & (_reporters(clean) == n)).any()
+        ]
+        chosen = str(rng.choice(with_targets))
+        gamed = plant_department_on_target(clean, chosen)
+        found += any(f.unit == chosen and f.subject == "reporter" for f in find(gamed))
+    return Measured("on_target", len(seeds), found, units, flagged, unit="department")
