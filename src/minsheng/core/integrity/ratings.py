@@ -84,10 +84,6 @@ class Context:
     is_working_day: Callable[[dt.date], bool] = lambda day: day.weekday() < 5
 
 
-def frame(rows: list[dict[str, object]]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=EVENT_SCHEMA)
-
-
 def find(
     events: pl.DataFrame, history: Mapping[int, CentreHistory], context: Context = Context()
 ) -> list[Finding]:
@@ -113,7 +109,8 @@ def _ids(frame: pl.DataFrame) -> list[int]:
 
 
 def _subjects(active: pl.DataFrame) -> pl.DataFrame:
-    """One row per (centre, subject) with its ratings: subject "device:<id>" or "staff:<pk>"."""
+    """The active ratings with their subject — "device:<id>", and again as "staff:<pk>" — so a
+    rating counts for its tablet and for the person at it."""
     by_device = active.filter(pl.col("device") != "").with_columns(
         subject=pl.lit("device:") + pl.col("device")
     )
