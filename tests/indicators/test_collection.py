@@ -4,6 +4,7 @@ is saved, jumps need an explanation, submission and review are audited; the boar
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -87,7 +88,9 @@ def test_a_jump_needs_an_explanation(city: City) -> None:
     assert "submitted" in notes
 
 
-def test_review_returns_with_comment_then_approves(city: City) -> None:
+def test_review_returns_with_comment_then_approves(
+    city: City, django_capture_on_commit_callbacks: Any
+) -> None:
     upload = _fill(_template(city))
     city.client("reporter").post(
         reverse("indicator_form", args=[PERIOD]), {"file": upload, "action": "submit"}
@@ -117,9 +120,17 @@ def test_review_returns_with_comment_then_approves(city: City) -> None:
         ).status_code
         == 302
     )
-    assert quality.post(url, {"action": "approve"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert quality.post(url, {"action": "approve"}).status_code == 302
     sub.refresh_from_db()
     assert sub.state == SubmissionState.APPROVED
+    # The approval queues the period's integrity checks for the city, and they run.
+    from django_tasks_db.models import DBTaskResult
+
+    (queued,) = DBTaskResult.objects.filter(task_path="minsheng.indicators.tasks.check_period")
+    city_region = sub.organisation.region.city or sub.organisation.region
+    assert queued.args_kwargs["kwargs"] == {"period": sub.period, "region_id": city_region.pk}
+    assert queued.task.call(**queued.args_kwargs["kwargs"])["region"] == city_region.code
     # approved data can no longer be changed by the department
     again = form.post(reverse("indicator_form", args=[PERIOD]), {**values, "action": "save"})
     assert again.status_code == 409

@@ -169,6 +169,15 @@ def test_upload_runs_as_a_job_with_its_result(city: City) -> None:
     assert not path.exists()
     page = vendor.get(reverse("job_detail", args=[run.pk])).content.decode()
     assert "已导入 40 条" in page
+    # The fieldwork checks follow as a task of their own, and their run is on record.
+    from django_tasks_db.models import DBTaskResult
+
+    from minsheng.audit.models import AuditEntry
+
+    (queued,) = DBTaskResult.objects.filter(task_path="minsheng.polls.tasks.check_poll")
+    assert queued.args_kwargs["kwargs"] == {"poll_id": poll.pk}
+    assert queued.task.call(poll_id=poll.pk) == {"poll": poll.pk, "findings": 0}
+    assert AuditEntry.objects.filter(note="integrity checks 2026Q3: 0 findings").exists()
 
 
 def test_online_answering_with_tokens_and_region_links(city: City) -> None:

@@ -134,6 +134,12 @@ def submission_decide(
         after=audit_snapshot(sub),
         note="approved" if approve else "returned",
     )
+    if approve:  # the integrity checks of the period, once the approval commits
+        from minsheng.indicators.tasks import check_period
+
+        region = sub.organisation.region
+        city = region.city or region
+        transaction.on_commit(lambda: check_period.enqueue(period=sub.period, region_id=city.pk))
     return sub
 
 

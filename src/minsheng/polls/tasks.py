@@ -1,4 +1,5 @@
-"""Background import of a fieldwork file, with progress for the page."""
+"""Background import of a fieldwork file, with progress for the page, followed by the round's
+fieldwork checks."""
 
 from __future__ import annotations
 
@@ -41,7 +42,21 @@ def import_fieldwork(*, run_id: int, poll_id: int, path: str, filename: str, use
         finally:
             upload.unlink(missing_ok=True)
         run.result = {"ok": True, "imported": count}
-        return count
+    check_poll.enqueue(poll_id=poll_id)  # the fieldwork checks, once the import is in
+    return count
+
+
+@task()
+def check_poll(*, poll_id: int) -> dict[str, object]:
+    """The round's fieldwork checks after an import (regions by county), kept for the quality
+    office on 数据核查, and the run audited."""
+    from minsheng.polls.integrity import detect_poll
+    from minsheng.reviews.services.integrity import record_run
+
+    poll = Poll.objects.get(pk=poll_id)
+    found = detect_poll(poll)
+    record_run(actor="worker", period=poll.round, found=len(found), region=poll.region)
+    return {"poll": poll_id, "findings": len(found)}
 
 
 @task()
