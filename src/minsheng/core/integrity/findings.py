@@ -1,8 +1,9 @@
 """A finding of the integrity checks (ratings, polls, reported indicators) and the checks' stated
 false-alarm rates.
 
-A finding names its unit (a centre, a poll region, a reporting region), what in the unit it is
-about (a device, an interviewer, an indicator), the p-value of what was seen under the clean
+A finding names its unit (a centre, an interviewer, a region, a reporting department), what in
+the unit it is about (a device, a staff member, an indicator), the p-value of what was seen under
+the clean
 model, and its evidence. Its strength is −log₁₀ p: 3 is one chance in a thousand, 6 one in a
 million. Each check states the share of clean units it flags, measured by simulation
 (``core.integrity.simulate``) and held by a test.
@@ -46,8 +47,9 @@ STATED_RATES: dict[str, float] = {
 @dataclass(frozen=True, slots=True)
 class Finding:
     kind: str
-    unit: int | str  # a centre id, a region code
-    subject: str  # "device:<id>", "staff:<pk>", "interviewer:<code>", "indicator:<code>", ""
+    unit: int | str  # a centre id, an interviewer's code, a region code, a department's name
+    subject: str  # "device:<id>", "staff:<pk>", "interviewer:<code>", "indicator:<code>",
+    # "reporter" (a department's figures), "" (the unit itself)
     p: float
     message: str  # in Chinese, for the command; pages word it from kind and evidence
     evidence: dict[str, object] = field(default_factory=dict)
