@@ -3,9 +3,8 @@ false-alarm rates.
 
 A finding names its unit (a centre, an interviewer, a region, a reporting department), what in
 the unit it is about (a device, a staff member, an indicator), the p-value of what was seen under
-the clean
-model, and its evidence. Its strength is −log₁₀ p: 3 is one chance in a thousand, 6 one in a
-million. Each check states the share of clean units it flags, measured by simulation
+the clean model, and its evidence. Its strength is −log₁₀ p: 3 is one chance in a thousand, 6
+one in a million. Each check states the share of clean units it flags, measured by simulation
 (``core.integrity.simulate``) and held by a test.
 """
 
