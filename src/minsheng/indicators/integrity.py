@@ -41,20 +41,17 @@ def _reports(period: Period, scope: Region) -> list[Reports]:
         )
     )
     annual = period.quarter == 0
-    periods = sorted(
-        {
-            p
-            for p in (Period.parse(text) for _, _, _, text, _, _ in rows)
-            if (p.quarter == 0) == annual and p <= period
-        }
-    )[-HISTORY:]
+    parsed = {text: Period.parse(text) for text in {row[3] for row in rows}}
+    periods = sorted(p for p in parsed.values() if (p.quarter == 0) == annual and p <= period)[
+        -HISTORY:
+    ]
     if period not in periods:
         return []
     t_of = {p: k for k, p in enumerate(periods)}
     indicators = {i.pk: i for i in Indicator.objects.filter(is_active=True)}
     by_level: dict[int, list[tuple[int, int, int, float, str]]] = defaultdict(list)
     for region, level, ind, text, value, reporter in rows:
-        p = Period.parse(text)
+        p = parsed[text]
         if p in t_of and ind in indicators:
             by_level[level].append((region, ind, t_of[p], float(value or 0.0), reporter))
     out = []

@@ -41,7 +41,7 @@ from minsheng.polls.selectors import recent_uploads
 from minsheng.polls.services import mapping_save, poll_create, poll_set_state
 from minsheng.polls.tasks import import_fieldwork
 from minsheng.reviews.access import can_see_integrity
-from minsheng.reviews.finding_text import KIND_LABELS, message, strength_label
+from minsheng.reviews.finding_text import KIND_LABELS, strength_label, worded
 from minsheng.supervision.access import can_assign_tasks
 from minsheng.web.downloads import sheets_response
 
@@ -137,7 +137,7 @@ def _findings(poll: Poll, results: PollResults) -> list[dict[str, str]]:
         rows.append(
             {
                 "kind": str(KIND_LABELS.get(f.kind, f.kind)),
-                "message": message(f.kind, f.evidence) or f.message,
+                "message": worded(f.kind, f.evidence, f.message),
                 "strength": label,
                 "meaning": meaning,
             }

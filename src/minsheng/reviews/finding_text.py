@@ -58,6 +58,20 @@ def _pct(x: object, n: object) -> str:
     return f"{int(str(x)) / int(str(n)):.1%}"
 
 
+def worded(kind: str, evidence: Any, fallback: str) -> str:
+    """The finding's sentence from its kind and evidence; ``fallback`` (the checks' own text)
+    for a kind this module does not word or evidence it cannot read."""
+    try:
+        return message(kind, evidence if isinstance(evidence, dict) else {}) or fallback
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return fallback
+
+
+def finding_message(flag: Any) -> str:
+    """A stored finding (``IntegrityFlag``) in the reader's language."""
+    return worded(flag.kind, flag.evidence, flag.message)
+
+
 def message(kind: str, e: dict[str, Any]) -> str | None:
     """The finding's sentence; None for a kind this module does not know."""
     if kind == "burst":

@@ -16,7 +16,7 @@ from ninja.responses import Status
 from minsheng.api.auth import caller_person
 from minsheng.api.schemas import ErrorOut
 from minsheng.reviews.access import access_finding, findings_visible
-from minsheng.reviews.finding_text import KIND_LABELS, message, strength_label
+from minsheng.reviews.finding_text import KIND_LABELS, finding_message, strength_label
 from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag
 from minsheng.reviews.services.integrity import DecisionError, decide_finding
 
@@ -57,25 +57,19 @@ class DecisionIn(Schema):
 
 
 def _out(flag: IntegrityFlag) -> FindingOut:
-    evidence = flag.evidence if isinstance(flag.evidence, dict) else {}
-    try:
-        text = message(flag.kind, evidence) or flag.message
-    except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        text = flag.message
-    where = flag.centre.name if flag.centre else (flag.region.name if flag.region else "")
     return FindingOut(
         id=flag.pk,
         domain=flag.domain,
         kind=flag.kind,
         kind_label=str(KIND_LABELS.get(flag.kind, flag.kind)),
         period=flag.month,
-        where=where,
+        where=flag.place,
         unit=flag.unit or (str(flag.centre_id) if flag.centre_id else ""),
         subject=flag.subject,
         strength=flag.strength,
         strength_label=strength_label(flag.strength)[0],
-        message=text,
-        evidence=evidence,
+        message=finding_message(flag),
+        evidence=flag.evidence if isinstance(flag.evidence, dict) else {},
         status=flag.status,
         note=flag.decision_note,
         decided_at=flag.decided_at,

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 
 from minsheng.orgs.models import Region, Staff
 from minsheng.reviews.access import access_finding, findings_visible, integrity_root
-from minsheng.reviews.finding_text import DOMAIN_KINDS, KIND_LABELS, message, strength_label
+from minsheng.reviews.finding_text import (
+    DOMAIN_KINDS,
+    KIND_LABELS,
+    finding_message,
+    strength_label,
+)
 from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag, Rating
 from minsheng.reviews.selectors import default_month, months_available
 from minsheng.reviews.services.integrity import (
@@ -28,8 +33,11 @@ from minsheng.web.paging import page_query
 PAGE = 50
 
 
-def _subject(subject: str, staff: dict[int, str]) -> str:
-    what, _sep, ref = subject.partition(":")
+def _subject(flag: IntegrityFlag, staff: dict[int, str]) -> str:
+    """What in the place the finding is about, for the reader (never the stored key)."""
+    if flag.subject == "reporter":  # a department's figures: the department names it
+        return flag.unit
+    what, _sep, ref = flag.subject.partition(":")
     if what == "device":
         return _("设备 %(device)s") % {"device": ref}
     if what == "staff" and ref.isdigit():
@@ -40,16 +48,7 @@ def _subject(subject: str, staff: dict[int, str]) -> str:
         return _("指标 %(code)s") % {"code": ref}
     if what == "level":  # a poll's jump, by county or by township: the region names it
         return ""
-    return subject
-
-
-def finding_message(flag: IntegrityFlag) -> str:
-    """The finding in the reader's language, from its kind and evidence."""
-    e = flag.evidence if isinstance(flag.evidence, dict) else {}
-    try:
-        return message(flag.kind, e) or flag.message
-    except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        return flag.message
+    return flag.subject
 
 
 def _choices(domain: str, root: Region) -> list[tuple[str, str]]:
@@ -94,12 +93,8 @@ def _rows(page: Any) -> list[dict[str, Any]]:
             {
                 "flag": flag,
                 "kind": str(KIND_LABELS.get(flag.kind, flag.kind)),
-                "where": flag.centre.name
-                if flag.centre
-                else (flag.region.name if flag.region else ""),
-                "subject": flag.unit
-                if flag.subject == "reporter"
-                else _subject(flag.subject, staff),
+                "where": flag.place,
+                "subject": _subject(flag, staff),
                 "message": finding_message(flag),
                 "strength": label,
                 "strength_meaning": meaning,

@@ -374,3 +374,10 @@ class IntegrityFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.kind} {self.subject}"
+
+    @property
+    def place(self) -> str:
+        """The centre or region the finding is about, by name."""
+        if self.centre is not None:
+            return self.centre.name
+        return self.region.name if self.region is not None else ""

@@ -49,12 +49,6 @@ def case_todo(user: Any, limit: int) -> tuple[int, list[TodoItem]]:
     ]
 
 
-def _where(flag: IntegrityFlag) -> str:
-    if flag.centre is not None:
-        return flag.centre.name
-    return flag.region.name if flag.region is not None else ""
-
-
 @todo_provider("integrity")
 def integrity_todo(user: Any, limit: int) -> tuple[int, list[TodoItem]]:
     scope = user_scope(user)
@@ -72,7 +66,7 @@ def integrity_todo(user: Any, limit: int) -> tuple[int, list[TodoItem]]:
     return total, [
         TodoItem(
             _("数据异常核查"),
-            f"{f.month} · {_where(f)}",
+            f"{f.month} · {f.place}",
             f"{url}?domain={f.domain}&of={f.source.split(':', 1)[1] if f.source else f.month}",
             None,
         )

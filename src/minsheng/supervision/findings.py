@@ -150,7 +150,7 @@ def task_from_flag(*, actor: Any, flag: Any, kind_label: str, message: str) -> T
     unit = region_government(region) or centre
     if unit is None:
         raise TaskError(_("这个地区没有可承办的单位（政府）"))
-    name = centre.name if centre is not None else region.name
+    name = flag.place
     title = {
         "ratings": "评价异常整改",
         "polls": "调查过程核查整改",

@@ -29,8 +29,7 @@ from minsheng.orgs.models import Organisation, Region
 from minsheng.polls.access import access_poll
 from minsheng.polls.results import poll_results
 from minsheng.reviews.access import access_case, findings_visible
-from minsheng.reviews.finding_text import KIND_LABELS
-from minsheng.reviews.integrity_views import finding_message
+from minsheng.reviews.finding_text import KIND_LABELS, finding_message
 from minsheng.supervision.access import (
     READERS,
     UNIT_KINDS,

@@ -30,9 +30,7 @@ import polars as pl
 from minsheng.core.halls.hours import Hours
 from minsheng.core.integrity.findings import ALPHA, Finding
 from minsheng.core.integrity.stats import (
-    Beta,
-    betabinom_cdf,
-    betabinom_sf,
+    betabinom_tail,
     binom_cdf,
     binom_sf,
     concentrated,
@@ -273,20 +271,15 @@ def _peer_test(counts: pl.DataFrame, *, lower: bool) -> list[tuple[int, int, int
     x = counts["x"].to_numpy()
     n = counts["n"].to_numpy()
     centres = counts["centre"].to_list()
-
-    def test(prior: Beta, i: int) -> float:
-        if lower:
-            return betabinom_cdf(int(x[i]), int(n[i]), prior)
-        return betabinom_sf(int(x[i]), int(n[i]), prior)
-
     prior = peer_beta(x, n)
     if prior is None:
         return []
-    odd = np.array([test(prior, i) < ALPHA * 10 for i in range(len(n))])
+    odd = betabinom_tail(x, n, prior, lower=lower) < ALPHA * 10
     if odd.any():
         prior = peer_beta(x[~odd], n[~odd]) or prior
+    p = betabinom_tail(x, n, prior, lower=lower)
     return [
-        (centres[i], int(x[i]), int(n[i]), test(prior, i), prior.mean)
+        (centres[i], int(x[i]), int(n[i]), float(p[i]), prior.mean)
         for i in range(len(n))
         if n[i] >= 50
     ]

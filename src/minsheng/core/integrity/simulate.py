@@ -222,6 +222,21 @@ def _more_like(month: Month, rows: pl.DataFrame, n: int, rng: np.random.Generato
     )
 
 
+def _altered(
+    month: Month,
+    centre: int,
+    rng: np.random.Generator,
+    count: int,
+    among: pl.Expr,
+    change: Callable[[pl.DataFrame], pl.DataFrame],
+) -> Month:
+    """``count`` of the centre's ratings where ``among`` holds, picked at random and changed."""
+    rows = _rows(month, centre)
+    pick = rows.filter(among).sample(count, seed=int(rng.integers(1 << 31)))
+    kept = rows.join(pick.select("id"), on="id", how="anti")
+    return _replace(month, centre, pl.concat([kept, change(pick)]))
+
+
 def plant_burst(month: Month, centre: int, rng: np.random.Generator, count: int = 12) -> Month:
     """One staff member taps "非常满意" ``count`` times within eight minutes on their tablet."""
     rows = _rows(month, centre).filter(pl.col("channel") == "window_tablet")
@@ -248,24 +263,23 @@ def plant_before_handled(
     month: Month, centre: int, rng: np.random.Generator, count: int = 20
 ) -> Month:
     """``count`` active ratings stamped hours before their case was handled."""
-    rows = _rows(month, centre)
-    pick = rows.filter(pl.col("source") == "active").sample(count, seed=int(rng.integers(1 << 31)))
-    early = pick.with_columns(rated_at=pl.col("handled_at") - rng.uniform(3600, 2 * 86400, count))
-    kept = rows.join(pick.select("id"), on="id", how="anti")
-    return _replace(month, centre, pl.concat([kept, early]))
+    return _altered(
+        month, centre, rng, count, pl.col("source") == "active",
+        lambda pick: pick.with_columns(
+            rated_at=pl.col("handled_at") - rng.uniform(3600, 2 * 86400, count)
+        ),
+    )  # fmt: skip
 
 
 def plant_off_hours(month: Month, centre: int, rng: np.random.Generator, count: int = 15) -> Month:
     """``count`` window-tablet ratings stamped in the evening, the hall shut."""
-    rows = _rows(month, centre)
-    pick = rows.filter(pl.col("channel") == "window_tablet").sample(
-        count, seed=int(rng.integers(1 << 31))
-    )
-    day = (pick["rated_at"] + UTC_OFFSET) // 86400
-    late = day * 86400 + rng.uniform(19.5 * 3600, 23 * 3600, count) - UTC_OFFSET
-    moved = pick.with_columns(rated_at=pl.Series(late), handled_at=pl.Series(late - 60))
-    kept = rows.join(pick.select("id"), on="id", how="anti")
-    return _replace(month, centre, pl.concat([kept, moved]))
+
+    def evening(pick: pl.DataFrame) -> pl.DataFrame:
+        day = (pick["rated_at"] + UTC_OFFSET) // 86400
+        late = day * 86400 + rng.uniform(19.5 * 3600, 23 * 3600, count) - UTC_OFFSET
+        return pick.with_columns(rated_at=pl.Series(late), handled_at=pl.Series(late - 60))
+
+    return _altered(month, centre, rng, count, pl.col("channel") == "window_tablet", evening)
 
 
 def plant_perfect(month: Month, centre: int, rng: np.random.Generator, keep: float = 0.0) -> Month:
@@ -323,12 +337,11 @@ def plant_copied_comment(
     month: Month, centre: int, rng: np.random.Generator, count: int = 10
 ) -> Month:
     """``count`` active ratings carry the same pasted praise."""
-    rows = _rows(month, centre)
-    pick = rows.filter(pl.col("source") == "active").sample(count, seed=int(rng.integers(1 << 31)))
     text = f"{PASTED}{FRAGMENTS[centre % len(FRAGMENTS)]}"  # each centre pastes its own
-    pasted = pick.with_columns(comment=pl.lit(text), level=pl.lit(5, pl.Int8))
-    kept = rows.join(pick.select("id"), on="id", how="anti")
-    return _replace(month, centre, pl.concat([kept, pasted]))
+    return _altered(
+        month, centre, rng, count, pl.col("source") == "active",
+        lambda pick: pick.with_columns(comment=pl.lit(text), level=pl.lit(5, pl.Int8)),
+    )  # fmt: skip
 
 
 def plant_new_subject(

@@ -127,16 +127,15 @@ def peer_beta(successes: npt.ArrayLike, trials: npt.ArrayLike) -> Beta | None:
     return Beta(m * c, (1 - m) * c)
 
 
-def betabinom_cdf(k: int, n: int, prior: Beta) -> float:
-    """P(X ≤ k) for X ~ BetaBinomial(n, a, b)."""
-    return float(stats.betabinom.cdf(k, n, prior.a, prior.b))
-
-
-def betabinom_sf(k: int, n: int, prior: Beta) -> float:
-    """P(X ≥ k) for X ~ BetaBinomial(n, a, b)."""
-    if k <= 0:
-        return 1.0
-    return float(stats.betabinom.sf(k - 1, n, prior.a, prior.b))
+def betabinom_tail(
+    k: npt.ArrayLike, n: npt.ArrayLike, prior: Beta, *, lower: bool
+) -> npt.NDArray[np.float64]:
+    """Per unit, P(X ≤ k) (``lower``) or P(X ≥ k) for X ~ BetaBinomial(n, a, b)."""
+    k_, n_ = np.asarray(k), np.asarray(n)
+    if lower:
+        return np.asarray(stats.betabinom.cdf(k_, n_, prior.a, prior.b), dtype=np.float64)
+    tail = stats.betabinom.sf(k_ - 1, n_, prior.a, prior.b)
+    return np.asarray(np.where(k_ <= 0, 1.0, tail), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
