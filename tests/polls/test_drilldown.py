@@ -22,6 +22,7 @@ from minsheng.polls.integrity import poll_findings
 from minsheng.polls.models import Poll, Respondent
 from minsheng.polls.results import poll_results
 from minsheng.polls.services import fieldwork_import
+from minsheng.polls.store import respondents_changed
 from tests.conftest import City
 from tests.polls.test_polls import CODES, _poll
 
@@ -150,6 +151,7 @@ def test_results_are_computed_once_until_the_data_change(city: City) -> None:
     assert again.overall == first.overall and again.rows == first.rows
     # New weights are new data: computed afresh.
     Respondent.objects.filter(poll=poll, region__county=city.county).update(weight=3.0)
+    respondents_changed(poll)  # as every write in the product does
     with CaptureQueriesContext(connection) as queries:
         changed = poll_results(poll, "county")
     assert any('"answers"' in q["sql"] for q in queries.captured_queries)

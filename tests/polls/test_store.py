@@ -100,6 +100,7 @@ def test_new_weights_make_a_new_version_and_the_old_one_is_gone(
     before = poll_results(poll, "county")
     first = _files(poll)
     Respondent.objects.filter(poll=poll, region=city.county).update(weight=5.0)
+    store.respondents_changed(poll)  # as every write in the product does
     memo_clear()
     after = poll_results(poll, "county")
     assert _files(poll) != first and len(_files(poll)) == 1
@@ -168,3 +169,26 @@ def test_the_import_command_is_all_or_nothing_and_writes_the_columns(
     assert len(_files(poll)) == 1  # the columns are written once the import commits
     with pytest.raises(CommandError, match="no such poll"):
         call_command("polls", "import", "--poll", "999999", str(path))
+
+
+def test_every_write_to_the_respondents_raises_their_version(
+    city: City, django_capture_on_commit_callbacks: object
+) -> None:
+    """The results and snapshots are kept by ``respondents_state``; each path that writes
+    respondents — import, plan, design weights, online answer — makes a new state."""
+    poll = _poll(city)
+    seen = [store.respondents_state(poll)]
+    _save_plan(city, poll, _frame(_counties(city)))
+    seen.append(store.respondents_state(poll))
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        fieldwork_import(poll, _csv(city, 90, seed=3), filename="f.csv", actor="t")
+    seen.append(store.respondents_state(poll))
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        design_weights_apply(poll, actor="t")
+    seen.append(store.respondents_state(poll))
+    Poll.objects.filter(pk=poll.pk).update(state=PollState.FIELDWORK)
+    link = PollLink.objects.create(poll=poll, region=city.county, token="u" * 24, one_time=True)
+    answer_online(link, dict.fromkeys(CODES, "1"), device="d2")
+    seen.append(store.respondents_state(poll))
+    versions = [s["version"] for s in seen]
+    assert versions == sorted(set(versions)), versions  # a new version at every step

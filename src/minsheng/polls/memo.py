@@ -1,8 +1,8 @@
 """Keeping a poll's expensive reads (the results computation, the fieldwork flags) per process
-until the poll's data change. The key is a fingerprint of everything they read, taken in one
-aggregate query: respondents come and go only by import or online answers (count, last id),
-weighting rewrites weights and cells (sums, and weighted sums of ids to catch a reshuffle), and
-answers never change once stored. Items, score mapping and calibration are read directly."""
+until the poll's data change. The key is a fingerprint of everything they read: the poll's
+respondents version (``store.respondents_state``: the counter every write raises, with the
+count and last id), and answers never change once stored. Items, score mapping and
+calibration are read directly."""
 
 from __future__ import annotations
 

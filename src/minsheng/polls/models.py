@@ -113,6 +113,9 @@ class Poll(models.Model):
     # …] in raking order, "trim"} ({} for none), so that the results carry its variance (as
     # R's rake / postStratify designs do).
     calibration = models.JSONField(_("校准"), default=dict, blank=True)
+    # Raised by every write to the poll's respondents (``store.respondents_changed``): with
+    # their count and last id it names the data version that results and snapshots are kept by.
+    respondents_version = models.PositiveIntegerField(default=0, editable=False)
     state = models.CharField(
         _("状态"), max_length=10, choices=PollState.choices, default=PollState.FIELDWORK
     )

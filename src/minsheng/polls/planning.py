@@ -20,7 +20,7 @@ from minsheng.core.tabular import CellError, Table, TableError, cell_float, cell
 from minsheng.polls.models import PlanCell, Poll, Respondent
 from minsheng.polls.selectors import CellWeight
 from minsheng.polls.services import poll_regions
-from minsheng.polls.store import refresh_on_commit
+from minsheng.polls.store import refresh_on_commit, respondents_changed
 
 FRAME_COLUMNS = ("region", "stratum", "count")
 ISSUED_COLUMNS = ("region", "stratum", "issued")
@@ -75,6 +75,7 @@ def plan_save(poll: Poll, rows: Sequence[QuotaRow], *, actor: Any) -> int:
     if unknown:
         raise DesignError(f"不在本测评范围内的地区 / unknown regions: {'、'.join(unknown[:SHOWN])}")
     Respondent.objects.filter(poll=poll, cell__isnull=False).update(cell=None)
+    respondents_changed(poll)
     PlanCell.objects.filter(poll=poll).delete()
     PlanCell.objects.bulk_create(
         PlanCell(

@@ -5,6 +5,7 @@ each item's importance; and a county's drill-down to its townships."""
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,15 +16,21 @@ from minsheng.core.index.ranking import competition_rank
 from minsheng.core.polls.scales import SCALES, Scale
 from minsheng.core.polls.scoring import (
     ItemScoring,
-    group_scores,
     score_columns,
     spread_by_group,
 )
+from minsheng.core.survey import cell_bootstrap
 from minsheng.core.survey.calibrate import calibrate_trimmed, read_margins
 from minsheng.core.survey.design import build_design
-from minsheng.core.survey.estimate import Estimate, Survey, estimate, estimate_with_replicates
+from minsheng.core.survey.estimate import (
+    Estimate,
+    Survey,
+    estimate,
+    estimate_many,
+    estimate_with_replicates,
+)
 from minsheng.core.survey.frame import Frame, number_label, number_series, text_series
-from minsheng.core.survey.replicates import Replicates, bootstrap
+from minsheng.core.survey.replicates import bootstrap
 from minsheng.core.survey.results import (
     Change,
     RankChange,
@@ -35,6 +42,7 @@ from minsheng.core.survey.results import (
     rank_change,
     rank_intervals,
 )
+from minsheng.core.survey.taylor import variance
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.memo import kept
 from minsheng.polls.models import Item, Poll
@@ -45,9 +53,11 @@ LEVELS = {"county": RegionLevel.COUNTY, "township": RegionLevel.TOWNSHIP}
 METHOD = (
     "得分为各题得分（非常满意 100 … 非常不满意 20，说不清不计）按题目权重的加权平均；区间为 95% "
     "置信区间（泰勒线性化，按抽样方案的地区×层分层，无方案时按样本的层；"
-    "做过 raking 或事后分层的，按校准后的设计计算方差，与 R survey 相同）；"
-    "名次区间为 100 次自助法重复权重下名次的 5%–95% 分位；"
-    "变化检验把两轮视为独立样本（z 检验，5% 水平）；重要性为各题得分与总体满意度题的加权相关系数。"
+    "做过迭代比例调整或事后分层的，按校准后的设计计算方差，与 R survey 相同）；"
+    "名次区间为 100 次分层自助法重复（各层的抽取数按地区分配，地区内的抽取和按其均值与协方差抽取）"
+    "下名次的 5%–95% 分位；"
+    "变化检验把两轮视为独立样本（z 检验，5% 水平）；重要性为各题得分与总体满意度题的加权相关系数，"
+    "其与各题平均重要性之差按泰勒线性化的标准误判断是否超出抽样误差。"
 )
 
 
@@ -141,6 +151,10 @@ def _respondent_frame(
         if level == "township"
         else pl.select(pl.when(own).then(code).otherwise(county)).to_series()
     )
+    fields: dict[str, list[tuple[str, float]]] = {}
+    for item in items:
+        if item.domain and not item.is_overall:
+            fields.setdefault(item.domain, []).append((item.code, item.weight))
     scored = score_columns(
         data.select(pl.col(f"{ANSWER}{i.code}").alias(i.code) for i in items),
         [
@@ -149,12 +163,9 @@ def _respondent_frame(
             )
             for i in items
         ],
+        fields,
     )
     per_item = scored.items
-    fields: dict[str, list[tuple[str, float]]] = {}
-    for item in items:
-        if item.domain and not item.is_overall:
-            fields.setdefault(item.domain, []).append((item.code, item.weight))
     # The plan's cell (region × stratum) once design weights are set, else the vendor's.
     stratum = pl.select(
         pl.when(data["cell_id"].is_not_null())
@@ -184,7 +195,7 @@ def _respondent_frame(
                     "score": scored.overall,
                     "satisfied": scored.satisfied,
                     **{f"item:{code}": values for code, values in per_item.items()},
-                    **{f"field:{name}": v for name, v in group_scores(per_item, fields).items()},
+                    **{f"field:{name}": v for name, v in scored.groups.items()},
                 }
             ).columns,
         }
@@ -192,22 +203,39 @@ def _respondent_frame(
     return frame, per_item
 
 
-def _survey(poll: Poll, frame: Frame) -> tuple[Survey, Replicates]:
-    """The design the results use, with bootstrap replicates. A calibrated poll starts from the
-    design weights and calibrates again as the weighting page did (same margins, method and
-    trimming), so its standard errors are those of R's ``rake`` / ``postStratify`` designs and
-    each replicate is calibrated too; otherwise the stored weights are the design weights."""
+def _survey(poll: Poll, frame: Frame) -> Survey:
+    """The design the results use. A calibrated poll starts from the design weights and
+    calibrates again as the weighting page did (same margins, method and trimming), so its
+    standard errors are those of R's ``rake`` / ``postStratify`` designs; otherwise the stored
+    weights are the design weights."""
     spec = poll.calibration or {}
     weights = "base" if spec else "w"
     design = build_design(frame, strata="stratum", weights=weights, lonely_psu="adjust")
-    reps = bootstrap(design, REPLICATES, seed=poll.pk, same_as_r=False)
     if not spec:
-        return Survey(frame, design), reps
+        return Survey(frame, design)
     margins = {f"attr:{name}": counts for name, counts in spec["margins"]}  # in raking order
     calibrated, calibration = calibrate_trimmed(
         design, read_margins(frame, margins), spec["method"], spec.get("trim")
     )
-    return Survey(frame, calibrated, calibration), reps
+    return Survey(frame, calibrated, calibration)
+
+
+def _replicate_scores(poll: Poll, survey: Survey) -> np.ndarray[Any, Any]:
+    """Bootstrap replicates (``REPLICATES`` × domains) of every domain's score. Drawn per plan
+    cell × domain (``core.survey.cell_bootstrap``) when the weights are design weights; a
+    calibrated poll's replicates are drawn per respondent and calibrated again each."""
+    frame, design = survey.frame, survey.design
+    labels, codes = frame["domain"].codes()
+    score = frame["score"].numbers
+    if survey.calibration is None and score is not None and cell_bootstrap.applies(design):
+        return cell_bootstrap.domain_means(
+            design, score, codes, len(labels), REPLICATES, seed=poll.pk
+        )
+    reps = bootstrap(design, REPLICATES, seed=poll.pk, same_as_r=False)
+    _, thetas = estimate_with_replicates(
+        Survey(frame, design, survey.calibration, reps), "mean", "score", by=["domain"]
+    )
+    return thetas
 
 
 def score_spread(poll: Poll) -> dict[str, float]:
@@ -234,14 +262,12 @@ def _computed(
     frame, _ = _respondent_frame(poll, level, state)
     if frame.n < 2:
         return None
-    survey, reps = _survey(poll, frame)
+    survey = _survey(poll, frame)
     plain = {e.level: e for e in estimate(survey, "mean", "score", by=["domain"]) if e.level}
     satisfied = {
         e.level: e.estimate for e in estimate(survey, "mean", "satisfied", by=["domain"]) if e.level
     }
-    _, thetas = estimate_with_replicates(
-        Survey(frame, survey.design, survey.calibration, reps), "mean", "score", by=["domain"]
-    )
+    thetas = _replicate_scores(poll, survey)
     labels, _codes = frame["domain"].codes()
     counts = [plain[label].n if label in plain else 0 for label in labels]
     point = np.array([plain[label].estimate if label in plain else np.nan for label in labels])
@@ -310,15 +336,7 @@ def poll_results(
     # The overall score, rate, items (with the importance bootstrap) and fields of this view,
     # kept like the regions' computation: a repeated view estimates nothing again.
     overall, rate, item_rows, field_rows = kept(
-        poll,
-        f"details:{level}:{within}",
-        lambda: (
-            _mean(survey, "score", part),
-            _mean(survey, "satisfied", part),
-            _item_rows(poll, frame, survey, part),
-            _field_rows(poll, survey, part),
-        ),
-        state,
+        poll, f"details:{level}:{within}", lambda: _details(poll, frame, survey, part), state
     )
     n = overall.n if overall is not None else 0
     return PollResults(
@@ -337,35 +355,66 @@ def poll_results(
 
 
 def _county_of(frame: Frame) -> dict[str, str]:
-    domains, counties = frame["domain"].text, frame["county"].text
-    if domains is None or counties is None:
-        return {}
-    pairs = np.unique(np.stack([domains, counties]), axis=1)
-    return {str(d): str(c) for d, c in pairs.T}
+    """Each domain's county, from the columns' level codes (no million-string sort)."""
+    domains, domain_codes = frame["domain"].codes()
+    counties, county_codes = frame["county"].codes()
+    ok = (domain_codes >= 0) & (county_codes >= 0)
+    pairs = np.unique(domain_codes[ok] * len(counties) + county_codes[ok])
+    return {
+        domains[int(pair // len(counties))]: counties[int(pair % len(counties))] for pair in pairs
+    }
 
 
 def _county_label(frame: Frame, county: str | None) -> str | None:
     """A county's code → its ``county_id`` label in the frame ("-1" if nobody is from there)."""
     if county is None:
         return None
-    codes = np.unique(frame["county"].text if frame["county"].text is not None else [])
-    at = int(np.searchsorted(codes, county))
-    return number_label(float(at)) if at < len(codes) and codes[at] == county else "-1"
+    counties, _ = frame["county"].codes()
+    at = bisect.bisect_left(counties, county)
+    return number_label(float(at)) if at < len(counties) and counties[at] == county else "-1"
 
 
-def _mean(survey: Survey, var: str, within: str | None) -> Estimate | None:
-    """The mean of ``var`` over everyone, or over one county (its ``county_id`` label) as a
-    domain estimate."""
-    if within is None:
-        rows = estimate(survey, "mean", var)
-        return rows[0] if rows else None
-    return next(
-        (e for e in estimate(survey, "mean", var, by=["county_id"]) if e.level == within), None
+def _details(
+    poll: Poll, frame: Frame, survey: Survey, within: str | None
+) -> tuple[Estimate | None, Estimate | None, list[ItemRow], list[FieldRow]]:
+    """The overall score and rate, the items and the fields of a view: every mean over
+    everyone, or over one county (its ``county_id`` label) as domain estimates, at once."""
+    items = list(poll.questionnaire.items.select_related("organisation"))
+    fields: dict[str, int] = {}
+    for item in items:
+        if item.domain and not item.is_overall:
+            fields[item.domain] = fields.get(item.domain, 0) + 1
+    variables = [
+        "score",
+        "satisfied",
+        *(f"item:{i.code}" for i in items),
+        *(f"field:{name}" for name in fields),
+    ]
+    by = [] if within is None else ["county_id"]
+    means = {
+        var: next((e for e in rows if within is None or e.level == within), None)
+        for var, rows in estimate_many(survey, "mean", variables, by=by).items()
+    }
+    field_rows = [
+        FieldRow(name, n_items, row.estimate, row.se, row.ci_low, row.ci_high)
+        for name, n_items in fields.items()
+        if (row := means[f"field:{name}"]) is not None
+    ]
+    return (
+        means["score"],
+        means["satisfied"],
+        _item_rows(items, frame, survey, means, within),
+        sorted(field_rows, key=lambda r: r.score),
     )
 
 
-def _item_rows(poll: Poll, frame: Frame, survey: Survey, within: str | None) -> list[ItemRow]:
-    items = list(poll.questionnaire.items.select_related("organisation"))
+def _item_rows(
+    items: list[Item],
+    frame: Frame,
+    survey: Survey,
+    means: dict[str, Estimate | None],
+    within: str | None,
+) -> list[ItemRow]:
     overall_item = next((i for i in items if i.is_overall), None)
     weights = frame["w"].numbers
     keep = (
@@ -377,18 +426,24 @@ def _item_rows(poll: Poll, frame: Frame, survey: Survey, within: str | None) -> 
     if overall_item is not None and weights is not None:
         overall_scores = frame[f"item:{overall_item.code}"].numbers
         scored = {
-            i.code: values[keep]
+            i.code: values
             for i in items
             if not i.is_overall and (values := frame[f"item:{i.code}"].numbers) is not None
         }
         if overall_scores is not None and keep.any():
+            # Outside the county the weights are 0: its respondents are a domain of the design.
             points = {
                 p.item: p
-                for p in importance_performance(scored, overall_scores[keep], weights[keep])
+                for p in importance_performance(
+                    scored,
+                    overall_scores,
+                    np.where(keep, weights, 0.0),
+                    variance=lambda x: variance(survey.design, x, survey.calibration),
+                )
             }
     out = []
     for item in items:
-        row = _mean(survey, f"item:{item.code}", within)
+        row = means[f"item:{item.code}"]
         if row is None:
             continue
         point = points.get(item.code)
@@ -407,18 +462,3 @@ def _item_rows(poll: Poll, frame: Frame, survey: Survey, within: str | None) -> 
             )
         )
     return out
-
-
-def _field_rows(poll: Poll, survey: Survey, within: str | None) -> list[FieldRow]:
-    counts: dict[str, int] = {}
-    for domain in poll.questionnaire.items.filter(is_overall=False).values_list(
-        "domain", flat=True
-    ):
-        if domain:
-            counts[domain] = counts.get(domain, 0) + 1
-    out = []
-    for name, n_items in counts.items():
-        row = _mean(survey, f"field:{name}", within)
-        if row is not None:
-            out.append(FieldRow(name, n_items, row.estimate, row.se, row.ci_low, row.ci_high))
-    return sorted(out, key=lambda r: r.score)

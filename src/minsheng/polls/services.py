@@ -24,7 +24,7 @@ from minsheng.polls.models import (
     Respondent,
     VendorMapping,
 )
-from minsheng.polls.store import refresh_on_commit
+from minsheng.polls.store import refresh_on_commit, respondents_changed
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
@@ -196,6 +196,7 @@ def answer_online(link: PollLink, answers: dict[str, str], *, device: str) -> Re
         interviewer="online",
         answers=answers,
     )
+    respondents_changed(link.poll)
     if link.one_time:
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])

@@ -3,8 +3,8 @@ store (``core.analytics.store``: ``respondents/poll=<id>/version-<v>.parquet``) 
 respondent's region, stratum, weights and plan cell, and one column per item with the answer
 code — read in a fraction of a second instead of decoding a JSON document per respondent.
 
-The version is a digest of the respondents' state in the database (count, last id, sums of the
-weights and cells — the same aggregate that keys the per-process memo), so a snapshot is never
+The version is a digest of the respondents' state in the database (the poll's write counter,
+count and last id — the same state that keys the per-process memo), so a snapshot is never
 read after the data changed. The import and the weighting write the new snapshot when they
 commit, and the worker writes it for polls in fieldwork (online answers), so a first view reads
 columns too; a reader that finds none builds it from the database (about 2 s per million
@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import polars as pl
 from django.db import transaction
-from django.db.models import Count, F, Max, Sum, TextField
+from django.db.models import Count, F, Max, TextField
 from django.db.models.functions import Cast
 
 from minsheng.analytics.frames import query_frame
@@ -63,17 +63,20 @@ register_snapshots(TABLE)
 
 
 def respondents_state(poll: Poll) -> dict[str, Any]:
-    """What changes when respondents come (count, last id) or are weighted again (sums of the
-    weights, and weighted sums of ids that catch a reshuffle): one aggregate query."""
-    data = Respondent.objects.filter(poll=poll).aggregate(
-        n=Count("pk"),
-        last=Max("pk"),
-        weights=Sum("weight"),
-        spread=Sum(F("weight") * F("pk")),
-        base=Sum(F("base_weight") * F("pk")),
-        cells=Sum("cell_id"),
+    """The version of the poll's respondents: the counter every write raises
+    (``respondents_changed``), and their count and last id (an index-only look-up) in case a
+    row came or went another way."""
+    data = Respondent.objects.filter(poll=poll).aggregate(n=Count("pk"), last=Max("pk"))
+    data["version"] = (
+        Poll.objects.filter(pk=poll.pk).values_list("respondents_version", flat=True).first()
     )
     return dict(sorted(data.items()))
+
+
+def respondents_changed(poll: Poll) -> None:
+    """Every write to a poll's respondents (import, online answer, plan, weights) calls this in
+    its transaction, so kept results and snapshots of the old data are not read again."""
+    Poll.objects.filter(pk=poll.pk).update(respondents_version=F("respondents_version") + 1)
 
 
 def version(poll: Poll, state: dict[str, Any]) -> str:
@@ -108,7 +111,9 @@ def refresh(poll: Poll) -> bool:
 
 
 def refresh_on_commit(poll: Poll) -> None:
-    """After the running transaction commits (an import, a weighting), write the snapshot."""
+    """The respondents changed (an import, a weighting): a new version, and after the running
+    transaction commits, its snapshot."""
+    respondents_changed(poll)
     transaction.on_commit(lambda: refresh(poll))
 
 

@@ -64,3 +64,24 @@ def test_spread_by_group_is_the_weighted_standard_deviation() -> None:
     assert out["A"] == pytest.approx(math.sqrt(300))
     assert out["B"] == pytest.approx(20.0)
     assert "C" not in out
+
+
+def test_groups_scored_with_the_items_equal_group_scores() -> None:
+    """``score_columns(..., groups)`` (one polars query) against ``group_scores`` (numpy) on
+    random answers with don't-knows and gaps: equal to 1e-12."""
+    import polars as pl
+
+    from minsheng.core.polls.scoring import score_columns
+
+    rng = np.random.default_rng(3)
+    codes = ["1", "2", "3", "4", "5", "9", None]
+    answers = pl.DataFrame(
+        {c: rng.choice(np.array(codes, dtype=object), 500).tolist() for c in ("A", "B", "C")},
+        schema=dict.fromkeys("ABC", pl.String),
+    )
+    groups = {"教育": [("A", 2.0), ("B", 1.0)], "就业": [("C", 1.0)], "空": [("Z", 1.0)]}
+    scored = score_columns(answers, [_item("A"), _item("B"), _item("C")], groups)
+    want = group_scores(scored.items, {k: v for k, v in groups.items() if k != "空"})
+    for name, values in want.items():
+        np.testing.assert_allclose(scored.groups[name], values, rtol=0, atol=1e-12)
+    assert np.isnan(scored.groups["空"]).all()  # no answered item: missing

@@ -7,7 +7,7 @@ an item are scored once."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -30,6 +30,7 @@ class Scored:
     items: dict[str, Floats]  # per item code: each respondent's score, NaN if missing
     overall: Floats  # NaN for a respondent who answered no scored item
     satisfied: Floats  # share of answered scored items at 基本满意 or better, NaN if none
+    groups: dict[str, Floats] = field(default_factory=dict)  # as ``group_scores`` gives
 
 
 def score_respondents(answers: Sequence[Mapping[str, str]], items: Sequence[ItemScoring]) -> Scored:
@@ -38,39 +39,69 @@ def score_respondents(answers: Sequence[Mapping[str, str]], items: Sequence[Item
     return score_columns(pl.DataFrame(codes, schema=dict.fromkeys(codes, pl.String)), items)
 
 
-def score_columns(answers: pl.DataFrame, items: Sequence[ItemScoring]) -> Scored:
+def score_columns(
+    answers: pl.DataFrame,
+    items: Sequence[ItemScoring],
+    groups: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+) -> Scored:
     """Respondents given as columns of answer codes, one per item code (null = not asked or
-    not answered); an item without a column counts as unanswered."""
+    not answered); an item without a column counts as unanswered. ``groups``: as for
+    ``group_scores``, computed alongside. Every item and group is scored in one polars query
+    (the columns in parallel), then taken out as arrays."""
     n = answers.height
     scored = {i.code for i in items if not i.is_overall} or {i.code for i in items}
-    per_item: dict[str, Floats] = {}
-    hits = np.zeros(n)
-    answered = np.zeros(n)
-    weighted = np.zeros(n)
-    weights = np.zeros(n)
-    for item in items:
-        column = (
-            answers[item.code].fill_null("")
-            if item.code in answers.columns
-            else pl.Series([""] * n, dtype=pl.String)
+    dont_know = sorted(DONT_KNOW_CODES)
+    present = [i for i in items if i.code in answers.columns]
+    score = {
+        i.code: pl.col(i.code).replace_strict(
+            {str(k): float(v) for k, v in i.scores.items()}, default=None, return_dtype=pl.Float64
         )
-        levels = column.unique().to_list()  # a handful of codes: each is judged once
-        values = {c: float(item.scores[c]) for c in levels if c in item.scores}
-        score = column.replace_strict(values, default=None, return_dtype=pl.Float64)
-        score_array = score.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
-        per_item[item.code] = score_array
-        if item.code in scored:
-            valid = [c for c in levels if c and c not in DONT_KNOW_CODES]
-            good = [c for c in levels if c in item.satisfied]
-            answered += column.is_in(valid).to_numpy()
-            hits += column.is_in(good).to_numpy()
-            present = ~np.isnan(score_array)
-            weighted += np.where(present, score_array, 0.0) * item.weight
-            weights += present * item.weight
+        for i in present
+    }
+    counted = [i for i in present if i.code in scored]
+    answered = [
+        (
+            pl.col(i.code).is_not_null() & (pl.col(i.code) != "") & ~pl.col(i.code).is_in(dont_know)
+        ).cast(pl.Float64)
+        for i in counted
+    ]
+    hits = [
+        pl.col(i.code).is_in(sorted(i.satisfied)).fill_null(False).cast(pl.Float64) for i in counted
+    ]
+    weighted = [score[i.code].fill_null(0.0) * i.weight for i in counted]
+    weights = [score[i.code].is_not_null().cast(pl.Float64) * i.weight for i in counted]
+    zero = pl.lit(0.0)
+    if answers.width == 0:  # no item has a column: the literals below still need n rows
+        answers = pl.DataFrame({"_": np.zeros(n)})
+    group_exprs = []
+    for name, members in (groups or {}).items():
+        inside = [(score[code], w) for code, w in members if code in score]
+        total = pl.sum_horizontal([e.fill_null(0.0) * w for e, w in inside] or [zero])
+        weight = pl.sum_horizontal(
+            [e.is_not_null().cast(pl.Float64) * w for e, w in inside] or [zero]
+        )
+        group_exprs.append(pl.when(weight > 0).then(total / weight).alias(f"g:{name}"))
+    out = answers.select(
+        *group_exprs,
+        *(expr.alias(f"s:{code}") for code, expr in score.items()),
+        pl.sum_horizontal(weighted or [zero]).alias("weighted"),
+        pl.sum_horizontal(weights or [zero]).alias("weights"),
+        pl.sum_horizontal(hits or [zero]).alias("hits"),
+        pl.sum_horizontal(answered or [zero]).alias("answered"),
+    )
+
+    def array(name: str) -> Floats:
+        return out[name].cast(pl.Float64).to_numpy().astype(np.float64, copy=False)  # null: NaN
+
+    per_item = {
+        i.code: array(f"s:{i.code}") if i.code in score else np.full(n, np.nan) for i in items
+    }
+    sums = {c: array(c) for c in ("weighted", "weights", "hits", "answered")}
     with np.errstate(invalid="ignore", divide="ignore"):
-        overall = np.where(weights > 0, weighted / weights, np.nan)
-        share = np.where(answered > 0, hits / answered, np.nan)
-    return Scored(per_item, overall, share)
+        overall = np.where(sums["weights"] > 0, sums["weighted"] / sums["weights"], np.nan)
+        share = np.where(sums["answered"] > 0, sums["hits"] / sums["answered"], np.nan)
+    named = {name: array(f"g:{name}") for name in groups or {}}
+    return Scored(per_item, overall, share, named)
 
 
 def group_scores(

@@ -117,7 +117,7 @@ def build_design(
     strata_codes = [_codes_of(frame, s, "strata") for s in strata_names] or [
         np.zeros(n, dtype=np.int64)
     ]
-    if len(np.unique(id_codes[0])) == 1 and not (nest and has_strata):
+    if id_codes[0].min() == id_codes[0].max() and not (nest and has_strata):
         raise DesignError("只有一个初级抽样单位 / the design has only one primary sampling unit")
     stages_n = len(id_codes)
     clusters = [_interact(*id_codes[: i + 1]) for i in range(stages_n)]

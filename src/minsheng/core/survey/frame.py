@@ -103,7 +103,7 @@ class Frame:
         for name, raw in arrays.items():
             array = np.asarray(raw)
             if array.dtype.kind in "biuf":
-                numbers = array.astype(np.float64)
+                numbers = array.astype(np.float64, copy=False)
                 columns[name] = Column(name, numbers, None, np.isnan(numbers))
             else:
                 columns[name] = text_column(name, [None if v is None else str(v) for v in array])
@@ -149,17 +149,17 @@ def text_series(name: str, series: pl.Series) -> Column:
     """A text column from polars: stripped; null or a missing word (NA …) is missing."""
     text = series.cast(pl.String).str.strip_chars()
     missing = text.is_null() | text.is_in(sorted(MISSING_TEXT))
-    values = np.array(text.set(missing, "").to_list(), dtype=np.str_)
     # Levels by hashing (polars) rather than sorting a million strings (``np.unique``): the
-    # distinct values are sorted by code point, as ``np.unique`` sorts them.
+    # distinct values are sorted by code point, as ``np.unique`` sorts them. The rows' texts
+    # are then the levels gathered by index, not a million Python strings.
     labels = text.filter(~missing).unique().sort()
     index = text.replace_strict(
         labels, pl.int_range(len(labels), dtype=pl.Int64, eager=True), default=-1
     )
     codes = index.set(missing, -1).to_numpy().astype(np.int64, copy=False)
-    return Column(
-        name, None, values, missing.to_numpy(), (np.array(labels.to_list(), dtype=np.str_), codes)
-    )
+    levels = np.array(labels.to_list(), dtype=np.str_)
+    values = np.append(levels, np.array([""], dtype=np.str_))[codes]  # -1: the "" at the end
+    return Column(name, None, values, missing.to_numpy(), (levels, codes))
 
 
 def number_series(name: str, series: pl.Series) -> Column:

@@ -22,24 +22,27 @@ from minsheng.core.survey.design import Design, Stage
 from minsheng.core.survey.frame import Floats
 
 CHUNK = 64  # columns densified at a time when a calibration has to be removed first
+DENSE_CELLS = 20_000_000  # strata × columns summed as a dense array (single-row units)
 
 
 def variance(
     design: Design, x: sp.csr_matrix | Floats, calibration: Calibration | None = None
 ) -> Floats:
-    """Variance of the column totals of ``x`` (already weighted influence values)."""
-    matrix = sp.csr_matrix(x)
+    """Variance of the column totals of ``x`` (already weighted influence values; a dense
+    array stays dense)."""
+    matrix = x if isinstance(x, np.ndarray) else sp.csr_matrix(x)
     if calibration is None:
         return _stages(design, matrix)
     p = matrix.shape[1]
     out = np.empty(p)
     for start in range(0, p, CHUNK):
-        dense = matrix[:, start : start + CHUNK].toarray()
-        out[start : start + CHUNK] = _stages(design, sp.csr_matrix(residualise(dense, calibration)))
+        part = matrix[:, start : start + CHUNK]
+        dense = part if isinstance(part, np.ndarray) else part.toarray()
+        out[start : start + CHUNK] = _stages(design, residualise(dense, calibration))
     return out
 
 
-def _stages(design: Design, x: sp.csr_matrix) -> Floats:
+def _stages(design: Design, x: sp.csr_matrix | Floats) -> Floats:
     total = np.zeros(x.shape[1])
     multiplier = np.ones(design.n)
     for k, stage in enumerate(design.stages):
@@ -55,11 +58,55 @@ def _square(m: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(m.multiply(m))
 
 
-def _one_stage(
-    stage: Stage, x: sp.csr_matrix, multiplier: Floats, lonely: str, first: bool
-) -> Floats:
-    n_rows = len(stage.cluster)
-    n_clusters = len(stage.cluster_stratum)
+Sums = tuple[Floats, Floats, Floats] | tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]
+
+
+def _stratum_sums(stage: Stage, x: sp.csr_matrix | Floats) -> Sums:
+    """Per stratum and column: the sum of the units' totals, of their squares, and whether any
+    unit has a value (for ``lonely_psu = "average"``)."""
+    if isinstance(x, np.ndarray):
+        return _dense_sums(stage, x)
+    single = len(stage.cluster_stratum) == len(stage.cluster)
+    if single and len(stage.first_row) * x.shape[1] <= DENSE_CELLS:
+        return _row_unit_sums(stage, x)
+    return _cluster_sums(stage, x)
+
+
+def _dense_sums(stage: Stage, x: Floats) -> tuple[Floats, Floats, Floats]:
+    n_clusters, n_strata, n_cols = len(stage.cluster_stratum), len(stage.first_row), x.shape[1]
+    totals = x
+    unit_stratum = stage.stratum
+    if n_clusters != len(stage.cluster):
+        totals = np.zeros((n_clusters, n_cols))
+        np.add.at(totals, stage.cluster, x)
+        unit_stratum = stage.cluster_stratum
+    s1, s2, present = (np.empty((n_strata, n_cols)) for _ in range(3))
+    for j in range(n_cols):  # a column at a time: no unit × column temporaries
+        column = np.ascontiguousarray(totals[:, j])
+        s1[:, j] = np.bincount(unit_stratum, column, minlength=n_strata)
+        s2[:, j] = np.bincount(unit_stratum, column * column, minlength=n_strata)
+        present[:, j] = np.bincount(unit_stratum, column != 0, minlength=n_strata) > 0
+    return s1, s2, present
+
+
+def _row_unit_sums(stage: Stage, x: sp.csr_matrix) -> tuple[Floats, Floats, Floats]:
+    """Every unit is a single row (a poll's respondents): a unit's total is its row, and the
+    stratum sums are counts over (stratum, column) keys."""
+    n_strata, n_cols = len(stage.first_row), x.shape[1]
+    entry_row = np.repeat(np.arange(len(stage.cluster)), np.diff(x.indptr))
+    key = stage.stratum[entry_row] * n_cols + x.indices
+    size = n_strata * n_cols
+    s1: Floats = np.bincount(key, x.data, minlength=size).astype(np.float64)
+    s2: Floats = np.bincount(key, x.data * x.data, minlength=size).astype(np.float64)
+    present = np.bincount(key, minlength=size).reshape(n_strata, n_cols) > 0
+    shape = (n_strata, n_cols)
+    return s1.reshape(shape), s2.reshape(shape), present.astype(np.float64)
+
+
+def _cluster_sums(
+    stage: Stage, x: sp.csr_matrix
+) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+    n_rows, n_clusters = len(stage.cluster), len(stage.cluster_stratum)
     n_strata = len(stage.first_row)
     to_cluster = sp.csr_matrix(
         (np.ones(n_rows), stage.cluster, np.arange(n_rows + 1)), shape=(n_rows, n_clusters)
@@ -68,9 +115,19 @@ def _one_stage(
         (np.ones(n_clusters), stage.cluster_stratum, np.arange(n_clusters + 1)),
         shape=(n_clusters, n_strata),
     ).T
-    sums = sp.csr_matrix(to_cluster @ x)
-    s1 = sp.csr_matrix(to_stratum @ sums)
-    s2 = sp.csr_matrix(to_stratum @ _square(sums))
+    totals = sp.csr_matrix(to_cluster @ x)
+    pattern = totals.copy()
+    pattern.data = np.ones_like(pattern.data)
+    present = sp.csr_matrix(to_stratum @ pattern)
+    present.data = np.ones_like(present.data)
+    return sp.csr_matrix(to_stratum @ totals), sp.csr_matrix(to_stratum @ _square(totals)), present
+
+
+def _one_stage(
+    stage: Stage, x: sp.csr_matrix | Floats, multiplier: Floats, lonely: str, first: bool
+) -> Floats:
+    s1, s2, present = _stratum_sums(stage, x)
+    s1_squared = s1 * s1 if isinstance(s1, np.ndarray) else _square(s1)
 
     first_row = stage.first_row
     n = stage.n[first_row]
@@ -86,15 +143,11 @@ def _one_stage(
         # design refused before) add nothing; "average" is handled below.
         scale = np.where(single, 0.0, scale)
         centre = np.where(single, 0.0, centre)
-    v = (s2.T @ scale) - (_square(s1).T @ centre)
+    v = (s2.T @ scale) - (s1_squared.T @ centre)
     if lonely == "average" and first:
         # R scales by (strata) / (strata without a lone unit), counting for each estimate only
         # the strata that hold some of its rows: svyby and na.rm subset the design, and a
         # stratum without a row of the domain drops out of both counts.
-        pattern = x.copy()
-        pattern.data = np.ones_like(pattern.data)
-        present = sp.csr_matrix(to_stratum @ sp.csr_matrix(to_cluster @ pattern))
-        present.data = np.ones_like(present.data)
         counted_ok = (~single | (f < 1e-7)).astype(np.float64)
         strata = np.asarray(present.sum(axis=0)).ravel()
         counted = np.asarray(present.T @ counted_ok).ravel()
