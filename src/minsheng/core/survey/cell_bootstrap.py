@@ -13,8 +13,8 @@ The same replicates are drawn here in two exact steps and one approximation:
 2. a cell of fewer than ``EXACT_BELOW`` rows: its M draws are drawn row by row — exact;
 3. a larger cell: the sums (Σ w y, Σ w) of its M draws are drawn from the normal distribution
    with their exact conditional mean M·μ and covariance M·Σ (μ, Σ the cell's mean and
-   covariance of (w y, w), divisor n_hd) — the central limit theorem for M ≥ EXACT_BELOW-ish
-   draws.
+   covariance of (w y, w), divisor n_hd) — the central limit theorem, as such a cell gets
+   about n_hd ≥ ``EXACT_BELOW`` draws.
 
 Step 3 keeps the first two moments of every replicate sum exactly those of the row bootstrap,
 so the replicate variance of every domain mean (and the covariances between domains) agree
