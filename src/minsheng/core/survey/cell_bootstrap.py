@@ -29,6 +29,7 @@ import scipy.sparse as sp
 
 from minsheng.core.survey.design import Design
 from minsheng.core.survey.frame import Floats, Ints
+from minsheng.core.survey.replicates import bootstrap_scale
 
 EXACT_BELOW = 200  # cells with fewer rows are drawn row by row
 
@@ -41,10 +42,9 @@ def applies(design: Design) -> bool:
 
 
 def scale(design: Design, replicates: int) -> float:
-    per_stratum = np.bincount(design.stages[0].stratum).astype(np.float64)
-    per_stratum = per_stratum[per_stratum > 0]
-    harmonic = 1.0 / float(np.mean(1.0 / per_stratum))
-    return harmonic / ((harmonic - 1.0) * (replicates - 1))
+    """The row bootstrap's scale (units are rows here)."""
+    per_stratum = np.bincount(design.stages[0].stratum)
+    return bootstrap_scale(per_stratum[per_stratum > 0], replicates)
 
 
 def domain_means(

@@ -16,6 +16,7 @@ instead — the same distribution, several times faster, for pages that need no 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -119,9 +120,13 @@ def bootstrap(design: Design, replicates: int, seed: int, *, same_as_r: bool = T
             for r in range(replicates):
                 picks = rng.sample_without_replacement(len(pool), n)
                 np.add.at(factors[:, r], pool[picks], 1)
-    harmonic = 1.0 / float(np.mean(1.0 / np.array(sizes, dtype=np.float64)))
-    scale = harmonic / ((harmonic - 1.0) * (replicates - 1))
-    return Replicates("bootstrap", unit, factors, scale)
+    return Replicates("bootstrap", unit, factors, bootstrap_scale(sizes, replicates))
+
+
+def bootstrap_scale(units_per_stratum: Sequence[int] | Ints, replicates: int) -> float:
+    """n̄/((n̄ − 1)(R − 1)), n̄ the harmonic mean of the units per stratum (R's ``bootweights``)."""
+    harmonic = 1.0 / float(np.mean(1.0 / np.asarray(units_per_stratum, dtype=np.float64)))
+    return harmonic / ((harmonic - 1.0) * (replicates - 1))
 
 
 def _draw_counts(draws: Ints, n: int) -> Ints:
