@@ -14,9 +14,7 @@ Prints a Markdown table; compare ratios within one run (the machine is shared an
 
 from __future__ import annotations
 
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import measure  # noqa: E402
 from minsheng.core.columnar import read_columns  # noqa: E402
 from minsheng.core.index import engine, report, uncertainty  # noqa: E402
 from minsheng.core.index.files import parse_observations  # noqa: E402
@@ -84,15 +83,9 @@ def write_files(panel: Panel, folder: Path) -> tuple[Path, Path]:
 
 
 def command(argv: list[str], repeat: int) -> tuple[float, float]:
-    """Median wall time of a command and its peak resident memory (GiB)."""
-    samples, peak = [], 0.0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        subprocess.run(argv, check=True, capture_output=True)
-        samples.append(time.perf_counter() - start)
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    return statistics.median(samples), peak / 1024 / 1024
+    """Median wall time of a command and its own peak resident memory (GiB)."""
+    seconds, peak, _ = measure.median_run(argv, repeat)
+    return seconds, peak
 
 
 def timed(fn: object, repeat: int) -> tuple[float, object]:

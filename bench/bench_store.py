@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +24,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import measure  # noqa: E402
 from minsheng.core.analytics import store  # noqa: E402
 from minsheng.core.analytics.ratings import TABLE  # noqa: E402
 
@@ -68,14 +67,7 @@ def chunk(first: int, n: int, rng: np.random.Generator) -> pl.DataFrame:
 
 
 def command(argv: list[str], env: dict[str, str], repeat: int) -> tuple[float, float, str]:
-    samples, out = [], ""
-    for _ in range(repeat):
-        started = time.perf_counter()
-        done = subprocess.run(argv, env=env, check=True, capture_output=True, text=True)
-        samples.append(time.perf_counter() - started)
-        out = done.stdout
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
-    return statistics.median(samples), peak, out
+    return measure.median_run(argv, repeat, env)
 
 
 def main() -> None:

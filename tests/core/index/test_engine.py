@@ -77,6 +77,34 @@ def test_warnings_below_average_bottom_and_running() -> None:
     assert all(w.message for w in result.warnings)
 
 
+def test_warning_columns_say_what_each_warning_says_in_order() -> None:
+    """The columns a national run writes (worded a rule at a time) equal the warnings read one
+    by one, sorted by severity, region and indicator; a series keeps only its own numbers."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(10, 2, (12, 3, 4))
+    x[3, 1, :] = [14, 13, 12, 11]  # B falls three quarters running
+    result = engine.compute(
+        panel(x, ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]),
+        Q4,
+        rules=alerts.Rules(worse_periods=3, bottom_n=2),
+    )
+    warnings = list(result.warnings)
+    assert {w.rule for w in warnings} >= {"below_average", "worse_running", "bottom_n"}
+    columns = result.warnings.columns()
+    assert columns["message"] == [w.message for w in warnings]
+    assert columns["region"] == [w.region for w in warnings]
+    assert columns["indicator"] == [w.code for w in warnings]
+    assert columns["severity"] == [w.severity for w in warnings]
+    keys = [(alerts.SEVERITY_ORDER[w.severity], w.region, w.code or "") for w in warnings]
+    assert keys == sorted(keys)
+    running = next(w for w in warnings if w.region == "R03" and w.rule == "worse_running")
+    assert running.numbers == (14.0, 13.0, 12.0, 11.0)
+    assert running.message == (
+        "每千人口床位 连续 3 期变差：14.00 张 → 13.00 张 → 12.00 张 → 11.00 张"
+    )
+    assert result.warnings[-2:] == warnings[-2:]
+
+
 def test_uncertainty_interval_contains_the_nominal_rank() -> None:
     rng = np.random.default_rng(3)
     x = rng.normal(10, 2, (30, 3))

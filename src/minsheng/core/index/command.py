@@ -99,9 +99,12 @@ def main(argv: Sequence[str]) -> int:
         write_workbook(args.output, report.to_sheets(result))
         print(f"已写入 {args.output}", file=sys.stderr)
         return 0
-    text = report.json_text(result)
     if args.output is None:
-        sys.stdout.write(text + "\n")
-    else:
-        args.output.write_text(text + "\n", encoding="utf-8")
+        sys.stdout.flush()
+        report.write_json(result, sys.stdout.buffer)
+        sys.stdout.buffer.write(b"\n")
+        return 0
+    with args.output.open("wb") as out:
+        report.write_json(result, out)
+        out.write(b"\n")
     return 0

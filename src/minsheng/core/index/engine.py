@@ -44,7 +44,7 @@ class IndexResult:
     rank: Array  # regions
     previous_rank: Array  # regions (NaN when the previous period is absent)
     spread: uncertainty.RankSpread | None
-    warnings: list[alerts.Warning]
+    warnings: alerts.Warnings
 
     @property
     def movement(self) -> Array:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from functools import partial
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import numpy as np
 import polars as pl
@@ -49,26 +50,28 @@ def summary(result: IndexResult) -> list[dict[str, int]]:
 
 def to_json(result: IndexResult) -> dict[str, Any]:
     """The whole result as JSON-ready data (``json_text`` writes the same, faster)."""
+    columns = result.warnings.columns()
     return {
         "regions": _regions(result),
         "scores": _scores(result),
         "warnings": [
-            {
-                "region": w.region,
-                "indicator": w.code,
-                "rule": w.rule,
-                "severity": w.severity,
-                "message": w.message,
-            }
-            for w in result.warnings
+            dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)
         ],
         "policy": _policy(result),
     }
 
 
 def json_text(result: IndexResult) -> str:
-    """``json.dumps(to_json(result))`` in a fraction of the time: the two long lists (a score per
-    region and indicator, every warning) are built as columns and written by polars."""
+    """``json.dumps(to_json(result))``, as ``write_json`` writes it."""
+    out = io.BytesIO()
+    write_json(result, out)
+    return out.getvalue().decode("utf-8")
+
+
+def write_json(result: IndexResult, out: BinaryIO) -> None:
+    """``json.dumps(to_json(result))`` written to ``out`` in a fraction of the time: the two
+    long lists (a score per region and indicator, every warning) are built as columns and written
+    by polars straight to the file."""
     panel = result.panel
     n_r, n_i = len(panel.regions), len(panel.indicators)
 
@@ -90,22 +93,16 @@ def json_text(result: IndexResult) -> str:
             "projection": column(result.projection),
         }
     )
-    warnings = result.warnings
     notes = pl.DataFrame(
-        {
-            "region": [w.region for w in warnings],
-            "indicator": [w.code for w in warnings],
-            "rule": [w.rule for w in warnings],
-            "severity": [w.severity for w in warnings],
-            "message": [w.message for w in warnings],
-        },
+        result.warnings.columns(),
         schema=dict.fromkeys(("region", "indicator", "rule", "severity", "message"), pl.String),
     )
     dumps = partial(json.dumps, ensure_ascii=False)
-    return (
-        f'{{"regions": {dumps(_regions(result))}, "scores": {scores.write_json()}, '
-        f'"warnings": {notes.write_json()}, "policy": {dumps(_policy(result))}}}'
-    )
+    out.write(f'{{"regions": {dumps(_regions(result))}, "scores": '.encode())
+    scores.write_json(cast(io.IOBase, out))
+    out.write(b', "warnings": ')
+    notes.write_json(cast(io.IOBase, out))
+    out.write(f', "policy": {dumps(_policy(result))}}}'.encode())
 
 
 def _regions(result: IndexResult) -> list[dict[str, Any]]:
