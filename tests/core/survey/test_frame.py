@@ -13,6 +13,7 @@ from minsheng.core.survey.frame import parse_column, series_column
 CASES = {
     "integers": ["1", "2", " 3 ", None, "NA", "10"],
     "decimals and exponents": ["1.5", "-.5", "+2", "1e3", "1E-2", "7."],
+    "clean numbers, blanks and NaN (read without a second look)": ["1", None, "NaN", "2.5", "inf"],
     "python spellings": ["1_000", "inf", "-Infinity", "2"],
     "missing words": ["", "N/A", "NaN", "nan", "4"],
     "text": ["城区", "郊区", None, "NA", " 城区 "],

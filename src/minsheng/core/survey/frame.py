@@ -127,6 +127,13 @@ def series_column(name: str, series: pl.Series) -> Column:
     """A text column read from a file (null = blank) as ``parse_column`` reads its cells, the
     whole column at once: polars reads the numbers, and the few distinct texts it does not read
     are tried by Python's ``float`` — one that fails makes the column text."""
+    if series.dtype == pl.String:
+        # Most files' number columns: every cell polars reads as it stands (NaN is missing
+        # either way); then nothing needs stripping or a second look.
+        numbers = series.cast(pl.Float64, strict=False)
+        if numbers.null_count() == series.null_count():
+            values = numbers.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+            return Column(name, values, None, np.isnan(values))
     text = series.cast(pl.String).str.strip_chars()
     missing = text.is_null() | text.is_in(sorted(MISSING_TEXT))
     numbers = text.cast(pl.Float64, strict=False)
