@@ -22,13 +22,8 @@ from minsheng.core.polls.scoring import (
 from minsheng.core.survey import cell_bootstrap
 from minsheng.core.survey.calibrate import calibrate_trimmed, read_margins
 from minsheng.core.survey.design import build_design
-from minsheng.core.survey.estimate import (
-    Estimate,
-    Survey,
-    estimate,
-    estimate_many,
-    estimate_with_replicates,
-)
+from minsheng.core.survey.estimate import Estimate, Survey, estimate, estimate_with_replicates
+from minsheng.core.survey.estimate import means as survey_means
 from minsheng.core.survey.frame import Frame, number_label, number_series, text_series
 from minsheng.core.survey.replicates import bootstrap
 from minsheng.core.survey.results import (
@@ -390,11 +385,10 @@ def _details(
         *(f"item:{i.code}" for i in items),
         *(f"field:{name}" for name in fields),
     ]
-    by = [] if within is None else ["county_id"]
-    means = {
-        var: next((e for e in rows if within is None or e.level == within), None)
-        for var, rows in estimate_many(survey, "mean", variables, by=by).items()
-    }
+    county = frame["county_id"].numbers
+    inside = None if within is None or county is None else county == float(within)
+    by = None if within is None else "county_id"
+    means = survey_means(survey, variables, within=inside, by=by, level=within)
     field_rows = [
         FieldRow(name, n_items, row.estimate, row.se, row.ci_low, row.ci_high)
         for name, n_items in fields.items()

@@ -85,3 +85,52 @@ def test_groups_scored_with_the_items_equal_group_scores() -> None:
     for name, values in want.items():
         np.testing.assert_allclose(scored.groups[name], values, rtol=0, atol=1e-12)
     assert np.isnan(scored.groups["空"]).all()  # no answered item: missing
+
+
+def test_columns_score_as_the_rules_say_respondent_by_respondent() -> None:
+    """``score_columns`` (codes turned into table look-ups) against the rules applied to each
+    respondent in plain Python, on random answers with don't-knows, blanks, gaps, codes no
+    scale knows, and a zero–ten item, whose "9" is nine points (satisfied), not 说不清."""
+    import polars as pl
+
+    from minsheng.core.polls.scoring import score_columns
+
+    rng = np.random.default_rng(11)
+    ten = SCALES[Scale.ZERO_TEN]
+    items = [
+        _item("A", 2.0),
+        _item("B"),
+        ItemScoring("T", ten.scores, ten.satisfied, 1.5),
+        _item("Q0", overall=True),
+    ]
+    pools = {
+        "A": ["1", "2", "3", "4", "5", "9", "", None, "7", "05"],
+        "B": ["1", "3", "5", "9", None],
+        "T": [*(str(k) for k in range(11)), "99", None],
+        "Q0": ["1", "2", "5", "9", None],
+    }
+    n = 400
+    answers = [{c: pool[rng.integers(len(pool))] for c, pool in pools.items()} for _ in range(n)]
+    frame = pl.DataFrame(
+        {c: [a[c] for a in answers] for c in pools}, schema=dict.fromkeys(pools, pl.String)
+    )
+    out = score_columns(frame, items, {"g": [("A", 1.0), ("T", 3.0)]})
+    for k, answer in enumerate(answers):
+        total = weight = hits = counted = 0.0
+        for item in items:
+            code = answer[item.code]
+            score = item.scores.get(code) if code else None
+            got = out.items[item.code][k]
+            assert math.isnan(got) if score is None else got == score, (item.code, code)
+            if item.is_overall:
+                continue
+            if score is not None:
+                total, weight = total + score * item.weight, weight + item.weight
+                counted += 1
+                hits += code in item.satisfied
+        expected = total / weight if weight else float("nan")
+        share = hits / counted if counted else float("nan")
+        assert out.overall[k] == pytest.approx(expected, nan_ok=True)
+        assert out.satisfied[k] == pytest.approx(share, nan_ok=True)
+    want = group_scores(out.items, {"g": [("A", 1.0), ("T", 3.0)]})["g"]
+    np.testing.assert_allclose(out.groups["g"], want, rtol=0, atol=1e-12)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from minsheng.core.survey.estimate import Estimate, Survey, estimate
+from minsheng.core.survey.estimate import Estimate, Survey, estimate, means
 from minsheng.core.survey.spec import build_survey, load_frame, run_estimates
 
 HERE = Path(__file__).parent
@@ -92,3 +92,42 @@ def test_r_reference_cases(case: dict[str, Any]) -> None:
         assert close(row.estimate, expected["estimate"]), (_key(row), row.estimate, expected)
         assert close(row.se, expected["se"]), (_key(row), row.se, expected)
     assert not rows, f"rows R did not give: {sorted(map(str, rows))}"
+
+
+def _taylor_mean_rows() -> list[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
+    out = []
+    for case in _cases():
+        spec = case["spec"]
+        if spec.get("replicates") is not None:
+            continue
+        rows = [
+            row
+            for row in case["expected"]
+            if row["stat"] == "mean" and row["category"] is None and "+" not in (row["by"] or "")
+        ]
+        if rows:
+            out.append((case["name"], spec, rows))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "spec", "expected"), _taylor_mean_rows(), ids=[c[0] for c in _taylor_mean_rows()]
+)
+def test_means_of_many_variables_at_once_are_r_s(
+    name: str, spec: dict[str, Any], expected: list[dict[str, Any]]
+) -> None:
+    """``means`` (several variables as dense columns; a domain as a row mask) gives R's svymean
+    and, domain by domain, R's svyby."""
+    survey = build_survey(spec, load_frame(DATA / spec["data"]))
+    numeric = [row for row in expected if survey.frame[row["var"]].numeric]
+    assert numeric
+    for row in numeric:
+        within = None
+        if row["by"] is not None:
+            labels, codes = survey.frame[row["by"]].codes()
+            within = codes == labels.index(row["level"])
+        found = means(survey, [row["var"]], within=within, by=row["by"], level=row["level"])
+        got = found[row["var"]]
+        assert got is not None
+        assert close(got.estimate, row["estimate"]), (name, row, got)
+        assert close(got.se, row["se"]), (name, row, got)

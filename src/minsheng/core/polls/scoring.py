@@ -1,8 +1,9 @@
 """Scoring respondents: each item's score from its answer code (说不清/不了解 → missing), the
 overall score as the weighted mean of the scored items a respondent answered (the overall-
 satisfaction item is not scored unless it is the only item), and the respondent's satisfaction
-share — answered scored items at 基本满意 or better. Vectorised per item: the distinct codes of
-an item are scored once."""
+share — of the scored items the respondent gave a score to, those at 基本满意 or better (a
+"9" is 说不清 on a five-point scale but nine points on the zero-to-ten one: what counts is
+whether the item's scale scores the code). Vectorised: codes become table look-ups."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from minsheng.core.polls.scales import DONT_KNOW_CODES
 from minsheng.core.survey.frame import Floats
 
 
@@ -44,64 +44,69 @@ def score_columns(
     items: Sequence[ItemScoring],
     groups: Mapping[str, Sequence[tuple[str, float]]] | None = None,
 ) -> Scored:
-    """Respondents given as columns of answer codes, one per item code (null = not asked or
-    not answered); an item without a column counts as unanswered. ``groups``: as for
-    ``group_scores``, computed alongside. Every item and group is scored in one polars query
-    (the columns in parallel), then taken out as arrays."""
+    """Respondents given as columns of answer codes, one per item code (null or "" = not asked
+    or not answered); an item without a column counts as unanswered. ``groups``: as for
+    ``group_scores``, computed alongside.
+
+    Each column is turned once into small integers (one polars pass for all columns: a code's
+    place among the codes any item scores, or "unknown" — 说不清 among them —, or "none");
+    everything else is a table look-up per item — its score, whether it is scored, whether
+    satisfied — so a million respondents' 16 items cost a few look-ups each."""
     n = answers.height
     scored = {i.code for i in items if not i.is_overall} or {i.code for i in items}
-    dont_know = sorted(DONT_KNOW_CODES)
-    present = [i for i in items if i.code in answers.columns]
-    score = {
-        i.code: pl.col(i.code).replace_strict(
-            {str(k): float(v) for k, v in i.scores.items()}, default=None, return_dtype=pl.Float64
-        )
-        for i in present
-    }
-    counted = [i for i in present if i.code in scored]
-    answered = [
-        (
-            pl.col(i.code).is_not_null() & (pl.col(i.code) != "") & ~pl.col(i.code).is_in(dont_know)
-        ).cast(pl.Float64)
-        for i in counted
-    ]
-    hits = [
-        pl.col(i.code).is_in(sorted(i.satisfied)).fill_null(False).cast(pl.Float64) for i in counted
-    ]
-    weighted = [score[i.code].fill_null(0.0) * i.weight for i in counted]
-    weights = [score[i.code].is_not_null().cast(pl.Float64) * i.weight for i in counted]
-    zero = pl.lit(0.0)
-    if answers.width == 0:  # no item has a column: the literals below still need n rows
-        answers = pl.DataFrame({"_": np.zeros(n)})
-    group_exprs = []
-    for name, members in (groups or {}).items():
-        inside = [(score[code], w) for code, w in members if code in score]
-        total = pl.sum_horizontal([e.fill_null(0.0) * w for e, w in inside] or [zero])
-        weight = pl.sum_horizontal(
-            [e.is_not_null().cast(pl.Float64) * w for e, w in inside] or [zero]
-        )
-        group_exprs.append(pl.when(weight > 0).then(total / weight).alias(f"g:{name}"))
-    out = answers.select(
-        *group_exprs,
-        *(expr.alias(f"s:{code}") for code, expr in score.items()),
-        pl.sum_horizontal(weighted or [zero]).alias("weighted"),
-        pl.sum_horizontal(weights or [zero]).alias("weights"),
-        pl.sum_horizontal(hits or [zero]).alias("hits"),
-        pl.sum_horizontal(answered or [zero]).alias("answered"),
+    vocabulary = sorted(
+        {
+            *(str(k) for i in items for k in i.scores),
+            *(c for i in items for c in i.satisfied),
+        }
     )
-
-    def array(name: str) -> Floats:
-        return out[name].cast(pl.Float64).to_numpy().astype(np.float64, copy=False)  # null: NaN
-
-    per_item = {
-        i.code: array(f"s:{i.code}") if i.code in score else np.full(n, np.nan) for i in items
-    }
-    sums = {c: array(c) for c in ("weighted", "weights", "hits", "answered")}
+    unknown, none = len(vocabulary), len(vocabulary) + 1  # an unlisted code; no answer
+    present = [i for i in items if i.code in answers.columns]
+    coded = answers.select(
+        pl.when(pl.col(i.code).is_null() | (pl.col(i.code) == ""))
+        .then(pl.lit(none, dtype=pl.UInt16))
+        .otherwise(
+            pl.col(i.code).replace_strict(
+                vocabulary, range(len(vocabulary)), default=unknown, return_dtype=pl.UInt16
+            )
+        )
+        .alias(i.code)
+        for i in present
+    )
+    size = len(vocabulary) + 2
+    per_item: dict[str, Floats] = {}
+    weighted, weights = np.zeros(n), np.zeros(n)
+    hits, answered = np.zeros(n), np.zeros(n)
+    for item in present:
+        codes = coded[item.code].to_numpy()
+        table = np.full(size, np.nan)
+        for code, value in item.scores.items():
+            table[vocabulary.index(str(code))] = float(value)
+        per_item[item.code] = table[codes]
+        if item.code not in scored:
+            continue
+        known = ~np.isnan(table)
+        weighted += np.where(known, table, 0.0)[codes] * item.weight
+        weights += (known * item.weight)[codes]
+        answered += known[codes]  # a scored answer: not 说不清, not an unlisted code
+        satisfied = np.zeros(size)
+        satisfied[[vocabulary.index(c) for c in item.satisfied]] = 1.0
+        hits += (satisfied * known)[codes]
+    for item in items:
+        per_item.setdefault(item.code, np.full(n, np.nan))
     with np.errstate(invalid="ignore", divide="ignore"):
-        overall = np.where(sums["weights"] > 0, sums["weighted"] / sums["weights"], np.nan)
-        share = np.where(sums["answered"] > 0, sums["hits"] / sums["answered"], np.nan)
-    named = {name: array(f"g:{name}") for name in groups or {}}
-    return Scored(per_item, overall, share, named)
+        overall = np.where(weights > 0, weighted / weights, np.nan)
+        share = np.where(answered > 0, hits / answered, np.nan)
+    named = group_scores(
+        per_item,
+        {
+            name: [(code, w) for code, w in members if code in per_item]
+            for name, members in (groups or {}).items()
+        },
+    )
+    for name in groups or {}:
+        named.setdefault(name, np.full(n, np.nan))
+    return Scored({i.code: per_item[i.code] for i in items}, overall, share, named)
 
 
 def group_scores(
