@@ -133,8 +133,10 @@ def _scores(poll: Poll, items: list[Item]) -> dict[str, dict[str, float]]:
 
 
 def _respondent_frame(
-    poll: Poll, level: str, state: dict[str, Any] | None = None
+    poll: Poll, level: str, state: dict[str, Any] | None = None, *, items_too: bool = True
 ) -> tuple[Frame, dict[str, np.ndarray[Any, Any]]]:
+    """The respondents as the results read them: domain, county, stratum, weights, the overall
+    score and satisfaction share — and, with ``items_too``, each item's and field's score."""
     items = list(poll.questionnaire.items.all())
     scores = _scores(poll, items)
     margins = [name for name, _ in (poll.calibration or {}).get("margins", [])]
@@ -158,7 +160,8 @@ def _respondent_frame(
             )
             for i in items
         ],
-        fields,
+        fields if items_too else None,
+        items_too=items_too,
     )
     per_item = scored.items
     # The plan's cell (region × stratum) once design weights are set, else the vendor's.
@@ -244,17 +247,20 @@ def score_spread(poll: Poll) -> dict[str, float]:
 
 
 def _compute(
-    poll: Poll, level: str, state: dict[str, Any] | None = None
+    poll: Poll, level: str, state: dict[str, Any] | None = None, *, items_too: bool = True
 ) -> tuple[Computed, Frame, Survey] | None:
-    """The expensive part of a results page, kept per process until the poll's data change."""
+    """The expensive part of a results page, kept per process until the poll's data change.
+    Without ``items_too`` (the round before, whose scores and ranks are compared), the item
+    scores are not made."""
     state = state if state is not None else respondents_state(poll)
-    return kept(poll, f"results:{level}", lambda: _computed(poll, level, state), state)
+    what = f"results:{level}" if items_too else f"results:{level}:scores"
+    return kept(poll, what, lambda: _computed(poll, level, state, items_too), state)
 
 
 def _computed(
-    poll: Poll, level: str, state: dict[str, Any] | None = None
+    poll: Poll, level: str, state: dict[str, Any] | None, items_too: bool
 ) -> tuple[Computed, Frame, Survey] | None:
-    frame, _ = _respondent_frame(poll, level, state)
+    frame, _ = _respondent_frame(poll, level, state, items_too=items_too)
     if frame.n < 2:
         return None
     survey = _survey(poll, frame)
@@ -284,7 +290,9 @@ def poll_results(
     county_of = _county_of(frame)
     part = _county_label(frame, within)
     intervals = rank_intervals(now.point, now.replicates, now.counts, min_n=poll.min_n)
-    previous = _compute(poll.previous, level) if poll.previous is not None else None
+    previous = (
+        _compute(poll.previous, level, items_too=False) if poll.previous is not None else None
+    )
     before = previous[0] if previous is not None else None
     moves: dict[str, RankChange | None] = {}
     if before is not None:
@@ -433,6 +441,7 @@ def _item_rows(
                     overall_scores,
                     np.where(keep, weights, 0.0),
                     variance=lambda x: variance(survey.design, x, survey.calibration),
+                    intervals=False,  # the page shows each item's quadrant, not the interval
                 )
             }
     out = []

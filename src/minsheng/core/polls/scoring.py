@@ -43,10 +43,13 @@ def score_columns(
     answers: pl.DataFrame,
     items: Sequence[ItemScoring],
     groups: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+    *,
+    items_too: bool = True,
 ) -> Scored:
     """Respondents given as columns of answer codes, one per item code (null or "" = not asked
     or not answered); an item without a column counts as unanswered. ``groups``: as for
-    ``group_scores``, computed alongside.
+    ``group_scores``, computed alongside. ``items_too=False``: only the overall score and the
+    satisfaction share (``items`` is then empty).
 
     Each column is turned once into small integers (one polars pass for all columns: a code's
     place among the codes any item scores, or "unknown" — 说不清 among them —, or "none");
@@ -82,17 +85,18 @@ def score_columns(
         table = np.full(size, np.nan)
         for code, value in item.scores.items():
             table[vocabulary.index(str(code))] = float(value)
-        per_item[item.code] = table[codes]
+        if items_too or groups:
+            per_item[item.code] = table[codes]
         if item.code not in scored:
             continue
         known = ~np.isnan(table)
-        weighted += np.where(known, table, 0.0)[codes] * item.weight
+        weighted += (np.where(known, table, 0.0) * item.weight)[codes]
         weights += (known * item.weight)[codes]
-        answered += known[codes]  # a scored answer: not 说不清, not an unlisted code
+        answered += known.astype(np.float64)[codes]  # scored: not 说不清, not an unlisted code
         satisfied = np.zeros(size)
         satisfied[[vocabulary.index(c) for c in item.satisfied]] = 1.0
         hits += (satisfied * known)[codes]
-    for item in items:
+    for item in items if items_too else ():
         per_item.setdefault(item.code, np.full(n, np.nan))
     with np.errstate(invalid="ignore", divide="ignore"):
         overall = np.where(weights > 0, weighted / weights, np.nan)
@@ -106,7 +110,8 @@ def score_columns(
     )
     for name in groups or {}:
         named.setdefault(name, np.full(n, np.nan))
-    return Scored({i.code: per_item[i.code] for i in items}, overall, share, named)
+    kept = {i.code: per_item[i.code] for i in items} if items_too else {}
+    return Scored(kept, overall, share, named)
 
 
 def group_scores(
@@ -116,6 +121,9 @@ def group_scores(
     group's items that respondent answered, NaN if none. ``groups``: name → (item code, weight)."""
     out: dict[str, Floats] = {}
     for name, members in groups.items():
+        if len(members) == 1 and members[0][1] > 0:
+            out[name] = items[members[0][0]]  # one item: its own scores (arrays are not changed)
+            continue
         total: Floats | None = None
         weights: Floats | None = None
         for code, weight in members:

@@ -156,30 +156,25 @@ def means(
     out: dict[str, Estimate | None] = {}
     for start in range(0, len(variables), MEANS_CHUNK):
         names = list(variables[start : start + MEANS_CHUNK])
-        y = np.empty((frame.n, len(names)))
+        influence = np.empty((frame.n, len(names)), order="F")  # a column is contiguous
+        found: list[tuple[float, int]] = []
         for k, name in enumerate(names):
-            numbers = _column(frame, name, "var").numbers
-            if numbers is None:
+            y = _column(frame, name, "var").numbers
+            if y is None:
                 raise DesignError(f"var：列 {name} 不是数字 / column {name!r} is not numeric")
-            y[:, k] = numbers
-        valid = ~np.isnan(y)
-        if within is not None:
-            valid &= within[:, None]
-        w = np.where(valid, weights[:, None], 0.0)
-        y[~valid] = 0.0
-        total = w.sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            est = (w * y).sum(axis=0) / total
-            y -= est
-            y[~valid] = 0.0
-            influence = w * (y / total)
+            valid = ~np.isnan(y)
+            if within is not None:
+                valid &= within
+            w = np.where(valid, weights, 0.0)
+            y = np.where(valid, y, 0.0)
+            total = float(w.sum())
+            est = float(w @ y) / total if total > 0 else float("nan")
+            np.multiply(w, (y - est) / total if total > 0 else 0.0, out=influence[:, k])
+            found.append((est, int(np.count_nonzero(valid))))
         se = np.sqrt(np.maximum(variance(design, influence, survey.calibration), 0.0))
-        counts = valid.sum(axis=0)
-        for k, name in enumerate(names):
+        for k, (name, (est, count)) in enumerate(zip(names, found, strict=True)):
             out[name] = (
-                Estimate("mean", name, by, level, None, float(est[k]), float(se[k]), int(counts[k]))
-                if counts[k]
-                else None
+                Estimate("mean", name, by, level, None, est, float(se[k]), count) if count else None
             )
     return out
 

@@ -61,18 +61,19 @@ def _square(m: sp.csr_matrix) -> sp.csr_matrix:
 Sums = tuple[Floats, Floats, Floats] | tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]
 
 
-def _stratum_sums(stage: Stage, x: sp.csr_matrix | Floats) -> Sums:
+def _stratum_sums(stage: Stage, x: sp.csr_matrix | Floats, present_too: bool) -> Sums:
     """Per stratum and column: the sum of the units' totals, of their squares, and whether any
-    unit has a value (for ``lonely_psu = "average"``)."""
+    unit has a value (for ``lonely_psu = "average"``; a dense array's are left 0 unless
+    ``present_too``)."""
     if isinstance(x, np.ndarray):
-        return _dense_sums(stage, x)
+        return _dense_sums(stage, x, present_too)
     single = len(stage.cluster_stratum) == len(stage.cluster)
     if single and len(stage.first_row) * x.shape[1] <= DENSE_CELLS:
         return _row_unit_sums(stage, x)
     return _cluster_sums(stage, x)
 
 
-def _dense_sums(stage: Stage, x: Floats) -> tuple[Floats, Floats, Floats]:
+def _dense_sums(stage: Stage, x: Floats, present_too: bool) -> tuple[Floats, Floats, Floats]:
     n_clusters, n_strata, n_cols = len(stage.cluster_stratum), len(stage.first_row), x.shape[1]
     totals = x
     unit_stratum = stage.stratum
@@ -80,12 +81,14 @@ def _dense_sums(stage: Stage, x: Floats) -> tuple[Floats, Floats, Floats]:
         totals = np.zeros((n_clusters, n_cols))
         np.add.at(totals, stage.cluster, x)
         unit_stratum = stage.cluster_stratum
-    s1, s2, present = (np.empty((n_strata, n_cols)) for _ in range(3))
+    s1, s2 = np.empty((n_strata, n_cols)), np.empty((n_strata, n_cols))
+    present = np.zeros((n_strata, n_cols))
     for j in range(n_cols):  # a column at a time: no unit × column temporaries
         column = np.ascontiguousarray(totals[:, j])
         s1[:, j] = np.bincount(unit_stratum, column, minlength=n_strata)
         s2[:, j] = np.bincount(unit_stratum, column * column, minlength=n_strata)
-        present[:, j] = np.bincount(unit_stratum, column != 0, minlength=n_strata) > 0
+        if present_too:
+            present[:, j] = np.bincount(unit_stratum, column != 0, minlength=n_strata) > 0
     return s1, s2, present
 
 
@@ -126,7 +129,7 @@ def _cluster_sums(
 def _one_stage(
     stage: Stage, x: sp.csr_matrix | Floats, multiplier: Floats, lonely: str, first: bool
 ) -> Floats:
-    s1, s2, present = _stratum_sums(stage, x)
+    s1, s2, present = _stratum_sums(stage, x, present_too=lonely == "average" and first)
     s1_squared = s1 * s1 if isinstance(s1, np.ndarray) else _square(s1)
 
     first_row = stage.first_row
