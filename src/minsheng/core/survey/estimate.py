@@ -125,14 +125,6 @@ def estimate(
     return _compute(survey, stat, var, by, denominator)[0]
 
 
-def estimate_many(
-    survey: Survey, stat: Stat, variables: Sequence[str], *, by: Sequence[str] = ()
-) -> dict[str, list[Estimate]]:
-    """``estimate`` for several variables over the same domains, factorised once."""
-    domains = _domains(survey.frame, by)
-    return {var: _compute(survey, stat, var, by, None, domains)[0] for var in variables}
-
-
 MEANS_CHUNK = 8  # variables estimated together by ``means`` (n × 8 temporaries)
 
 
@@ -198,7 +190,6 @@ def _compute(
     var: str,
     by: Sequence[str],
     denominator: str | None,
-    known_domains: tuple[list[str | None], Ints] | None = None,
 ) -> tuple[list[Estimate], Floats | None]:
     frame, design = survey.frame, survey.design
     y, categories = _outcome(_column(frame, var, "var"))
@@ -214,7 +205,7 @@ def _compute(
         valid &= ~np.isnan(z)
         if len(categories) > 1:
             raise DesignError("ratio 的分子须为数字 / a ratio's numerator must be numeric")
-    domains, dom = known_domains if known_domains is not None else _domains(frame, by)
+    domains, dom = _domains(frame, by)
     valid &= dom >= 0
     if valid.all():
         rows = np.arange(frame.n)

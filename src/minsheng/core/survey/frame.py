@@ -153,20 +153,25 @@ def series_column(name: str, series: pl.Series) -> Column:
 
 
 def text_series(name: str, series: pl.Series) -> Column:
-    """A text column from polars: stripped; null or a missing word (NA …) is missing."""
-    text = series.cast(pl.String).str.strip_chars()
-    missing = text.is_null() | text.is_in(sorted(MISSING_TEXT))
-    # Levels by hashing (polars) rather than sorting a million strings (``np.unique``): the
-    # distinct values are sorted by code point, as ``np.unique`` sorts them. The rows' texts
-    # are then the levels gathered by index, not a million Python strings.
-    labels = text.filter(~missing).unique().sort()
-    index = text.replace_strict(
-        labels, pl.int_range(len(labels), dtype=pl.Int64, eager=True), default=-1
-    )
-    codes = index.set(missing, -1).to_numpy().astype(np.int64, copy=False)
-    levels = np.array(labels.to_list(), dtype=np.str_)
+    """A text column from polars: stripped; null or a missing word (NA …) is missing.
+
+    The rows are never handled as Python strings: polars hashes them into categories, only the
+    few distinct values are stripped, judged and sorted (by code point, as ``np.unique`` sorts
+    them), and each row's level index is a look-up by its category. The rows' texts are the
+    levels gathered by index."""
+    categories = series.cast(pl.String).cast(pl.Categorical)
+    distinct = categories.unique().drop_nulls()
+    ids = distinct.to_physical().to_numpy().astype(np.int64)
+    texts = [value.strip() for value in distinct.cast(pl.String).to_list()]
+    labels = sorted({value for value in texts if value not in MISSING_TEXT})
+    place = {value: k for k, value in enumerate(labels)}
+    size = int(ids.max()) + 2 if len(ids) else 1  # the last place: null
+    table = np.full(size, -1, dtype=np.int64)
+    table[ids] = [place.get(value, -1) for value in texts]
+    codes = table[categories.to_physical().fill_null(size - 1).to_numpy()]
+    levels = np.array(labels, dtype=np.str_)
     values = np.append(levels, np.array([""], dtype=np.str_))[codes]  # -1: the "" at the end
-    return Column(name, None, values, missing.to_numpy(), (levels, codes))
+    return Column(name, None, values, codes < 0, (levels, codes))
 
 
 def number_series(name: str, series: pl.Series) -> Column:
