@@ -136,7 +136,7 @@ class WorkOrder(models.Model):
     state = models.CharField(
         _("状态"), max_length=16, choices=State.choices, default=State.RECEIVED, db_index=True
     )
-    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    received_at = models.DateTimeField(_("受理时间"))
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     accept_due = models.DateTimeField(_("签收时限"), null=True, blank=True)
@@ -166,6 +166,8 @@ class WorkOrder(models.Model):
         indexes = [
             models.Index(fields=["city", "received_at"]),
             models.Index(fields=["unit", "state"]),
+            # A month's orders, and those changed since a moment (hotline.store)
+            models.Index(fields=["received_at", "updated_at"], name="hotline_received_updated"),
         ]
 
     def __str__(self) -> str:

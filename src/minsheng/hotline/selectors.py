@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 from django.db.models import Count, QuerySet
 
-from minsheng.analytics.frames import UTC_TIME, query_frame
+from minsheng.analytics.frames import query_frame
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.metrics import (
     FOLLOWUP_CODES,
@@ -26,14 +26,15 @@ from minsheng.core.hotline.metrics import (
 from minsheng.core.hotline.vocabulary import TYPE_LABELS
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.hotline.models import RequestType, WorkOrder
+from minsheng.hotline.store import month_bounds, month_orders
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.services.deadlines import work_calendar
 
-BY_FIELDS = {
+BY_FIELDS = {  # the column of ``store.COLUMNS`` each grouping reads
     "department": "unit_id",
     "region": "region_id",
-    "township": "region__township_id",
-    "county": "region__county_id",
+    "township": "township_id",
+    "county": "county_id",
     "category": "category_text",
     "type": "type",
 }
@@ -59,14 +60,6 @@ TOPIC_TYPES = (RequestType.HELP, RequestType.COMPLAINT, RequestType.REPORT)
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """[first moment, first moment of the next month) in Asia/Shanghai for "2026-10"."""
-    year, number = (int(x) for x in month.split("-"))
-    start = dt.datetime(year, number, 1, tzinfo=SHANGHAI)
-    end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start, end
-
-
 def in_month(orders: QuerySet[WorkOrder], month: str) -> QuerySet[WorkOrder]:
     start, end = month_bounds(month)
     return orders.filter(received_at__gte=start, received_at__lt=end).exclude(state="merged")
@@ -78,26 +71,18 @@ class Grouped:
     keys: list[Any]  # the group's key (unit or region id, category text, type) per row
 
 
-MOMENTS = ("received_at", "dispatched_at", "accepted_at", "answered_at", "accept_due", "answer_due")
-
-
 def month_metrics(orders: QuerySet[WorkOrder], month: str, by: str) -> Grouped:
     """The metrics of the month's orders (received in it) grouped ``by`` (``BY_FIELDS``),
-    largest group first. The orders are read as columns (``analytics.frames``), not as one
-    Python object per order."""
-    field = BY_FIELDS[by]
-    key_type = pl.String if by in ("category", "type") else pl.Int64
-    frame = query_frame(
-        in_month(orders, month).order_by(),
-        {
-            "key": (field, key_type),
-            **{name: (name, UTC_TIME) for name in MOMENTS},
-            "followup": ("followup", pl.String),
-            "solved": ("solved", pl.Boolean),
-            "reopened": ("reopened", pl.Int64),
-            "returned": ("returned", pl.Int64),
-        },
-    )
+    largest group first. The orders' columns come from the analytics store
+    (``store.month_orders``: a snapshot and the rows changed since); the queryset decides
+    which of them the reader sees (their ids, one indexed query)."""
+    visible = query_frame(in_month(orders, month).order_by(), {"id": ("pk", pl.Int64)})
+    frame = month_orders(month).join(visible, on="id", how="semi").rename({BY_FIELDS[by]: "key"})
+    return grouped_metrics(frame, by)
+
+
+def grouped_metrics(frame: pl.DataFrame, by: str) -> Grouped:
+    """The metrics of orders given as ``store.COLUMNS`` with the grouping column as ``key``."""
     keys = sorted(frame["key"].unique().to_list(), key=lambda k: (k is None, str(k)))
     index = {k: i for i, k in enumerate(keys) if k is not None}
     # No key (an order not dispatched, not located) sorts last.

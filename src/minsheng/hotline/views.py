@@ -36,9 +36,10 @@ from minsheng.hotline.models import (
     WorkOrder,
 )
 from minsheng.hotline.routing import Offer, model_facts, suggestions
-from minsheng.hotline.selectors import MONTH, month_bounds
+from minsheng.hotline.selectors import MONTH
 from minsheng.hotline.services import flow
 from minsheng.hotline.services.intake import Intake, IntakeError, order_create
+from minsheng.hotline.store import month_bounds
 from minsheng.hotline.timeline import timeline
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.services.contact import decrypt

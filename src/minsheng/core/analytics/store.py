@@ -14,7 +14,9 @@ A table whose rows change in place (a poll's respondents get new weights) is kep
     ROOT/<table>/poll=12/version-3f2a9c0d1e4b5a69.parquet
 
 A reader asks for the version the database is at now; a snapshot of an older version is never
-read, and writing a new one removes the old.
+read, and writing a new one removes the old. Or, for rows that keep changing (hotline orders),
+the version is the moment the snapshot was read and a reader takes the latest one with the rows
+changed since (``latest_snapshot``; see ``hotline.store``).
 """
 
 from __future__ import annotations
@@ -113,6 +115,25 @@ def snapshot(root: Path, table: str, key: str, version: str) -> pl.DataFrame | N
         return pl.read_parquet(path)
     except FileNotFoundError:
         return None
+
+
+def latest_version(root: Path, table: str, key: str) -> str | None:
+    """The version of ``key``'s snapshot, whichever it is (None if there is none)."""
+    folder = root / table / key
+    if not folder.is_dir():
+        return None
+    found = [m[1] for path in folder.iterdir() if (m := SNAPSHOT.fullmatch(path.name))]
+    return max(found, default=None)
+
+
+def latest_snapshot(root: Path, table: str, key: str) -> tuple[str, pl.DataFrame] | None:
+    """The version and data of ``key``'s snapshot, whichever version it is (None if none) —
+    for a table read as a snapshot and the rows changed since (see ``hotline.store``)."""
+    version = latest_version(root, table, key)
+    if version is None:
+        return None
+    frame = snapshot(root, table, key, version)
+    return (version, frame) if frame is not None else latest_snapshot(root, table, key)
 
 
 def snapshot_write(root: Path, table: str, key: str, version: str, frame: pl.DataFrame) -> None:

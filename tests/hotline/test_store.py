@@ -1,0 +1,113 @@
+"""The hotline's month in the analytics store (``hotline.store``): a snapshot read with the
+rows changed since gives exactly what the database gives, after answers, late commits inside
+the margin, deletions, and for a reader who sees only some orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from django.utils import timezone
+
+from minsheng.analytics.frames import query_frame
+from minsheng.analytics.store import root
+from minsheng.core.analytics import store as core_store
+from minsheng.hotline import store
+from minsheng.hotline.models import WorkOrder
+from minsheng.hotline.selectors import BY_FIELDS, grouped_metrics, in_month, month_metrics
+from minsheng.orgs.models import Organisation
+from tests.conftest import City
+from tests.hotline.test_import_and_stats import _city_code, _import, _rows, _write
+
+MONTH = "2026-10"
+
+
+@pytest.fixture(autouse=True)
+def _orders(city: City, tmp_path: Path) -> None:
+    WorkOrder.objects.all().delete()  # rolled back after each test
+    _import(_write(tmp_path, _rows(city)))
+
+
+def _from_database(orders: object, by: str) -> list[tuple[object, ...]]:
+    """The month's figures computed on columns read straight from the database."""
+    frame = query_frame(in_month(orders, MONTH).order_by(), store.COLUMNS)  # type: ignore[arg-type]
+    grouped = grouped_metrics(frame.rename({BY_FIELDS[by]: "key"}), by)
+    return [(k, m) for k, m in zip(grouped.keys, grouped.rows, strict=True)]
+
+
+def _from_store(orders: object, by: str) -> list[tuple[object, ...]]:
+    grouped = month_metrics(orders, MONTH, by)  # type: ignore[arg-type]
+    return [(k, m) for k, m in zip(grouped.keys, grouped.rows, strict=True)]
+
+
+def _version() -> str | None:
+    return core_store.latest_version(root(), store.TABLE, f"month={MONTH}")
+
+
+@pytest.mark.parametrize("by", list(BY_FIELDS))
+def test_every_grouping_equals_the_database(by: str) -> None:
+    orders = WorkOrder.objects.all()
+    assert _from_store(orders, by) == _from_database(orders, by)
+    assert _version() is not None  # the first read kept the month
+
+
+def test_a_change_after_the_snapshot_is_read_without_reading_the_month_again() -> None:
+    orders = WorkOrder.objects.all()
+    month_metrics(orders, MONTH, "type")
+    kept = _version()
+    t5 = WorkOrder.objects.get(order_no="T5")
+    t5.answered_at, t5.state = timezone.now(), "answered"
+    t5.save()
+    assert _from_store(orders, "type") == _from_database(orders, "type")
+    assert _version() == kept
+    frame = store.month_orders(MONTH)
+    assert frame.filter(pl.col("id") == t5.pk)["answered_at"].item() is not None
+
+
+def test_a_late_commit_inside_the_margin_is_caught() -> None:
+    """A write whose ``updated_at`` is older than the snapshot (its transaction began before the
+    snapshot was read and committed after) is still read, within ``MARGIN``."""
+    orders = WorkOrder.objects.all()
+    month_metrics(orders, MONTH, "department")
+    kept = _version()
+    assert kept is not None
+    earlier = dt.datetime.fromtimestamp(int(kept, 16) / 1e6, tz=dt.UTC) - dt.timedelta(minutes=5)
+    WorkOrder.objects.filter(order_no="T6").update(followup="满意", updated_at=earlier)
+    assert _from_store(orders, "department") == _from_database(orders, "department")
+
+
+def test_a_deleted_order_makes_the_month_read_again() -> None:
+    orders = WorkOrder.objects.all()
+    month_metrics(orders, MONTH, "type")
+    kept = _version()
+    WorkOrder.objects.filter(order_no="T3").delete()
+    assert _from_store(orders, "type") == _from_database(orders, "type")
+    assert _version() != kept
+    assert (
+        store.month_orders(MONTH).height
+        == WorkOrder.objects.filter(**store._received(MONTH)).count()
+    )
+
+
+def test_a_reader_sees_only_their_orders(city: City) -> None:
+    housing = Organisation.objects.get(key=f"dept-{_city_code(city)}-housing")
+    theirs = WorkOrder.objects.filter(unit=housing)
+    got = _from_store(theirs, "type")
+    assert got == _from_database(theirs, "type")
+    assert (
+        sum(m.orders for _, m in got)
+        == in_month(theirs, MONTH).count()
+        < in_month(WorkOrder.objects.all(), MONTH).count()
+    )
+
+
+def test_the_worker_rebuilds_stale_months_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    october = dt.datetime(2026, 10, 31, 12, tzinfo=dt.UTC)
+    assert store.refresh_recent(october) == 2  # September (T8) and October: none kept yet
+    assert store.refresh_recent(october) == 0  # both fresh
+    monkeypatch.setattr(store, "STALE", dt.timedelta(0))
+    assert store.refresh_recent(october) == 2  # stale, and their orders changed lately
+    november = dt.datetime(2026, 11, 15, tzinfo=dt.UTC)
+    assert store.refresh_recent(november) == 1  # October again; November received nothing
