@@ -7,10 +7,22 @@ A table registers a ``Source``: how to read rows above an id from the database a
 ``check`` compares the database's count up to the watermark with the store's and copies a table
 again when they differ (rows deleted, a database restored), so nothing is counted twice or
 missed.
+
+A table whose rows keep changing after they are written (hotline orders, applications) registers
+a ``Monthly`` instead: a month of it (the month a row's ``moment`` falls in, Asia/Shanghai) is a
+snapshot (``ROOT/<table>/month=2026-10/version-<v>.parquet``, the version being the moment it
+was read, in microseconds since 1970 as 16 hex digits) read together with the rows changed since
+— those whose ``updated_at`` is at or after that moment less ``MARGIN``, which replace their old
+copies. The margin catches a write that committed after the snapshot was read with an earlier
+``updated_at``, unless its transaction ran longer than the margin. If the month then holds more
+or fewer rows than the database does (a row deleted, an insert racing the read), it is read again
+whole. ``refresh_months`` (the worker, every minute) rebuilds this and last month's snapshots
+when older than ``STALE``, so a reader takes a snapshot and the few rows changed since.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,11 +32,17 @@ from typing import Any
 import duckdb
 import polars as pl
 from django.conf import settings
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from minsheng.analytics.frames import query_frame
 from minsheng.core.analytics import engines, store
+from minsheng.core.workdays.calendar import SHANGHAI
 
 CHUNK = 200_000
+MARGIN = dt.timedelta(minutes=30)
+STALE = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +53,17 @@ class Source:
     read_after: Callable[[int, int], pl.DataFrame]  # rows with id > n, at most k of them
 
 
+@dataclass(frozen=True, slots=True)
+class Monthly:
+    table: str
+    rows: Callable[[], QuerySet[Any]]  # every row (the model's manager's queryset)
+    moment: str  # the field placing a row in its month, e.g. "received_at"
+    columns: dict[str, tuple[Any, Any]]  # snapshot column → (field or expression, polars type)
+
+
 SOURCES: dict[str, Source] = {}
 SNAPSHOTS: set[str] = set()  # tables kept as versioned snapshots (``core.analytics.store``)
+MONTHLY: dict[str, Monthly] = {}
 
 
 def register(source: Source) -> None:
@@ -45,6 +72,11 @@ def register(source: Source) -> None:
 
 def register_snapshots(table: str) -> None:
     SNAPSHOTS.add(table)
+
+
+def register_monthly(table: Monthly) -> None:
+    MONTHLY[table.table] = table
+    SNAPSHOTS.add(table.table)
 
 
 def sources() -> dict[str, Source]:
@@ -57,6 +89,11 @@ def sources() -> dict[str, Source]:
 def snapshots() -> set[str]:
     autodiscover_modules("store")
     return SNAPSHOTS
+
+
+def monthly() -> dict[str, Monthly]:
+    autodiscover_modules("store")
+    return MONTHLY
 
 
 def root() -> Path:
@@ -149,3 +186,88 @@ def clear() -> None:
     """Empty the store (the demo starts a new database)."""
     for table in (*sources(), *snapshots()):
         store.drop(root(), table)
+
+
+def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """[first moment, first moment of the next month) in Asia/Shanghai for "2026-10"."""
+    year, number = (int(x) for x in month.split("-"))
+    start = dt.datetime(year, number, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start, end
+
+
+def months_between(begin: dt.datetime, end: dt.datetime) -> list[str]:
+    """The months (Asia/Shanghai) that [begin, end) touches."""
+    first = begin.astimezone(SHANGHAI)
+    last = (end - dt.timedelta(microseconds=1)).astimezone(SHANGHAI)
+    out, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return out
+
+
+def _in_month(table: Monthly, month: str) -> QuerySet[Any]:
+    start, end = month_bounds(month)
+    return table.rows().filter(**{f"{table.moment}__gte": start, f"{table.moment}__lt": end})
+
+
+def _version(moment: dt.datetime) -> str:
+    return f"{round(moment.timestamp() * 1_000_000):016x}"
+
+
+def _moment(version: str) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(version, 16) / 1_000_000, tz=dt.UTC)
+
+
+def month_rebuild(name: str, month: str) -> pl.DataFrame:
+    """Read a month of a ``Monthly`` table whole and keep it as its snapshot."""
+    table = monthly()[name]
+    through = timezone.now()  # before reading: a later write is read again as changed
+    frame = query_frame(_in_month(table, month).order_by(), table.columns)
+    store.snapshot_write(root(), name, f"month={month}", _version(through), frame)
+    return frame
+
+
+def month_rows(name: str, month: str) -> pl.DataFrame:
+    """Every row of a ``Monthly`` table placed in the month, as the database has it now: the
+    snapshot, with the rows changed since replacing their copies."""
+    table = monthly()[name]
+    found = store.latest_snapshot(root(), name, f"month={month}")
+    if found is None:
+        return month_rebuild(name, month)
+    version, frame = found
+    changed_rows = _in_month(table, month).filter(updated_at__gte=_moment(version) - MARGIN)
+    changed = query_frame(changed_rows.order_by(), table.columns)
+    if changed.height:
+        frame = pl.concat([frame.join(changed.select("id"), on="id", how="anti"), changed])
+    if not frame.height:
+        return frame
+    last = int(frame["id"].max())  # type: ignore[arg-type]
+    if _in_month(table, month).filter(pk__lte=last).count() != frame.height:
+        return month_rebuild(name, month)  # a row deleted, or one committed out of order
+    return frame
+
+
+def refresh_months(now: dt.datetime | None = None) -> dict[str, int]:
+    """The worker's step: this and last month's (of ``now``) snapshots of every ``Monthly``
+    table rebuilt when older than ``STALE`` (or missing while the month has rows) and something
+    changed since; returns how many were rebuilt, per table."""
+    month_of = (now or timezone.now()).astimezone(SHANGHAI)
+    last = month_of.replace(day=1) - dt.timedelta(days=1)
+    moment = timezone.now()
+    rebuilt: dict[str, int] = {}
+    for name, table in sorted(monthly().items()):
+        rebuilt[name] = 0
+        for month in (f"{last.year}-{last.month:02d}", f"{month_of.year}-{month_of.month:02d}"):
+            version = store.latest_version(root(), name, f"month={month}")
+            if version is not None and moment - _moment(version) < STALE:
+                continue
+            newest = _in_month(table, month).aggregate(m=Max("updated_at"))["m"]
+            if newest is None and version is None:
+                continue  # nothing in that month
+            if version is not None and newest is not None and newest < _moment(version) - MARGIN:
+                continue  # nothing changed since
+            month_rebuild(name, month)
+            rebuilt[name] += 1
+    return rebuilt

@@ -1,5 +1,6 @@
-"""The worker keeps the analytics store current: every minute it copies new rows; once an hour
-it also compares counts with the database (see ``store.check``)."""
+"""The worker keeps the analytics store current: every minute it copies new rows and refreshes
+the recent months of the tables whose rows change; once an hour it also compares counts with the
+database (see ``store.check``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django_tasks import task
 
 @task()
 def sync_store() -> int:
-    from minsheng.analytics.store import sync_all
+    from minsheng.analytics.store import refresh_months, sync_all
 
     verify = timezone.now().minute == 0
-    return sum(int(row["copied"]) for row in sync_all(verify=verify))
+    copied = sum(int(row["copied"]) for row in sync_all(verify=verify))
+    return copied + sum(refresh_months().values())

@@ -46,7 +46,8 @@ class Application(models.Model):
         verbose_name_plural = _("办件")
         indexes = [
             models.Index(fields=["centre", "received_at"]),
-            models.Index(fields=["received_at"]),
+            # A month's cases, and those changed since a moment (analytics.store.Monthly)
+            models.Index(fields=["received_at", "updated_at"], name="halls_received_updated"),
             models.Index(fields=["completed_at"]),
         ]
 

@@ -9,20 +9,25 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from django.db.models import Exists, F, IntegerField, OuterRef, Value
-from django.db.models.functions import Coalesce
+import numpy.typing as npt
+import polars as pl
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.analytics.frames import query_frame
+from minsheng.analytics.store import month_rows, months_between
 from minsheng.core.halls.metrics import CaseMetrics, Cases, case_metrics
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.halls.models import Application
-from minsheng.orgs.models import Organisation, Region
+from minsheng.halls.store import COLUMNS, TABLE
+from minsheng.orgs.models import ANCESTOR_FIELDS, Organisation, Region
 from minsheng.reviews.models import Rating, Source
 from minsheng.reviews.selectors import CHILD_COLUMN, OWN_LEVEL, TOTAL, RatingSlice, rating_stats
 from minsheng.reviews.services.deadlines import work_calendar
 
 BY = ("region", "centre", "item")
+TYPES: dict[str, Any] = {name: dtype for name, (_, dtype) in COLUMNS.items()}
 NO_DAY = -1
 
 
@@ -60,74 +65,94 @@ def default_span(region: Region, today: dt.date | None = None) -> tuple[dt.date,
     return first, following - dt.timedelta(days=1)
 
 
-def _day(moment: dt.datetime | None) -> int:
-    return moment.astimezone(SHANGHAI).date().toordinal() if moment is not None else NO_DAY
+def _days(moments: pl.Series) -> npt.NDArray[np.int64]:
+    """Shanghai dates as ``date.toordinal()`` (-1 for none)."""
+    local = moments.dt.convert_time_zone("Asia/Shanghai").dt.date()
+    ordinal = local.cast(pl.Int64) + dt.date(1970, 1, 1).toordinal()
+    return ordinal.fill_null(NO_DAY).to_numpy().astype(np.int64, copy=False)
 
 
-def _seconds(moment: dt.datetime | None) -> float:
-    return moment.timestamp() if moment is not None else float("nan")
+def _seconds(moments: pl.Series) -> npt.NDArray[np.float64]:
+    """POSIX seconds (NaN for none)."""
+    seconds = moments.dt.epoch("us").cast(pl.Float64) / 1e6
+    return seconds.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+
+
+def _numbers(values: pl.Series) -> npt.NDArray[np.float64]:
+    return values.cast(pl.Float64).fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
 
 
 def case_rows(
     region: Region, start: dt.date, end: dt.date, by: str, *, as_of: dt.datetime | None = None
 ) -> tuple[CaseMetrics, list[Row]]:
     """The region's metrics over cases received from ``start`` to ``end`` (inclusive), and
-    each group's (``by``: region, centre or item), largest groups first."""
+    each group's (``by``: region, centre or item), largest groups first. The cases come as
+    columns from the analytics store (``halls.store``: each month's snapshot and the records
+    changed since); whether a case was rated is asked of the database (one query for the span's
+    rated cases)."""
     begin, stop = span(start, end)
-    qs = Application.objects.filter(
-        received_at__gte=begin, received_at__lt=stop, **region.subtree_filter("centre__region__")
-    ).annotate(
-        rated=Exists(
-            Rating.objects.filter(
-                case_no=OuterRef("case_no"), source=Source.ACTIVE, is_follow_up=False
+    parts = [month_rows(TABLE, month) for month in months_between(begin, stop)]
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=TYPES)
+    place = ANCESTOR_FIELDS.get(region.level)
+    first, after = (pl.lit(m.astimezone(dt.UTC)).dt.cast_time_unit("us") for m in (begin, stop))
+    frame = frame.filter(
+        (pl.col("received_at") >= first)
+        & (pl.col("received_at") < after)
+        & (pl.col(f"{place}_id" if place else "region_id") == region.pk)
+    )
+    rated = query_frame(
+        Application.objects.filter(
+            received_at__gte=begin,
+            received_at__lt=stop,
+            **region.subtree_filter("centre__region__"),
+        )
+        .filter(
+            Exists(
+                Rating.objects.filter(
+                    case_no=OuterRef("case_no"), source=Source.ACTIVE, is_follow_up=False
+                )
             )
         )
+        .order_by(),
+        {"id": ("pk", pl.Int64)},
     )
     if by == "region" and region.level in CHILD_COLUMN:
-        qs = qs.annotate(
-            group_key=Coalesce(
-                F(CHILD_COLUMN[region.level]), Value(OWN_LEVEL), output_field=IntegerField()
-            )
+        field = CHILD_COLUMN[region.level]  # the same grouping as the ratings' pages
+        child = (
+            "region_id" if field == "centre__region_id" else field.removeprefix("centre__region__")
         )
+        key = pl.col(child).fill_null(OWN_LEVEL)
     elif by == "item":
-        qs = qs.annotate(group_key=F("item_code"))
+        key = pl.col("item_code")
     else:
-        qs = qs.annotate(group_key=F("centre_id"))
-    rows = list(
-        qs.values_list(
-            "group_key",
-            "received_at",
-            "completed_at",
-            "due_at",
-            "promised_days",
-            "visits",
-            "notice",
-            "assisted",
-            "rated",
-            "item_name",
-        )
-    )
-    keys = sorted({r[0] for r in rows}, key=str)
+        key = pl.col("centre_id")
+    frame = frame.with_columns(key=key)
+    keys = sorted(frame["key"].unique().to_list(), key=str)
     index = {k: i for i, k in enumerate(keys)}
-    n = len(rows)
+    n = frame.height
     cases = Cases(
-        group=np.fromiter((index[r[0]] for r in rows), dtype=np.int64, count=n),
-        received_day=np.fromiter((_day(r[1]) for r in rows), dtype=np.int64, count=n),
-        completed_day=np.fromiter((_day(r[2]) for r in rows), dtype=np.int64, count=n),
-        completed_at=np.fromiter((_seconds(r[2]) for r in rows), dtype=np.float64, count=n),
-        due_at=np.fromiter((_seconds(r[3]) for r in rows), dtype=np.float64, count=n),
-        promised=np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=np.float64),
-        visits=np.array([np.nan if r[5] is None else r[5] for r in rows], dtype=np.float64),
-        notice=np.fromiter((r[6] for r in rows), dtype=np.bool_, count=n),
-        assisted=np.fromiter((bool(r[7]) for r in rows), dtype=np.bool_, count=n),
-        rated=np.fromiter((r[8] for r in rows), dtype=np.bool_, count=n),
+        group=frame["key"].replace_strict(index, return_dtype=pl.Int64).to_numpy(),
+        received_day=_days(frame["received_at"]),
+        completed_day=_days(frame["completed_at"]),
+        completed_at=_seconds(frame["completed_at"]),
+        due_at=_seconds(frame["due_at"]),
+        promised=_numbers(frame["promised_days"]),
+        visits=_numbers(frame["visits"]),
+        notice=frame["notice"].fill_null(False).to_numpy(),
+        assisted=(frame["assisted"].fill_null("") != "").to_numpy(),
+        rated=frame["id"].is_in(rated["id"].implode()).to_numpy(),
     )
     moment = as_of or timezone.now()
     calendar = work_calendar()
     per_group = case_metrics(cases, len(keys), as_of=moment, calendar=calendar)
     whole = replace(cases, group=np.zeros(n, dtype=np.int64))
     total = case_metrics(whole, 1, as_of=moment, calendar=calendar)[0]
-    names = _labels(by, keys, region, {r[0]: r[9] for r in rows} if by == "item" else {})
+    item_names = (
+        dict(zip(frame["key"].to_list(), frame["item_name"].to_list(), strict=True))
+        if by == "item"
+        else {}
+    )
+    names = _labels(by, keys, region, item_names)
     out = [Row(*names.get(k, (str(k), str(k))), m) for k, m in zip(keys, per_group, strict=True)]
     out.sort(key=lambda r: (-r.metrics.cases, r.key))
     return total, out

@@ -13,6 +13,3 @@ class HotlineConfig(AppConfig):
         from minsheng.jobs.schedule import periodic
 
         periodic("hotline-sweep", "minsheng.hotline.tasks.sweep_orders", timedelta(minutes=15))
-        periodic(
-            "hotline-snapshots", "minsheng.hotline.tasks.refresh_snapshots", timedelta(minutes=1)
-        )

@@ -14,6 +14,7 @@ import polars as pl
 from django.db.models import Count, QuerySet
 
 from minsheng.analytics.frames import query_frame
+from minsheng.analytics.store import month_bounds
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.metrics import (
     FOLLOWUP_CODES,
@@ -26,7 +27,7 @@ from minsheng.core.hotline.metrics import (
 from minsheng.core.hotline.vocabulary import TYPE_LABELS
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.hotline.models import RequestType, WorkOrder
-from minsheng.hotline.store import month_bounds, month_orders
+from minsheng.hotline.store import month_orders
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.services.deadlines import work_calendar
 

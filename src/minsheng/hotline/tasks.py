@@ -38,12 +38,3 @@ def sweep_orders() -> int:
 
     report = sweep()
     return report.reminded + report.escalated
-
-
-@task()
-def refresh_snapshots() -> int:
-    """Every minute: this and last month's orders kept fresh in the analytics store, so the
-    monthly figures read a snapshot and a few changed rows (see ``hotline.store``)."""
-    from minsheng.hotline.store import refresh_recent
-
-    return refresh_recent()

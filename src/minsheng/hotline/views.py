@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.analytics.store import month_bounds
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.hotline.access import (
@@ -39,7 +40,6 @@ from minsheng.hotline.routing import Offer, model_facts, suggestions
 from minsheng.hotline.selectors import MONTH
 from minsheng.hotline.services import flow
 from minsheng.hotline.services.intake import Intake, IntakeError, order_create
-from minsheng.hotline.store import month_bounds
 from minsheng.hotline.timeline import timeline
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.services.contact import decrypt
