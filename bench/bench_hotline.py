@@ -104,7 +104,7 @@ def month_of_orders(city: Region, n: int) -> None:
     units = list(
         Organisation.objects.filter(region=city, kind="department").values_list("pk", flat=True)
     )
-    start = dt.datetime(2027, 3, 1, tzinfo=SHANGHAI)
+    start = dt.datetime(2026, 3, 1, tzinfo=SHANGHAI)
     rows = []
     for k in range(n):
         received = start + dt.timedelta(seconds=k * 2_678_400 // n)
@@ -119,6 +119,7 @@ def month_of_orders(city: Region, n: int) -> None:
             answered_at=dispatched + dt.timedelta(hours=rng.randint(2, 300)),
             followup=rng.choice(("satisfied", "mostly", "unsatisfied", "")), state="closed",
         )  # fmt: skip
+        row["updated_at"] = row["answered_at"] + dt.timedelta(days=1)  # its last step: followed up
         rows.append(row)
         if len(rows) == 50_000:
             insert_orders(rows)
@@ -171,7 +172,7 @@ def main() -> None:
               f"({ORDERS / seconds:,.0f} orders/s) | {peak:,.0f} MiB |", flush=True)  # fmt: skip
     _clear()
     month_of_orders(city, MONTH)
-    stats = ("hotline", "stats", "--month", "2027-03", "--by", "department", "--city", city.code)
+    stats = ("hotline", "stats", "--month", "2026-03", "--by", "department", "--city", city.code)
     for label in (
         "first, the month read whole and kept in the analytics store",
         "again (the snapshot and the orders changed since)",
@@ -180,7 +181,7 @@ def main() -> None:
         if label.startswith("after"):
             changed = list(WorkOrder.objects.order_by("pk").values_list("pk", flat=True)[:1000])
             WorkOrder.objects.filter(pk__in=changed).update(
-                answered_at=dt.datetime(2027, 3, 20, tzinfo=SHANGHAI), updated_at=timezone.now()
+                answered_at=dt.datetime(2026, 3, 20, tzinfo=SHANGHAI), updated_at=timezone.now()
             )
         seconds, peak, _out = command(*stats)
         print(f"| `hotline stats --by department`, one month of {MONTH:,} orders, {label} | "

@@ -74,7 +74,7 @@ def test_a_late_commit_inside_the_margin_is_caught() -> None:
     month_metrics(orders, MONTH, "department")
     kept = _version()
     assert kept is not None
-    earlier = dt.datetime.fromtimestamp(int(kept, 16) / 1e6, tz=dt.UTC) - dt.timedelta(minutes=5)
+    earlier = dt.datetime.fromtimestamp(int(kept, 16) / 1e6, tz=dt.UTC) - dt.timedelta(minutes=2)
     WorkOrder.objects.filter(order_no="T6").update(followup="满意", updated_at=earlier)
     assert _from_store(orders, "department") == _from_database(orders, "department")
 

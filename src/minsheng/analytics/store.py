@@ -14,10 +14,12 @@ snapshot (``ROOT/<table>/month=2026-10/version-<v>.parquet``, the version being 
 was read, in microseconds since 1970 as 16 hex digits) read together with the rows changed since
 — those whose ``updated_at`` is at or after that moment less ``MARGIN``, which replace their old
 copies. The margin catches a write that committed after the snapshot was read with an earlier
-``updated_at``, unless its transaction ran longer than the margin. If the month then holds more
-or fewer rows than the database does (a row deleted, an insert racing the read), it is read again
-whole. ``refresh_months`` (the worker, every minute) rebuilds this and last month's snapshots
-when older than ``STALE``, so a reader takes a snapshot and the few rows changed since.
+``updated_at``, unless its transaction ran longer than the margin; for those, the worker reads
+the recent months whole once an hour. If the month then holds more or fewer rows than the
+database does (a row deleted, an insert racing the read), it is read again whole.
+``refresh_months`` (the worker, every minute) rebuilds this and last month's snapshots when
+older than ``STALE``, so a reader takes a snapshot and the few rows changed since. (Right after
+a bulk load the loaded rows are all "changed" for the length of the margin.)
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from minsheng.core.analytics import engines, store
 from minsheng.core.workdays.calendar import SHANGHAI
 
 CHUNK = 200_000
-MARGIN = dt.timedelta(minutes=30)
+MARGIN = dt.timedelta(minutes=5)
 STALE = dt.timedelta(minutes=10)
 
 
@@ -249,10 +251,10 @@ def month_rows(name: str, month: str) -> pl.DataFrame:
     return frame
 
 
-def refresh_months(now: dt.datetime | None = None) -> dict[str, int]:
+def refresh_months(now: dt.datetime | None = None, *, whole: bool = False) -> dict[str, int]:
     """The worker's step: this and last month's (of ``now``) snapshots of every ``Monthly``
     table rebuilt when older than ``STALE`` (or missing while the month has rows) and something
-    changed since; returns how many were rebuilt, per table."""
+    changed since — or, with ``whole``, in any case; returns how many were rebuilt, per table."""
     month_of = (now or timezone.now()).astimezone(SHANGHAI)
     last = month_of.replace(day=1) - dt.timedelta(days=1)
     moment = timezone.now()
@@ -261,6 +263,8 @@ def refresh_months(now: dt.datetime | None = None) -> dict[str, int]:
         rebuilt[name] = 0
         for month in (f"{last.year}-{last.month:02d}", f"{month_of.year}-{month_of.month:02d}"):
             version = store.latest_version(root(), name, f"month={month}")
+            if whole and version is not None:
+                version = None  # read whole, whatever is kept
             if version is not None and moment - _moment(version) < STALE:
                 continue
             newest = _in_month(table, month).aggregate(m=Max("updated_at"))["m"]

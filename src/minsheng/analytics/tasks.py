@@ -1,6 +1,6 @@
 """The worker keeps the analytics store current: every minute it copies new rows and refreshes
 the recent months of the tables whose rows change; once an hour it also compares counts with the
-database (see ``store.check``)."""
+database (see ``store.check``) and reads those recent months whole."""
 
 from __future__ import annotations
 
@@ -14,4 +14,4 @@ def sync_store() -> int:
 
     verify = timezone.now().minute == 0
     copied = sum(int(row["copied"]) for row in sync_all(verify=verify))
-    return copied + sum(refresh_months().values())
+    return copied + sum(refresh_months(whole=verify).values())
