@@ -59,7 +59,9 @@ def test_the_import_writes_the_columns_and_they_hold_what_the_rows_hold(
     assert frame["stratum"].to_list() == [r[2] for r in rows]
     assert frame["weight"].to_list() == [r[3] for r in rows]
     for code in CODES:
-        assert frame[f"{store.ANSWER}{code}"].to_list() == [r[4].get(code) for r in rows]
+        assert frame[f"{store.ANSWER}{code}"].to_list() == [
+            int(r[4][code]) if r[4].get(code) else None for r in rows
+        ]
     for name in ("sex", "age"):
         assert frame[f"{store.ATTRIBUTE}{name}"].to_list() == [r[5][name] for r in rows]
 

@@ -31,6 +31,7 @@ def _frame(poll: Poll) -> tuple[pl.DataFrame, list[str]]:
     frame = respondent_columns(poll)
     items = [c for c in frame.columns if c.startswith(ANSWER)]
     return frame.with_columns(
+        pl.col(items).cast(pl.String),  # the checks compare answer codes as text
         region=pl.col("region_code"),
         interviewer=pl.col("interviewer").fill_null(""),
         respondent_id=pl.col("respondent_id").fill_null(""),

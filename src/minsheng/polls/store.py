@@ -1,7 +1,9 @@
 """A poll's respondents as columns, for the results computation: a snapshot in the analytics
 store (``core.analytics.store``: ``respondents/poll=<id>/version-<v>.parquet``) holding each
 respondent's region, stratum, weights and plan cell, and one column per item with the answer
-code — read in a fraction of a second instead of decoding a JSON document per respondent.
+code as a small integer (codes are whole numbers: every scale's are, and the import and the
+online form accept no other) — read in a fraction of a second instead of decoding a JSON
+document per respondent.
 
 The version is a digest of the respondents' state in the database (the poll's write counter,
 count and last id — the same state that keys the per-process memo), so a snapshot is never
@@ -43,7 +45,7 @@ FIXED = {
     "interviewer": "interviewer",
     "duration": "duration",
 }
-COLUMNS_VERSION = 2  # raised when FIXED changes, so no snapshot of the old shape is read
+COLUMNS_VERSION = 3  # raised when the columns change, so no snapshot of the old shape is read
 TYPES = {
     "id": pl.Int64,
     "region_code": pl.String,
@@ -57,7 +59,7 @@ TYPES = {
     "interviewer": pl.String,
     "duration": pl.Float64,
 }
-ANSWER = "a:"  # the answer columns: "a:Q1" holds each respondent's answer code to Q1
+ANSWER = "a:"  # the answer columns: "a:Q1" holds each respondent's answer code to Q1 (Int16)
 ATTRIBUTE = "attr:"  # the vendor's attributes (age group, sex …) the weighting may use
 register_snapshots(TABLE)
 
@@ -161,8 +163,8 @@ def _transform_sql(source: Path, target: Path, codes: list[str], names: list[str
         return json.dumps(dict.fromkeys(keys, "VARCHAR")).replace("'", "''")
 
     picked = [ident(name) for name in TYPES]
-    if codes:
-        picked += [f"a.{ident(c)} AS {ident(ANSWER + c)}" for c in codes]
+    if codes:  # a blank answer, or any code that is not a whole number, is no answer
+        picked += [f"TRY_CAST(a.{ident(c)} AS SMALLINT) AS {ident(ANSWER + c)}" for c in codes]
     if names:
         picked += [f"t.{ident(n)} AS {ident(ATTRIBUTE + n)}" for n in names]
     inner = ", ".join(

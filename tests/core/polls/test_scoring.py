@@ -134,3 +134,36 @@ def test_columns_score_as_the_rules_say_respondent_by_respondent() -> None:
         assert out.satisfied[k] == pytest.approx(share, nan_ok=True)
     want = group_scores(out.items, {"g": [("A", 1.0), ("T", 3.0)]})["g"]
     np.testing.assert_allclose(out.groups["g"], want, rtol=0, atol=1e-12)
+
+
+def test_codes_as_whole_numbers_score_as_their_text() -> None:
+    """The snapshot keeps answer codes as small integers (null = no answer): scored exactly as
+    the same codes given as text, a zero-to-ten item and an unlisted code among them."""
+    import polars as pl
+
+    from minsheng.core.polls.scoring import score_columns
+
+    rng = np.random.default_rng(4)
+    ten = SCALES[Scale.ZERO_TEN]
+    items = [
+        _item("A", 2.0),
+        ItemScoring("T", ten.scores, ten.satisfied),
+        _item("Q0", overall=True),
+    ]
+    pools = {
+        "A": ["1", "2", "3", "4", "5", "9", "7", None],
+        "T": [*(str(k) for k in range(11)), "99", None],
+        "Q0": ["1", "3", "9", None],
+    }
+    text = pl.DataFrame(
+        {c: [pool[rng.integers(len(pool))] for _ in range(300)] for c, pool in pools.items()},
+        schema=dict.fromkeys(pools, pl.String),
+    )
+    whole = text.select(pl.all().cast(pl.Int16))
+    groups = {"g": [("A", 1.0), ("T", 2.0)]}
+    a, b = score_columns(text, items, groups), score_columns(whole, items, groups)
+    for name in ("overall", "satisfied"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    for code in ("A", "T", "Q0"):
+        np.testing.assert_array_equal(a.items[code], b.items[code])
+    np.testing.assert_array_equal(a.groups["g"], b.groups["g"])

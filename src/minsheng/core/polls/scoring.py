@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from minsheng.core.survey.frame import Floats
@@ -65,6 +66,7 @@ def score_columns(
     )
     unknown, none = len(vocabulary), len(vocabulary) + 1  # an unlisted code; no answer
     present = [i for i in items if i.code in answers.columns]
+    texts = [i for i in present if not answers.schema[i.code].is_integer()]
     coded = answers.select(
         pl.when(pl.col(i.code).is_null() | (pl.col(i.code) == ""))
         .then(pl.lit(none, dtype=pl.UInt16))
@@ -74,14 +76,18 @@ def score_columns(
             )
         )
         .alias(i.code)
-        for i in present
+        for i in texts
     )
     size = len(vocabulary) + 2
     per_item: dict[str, Floats] = {}
     weighted, weights = np.zeros(n), np.zeros(n)
     hits, answered = np.zeros(n), np.zeros(n)
     for item in present:
-        codes = coded[item.code].to_numpy()
+        codes = (
+            coded[item.code].to_numpy()
+            if item in texts
+            else _whole_codes(answers[item.code], vocabulary, unknown, none)
+        )
         table = np.full(size, np.nan)
         for code, value in item.scores.items():
             table[vocabulary.index(str(code))] = float(value)
@@ -112,6 +118,21 @@ def score_columns(
         named.setdefault(name, np.full(n, np.nan))
     kept = {i.code: per_item[i.code] for i in items} if items_too else {}
     return Scored(kept, overall, share, named)
+
+
+def _whole_codes(
+    column: pl.Series, vocabulary: Sequence[str], unknown: int, none: int
+) -> npt.NDArray[np.uint16]:
+    """Answer codes given as whole numbers (the snapshot's columns; null = no answer) as places
+    in ``vocabulary``: a table look-up, no text."""
+    values = column.cast(pl.Int64).fill_null(-1).to_numpy()
+    top = max(int(values.max(initial=0)), 0)
+    table = np.full(top + 2, unknown, dtype=np.uint16)  # the last place: no answer (-1)
+    table[-1] = none
+    for k, code in enumerate(vocabulary):
+        if code.isdigit() and str(int(code)) == code and int(code) <= top:
+            table[int(code)] = k
+    return table[np.where(values < 0, top + 1, values)]
 
 
 def group_scores(
