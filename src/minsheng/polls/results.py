@@ -164,19 +164,30 @@ def _respondent_frame(
         items_too=items_too,
     )
     per_item = scored.items
-    # The plan's cell (region × stratum) once design weights are set, else the vendor's.
-    stratum = pl.select(
-        pl.when(data["cell_id"].is_not_null())
-        .then(pl.lit("cell:") + data["cell_id"].cast(pl.String))
-        .otherwise(data["stratum"].replace("", None).fill_null("all"))
-    ).to_series()
+    # The plan's cell (region × stratum) once design weights are set, else the vendor's; when
+    # every respondent has a cell, the cells' ids are the strata (no text to hash).
+    cells = data["cell_id"]
+    strata = (
+        number_series("stratum", cells)
+        if cells.null_count() == 0
+        else text_series(
+            "stratum",
+            pl.select(
+                pl.when(cells.is_not_null())
+                .then(pl.lit("cell:") + cells.cast(pl.String))
+                .otherwise(data["stratum"].replace("", None).fill_null("all"))
+            ).to_series(),
+        )
+    )
+    counties = text_series("county", county)
+    county_place = np.where(counties.missing, np.nan, counties.index().astype(np.float64))
     frame = Frame(
         {
             "domain": text_series("domain", domain),
-            "county": text_series("county", county),
-            # Also as small integers: domain estimates by county factorise those much faster.
-            "county_id": number_series("county_id", county.rank("dense").cast(pl.Float64) - 1),
-            "stratum": text_series("stratum", stratum),
+            "county": counties,
+            # Also as small integers (the county's place among the sorted county codes).
+            "county_id": number_series("county_id", pl.Series(county_place)),
+            "stratum": strata,
             "w": number_series("w", data["weight"]),
             "base": number_series("base", data["base_weight"]),
             **{

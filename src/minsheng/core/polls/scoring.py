@@ -80,8 +80,9 @@ def score_columns(
     )
     size = len(vocabulary) + 2
     per_item: dict[str, Floats] = {}
-    weighted, weights = np.zeros(n), np.zeros(n)
-    hits, answered = np.zeros(n), np.zeros(n)
+    # Per respondent: weighted score sum, weight sum, scored answers, satisfied answers — one
+    # look-up of a code's four contributions per item (a row of ``parts``).
+    sums = np.zeros((n, 4))
     for item in present:
         codes = (
             coded[item.code].to_numpy()
@@ -92,16 +93,22 @@ def score_columns(
         for code, value in item.scores.items():
             table[vocabulary.index(str(code))] = float(value)
         if items_too or groups:
-            per_item[item.code] = table[codes]
+            per_item[item.code] = np.take(table, codes)
         if item.code not in scored:
             continue
-        known = ~np.isnan(table)
-        weighted += (np.where(known, table, 0.0) * item.weight)[codes]
-        weights += (known * item.weight)[codes]
-        answered += known.astype(np.float64)[codes]  # scored: not 说不清, not an unlisted code
+        known = ~np.isnan(table)  # scored: not 说不清, not an unlisted code
         satisfied = np.zeros(size)
         satisfied[[vocabulary.index(c) for c in item.satisfied]] = 1.0
-        hits += (satisfied * known)[codes]
+        parts = np.column_stack(
+            [
+                np.where(known, table, 0.0) * item.weight,
+                known * item.weight,
+                known,
+                satisfied * known,
+            ]
+        )
+        sums += np.take(parts, codes, axis=0)
+    weighted, weights, answered, hits = sums.T
     for item in items if items_too else ():
         per_item.setdefault(item.code, np.full(n, np.nan))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -125,14 +132,15 @@ def _whole_codes(
 ) -> npt.NDArray[np.uint16]:
     """Answer codes given as whole numbers (the snapshot's columns; null = no answer) as places
     in ``vocabulary``: a table look-up, no text."""
-    values = column.cast(pl.Int64).fill_null(-1).to_numpy()
+    values = column.cast(pl.Int32).fill_null(-1).to_numpy()
     top = max(int(values.max(initial=0)), 0)
-    table = np.full(top + 2, unknown, dtype=np.uint16)  # the last place: no answer (-1)
-    table[-1] = none
+    table = np.full(top + 2, unknown, dtype=np.uint16)  # a code c at c + 1; no answer at 0
+    table[0] = none
     for k, code in enumerate(vocabulary):
         if code.isdigit() and str(int(code)) == code and int(code) <= top:
-            table[int(code)] = k
-    return table[np.where(values < 0, top + 1, values)]
+            table[int(code) + 1] = k
+    coded: npt.NDArray[np.uint16] = np.take(table, np.maximum(values, -1) + 1)
+    return coded
 
 
 def group_scores(
