@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from minsheng.analytics import store as analytics_store
 from minsheng.analytics.frames import query_frame
-from minsheng.analytics.store import month_bounds, refresh_months, root
+from minsheng.analytics.store import refresh_months, root
 from minsheng.core.analytics import store as core_store
+from minsheng.core.analytics.store import month_bounds
 from minsheng.hotline import store
 from minsheng.hotline.models import WorkOrder
 from minsheng.hotline.selectors import BY_FIELDS, grouped_metrics, in_month, month_metrics

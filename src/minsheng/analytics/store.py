@@ -40,6 +40,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from minsheng.analytics.frames import query_frame
 from minsheng.core.analytics import engines, store
+from minsheng.core.analytics.store import month_bounds
 from minsheng.core.workdays.calendar import SHANGHAI
 
 CHUNK = 200_000
@@ -188,25 +189,6 @@ def clear() -> None:
     """Empty the store (the demo starts a new database)."""
     for table in (*sources(), *snapshots()):
         store.drop(root(), table)
-
-
-def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """[first moment, first moment of the next month) in Asia/Shanghai for "2026-10"."""
-    year, number = (int(x) for x in month.split("-"))
-    start = dt.datetime(year, number, 1, tzinfo=SHANGHAI)
-    end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start, end
-
-
-def months_between(begin: dt.datetime, end: dt.datetime) -> list[str]:
-    """The months (Asia/Shanghai) that [begin, end) touches."""
-    first = begin.astimezone(SHANGHAI)
-    last = (end - dt.timedelta(microseconds=1)).astimezone(SHANGHAI)
-    out, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-    return out
 
 
 def _in_month(table: Monthly, month: str) -> QuerySet[Any]:

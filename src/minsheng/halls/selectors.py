@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.analytics.frames import query_frame
-from minsheng.analytics.store import month_rows, months_between
+from minsheng.analytics.store import month_rows
+from minsheng.core.analytics.store import months_between
 from minsheng.core.halls.metrics import CaseMetrics, Cases, case_metrics
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.halls.models import Application

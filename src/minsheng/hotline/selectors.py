@@ -14,7 +14,7 @@ import polars as pl
 from django.db.models import Count, QuerySet
 
 from minsheng.analytics.frames import query_frame
-from minsheng.analytics.store import month_bounds
+from minsheng.core.analytics.store import month_bounds
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.metrics import (
     FOLLOWUP_CODES,

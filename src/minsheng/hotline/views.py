@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minsheng.analytics.store import month_bounds
 from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
+from minsheng.core.analytics.store import month_bounds
 from minsheng.hotline.access import (
     access_order,
     can_read_hotline,

@@ -13,6 +13,7 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from minsheng.core.analytics.store import month_bounds
 from minsheng.core.ratings.stats import (
     CASE_NONE,
     CASE_OPEN,
@@ -95,14 +96,6 @@ def reason_names(codes: list[str]) -> list[str]:
     """Reason codes of a rating by their names, in the order given (unknown codes as is)."""
     names = dict(ReasonTag.objects.filter(code__in=codes).values_list("code", "name"))
     return [names.get(c, c) for c in codes]
-
-
-def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """ "2026-10" → [2026-10-01 00:00, 2026-11-01 00:00) Asia/Shanghai."""
-    year, mon = (int(p) for p in month.split("-"))
-    start = dt.datetime(year, mon, 1, tzinfo=SHANGHAI)
-    end = dt.datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start, end
 
 
 def ratings_in(

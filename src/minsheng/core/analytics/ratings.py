@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from minsheng.core.analytics.store import months_between
+
 TABLE = "ratings"
 # column → polars dtype name, in the order written
 COLUMNS: dict[str, str] = {
@@ -65,14 +67,7 @@ class Slice:
 
     def months(self) -> list[str]:
         """The partitions the slice touches (Asia/Shanghai months), for partition pruning."""
-        shanghai = dt.timezone(dt.timedelta(hours=8))
-        first = self.begin.astimezone(shanghai)
-        last = (self.end - dt.timedelta(microseconds=1)).astimezone(shanghai)
-        out, year, month = [], first.year, first.month
-        while (year, month) <= (last.year, last.month):
-            out.append(f"{year:04d}-{month:02d}")
-            year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-        return out
+        return months_between(self.begin, self.end)
 
 
 def _literal(value: int | str) -> str:

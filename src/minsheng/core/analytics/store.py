@@ -21,6 +21,7 @@ changed since (``latest_snapshot``; see ``hotline.store``).
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import re
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import polars as pl
 
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # months are Asia/Shanghai months (no DST)
 PART = re.compile(r"part-(\d{12})-(\d{12})\.parquet")
 SNAPSHOT = re.compile(r"version-([0-9a-f]{16})\.parquet")
 MONTH = re.compile(r"month=(\d{4}-\d{2})")
@@ -59,6 +61,25 @@ def parts(root: Path, table: str) -> list[Part]:
             if m := PART.fullmatch(path.name):
                 found.append(Part(month[1], int(m[1]), int(m[2]), path))
     return sorted(found, key=lambda p: (p.first, p.month))
+
+
+def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """[first moment, first moment of the next month) in Asia/Shanghai for "2026-10"."""
+    year, number = (int(x) for x in month.split("-"))
+    start = dt.datetime(year, number, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start, end
+
+
+def months_between(begin: dt.datetime, end: dt.datetime) -> list[str]:
+    """The months (Asia/Shanghai, "2026-10") that [begin, end) touches: the partitions to read."""
+    first = begin.astimezone(SHANGHAI)
+    last = (end - dt.timedelta(microseconds=1)).astimezone(SHANGHAI)
+    out, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return out
 
 
 def watermark(root: Path, table: str) -> int:

@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from minsheng.analytics.frames import UTC_TIME, query_frame
 from minsheng.audit.models import AuditAction, AuditEntry
 from minsheng.audit.services import audit_record
+from minsheng.core.analytics.store import month_bounds
 from minsheng.core.halls.hours import Hours, parse_hours
 from minsheng.core.integrity.findings import Finding
 from minsheng.core.integrity.ratings import CentreHistory, Context, find
 from minsheng.halls.models import Application, CentreProfile
 from minsheng.orgs.models import Region
 from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag, Rating, Source
-from minsheng.reviews.selectors import month_bounds, ratings_in
+from minsheng.reviews.selectors import ratings_in
 from minsheng.reviews.services.deadlines import work_calendar
 
 HISTORY_MONTHS = 3
