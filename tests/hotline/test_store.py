@@ -118,3 +118,33 @@ def test_the_worker_rebuilds_stale_months_only(monkeypatch: pytest.MonkeyPatch) 
     assert rebuilt(october) == 2  # stale, and their orders changed lately
     november = dt.datetime(2026, 11, 15, tzinfo=dt.UTC)
     assert rebuilt(november) == 1  # October again; November received nothing
+
+
+def test_the_command_shows_the_kept_months() -> None:
+    """``minsheng analytics status`` lists each kept month with when it was read (Shanghai time)
+    and its rows; ``sync --verify`` reads only the recent months again (this month and the last:
+    none of them has orders here), so October stays as it was read."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    month_metrics(WorkOrder.objects.all(), MONTH, "type")
+
+    def kept() -> dict[str, object]:
+        out = StringIO()
+        call_command("analytics", "status", stdout=out)
+        (row,) = [r for r in json.loads(out.getvalue()) if r["table"] == store.TABLE]
+        (month,) = row["monthly"]
+        return dict(month)
+
+    before = kept()
+    start, end = month_bounds(MONTH)
+    received = WorkOrder.objects.filter(received_at__gte=start, received_at__lt=end).count()
+    assert before["month"] == MONTH and before["rows"] == received > 0
+    assert str(before["read_at"]).endswith("+08:00")
+    synced = StringIO()
+    call_command("analytics", "sync", "--verify", stdout=synced)
+    rows = {r["table"]: r for r in json.loads(synced.getvalue())}
+    assert rows[store.TABLE]["months_read"] == 0
+    assert kept() == before

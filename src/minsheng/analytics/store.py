@@ -160,8 +160,10 @@ def check(table: str) -> dict[str, Any]:
 
 
 def status() -> list[dict[str, Any]]:
+    """Per copied table its watermark, months and rows; per ``Monthly`` table the months kept,
+    when each was read (Asia/Shanghai) and its rows."""
     base = root()
-    return [
+    out: list[dict[str, Any]] = [
         {
             "table": table,
             "watermark": store.watermark(base, table),
@@ -172,9 +174,26 @@ def status() -> list[dict[str, Any]]:
         }
         for table, source in sorted(sources().items())
     ]
+    for name in sorted(monthly()):
+        kept = []
+        for key in store.snapshot_keys(base, name):
+            version = store.latest_version(base, name, key)
+            if version is None:
+                continue
+            kept.append(
+                {
+                    "month": key.removeprefix("month="),
+                    "read_at": _moment(version).astimezone(SHANGHAI).isoformat(timespec="seconds"),
+                    "rows": store.snapshot_rows(base, name, key),
+                }
+            )
+        out.append({"table": name, "monthly": kept})
+    return out
 
 
 def sync_all(*, verify: bool = False) -> list[dict[str, Any]]:
+    """Copy every table's new rows (``verify``: compare counts first) and refresh the recent
+    months of the ``Monthly`` tables (``verify``: read them whole)."""
     out = []
     for table in sorted(sources()):
         started = time.perf_counter()
@@ -182,6 +201,8 @@ def sync_all(*, verify: bool = False) -> list[dict[str, Any]]:
         facts["copied"] = sync(table)
         facts["seconds"] = round(time.perf_counter() - started, 3)
         out.append(facts)
+    for table, rebuilt in refresh_months(whole=verify).items():
+        out.append({"table": table, "months_read": rebuilt})
     return out
 
 

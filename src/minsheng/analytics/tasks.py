@@ -10,8 +10,8 @@ from django_tasks import task
 
 @task()
 def sync_store() -> int:
-    from minsheng.analytics.store import refresh_months, sync_all
+    from minsheng.analytics.store import sync_all
 
     verify = timezone.now().minute == 0
-    copied = sum(int(row["copied"]) for row in sync_all(verify=verify))
-    return copied + sum(refresh_months(whole=verify).values())
+    rows = sync_all(verify=verify)
+    return sum(int(row.get("copied", 0)) + int(row.get("months_read", 0)) for row in rows)

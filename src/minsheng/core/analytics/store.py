@@ -138,6 +138,28 @@ def snapshot(root: Path, table: str, key: str, version: str) -> pl.DataFrame | N
         return None
 
 
+def snapshot_keys(root: Path, table: str) -> list[str]:
+    """The keys (``month=2026-10``, ``poll=12``) that have a snapshot of ``table``."""
+    base = root / table
+    if not base.is_dir():
+        return []
+    return sorted(
+        f.name for f in base.iterdir() if f.is_dir() and latest_version(root, table, f.name)
+    )
+
+
+def snapshot_rows(root: Path, table: str, key: str) -> int:
+    """Rows in ``key``'s snapshot (from the file's metadata; 0 if there is none)."""
+    version = latest_version(root, table, key)
+    if version is None:
+        return 0
+    path = root / table / key / f"version-{version}.parquet"
+    try:
+        return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+    except FileNotFoundError:
+        return snapshot_rows(root, table, key)
+
+
 def latest_version(root: Path, table: str, key: str) -> str | None:
     """The version of ``key``'s snapshot, whichever it is (None if there is none)."""
     folder = root / table / key
