@@ -149,7 +149,9 @@ def case_rows(
     whole = replace(cases, group=np.zeros(n, dtype=np.int64))
     total = case_metrics(whole, 1, as_of=moment, calendar=calendar)[0]
     item_names = (
-        dict(zip(frame["key"].to_list(), frame["item_name"].to_list(), strict=True))
+        dict(
+            frame.unique("key", keep="last", maintain_order=True).select("key", "item_name").rows()
+        )
         if by == "item"
         else {}
     )
