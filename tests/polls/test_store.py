@@ -14,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from minsheng.analytics.store import root
+from minsheng.core.analytics.polls import ANSWER
 from minsheng.core.polls.scales import SCALES, Scale
 from minsheng.core.polls.scoring import ItemScoring, score_respondents
 from minsheng.polls import store
@@ -59,7 +60,7 @@ def test_the_import_writes_the_columns_and_they_hold_what_the_rows_hold(
     assert frame["stratum"].to_list() == [r[2] for r in rows]
     assert frame["weight"].to_list() == [r[3] for r in rows]
     for code in CODES:
-        assert frame[f"{store.ANSWER}{code}"].to_list() == [
+        assert frame[f"{ANSWER}{code}"].to_list() == [
             int(r[4][code]) if r[4].get(code) else None for r in rows
         ]
     for name in ("sex", "age"):

@@ -9,6 +9,7 @@ from collections import Counter
 import polars as pl
 from django.db import transaction
 
+from minsheng.core.analytics.polls import ANSWER
 from minsheng.core.integrity.findings import Finding
 from minsheng.core.integrity.polls import (
     Change,
@@ -20,7 +21,7 @@ from minsheng.orgs.models import Region
 from minsheng.polls.memo import kept
 from minsheng.polls.models import Poll
 from minsheng.polls.results import PollResults, poll_results
-from minsheng.polls.store import ANSWER, respondent_columns
+from minsheng.polls.store import respondent_columns
 from minsheng.reviews.models import FindingDomain, IntegrityFlag
 from minsheng.reviews.services.integrity import keep_findings
 

@@ -11,7 +11,10 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from django.conf import settings
 
+from minsheng.analytics.store import engine
+from minsheng.core.analytics.polls import ANSWER, domain_means, domain_means_sql
 from minsheng.core.index.ranking import competition_rank
 from minsheng.core.polls.scales import SCALES, Scale
 from minsheng.core.polls.scoring import (
@@ -41,7 +44,12 @@ from minsheng.core.survey.taylor import variance
 from minsheng.orgs.models import Region, RegionLevel
 from minsheng.polls.memo import kept
 from minsheng.polls.models import Item, Poll
-from minsheng.polls.store import ANSWER, ATTRIBUTE, respondent_columns, respondents_state
+from minsheng.polls.store import (
+    ATTRIBUTE,
+    respondent_columns,
+    respondents_state,
+    snapshot_path,
+)
 
 REPLICATES = 100
 LEVELS = {"county": RegionLevel.COUNTY, "township": RegionLevel.TOWNSHIP}
@@ -132,13 +140,40 @@ def _scores(poll: Poll, items: list[Item]) -> dict[str, dict[str, float]]:
     }
 
 
+def _scoring(poll: Poll, items: list[Item]) -> list[ItemScoring]:
+    scores = _scores(poll, items)
+    return [
+        ItemScoring(
+            i.code, scores[i.code], SCALES[Scale(i.scale)].satisfied, i.weight, i.is_overall
+        )
+        for i in items
+    ]
+
+
+def _domain_scores(
+    poll: Poll, level: str, state: dict[str, Any] | None, survey: Survey
+) -> dict[str, Estimate]:
+    """Each domain's score with its Taylor SE: by ``core.survey`` — or, when the store's engine
+    is Apache Spark (``MINSHENG_ANALYTICS=spark``) and the weights are design weights, by the
+    engine over the round's snapshot (``core.analytics.polls``, the same figures)."""
+    if settings.MINSHENG_ANALYTICS != "spark" or survey.calibration is not None:
+        return {e.level: e for e in estimate(survey, "mean", "score", by=["domain"]) if e.level}
+    reader = engine()
+    items = list(poll.questionnaire.items.all())
+    sql = domain_means_sql("respondents", _scoring(poll, items), level, reader.quote)
+    rows = reader.rows(sql, [], {"respondents": snapshot_path(poll, state)})
+    return {
+        m.domain: Estimate("mean", "score", "domain", m.domain, None, m.estimate, m.se, m.n)
+        for m in domain_means(rows)
+    }
+
+
 def _respondent_frame(
     poll: Poll, level: str, state: dict[str, Any] | None = None, *, items_too: bool = True
 ) -> tuple[Frame, dict[str, np.ndarray[Any, Any]]]:
     """The respondents as the results read them: domain, county, stratum, weights, the overall
     score and satisfaction share — and, with ``items_too``, each item's and field's score."""
     items = list(poll.questionnaire.items.all())
-    scores = _scores(poll, items)
     margins = [name for name, _ in (poll.calibration or {}).get("margins", [])]
     data = respondent_columns(poll, state)
     code, county = data["region_code"], data["county_code"].fill_null(data["region_code"])
@@ -154,12 +189,7 @@ def _respondent_frame(
             fields.setdefault(item.domain, []).append((item.code, item.weight))
     scored = score_columns(
         data.select(pl.col(f"{ANSWER}{i.code}").alias(i.code) for i in items),
-        [
-            ItemScoring(
-                i.code, scores[i.code], SCALES[Scale(i.scale)].satisfied, i.weight, i.is_overall
-            )
-            for i in items
-        ],
+        _scoring(poll, items),
         fields if items_too else None,
         items_too=items_too,
     )
@@ -275,7 +305,7 @@ def _computed(
     if frame.n < 2:
         return None
     survey = _survey(poll, frame)
-    plain = {e.level: e for e in estimate(survey, "mean", "score", by=["domain"]) if e.level}
+    plain = _domain_scores(poll, level, state, survey)
     satisfied = {
         e.level: e.estimate for e in estimate(survey, "mean", "satisfied", by=["domain"]) if e.level
     }

@@ -28,6 +28,7 @@ from django.db.models.functions import Cast
 from minsheng.analytics.frames import query_frame
 from minsheng.analytics.store import register_snapshots, root
 from minsheng.core.analytics import store
+from minsheng.core.analytics.polls import ANSWER  # "a:Q1": each respondent's code to Q1 (Int16)
 from minsheng.polls.models import Poll, PollState, Respondent
 
 TABLE = "respondents"
@@ -59,7 +60,6 @@ TYPES = {
     "interviewer": pl.String,
     "duration": pl.Float64,
 }
-ANSWER = "a:"  # the answer columns: "a:Q1" holds each respondent's answer code to Q1 (Int16)
 ATTRIBUTE = "attr:"  # the vendor's attributes (age group, sex …) the weighting may use
 register_snapshots(TABLE)
 
@@ -101,6 +101,15 @@ def respondent_columns(poll: Poll, state: dict[str, Any] | None = None) -> pl.Da
     if frame is None:  # removed meanwhile by a writer of a newer version: read that one's data
         return respondent_columns(poll)
     return frame
+
+
+def snapshot_path(poll: Poll, state: dict[str, Any] | None = None) -> Path:
+    """The file of the poll's snapshot at its current version (written if there is none)."""
+    current = version(poll, state if state is not None else respondents_state(poll))
+    path = root() / TABLE / f"poll={poll.pk}" / f"version-{current}.parquet"
+    if not path.exists():
+        _write(poll, current)
+    return path
 
 
 def refresh(poll: Poll) -> bool:

@@ -20,7 +20,7 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,7 +36,11 @@ class EngineError(Exception):
 class Engine(Protocol):
     name: str
 
-    def rows(self, sql: str, tables: Sequence[str]) -> list[tuple[Any, ...]]: ...
+    def rows(
+        self, sql: str, tables: Sequence[str], files: Mapping[str, Path] | None = None
+    ) -> list[tuple[Any, ...]]: ...
+
+    def quote(self, name: str) -> str: ...
 
 
 class DuckDB:
@@ -65,13 +69,27 @@ class DuckDB:
         self._connection.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {source}")  # noqa: S608
         self._seen[table] = key
 
-    def rows(self, sql: str, tables: Sequence[str]) -> list[tuple[Any, ...]]:
+    def rows(
+        self, sql: str, tables: Sequence[str], files: Mapping[str, Path] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """``tables``: the store's tables by month; ``files``: a view name → one Parquet file
+        (a snapshot)."""
         if not all(store.parts(self.root, t) for t in tables):
             return []  # a table with nothing copied yet has no rows to group
         with self._lock:
             for table in tables:
                 self._view(table)
+            for name, path in (files or {}).items():
+                self._seen.pop(name, None)
+                source = str(path).replace("'", "''")
+                # The view names and paths are the store's own.
+                self._connection.execute(
+                    f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{source}')"  # noqa: S608
+                )
             return self._connection.execute(sql).fetchall()
+
+    def quote(self, name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
 
 
 class Spark:
@@ -99,13 +117,20 @@ class Spark:
         )
         atexit.register(self.session.stop)  # before py4j's own clean-up at exit
 
-    def rows(self, sql: str, tables: Sequence[str]) -> list[tuple[Any, ...]]:
+    def rows(
+        self, sql: str, tables: Sequence[str], files: Mapping[str, Path] | None = None
+    ) -> list[tuple[Any, ...]]:
         if not all(store.parts(self.root, t) for t in tables):
             return []
         for table in tables:
             frame = self.session.read.parquet(str(self.root / table))
             frame.createOrReplaceTempView(table)
+        for name, path in (files or {}).items():
+            self.session.read.parquet(str(path)).createOrReplaceTempView(name)
         return [tuple(row) for row in self.session.sql(sql).collect()]
+
+    def quote(self, name: str) -> str:
+        return "`" + name.replace("`", "``") + "`"
 
 
 _ENGINES: dict[str, tuple[tuple[str, str], Engine]] = {}
