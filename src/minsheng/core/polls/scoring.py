@@ -47,8 +47,9 @@ def score_columns(
     *,
     items_too: bool = True,
 ) -> Scored:
-    """Respondents given as columns of answer codes, one per item code (null or "" = not asked
-    or not answered); an item without a column counts as unanswered. ``groups``: as for
+    """Respondents given as columns of answer codes, one per item code — text, or whole numbers
+    as the poll snapshots keep them (null or "" = not asked or not answered); an item without a
+    column counts as unanswered. ``groups``: as for
     ``group_scores``, computed alongside. ``items_too=False``: only the overall score and the
     satisfaction share (``items`` is then empty).
 
