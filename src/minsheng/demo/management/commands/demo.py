@@ -59,7 +59,7 @@ class Command(BaseCommand):
             # A new database numbers its rows from 1 again: the store is copied afresh.
             copy_started = time.perf_counter()
             analytics_clear()
-            copied = sum(int(row["copied"]) for row in sync_all())
+            copied = sum(int(row.get("copied", 0)) for row in sync_all())
             refresh_all()  # the polls' respondents as columns: the results' first view
             self.stdout.write(
                 f"  分析库 / analytics store: {copied} 行 / rows, "
