@@ -5,7 +5,9 @@ the margin, deletions, and for a reader who sees only some orders."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -16,7 +18,7 @@ from minsheng.analytics.frames import query_frame
 from minsheng.analytics.store import refresh_months, root
 from minsheng.core.analytics import store as core_store
 from minsheng.core.analytics.store import month_bounds
-from minsheng.hotline import store
+from minsheng.hotline import selectors, store
 from minsheng.hotline.models import WorkOrder
 from minsheng.hotline.selectors import BY_FIELDS, grouped_metrics, in_month, month_metrics
 from minsheng.orgs.models import Organisation
@@ -148,3 +150,29 @@ def test_the_command_shows_the_kept_months() -> None:
     rows = {r["table"]: r for r in json.loads(synced.getvalue())}
     assert rows[store.TABLE]["months_read"] == 0
     assert kept() == before
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
+@pytest.mark.parametrize("by", ["department", "type"])
+def test_on_spark_the_month_counts_the_same(
+    by: str, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``MINSHENG_ANALYTICS=spark`` the month's figures are counted by Spark (local mode)
+    over the month's orders and a working-day calendar written beside the store — the same
+    figures, working days included."""
+    pytest.importorskip("pyspark")
+    orders = WorkOrder.objects.all()
+    here = _from_store(orders, by)
+    settings.MINSHENG_ANALYTICS = "spark"
+    settings.MINSHENG_SPARK_MASTER = "local[2]"
+    used: list[str] = []
+
+    def spy() -> Any:
+        reader = analytics_store.engine()
+        used.append(reader.name)
+        return reader
+
+    monkeypatch.setattr(selectors, "engine", spy)
+    assert _from_store(orders, by) == here
+    assert used == ["spark"]
+    assert not [p for p in (root() / store.TABLE).iterdir() if p.name.startswith(".work")]

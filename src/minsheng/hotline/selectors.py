@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
+from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from minsheng.analytics.frames import query_frame
+from minsheng.analytics.store import engine, root
+from minsheng.core.analytics.hotline import CALENDAR, calendar_frame, counts_from_rows, metrics_sql
 from minsheng.core.analytics.store import month_bounds
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.metrics import (
@@ -22,12 +27,13 @@ from minsheng.core.hotline.metrics import (
     OrderColumns,
     Ranked,
     group_metrics,
+    metrics_from_counts,
     ranking,
 )
 from minsheng.core.hotline.vocabulary import TYPE_LABELS
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.hotline.models import RequestType, WorkOrder
-from minsheng.hotline.store import month_orders
+from minsheng.hotline.store import TABLE, month_orders
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.services.deadlines import work_calendar
 
@@ -86,8 +92,47 @@ def month_metrics(orders: QuerySet[WorkOrder], month: str, by: str) -> Grouped:
 
 
 def grouped_metrics(frame: pl.DataFrame, by: str) -> Grouped:
-    """The metrics of orders given as ``store.COLUMNS`` with the grouping column as ``key``."""
+    """The metrics of orders given as ``store.COLUMNS`` with the grouping column as ``key``:
+    counted here — or, when the store's engine is Apache Spark (``MINSHENG_ANALYTICS=spark``),
+    by the engine (``core.analytics.hotline``, the same counts)."""
     keys = sorted(frame["key"].unique().to_list(), key=lambda k: (k is None, str(k)))
+    labels = _labels(by, keys)
+    if settings.MINSHENG_ANALYTICS == "spark":
+        metrics = _engine_metrics(frame, keys, labels)
+    else:
+        metrics = group_metrics(_order_columns(frame, keys), labels, work_calendar())
+    order = sorted(range(len(keys)), key=lambda k: (-metrics[k].orders, labels[k]))
+    return Grouped([metrics[k] for k in order], [keys[k] for k in order])
+
+
+def _engine_metrics(frame: pl.DataFrame, keys: list[Any], labels: list[str]) -> list[GroupMetrics]:
+    """The orders and the working-day calendar of their span as Parquet beside the store's
+    tables (where every executor reads), counted by the engine's SQL."""
+    local = pl.concat(
+        frame[c].dt.convert_time_zone("Asia/Shanghai").dt.date().alias("day")
+        for c in ("received_at", "dispatched_at", "answered_at")
+    ).drop_nulls()
+    if not frame.height or not local.len():
+        return metrics_from_counts(labels, *counts_from_rows([], keys))
+    first, last = cast(dt.date, local.min()), cast(dt.date, local.max())
+    work = root() / TABLE / f".work-{uuid.uuid4().hex}"
+    work.mkdir(parents=True)
+    try:
+        frame.write_parquet(work / "orders.parquet")
+        span = calendar_frame(work_calendar(), first, last)
+        span.write_parquet(work / "workdays.parquet")
+        reader = engine()
+        rows = reader.rows(
+            metrics_sql("orders", "key"),
+            [],
+            {"orders": work / "orders.parquet", CALENDAR: work / "workdays.parquet"},
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return metrics_from_counts(labels, *counts_from_rows(rows, keys))
+
+
+def _order_columns(frame: pl.DataFrame, keys: list[Any]) -> OrderColumns:
     index = {k: i for i, k in enumerate(keys) if k is not None}
     # No key (an order not dispatched, not located) sorts last.
     group = (
@@ -115,10 +160,7 @@ def grouped_metrics(frame: pl.DataFrame, by: str) -> Grouped:
         reopened=(frame["reopened"] > 0).to_numpy(),
         returned=(frame["returned"] > 0).to_numpy(),
     )
-    labels = _labels(by, keys)
-    metrics = group_metrics(columns, labels, work_calendar())
-    order = sorted(range(len(keys)), key=lambda k: (-metrics[k].orders, labels[k]))
-    return Grouped([metrics[k] for k in order], [keys[k] for k in order])
+    return columns
 
 
 def _labels(by: str, keys: list[Any]) -> list[str]:

@@ -174,7 +174,6 @@ def group_metrics(
     start = np.where(has_dispatch, columns.dispatched, columns.received)
     days = working_days(calendar, start, np.where(has_answer, columns.answered, np.nan))
     counted = ~np.isnan(days)
-    day_sum = np.bincount(g[counted], weights=days[counted], minlength=size)
     n = {
         "orders": np.bincount(g, minlength=size).astype(np.int64),
         "dispatched": count(has_dispatch),
@@ -189,6 +188,19 @@ def group_metrics(
         "returned": count(columns.returned & has_dispatch),
         "counted": count(counted),
     }
+    day_sum = np.bincount(g[counted], weights=days[counted], minlength=size).astype(np.float64)
+    return metrics_from_counts(labels, n, day_sum)
+
+
+COUNTS = ("orders", "dispatched", "responded", "answered", "both", "on_time", "followed",
+          "solved", "content", "reopened", "returned", "counted")  # fmt: skip
+
+
+def metrics_from_counts(
+    labels: Sequence[str], n: Mapping[str, Ints], day_sum: Floats
+) -> list[GroupMetrics]:
+    """The figures of each group from its counts (``COUNTS``, per label) and its sum of working
+    days — however they were counted (here, or by an engine's SQL: ``core.analytics.hotline``)."""
     rates = {
         "response": _rate(n["responded"], n["dispatched"]),
         "answered": _rate(n["answered"], n["orders"]),
@@ -223,7 +235,7 @@ def group_metrics(
             mean_days=float(day_sum[k] / n["counted"][k]) if n["counted"][k] else None,
             timed=int(n["both"][k]),
         )
-        for k in range(size)
+        for k in range(len(labels))
     ]
 
 
