@@ -176,3 +176,23 @@ def test_on_spark_the_month_counts_the_same(
     assert _from_store(orders, by) == here
     assert used == ["spark"]
     assert not [p for p in (root() / store.TABLE).iterdir() if p.name.startswith(".work")]
+
+
+def test_clearing_the_store_drops_the_kept_months() -> None:
+    """``minsheng analytics clear`` names every table it empties, the monthly ones included,
+    and the next read takes the month from the database again."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    month_metrics(WorkOrder.objects.all(), MONTH, "type")
+    assert _version() is not None
+    out = StringIO()
+    call_command("analytics", "clear", stdout=out)
+    cleared = json.loads(out.getvalue())["cleared"]
+    assert {"ratings", store.TABLE, "applications", "respondents"} <= set(cleared)
+    assert _version() is None
+    assert _from_store(WorkOrder.objects.all(), "type") == _from_database(
+        WorkOrder.objects.all(), "type"
+    )

@@ -29,5 +29,5 @@ class Command(DataCommand):
             result = store.status()
         else:
             store.clear()
-            result = {"cleared": sorted(store.sources())}
+            result = {"cleared": sorted({*store.sources(), *store.snapshots()})}
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
