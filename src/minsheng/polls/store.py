@@ -106,7 +106,7 @@ def respondent_columns(poll: Poll, state: dict[str, Any] | None = None) -> pl.Da
 def snapshot_path(poll: Poll, state: dict[str, Any] | None = None) -> Path:
     """The file of the poll's snapshot at its current version (written if there is none)."""
     current = version(poll, state if state is not None else respondents_state(poll))
-    path = root() / TABLE / f"poll={poll.pk}" / f"version-{current}.parquet"
+    path = store.snapshot_path(root(), TABLE, f"poll={poll.pk}", current)
     if not path.exists():
         _write(poll, current)
     return path
@@ -115,7 +115,7 @@ def snapshot_path(poll: Poll, state: dict[str, Any] | None = None) -> Path:
 def refresh(poll: Poll) -> bool:
     """Write the snapshot of the poll's current data unless it is there; True if written."""
     current = version(poll, respondents_state(poll))
-    if (root() / TABLE / f"poll={poll.pk}" / f"version-{current}.parquet").exists():
+    if store.snapshot_path(root(), TABLE, f"poll={poll.pk}", current).exists():
         return False
     _write(poll, current)
     return True

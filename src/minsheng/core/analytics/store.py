@@ -129,11 +129,15 @@ def locked(root: Path, table: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def snapshot_path(root: Path, table: str, key: str, version: str) -> Path:
+    """Where the snapshot of ``key`` at ``version`` (16 hex digits) is (or would be)."""
+    return root / table / key / f"version-{version}.parquet"
+
+
 def snapshot(root: Path, table: str, key: str, version: str) -> pl.DataFrame | None:
-    """The snapshot of ``key`` at ``version`` (16 hex digits), or None if there is none."""
-    path = root / table / key / f"version-{version}.parquet"
+    """The snapshot of ``key`` at ``version``, or None if there is none."""
     try:
-        return pl.read_parquet(path)
+        return pl.read_parquet(snapshot_path(root, table, key, version))
     except FileNotFoundError:
         return None
 
@@ -153,8 +157,8 @@ def snapshot_rows(root: Path, table: str, key: str) -> int:
     version = latest_version(root, table, key)
     if version is None:
         return 0
-    path = root / table / key / f"version-{version}.parquet"
     try:
+        path = snapshot_path(root, table, key, version)
         return int(pl.scan_parquet(path).select(pl.len()).collect().item())
     except FileNotFoundError:
         return snapshot_rows(root, table, key)
