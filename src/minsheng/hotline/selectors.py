@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-import numpy as np
 import polars as pl
 from django.conf import settings
 from django.db.models import Count, QuerySet
@@ -22,12 +21,11 @@ from minsheng.core.analytics.hotline import CALENDAR, calendar_frame, counts_fro
 from minsheng.core.analytics.store import month_bounds
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.metrics import (
-    FOLLOWUP_CODES,
     GroupMetrics,
-    OrderColumns,
     Ranked,
     group_metrics,
     metrics_from_counts,
+    order_columns,
     ranking,
 )
 from minsheng.core.hotline.vocabulary import TYPE_LABELS
@@ -100,7 +98,7 @@ def grouped_metrics(frame: pl.DataFrame, by: str) -> Grouped:
     if settings.MINSHENG_ANALYTICS == "spark":
         metrics = _engine_metrics(frame, keys, labels)
     else:
-        metrics = group_metrics(_order_columns(frame, keys), labels, work_calendar())
+        metrics = group_metrics(order_columns(frame, keys), labels, work_calendar())
     order = sorted(range(len(keys)), key=lambda k: (-metrics[k].orders, labels[k]))
     return Grouped([metrics[k] for k in order], [keys[k] for k in order])
 
@@ -130,37 +128,6 @@ def _engine_metrics(frame: pl.DataFrame, keys: list[Any], labels: list[str]) -> 
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return metrics_from_counts(labels, *counts_from_rows(rows, keys))
-
-
-def _order_columns(frame: pl.DataFrame, keys: list[Any]) -> OrderColumns:
-    index = {k: i for i, k in enumerate(keys) if k is not None}
-    # No key (an order not dispatched, not located) sorts last.
-    group = (
-        frame["key"]
-        .replace_strict(index, default=len(keys) - 1, return_dtype=pl.Int64)
-        .fill_null(len(keys) - 1)
-    )
-
-    def seconds(name: str) -> np.ndarray:
-        epoch = frame[name].dt.epoch("us").cast(pl.Float64) / 1e6
-        return epoch.fill_null(np.nan).to_numpy()
-
-    columns = OrderColumns(
-        group=group.to_numpy(),
-        received=seconds("received_at"),
-        dispatched=seconds("dispatched_at"),
-        accepted=seconds("accepted_at"),
-        answered=seconds("answered_at"),
-        accept_due=seconds("accept_due"),
-        answer_due=seconds("answer_due"),
-        followup=frame["followup"]
-        .replace_strict(FOLLOWUP_CODES, default=0, return_dtype=pl.Int64)
-        .to_numpy(),
-        solved=frame["solved"].cast(pl.Int64).fill_null(-1).to_numpy(),
-        reopened=(frame["reopened"] > 0).to_numpy(),
-        returned=(frame["returned"] > 0).to_numpy(),
-    )
-    return columns
 
 
 def _labels(by: str, keys: list[Any]) -> list[str]:

@@ -15,12 +15,7 @@ import pytest
 
 from minsheng.core.analytics import engines
 from minsheng.core.analytics.hotline import CALENDAR, calendar_frame, counts_from_rows, metrics_sql
-from minsheng.core.hotline.metrics import (
-    FOLLOWUP_CODES,
-    OrderColumns,
-    group_metrics,
-    metrics_from_counts,
-)
+from minsheng.core.hotline.metrics import group_metrics, metrics_from_counts, order_columns
 from minsheng.core.workdays.calendar import WorkCalendar
 
 UTC = pl.Datetime("us", "UTC")
@@ -63,24 +58,7 @@ def orders(n: int = 2000, seed: int = 4) -> pl.DataFrame:
 
 
 def by_numpy(frame: pl.DataFrame, keys: list[object], calendar: WorkCalendar) -> list[object]:
-    index = {k: i for i, k in enumerate(keys)}
-
-    def seconds(name: str) -> np.ndarray:
-        return (frame[name].dt.epoch("us").cast(pl.Float64) / 1e6).fill_null(np.nan).to_numpy()
-
-    columns = OrderColumns(
-        group=np.array([index[k] for k in frame["unit_id"].to_list()]),
-        received=seconds("received_at"),
-        dispatched=seconds("dispatched_at"),
-        accepted=seconds("accepted_at"),
-        answered=seconds("answered_at"),
-        accept_due=seconds("accept_due"),
-        answer_due=seconds("answer_due"),
-        followup=np.array([FOLLOWUP_CODES[f] for f in frame["followup"].to_list()]),
-        solved=frame["solved"].cast(pl.Int64).fill_null(-1).to_numpy(),
-        reopened=(frame["reopened"] > 0).to_numpy(),
-        returned=(frame["returned"] > 0).to_numpy(),
-    )
+    columns = order_columns(frame, keys, key="unit_id")
     return group_metrics(columns, [str(k) for k in keys], calendar)
 
 

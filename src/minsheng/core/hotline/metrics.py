@@ -31,8 +31,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import polars as pl
 from numpy.typing import NDArray
 
 from minsheng.core.survey.results import RankInterval, rank_intervals
@@ -99,6 +101,38 @@ class GroupMetrics:
             "satisfied_rate": self.satisfied_rate,
             "reopened_rate": self.reopened_rate,
         }
+
+
+def order_columns(frame: pl.DataFrame, keys: Sequence[Any], key: str = "key") -> OrderColumns:
+    """Orders with the analytics store's columns (``hotline.store.COLUMNS``: instants in UTC,
+    follow-up answers as words) as the metrics read them; ``keys``: the groups in order, a None
+    key (an order not dispatched, not located) last."""
+    index = {k: i for i, k in enumerate(keys) if k is not None}
+    group = (
+        frame[key]
+        .replace_strict(index, default=len(keys) - 1, return_dtype=pl.Int64)
+        .fill_null(len(keys) - 1)
+    )
+
+    def seconds(name: str) -> Floats:
+        epoch = frame[name].dt.epoch("us").cast(pl.Float64) / 1e6
+        return epoch.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+
+    return OrderColumns(
+        group=group.to_numpy(),
+        received=seconds("received_at"),
+        dispatched=seconds("dispatched_at"),
+        accepted=seconds("accepted_at"),
+        answered=seconds("answered_at"),
+        accept_due=seconds("accept_due"),
+        answer_due=seconds("answer_due"),
+        followup=frame["followup"]
+        .replace_strict(FOLLOWUP_CODES, default=0, return_dtype=pl.Int64)
+        .to_numpy(),
+        solved=frame["solved"].cast(pl.Int64).fill_null(-1).to_numpy(),
+        reopened=(frame["reopened"] > 0).to_numpy(),
+        returned=(frame["returned"] > 0).to_numpy(),
+    )
 
 
 def epoch(moment: dt.datetime | None) -> float:
