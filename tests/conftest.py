@@ -182,6 +182,25 @@ def token_client(city: City, scopes: list[str], organisation: Organisation) -> C
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
+def on_spark(settings: Any, monkeypatch: pytest.MonkeyPatch, module: Any) -> list[str]:
+    """Set the store's engine to Apache Spark in local mode; the list fills with the name of
+    each engine ``module`` asks for (so a test can show Spark did the work)."""
+    from minsheng.analytics import store
+
+    pytest.importorskip("pyspark")
+    settings.MINSHENG_ANALYTICS = "spark"
+    settings.MINSHENG_SPARK_MASTER = "local[2]"
+    used: list[str] = []
+
+    def spy() -> Any:
+        reader = store.engine()
+        used.append(reader.name)
+        return reader
+
+    monkeypatch.setattr(module, "engine", spy)
+    return used
+
+
 def post_and_run_job(client: Client, url: str, data: dict[str, Any]) -> Any:
     """POST a form that starts a background job, run the job here (as the worker would, after
     the request's transaction commits) and return the job page's response."""

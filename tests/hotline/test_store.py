@@ -22,7 +22,7 @@ from minsheng.hotline import selectors, store
 from minsheng.hotline.models import WorkOrder
 from minsheng.hotline.selectors import BY_FIELDS, grouped_metrics, in_month, month_metrics
 from minsheng.orgs.models import Organisation
-from tests.conftest import City
+from tests.conftest import City, on_spark
 from tests.hotline.test_import_and_stats import _city_code, _import, _rows, _write
 
 MONTH = "2026-10"
@@ -160,19 +160,9 @@ def test_on_spark_the_month_counts_the_same(
     """With ``MINSHENG_ANALYTICS=spark`` the month's figures are counted by Spark (local mode)
     over the month's orders and a working-day calendar written beside the store — the same
     figures, working days included."""
-    pytest.importorskip("pyspark")
     orders = WorkOrder.objects.all()
     here = _from_store(orders, by)
-    settings.MINSHENG_ANALYTICS = "spark"
-    settings.MINSHENG_SPARK_MASTER = "local[2]"
-    used: list[str] = []
-
-    def spy() -> Any:
-        reader = analytics_store.engine()
-        used.append(reader.name)
-        return reader
-
-    monkeypatch.setattr(selectors, "engine", spy)
+    used = on_spark(settings, monkeypatch, selectors)
     assert _from_store(orders, by) == here
     assert used == ["spark"]
     assert not [p for p in (root() / store.TABLE).iterdir() if p.name.startswith(".work")]

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from minsheng.analytics import store
 from minsheng.polls import results
 from minsheng.polls.memo import memo_clear
-from tests.conftest import City
+from tests.conftest import City, on_spark
 from tests.polls.test_drilldown import _poll_with_townships
 
 
@@ -22,20 +21,10 @@ from tests.polls.test_drilldown import _poll_with_townships
 def test_spark_scores_the_regions_as_this_machine_does(
     city: City, settings: Any, monkeypatch: pytest.MonkeyPatch, level: str
 ) -> None:
-    pytest.importorskip("pyspark")
     poll = _poll_with_townships(city)
     here = results.poll_results(poll, level)
     memo_clear()
-    settings.MINSHENG_ANALYTICS = "spark"
-    settings.MINSHENG_SPARK_MASTER = "local[2]"
-    used: list[str] = []
-
-    def spy() -> Any:
-        reader = store.engine()
-        used.append(reader.name)
-        return reader
-
-    monkeypatch.setattr(results, "engine", spy)
+    used = on_spark(settings, monkeypatch, results)
     there = results.poll_results(poll, level)
     assert used == ["spark"]  # the scores came through a Spark session
     assert len(here.rows) == len(there.rows) >= 2
