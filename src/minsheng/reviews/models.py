@@ -72,15 +72,28 @@ class ReasonTag(models.Model):
 
 
 class Rating(models.Model):
+    """One 好差评 rating: the fact table, written in batches of thousands by imports and the
+    exchange. Its references to items, departments, centres, windows and staff are foreign keys
+    the database does not check row by row (``db_constraint=False``): a writer checks and locks
+    every distinct one once a batch (``services.bulk.hold_parents``), and a delete of a parent
+    still named by a rating is refused by a trigger (migration 0004). Same guarantee, a third of
+    the cost of an import (docs/ARCHITECTURE.md, "Ratings' references")."""
+
     case_no = models.CharField(_("办件编号"), max_length=64)
     service_item = models.ForeignKey(
-        ServiceItem, models.PROTECT, null=True, blank=True, verbose_name=_("服务事项")
+        ServiceItem,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("服务事项"),
+        db_constraint=False,
     )
     department = models.ForeignKey(
         "orgs.Organisation",
         models.PROTECT,
         related_name="handled_ratings",
         verbose_name=_("办理部门"),
+        db_constraint=False,
     )
     centre = models.ForeignKey(
         "orgs.Organisation",
@@ -88,12 +101,23 @@ class Rating(models.Model):
         related_name="centre_ratings",
         verbose_name=_("服务中心"),
         db_index=False,  # the (centre, rated_at) index below serves every lookup by centre
+        db_constraint=False,
     )
     window = models.ForeignKey(
-        "orgs.Window", models.SET_NULL, null=True, blank=True, verbose_name=_("窗口")
+        "orgs.Window",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("窗口"),
+        db_constraint=False,
     )
     staff = models.ForeignKey(
-        "orgs.Staff", models.SET_NULL, null=True, blank=True, verbose_name=_("工作人员")
+        "orgs.Staff",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("工作人员"),
+        db_constraint=False,
     )
     channel = models.CharField(_("评价渠道"), max_length=20, choices=Channel.choices)
     level = models.PositiveSmallIntegerField(_("评价等级"), choices=Level.choices)

@@ -40,9 +40,9 @@ from minsheng.core.tabular import (
     require_columns,
 )
 from minsheng.orgs.models import Organisation, Region
-from minsheng.reviews.models import HandledCount, Level, Rating, Source
+from minsheng.reviews.models import HandledCount, Rating
 from minsheng.reviews.services.bulk import CASE_UNIQUE, FIELDS, insert_new
-from minsheng.reviews.services.cases import open_cases
+from minsheng.reviews.services.cases import needs_case, open_cases
 from minsheng.reviews.services.directory import Directory
 from minsheng.reviews.services.ingest import (
     EARLIEST,
@@ -273,14 +273,9 @@ def _store(chunk: pl.DataFrame, label: str) -> int:
     stored = insert_new(
         Rating, _rows(chunk), returning=("id", "level", "source"), unique=CASE_UNIQUE
     )
-    bad = [
-        pk
-        for pk, level, source in stored
-        if level <= Level.DISSATISFIED and source == Source.ACTIVE
-    ]
+    bad = [pk for pk, level, source in stored if needs_case(level, source)]
     if bad:
-        ratings = Rating.objects.filter(pk__in=bad).select_related("centre__region")
-        open_cases(list(ratings), actor_label=label)
+        open_cases(bad, actor_label=label)
     return len(stored)
 
 

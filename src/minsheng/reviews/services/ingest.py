@@ -23,9 +23,9 @@ from minsheng.audit.models import AuditAction
 from minsheng.audit.services import audit_record
 from minsheng.core.ratings.records import RatingRecord
 from minsheng.orgs.models import Organisation, OrgKind
-from minsheng.reviews.models import Channel, Level, Rating, ReasonTag, Source
-from minsheng.reviews.services.bulk import FIELDS, insert_returning
-from minsheng.reviews.services.cases import open_cases
+from minsheng.reviews.models import Channel, Rating, ReasonTag
+from minsheng.reviews.services.bulk import FIELDS, MissingParentError, insert_returning
+from minsheng.reviews.services.cases import needs_case, open_cases
 from minsheng.reviews.services.contact import encrypt, mask
 from minsheng.reviews.services.directory import Directory
 
@@ -252,6 +252,11 @@ def _store(pending: list[tuple[ItemResult, tuple[Any, ...]]], actor_label: str) 
             for (result, _), pk in zip(pending, ids, strict=True):
                 result.rating_id = pk
             _open_cases_for(ids, pending, actor_label)
+    except MissingParentError as exc:  # a parent deleted since the records were checked
+        for result, _ in pending:
+            result.status = "error"
+            result.rating_id = None
+            result.fail("centre", str(exc))
     except IntegrityError:
         # Another request stored some of these meanwhile: one by one, the rest are duplicates.
         for result, row in pending:
@@ -272,11 +277,10 @@ def _open_cases_for(
     bad = [
         pk
         for pk, (_, row) in zip(ids, pending, strict=True)
-        if int(row[level]) <= Level.DISSATISFIED and row[source] == Source.ACTIVE
+        if needs_case(int(row[level]), row[source])
     ]
     if bad:
-        ratings = Rating.objects.filter(pk__in=bad).select_related("centre__region")
-        open_cases(list(ratings), actor_label=actor_label)
+        open_cases(bad, actor_label=actor_label)
 
 
 def _find_existing(row: tuple[Any, ...]) -> int | None:

@@ -120,6 +120,8 @@ class Command(DataCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"文件不存在 / no such file: {path}")
+        from minsheng.reviews.services.bulk import MissingParentError
+
         try:
             from minsheng.reviews.services.imports import import_ratings
 
@@ -134,6 +136,8 @@ class Command(DataCommand):
         except TableError as exc:
             self.stderr.write("\n".join(str(e) for e in exc.errors))
             raise CommandError(exc.summary) from None
+        except MissingParentError as exc:
+            raise CommandError(str(exc)) from None
         for error in report.errors[:SHOWN_ERRORS]:
             self.stderr.write(str(error))
         if len(report.errors) > SHOWN_ERRORS:
