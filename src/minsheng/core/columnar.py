@@ -12,8 +12,9 @@ locates the problem — so the two readers agree on every file, and errors read 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,3 +183,54 @@ def numbers(series: pl.Series) -> pl.Series:
         patched = text.replace_strict(extra, default=None, return_dtype=pl.Float64)
         out = out.fill_null(patched)
     return pl.select(pl.when(out.is_finite()).then(out)).to_series().alias(series.name)
+
+
+def each_distinct(
+    texts: pl.Series, parse: Callable[[str], object | None], dtype: pl.DataType | type[pl.DataType]
+) -> pl.Series:
+    """``parse`` applied once per distinct text (a column of a few words), null where it fails."""
+    table = {value: parse(value) for value in texts.unique().to_list()}
+    values = {k: (str(v) if dtype == pl.String else v) for k, v in table.items() if v is not None}
+    return texts.replace_strict(values, default=None, return_dtype=dtype)
+
+
+_TIME = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?"
+_PLAIN_TIME = _TIME + "$"  # the usual export: naive, Asia/Shanghai
+_ZONED_TIME = _TIME + "([+-]\\d{2}:\\d{2}|Z)$"  # with its offset, as ``isoformat`` writes it
+
+
+def utc_times(texts: pl.Series, parse: Callable[[str], dt.datetime | None]) -> pl.Series:
+    """Date-time texts → UTC, null where blank or unreadable. The usual spellings
+    (``2026-10-09 10:00[:00]``, ``T`` or a space, naive being Asia/Shanghai, or with an offset
+    or ``Z``) are read by polars; anything else by ``parse`` once per distinct text (aware
+    result, or None)."""
+    utc = pl.Datetime("us", "UTC")
+    normal = texts.str.replace("T", " ").str.replace("Z$", "+00:00")
+    plain = texts.str.contains(_PLAIN_TIME)
+    zoned = texts.str.contains(_ZONED_TIME)
+    naive = pl.select(
+        pl.coalesce(
+            normal.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False),
+            normal.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False),
+        )
+    ).to_series()
+    local = "Asia/Shanghai"
+    out = naive.dt.replace_time_zone(local, ambiguous="earliest").dt.convert_time_zone("UTC")
+    out = pl.select(pl.when(plain).then(out)).to_series()
+    if zoned.any():
+        offset = pl.select(
+            pl.coalesce(
+                normal.str.strptime(utc, "%Y-%m-%d %H:%M:%S%z", strict=False),
+                normal.str.strptime(utc, "%Y-%m-%d %H:%M%z", strict=False),
+            )
+        ).to_series()
+        out = out.fill_null(pl.select(pl.when(zoned).then(offset)).to_series())
+    rest = texts.filter(out.is_null() & texts.is_not_null() & (texts != "")).unique()
+    if len(rest):
+        parsed: dict[str, dt.datetime | None] = {}
+        for value in rest.to_list():
+            moment = parse(value)
+            parsed[value] = None if moment is None else moment.astimezone(dt.UTC)
+        slow = texts.replace_strict(parsed, default=None, return_dtype=utc)
+        out = out.fill_null(slow)
+    return out.alias(texts.name)

@@ -9,6 +9,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from minsheng.core.columnar import read_columns
 from minsheng.core.hotline.deadlines import DeadlineRules, RulesError, rules_from_json
 from minsheng.core.hotline.metrics import (
     GroupMetrics,
@@ -18,8 +19,7 @@ from minsheng.core.hotline.metrics import (
     ranking,
     working_days,
 )
-from minsheng.core.hotline.records import read_orders
-from minsheng.core.tabular import read_table
+from minsheng.core.hotline.records import read_order_frame
 from minsheng.core.workdays.calendar import SHANGHAI, WorkCalendar
 
 CAL = WorkCalendar()
@@ -122,7 +122,7 @@ def test_records_locate_every_problem() -> None:
     data = ("工单编号,来源渠道,诉求类型,受理时间,派单时间,签收时间,办结时间,回访结果,是否重办\n"
             "A1,电话,投诉,2026-10-08 09:00,2026-10-08 10:00,,2026-10-09 10:00,满意,0\n"
             "A2,飞鸽,投诉,2026-10-08 09:00,,2026-10-08 11:00,,很好,2\n").encode()  # fmt: skip
-    records, errors = read_orders(read_table(data, filename="x.csv"))
-    assert [r.order_no for r in records] == ["A1"]
+    frame, errors = read_order_frame(read_columns(data, filename="x.csv"))
+    assert frame["order_no"].to_list() == ["A1"]
     found = {(e.row, e.column) for e in errors}
     assert found == {(3, "来源渠道"), (3, "签收时间"), (3, "回访结果"), (3, "是否重办")}

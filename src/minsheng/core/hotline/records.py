@@ -11,22 +11,22 @@ a row with any problem is left out whole."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
 
+import polars as pl
+
+from minsheng.core.columnar import Columns, each_distinct, resolve, utc_times
 from minsheng.core.hotline.vocabulary import (
     CHANNEL_LABELS,
     FOLLOWUP_LABELS,
     TYPE_LABELS,
-    Channel,
-    Followup,
-    RequestType,
     parse_channel,
     parse_followup,
     parse_type,
 )
 from minsheng.core.ratings.records import parse_time
-from minsheng.core.tabular import Cell, CellError, Row, Table, cell_bool, cell_text, require_columns
+from minsheng.core.tabular import CellError, cell_bool
 
 REQUIRED = ("order_no", "type", "received_at")
 TIMES = ("received_at", "dispatched_at", "accepted_at", "answered_at", "followed_up_at")
@@ -77,150 +77,151 @@ MAX_TEXT = 4000
 MAX_NAME = 200
 
 
-@dataclass(frozen=True, slots=True)
-class OrderRecord:
-    row: int
-    order_no: str
-    channel: Channel
-    type: RequestType
-    category: str
-    region: str
-    department: str
-    text: str
-    received_at: dt.datetime  # aware
-    dispatched_at: dt.datetime | None = None
-    accepted_at: dt.datetime | None = None
-    answered_at: dt.datetime | None = None
-    followup: Followup | None = None
-    followed_up_at: dt.datetime | None = None
-    reopened: bool = False
-    urgent: bool = False
-    solved: bool | None = None
-    caller: str = ""
-    phone: str = ""
-    centre: str = ""  # the service centre the order is about, by key or name
-    service_item: str = ""  # the service item it is about, by code or name
-
-
-def read_orders(table: Table) -> tuple[list[OrderRecord], list[CellError]]:
-    """All rows that are fine, and every problem of the others (an order number twice in the
-    file is a problem of the later row)."""
-    headers = require_columns(table, REQUIRED, ALIASES)
-    records: list[OrderRecord] = []
-    errors: list[CellError] = []
-    first: dict[str, int] = {}
-    for row in table.rows:
-        result = _read_row(table, headers, row)
-        if isinstance(result, OrderRecord):
-            earlier = first.setdefault(result.order_no, row.number)
-            if earlier != row.number:
-                errors.append(
-                    table.error(row.number, headers["order_no"],
-                                f"工单编号与第 {earlier} 行重复 / order number repeated")
-                )  # fmt: skip
-                continue
-            records.append(result)
-        else:
-            errors.extend(result)
-    return records, errors
-
-
-def _read_row(table: Table, headers: dict[str, str], row: Row) -> OrderRecord | list[CellError]:
-    problems: list[CellError] = []
-
-    def bad(column: str, message: str) -> None:
-        problems.append(table.error(row.number, headers.get(column, column), message))
-
-    def get(column: str) -> Cell:
-        header = headers.get(column)
-        return row.values.get(header) if header else None
-
-    text = {c: cell_text(get(c)) for c in TEXTS}
-    if not text["order_no"]:
-        bad("order_no", "不能为空 / required")
-    elif len(text["order_no"]) > MAX_ORDER_NO:
-        bad("order_no", f"超过 {MAX_ORDER_NO} 个字符 / too long")
-    if len(text["text"]) > MAX_TEXT:
-        bad("text", f"超过 {MAX_TEXT} 个字符 / too long")
-    for column in ("category", "region", "department", "caller", "centre", "service_item"):
-        if len(text[column]) > MAX_NAME:
-            bad(column, f"超过 {MAX_NAME} 个字符 / too long")
-    kind = parse_type(text["type"])
-    if kind is None:
-        known = "、".join(TYPE_LABELS.values())
-        bad("type", f"未知的诉求类型“{text['type']}”（可用：{known}）")
-    channel = parse_channel(text["channel"]) if text["channel"] else None
-    if channel is None:
-        known = "、".join(CHANNEL_LABELS.values())
-        bad("channel", f"未知的来源渠道“{text['channel']}”（可用：{known}）")
-    followup = parse_followup(text["followup"]) if text["followup"] else None
-    if text["followup"] and followup is None:
-        known = "、".join(FOLLOWUP_LABELS.values())
-        bad("followup", f"回访结果须为 {known} 或空白，实际“{text['followup']}”")
-    flags: dict[str, bool | None] = {}
-    for column, default in (("reopened", False), ("urgent", False)):
-        flags[column] = cell_bool(get(column), default=default)
-        if flags[column] is None:
-            bad(column, f"须为 1/0 或 是/否，实际“{cell_text(get(column))}”")
-    raw_solved = cell_text(get("solved"))
-    solved: bool | None = None
-    if raw_solved:
-        solved = {"已解决": True, "未解决": False}.get(
-            raw_solved, cell_bool(raw_solved, default=False)
-        )
-        if solved is None:
-            bad("solved", f"须为 是/否（已解决/未解决），实际“{raw_solved}”")
-    times: dict[str, dt.datetime | None] = {}
-    for column in TIMES:
-        raw = get(column)
-        if raw is None or cell_text(raw) == "":
-            times[column] = None
-            if column == "received_at":
-                bad(column, "不能为空 / required")
-            continue
-        times[column] = parse_time(raw)
-        if times[column] is None:
-            bad(column, f"不是 ISO 8601 时间：“{cell_text(raw)}”")
-    problems += _order_of_times(table, headers, row, times, followup)
-    received = times["received_at"]
-    if problems or kind is None or channel is None or received is None:
-        return problems
-    return OrderRecord(
-        row=row.number, order_no=text["order_no"], channel=channel, type=kind,
-        category=text["category"], region=text["region"], department=text["department"],
-        text=text["text"], received_at=received, dispatched_at=times["dispatched_at"],
-        accepted_at=times["accepted_at"], answered_at=times["answered_at"], followup=followup,
-        followed_up_at=times["followed_up_at"], reopened=bool(flags["reopened"]),
-        urgent=bool(flags["urgent"]), solved=solved, caller=text["caller"], phone=text["phone"],
-        centre=text["centre"], service_item=text["service_item"],
-    )  # fmt: skip
-
-
+FRAME_SCHEMA = {
+    "row": pl.Int64,
+    "order_no": pl.String,
+    "channel": pl.String,
+    "type": pl.String,
+    "category": pl.String,
+    "region": pl.String,
+    "department": pl.String,
+    "text": pl.String,
+    "received_at": pl.Datetime("us", "UTC"),
+    "dispatched_at": pl.Datetime("us", "UTC"),
+    "accepted_at": pl.Datetime("us", "UTC"),
+    "answered_at": pl.Datetime("us", "UTC"),
+    "followed_up_at": pl.Datetime("us", "UTC"),
+    "followup": pl.String,
+    "reopened": pl.Boolean,
+    "urgent": pl.Boolean,
+    "solved": pl.Boolean,
+    "caller": pl.String,
+    "phone": pl.String,
+    "centre": pl.String,
+    "service_item": pl.String,
+}
 _LABEL = {"received_at": "受理时间", "dispatched_at": "派单时间", "accepted_at": "签收时间",
           "answered_at": "办结时间"}  # fmt: skip
+# An order's steps happen in order: (later, earlier) pairs, the problem shown at the later one.
+_ORDER = (("dispatched_at", "received_at"), ("accepted_at", "dispatched_at"),
+          ("answered_at", "received_at"), ("answered_at", "dispatched_at"))  # fmt: skip
 
 
-def _order_of_times(
-    table: Table,
-    headers: dict[str, str],
-    row: Row,
-    times: dict[str, dt.datetime | None],
-    followup: Followup | None,
-) -> list[CellError]:
-    """An order's steps happen in order: dispatch after receipt, acceptance after dispatch, the
-    answer after receipt (and after dispatch when there was one)."""
-    out: list[CellError] = []
-    pairs = (("dispatched_at", "received_at"), ("accepted_at", "dispatched_at"),
-             ("answered_at", "received_at"), ("answered_at", "dispatched_at"))  # fmt: skip
-    for later, earlier in pairs:
-        a, b = times.get(later), times.get(earlier)
-        if a is not None and b is not None and a < b:
-            out.append(table.error(row.number, headers.get(later, later),
-                                   f"{_LABEL[later]}早于{_LABEL[earlier]}"))  # fmt: skip
-    if times.get("accepted_at") is not None and times.get("dispatched_at") is None:
-        out.append(table.error(row.number, headers.get("accepted_at", "accepted_at"),
-                               "有签收时间但没有派单时间"))  # fmt: skip
-    if followup is not None and times.get("answered_at") is None:
-        out.append(table.error(row.number, headers.get("followup", "followup"),
-                               "有回访结果但没有办结时间"))  # fmt: skip
-    return out
+def read_order_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
+    """The rows that are fine as typed columns (``FRAME_SCHEMA``: texts blank as "", channel,
+    type and follow-up as codes, times in UTC), and every problem of the others, located by
+    row and column; an order number twice is a problem of the later row. Whole columns are
+    checked at once; a distinct word or time is parsed once."""
+    headers = resolve(columns, REQUIRED, ALIASES)
+    source = columns.frame
+    height = source.height
+
+    def raw(name: str) -> pl.Series:
+        header = headers.get(name)
+        if header is None:
+            return pl.Series(name, [None] * height, dtype=pl.String)
+        return source[header].alias(name)
+
+    texts = {name: raw(name).fill_null("") for name in (*TEXTS, "reopened", "urgent", "solved")}
+    problems: list[tuple[str, pl.Series, pl.Series | str]] = []  # (column, bad mask, message)
+
+    def bad(column: str, mask: pl.Series, message: pl.Series | str) -> None:
+        mask = mask.fill_null(False)
+        if mask.any():
+            problems.append((column, mask, message))
+
+    bad("order_no", texts["order_no"] == "", "不能为空 / required")
+    bad("order_no", texts["order_no"].str.len_chars() > MAX_ORDER_NO,
+        f"超过 {MAX_ORDER_NO} 个字符 / too long")  # fmt: skip
+    bad("text", texts["text"].str.len_chars() > MAX_TEXT, f"超过 {MAX_TEXT} 个字符 / too long")
+    for name in ("category", "region", "department", "caller", "centre", "service_item"):
+        bad(name, texts[name].str.len_chars() > MAX_NAME, f"超过 {MAX_NAME} 个字符 / too long")
+    kind = each_distinct(texts["type"], _code(parse_type), pl.String)
+    known = "、".join(TYPE_LABELS.values())
+    bad("type", kind.is_null(), "未知的诉求类型“" + texts["type"] + f"”（可用：{known}）")
+    channel = each_distinct(texts["channel"], _code(parse_channel), pl.String)
+    known = "、".join(CHANNEL_LABELS.values())
+    bad("channel", channel.is_null(), "未知的来源渠道“" + texts["channel"] + f"”（可用：{known}）")
+    followup = each_distinct(texts["followup"], _code(parse_followup), pl.String)
+    known = "、".join(FOLLOWUP_LABELS.values())
+    bad("followup", followup.is_null() & (texts["followup"] != ""),
+        f"回访结果须为 {known} 或空白，实际“" + texts["followup"] + "”")  # fmt: skip
+    flags = {}
+    for name in ("reopened", "urgent"):
+        flags[name] = each_distinct(texts[name], _flag, pl.Boolean)
+        bad(name, flags[name].is_null(), "须为 1/0 或 是/否，实际“" + texts[name] + "”")
+    solved = each_distinct(texts["solved"], _solved, pl.Int8)
+    bad("solved", solved.is_null(), "须为 是/否（已解决/未解决），实际“" + texts["solved"] + "”")
+    times = {name: utc_times(raw(name), parse_time) for name in TIMES}
+    for name in TIMES:
+        given = raw(name).is_not_null()
+        texts[name] = raw(name).fill_null("")
+        if name == "received_at":
+            bad(name, ~given, "不能为空 / required")
+        bad(name, given & times[name].is_null(), "不是 ISO 8601 时间：“" + texts[name] + "”")
+    for later, earlier in _ORDER:
+        bad(later, times[later] < times[earlier], f"{_LABEL[later]}早于{_LABEL[earlier]}")
+    bad("accepted_at", times["accepted_at"].is_not_null() & times["dispatched_at"].is_null(),
+        "有签收时间但没有派单时间")  # fmt: skip
+    bad("followup", followup.is_not_null() & times["answered_at"].is_null(),
+        "有回访结果但没有办结时间")  # fmt: skip
+
+    rows = pl.Series("row", columns.rows, dtype=pl.Int64)
+    errors: list[CellError] = []
+    failed = pl.repeat(False, height, eager=True)
+    for column, mask, message in problems:
+        failed = failed | mask
+        messages = message.filter(mask).to_list() if isinstance(message, pl.Series) else None
+        header = headers.get(column, column)
+        for k, row in enumerate(rows.filter(mask).to_list()):
+            errors.append(columns.error(row, header, messages[k] if messages else str(message)))
+    # An order number seen on an earlier good row: a problem of this one.
+    good = pl.DataFrame([rows, texts["order_no"]]).with_columns(ok=~failed)
+    first = good.filter("ok").group_by("order_no").agg(first=pl.col("row").min())
+    seen = good.join(first, on="order_no", how="left", maintain_order="left")
+    repeated = seen.select(pl.col("ok") & (pl.col("row") != pl.col("first"))).to_series()
+    again = "工单编号与第 {} 行重复 / order number repeated"
+    errors.extend(
+        columns.error(row, headers["order_no"], again.format(earlier))
+        for row, earlier in seen.filter(repeated).select("row", "first").iter_rows()
+    )
+    failed = failed | repeated
+    errors.sort(key=lambda e: e.row)
+    frame = pl.DataFrame(
+        {
+            "row": rows,
+            **{name: texts[name] for name in TEXTS if name not in {"channel", "type", "followup"}},
+            **times,
+            "channel": channel,
+            "type": kind,
+            "followup": followup.fill_null(""),
+            "reopened": flags["reopened"],
+            "urgent": flags["urgent"],
+            "solved": solved.replace_strict(
+                {1: True, 0: False}, default=None, return_dtype=pl.Boolean
+            ),
+        }
+    )
+    return frame.select(list(FRAME_SCHEMA)).filter(~failed), errors
+
+
+def _code(parse: Callable[[str], Any]) -> Callable[[str], str | None]:
+    """A vocabulary word → its code; blank and unknown → None."""
+
+    def code(text: str) -> str | None:
+        found = parse(text) if text else None
+        return None if found is None else str(found.value)
+
+    return code
+
+
+def _flag(text: str) -> bool | None:
+    return cell_bool(text or None, default=False)
+
+
+def _solved(text: str) -> int | None:
+    """1 solved, 0 not, -1 not said; None: a word that says neither (is reported)."""
+    if not text:
+        return -1
+    said = {"已解决": True, "未解决": False}.get(text, cell_bool(text, default=False))
+    return None if said is None else int(said)

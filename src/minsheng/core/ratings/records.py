@@ -9,12 +9,11 @@ active/default/system (blank = active), ``reasons`` separated by ``;``, ``rated_
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
-from minsheng.core.columnar import Columns, resolve
+from minsheng.core.columnar import Columns, each_distinct, resolve, utc_times
 from minsheng.core.ratings.vocabulary import (
     Channel,
     Source,
@@ -119,7 +118,6 @@ FRAME_SCHEMA = {
     "source": pl.String,
     "rated_at": pl.Datetime("us", "UTC"),
 }
-_PLAIN_TIME = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"  # the usual export; polars reads it
 
 
 def read_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
@@ -161,17 +159,17 @@ def read_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
         texts["comment"].str.len_chars() > MAX_COMMENT,
         f"超过 {MAX_COMMENT} 个字符 / too long",
     )
-    channel = _each_distinct(texts["channel"], parse_channel, pl.String)
+    channel = each_distinct(texts["channel"], parse_channel, pl.String)
     bad("channel", channel.is_null(), "未知渠道“" + texts["channel"] + "” / unknown channel")
-    level = _each_distinct(texts["level"], parse_level, pl.Int16)
+    level = each_distinct(texts["level"], parse_level, pl.Int16)
     bad(
         "level",
         level.is_null(),
         "评价等级须为 1–5，实际“" + texts["level"] + "” / level must be 1–5",
     )
-    kind = _each_distinct(texts["source"], parse_source, pl.String)
+    kind = each_distinct(texts["source"], parse_source, pl.String)
     bad("source", kind.is_null(), "来源须为 active/default/system，实际“" + texts["source"] + "”")
-    rated_at = _times(texts["rated_at"])
+    rated_at = utc_times(texts["rated_at"], parse_time).alias("rated_at")
     bad("rated_at", rated_at.is_null(), "不是 ISO 8601 时间：“" + texts["rated_at"] + "”")
 
     rows = pl.Series("row", columns.rows, dtype=pl.Int64)
@@ -199,39 +197,6 @@ def read_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
         .filter(~failed)
     )
     return frame, errors
-
-
-def _each_distinct(
-    texts: pl.Series, parse: Callable[[str], object | None], dtype: pl.DataType | type[pl.DataType]
-) -> pl.Series:
-    """``parse`` applied once per distinct text (a column of a few words), null where it fails."""
-    table = {value: parse(value) for value in texts.unique().to_list()}
-    values = {k: (str(v) if dtype == pl.String else v) for k, v in table.items() if v is not None}
-    return texts.replace_strict(values, default=None, return_dtype=dtype)
-
-
-def _times(texts: pl.Series) -> pl.Series:
-    """ISO 8601 texts → UTC, naive times being Asia/Shanghai (as ``parse_time``): the usual
-    ``2026-10-09 10:00[:00]`` read by polars, anything else by Python's ``fromisoformat``."""
-    plain = texts.str.contains(_PLAIN_TIME)
-    normal = texts.str.replace("T", " ")
-    fast = pl.select(
-        pl.coalesce(
-            normal.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False),
-            normal.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False),
-        )
-    ).to_series()
-    fast = pl.select(pl.when(plain).then(fast)).to_series()
-    out = fast.dt.replace_time_zone(SHANGHAI.key, ambiguous="earliest").dt.convert_time_zone("UTC")
-    rest = texts.filter(~plain & (texts != "")).unique()
-    if len(rest):
-        parsed: dict[str, dt.datetime | None] = {}
-        for value in rest.to_list():
-            moment = parse_time(value)
-            parsed[value] = None if moment is None else moment.astimezone(dt.UTC)
-        slow = texts.replace_strict(parsed, default=None, return_dtype=pl.Datetime("us", "UTC"))
-        out = out.fill_null(slow)
-    return out.alias("rated_at")
 
 
 def split_reasons(text: str) -> tuple[str, ...]:

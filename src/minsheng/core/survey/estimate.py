@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import scipy.sparse as sp
 
 from minsheng.core.survey.calibrate import Calibration, calibrate_columns
 from minsheng.core.survey.design import Design, DesignError
 from minsheng.core.survey.frame import Bools, Column, Floats, Frame, Ints
 from minsheng.core.survey.replicates import Replicates, replicate_variance
-from minsheng.core.survey.taylor import variance
+from minsheng.core.survey.taylor import nested_domain_variance, variance
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 Stat = Literal["mean", "total", "ratio"]
 STAT_CHOICES: tuple[Stat, ...] = ("mean", "total", "ratio")
@@ -229,14 +231,16 @@ def _compute(
             est = wy / wz[:, None]
             centred = yv - (est[d] * zv[:, None] if stat == "ratio" else est[d])
             influence = (w / wz[d])[:, None] * centred
-    # One column per (domain, outcome); each row has values only in its own domain's columns.
-    indptr = np.zeros(frame.n + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum(valid * j)
-    cols = (d[:, None] * j + np.arange(j)[None, :]).reshape(-1)
-    x = sp.csr_matrix((influence.reshape(-1), cols, indptr), shape=(frame.n, n_dom * j))
     thetas = None
-    if survey.replicates is None:
-        var_ = variance(design, x, survey.calibration)
+    nested = None
+    if survey.replicates is None and survey.calibration is None:
+        nested = nested_domain_variance(design, rows, d, influence, n_dom)
+    if nested is not None:
+        var_ = nested.reshape(-1)
+    elif survey.replicates is None:
+        var_ = variance(
+            design, _domain_matrix(frame.n, valid, d, influence, n_dom), survey.calibration
+        )
     else:
         thetas = _replicate_thetas(survey, stat, rows, d, yv, zv, n_dom)
         var_ = replicate_variance(thetas, survey.replicates.scale)
@@ -262,11 +266,25 @@ def _compute(
     return out, thetas
 
 
+def _domain_matrix(n: int, valid: Bools, d: Ints, influence: Floats, n_dom: int) -> sp.csr_matrix:
+    """One column per (domain, outcome); each row has values only in its own domain's
+    columns."""
+    import scipy.sparse as sp
+
+    j = influence.shape[1]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(valid * j)
+    cols = (d[:, None] * j + np.arange(j)[None, :]).reshape(-1)
+    return sp.csr_matrix((influence.reshape(-1), cols, indptr), shape=(n, n_dom * j))
+
+
 def _replicate_thetas(
     survey: Survey, stat: Stat, rows: Ints, d: Ints, yv: Floats, zv: Floats, n_dom: int
 ) -> Floats:
     """Re-estimate with every replicate's weights, grouped by (unit, calibration cell, domain)
     so the work is per group, not per row."""
+    import scipy.sparse as sp
+
     reps = survey.replicates
     if reps is None:
         raise ValueError("no replicates")

@@ -9,17 +9,23 @@ the first stage stands for all, the "ultimate cluster" approximation R uses too)
 
 Columns are independent estimates; ``x`` may be a dense array or a scipy sparse matrix (one
 column per domain × variable keeps the million-row case small). Only variances (the diagonal)
-are computed.
+are computed. ``nested_domain_variance`` is the same sum for the common case of domains that
+each hold whole first-stage units (a region's respondents in its own PSUs), without the
+matrix: plain counting, and scipy is not even imported.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 import numpy as np
-import scipy.sparse as sp
 
 from minsheng.core.survey.calibrate import Calibration, residualise
 from minsheng.core.survey.design import Design, Stage
-from minsheng.core.survey.frame import Floats
+from minsheng.core.survey.frame import Floats, Ints
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 CHUNK = 64  # columns densified at a time when a calibration has to be removed first
 DENSE_CELLS = 20_000_000  # strata × columns summed as a dense array (single-row units)
@@ -30,6 +36,8 @@ def variance(
 ) -> Floats:
     """Variance of the column totals of ``x`` (already weighted influence values; a dense
     array stays dense)."""
+    import scipy.sparse as sp
+
     matrix = x if isinstance(x, np.ndarray) else sp.csr_matrix(x)
     if calibration is None:
         return _stages(design, matrix)
@@ -55,10 +63,14 @@ def _stages(design: Design, x: sp.csr_matrix | Floats) -> Floats:
 
 
 def _square(m: sp.csr_matrix) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
     return sp.csr_matrix(m.multiply(m))
 
 
-Sums = tuple[Floats, Floats, Floats] | tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]
+Sums: TypeAlias = (
+    "tuple[Floats, Floats, Floats] | tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]"
+)
 
 
 def _stratum_sums(stage: Stage, x: sp.csr_matrix | Floats, present_too: bool) -> Sums:
@@ -109,6 +121,8 @@ def _row_unit_sums(stage: Stage, x: sp.csr_matrix) -> tuple[Floats, Floats, Floa
 def _cluster_sums(
     stage: Stage, x: sp.csr_matrix
 ) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+    import scipy.sparse as sp
+
     n_rows, n_clusters = len(stage.cluster), len(stage.cluster_stratum)
     n_strata = len(stage.first_row)
     to_cluster = sp.csr_matrix(
@@ -131,7 +145,24 @@ def _one_stage(
 ) -> Floats:
     s1, s2, present = _stratum_sums(stage, x, present_too=lonely == "average" and first)
     s1_squared = s1 * s1 if isinstance(s1, np.ndarray) else _square(s1)
+    scale, centre, counted_ok = _stratum_factors(stage, multiplier, lonely)
+    v = (s2.T @ scale) - (s1_squared.T @ centre)
+    if lonely == "average" and first:
+        # R scales by (strata) / (strata without a lone unit), counting for each estimate only
+        # the strata that hold some of its rows: svyby and na.rm subset the design, and a
+        # stratum without a row of the domain drops out of both counts.
+        strata = np.asarray(present.sum(axis=0)).ravel()
+        counted = np.asarray(present.T @ counted_ok).ravel()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.asarray(v).ravel() * np.where(counted > 0, strata / counted, 1.0)
+    return np.asarray(v, dtype=np.float64)
 
+
+def _stratum_factors(
+    stage: Stage, multiplier: Floats, lonely: str
+) -> tuple[Floats, Floats, Floats]:
+    """Per stratum: the factor of Σ X_c², the factor of (Σ X_c)², and whether the stratum
+    counts for ``lonely_psu = "average"`` (not a lone unit, or one taken with certainty)."""
     first_row = stage.first_row
     n = stage.n[first_row]
     f = stage.fraction_left()[first_row]
@@ -143,17 +174,46 @@ def _one_stage(
     centre = np.where(single & (lonely == "adjust"), 0.0, scale / n)
     if lonely != "adjust":
         # A lone unit minus its own mean is zero: "remove", "certainty" (and "fail", which the
-        # design refused before) add nothing; "average" is handled below.
+        # design refused before) add nothing; "average" is handled by the caller.
         scale = np.where(single, 0.0, scale)
         centre = np.where(single, 0.0, centre)
-    v = (s2.T @ scale) - (s1_squared.T @ centre)
-    if lonely == "average" and first:
-        # R scales by (strata) / (strata without a lone unit), counting for each estimate only
-        # the strata that hold some of its rows: svyby and na.rm subset the design, and a
-        # stratum without a row of the domain drops out of both counts.
-        counted_ok = (~single | (f < 1e-7)).astype(np.float64)
-        strata = np.asarray(present.sum(axis=0)).ravel()
-        counted = np.asarray(present.T @ counted_ok).ravel()
+    return scale, centre, (~single | (f < 1e-7)).astype(np.float64)
+
+
+def nested_domain_variance(
+    design: Design, rows: Ints, domain: Ints, x: Floats, n_domains: int
+) -> Floats | None:
+    """The variance of every domain's column totals of ``x`` (one row per row of ``rows``,
+    already weighted influence values; ``domain`` per row), equal to ``variance`` on the
+    domain × column matrix, when every first-stage unit holding some of ``rows`` holds rows
+    of one domain only and the first stage stands for all (no fpc, or a single stage).
+    Then a unit's total sits in its domain's columns alone, and each (stratum, domain) pair
+    is summed by counting. Returns (domains, columns), or None when the design is not so."""
+    if design.has_fpc and len(design.stages) > 1:
+        return None
+    stage = design.stages[0]
+    unit = stage.cluster[rows]
+    n_units = len(stage.cluster_stratum)
+    unit_domain = np.full(n_units, -1, dtype=np.int64)
+    unit_domain[unit] = domain
+    if not np.array_equal(unit_domain[unit], domain):
+        return None  # a unit with rows of two domains
+    used = np.flatnonzero(unit_domain >= 0)
+    key = stage.cluster_stratum[used] * n_domains + unit_domain[used]
+    pairs, pair = np.unique(key, return_inverse=True)
+    pair_stratum, pair_domain = pairs // n_domains, pairs % n_domains
+    scale, centre, counted_ok = _stratum_factors(stage, np.ones(design.n), design.lonely_psu)
+    boost = np.ones(n_domains)
+    if design.lonely_psu == "average":  # as in _one_stage: the strata holding rows count
+        strata = np.bincount(pair_domain, minlength=n_domains)
+        counted = np.bincount(pair_domain, counted_ok[pair_stratum], minlength=n_domains)
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = np.asarray(v).ravel() * np.where(counted > 0, strata / counted, 1.0)
-    return np.asarray(v, dtype=np.float64)
+            boost = np.where(counted > 0, strata / counted, 1.0)
+    out = np.empty((n_domains, x.shape[1]))
+    for c in range(x.shape[1]):
+        totals = np.bincount(unit, x[:, c], minlength=n_units)[used]
+        s1 = np.bincount(pair, totals, minlength=len(pairs))
+        s2 = np.bincount(pair, totals * totals, minlength=len(pairs))
+        terms = scale[pair_stratum] * s2 - centre[pair_stratum] * s1 * s1
+        out[:, c] = np.bincount(pair_domain, terms, minlength=n_domains) * boost
+    return out

@@ -284,12 +284,9 @@ def insert_new(
     columns = ", ".join(quote(str(f.column)) for f in fields)
     answered: list[Any] = [meta.get_field(name) for name in returning]
     back = ", ".join(quote(str(f.column)) for f in answered)
-    moments = [f.attname for f in fields if isinstance(f, DateTimeField)]
+    frame = _moments_as_text(frame, fields)
     # Table and column names come from the model, values are data: nothing user-given in SQL.
     if connection.vendor == "postgresql":
-        frame = frame.with_columns(
-            pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00") for name in moments
-        )
         data = frame.write_csv(include_header=False, null_value="\\N").encode()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -307,14 +304,6 @@ def insert_new(
             stored = [tuple(row) for row in cursor.fetchall()]
             cursor.execute("DROP TABLE incoming")
         return stored
-    # Django keeps SQLite date-times as naive UTC text, as ``str()`` writes it.
-    frame = frame.with_columns(
-        pl.when(pl.col(name).dt.microsecond() == 0)
-        .then(pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S"))
-        .otherwise(pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S.%6f"))
-        .alias(name)
-        for name in moments
-    )
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, 30_000 // len(fields))  # SQLite's limit is 32,766 variables
     stored = []
@@ -329,3 +318,64 @@ def insert_new(
             )
             stored.extend(tuple(row) for row in cursor.fetchall())
     return stored
+
+
+def _moments_as_text(frame: pl.DataFrame, fields: Sequence[Any]) -> pl.DataFrame:
+    """UTC ``Datetime`` columns as the database takes them in text: PostgreSQL with its offset
+    (for ``COPY``), SQLite as naive UTC text the way Django's ``str()`` writes it."""
+    moments = [f.attname for f in fields if isinstance(f, DateTimeField)]
+    if connection.vendor == "postgresql":
+        return frame.with_columns(
+            pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00") for name in moments
+        )
+    return frame.with_columns(
+        pl.when(pl.col(name).dt.microsecond() == 0)
+        .then(pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S"))
+        .otherwise(pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S.%6f"))
+        .alias(name)
+        for name in moments
+    )
+
+
+def update_frame(model: type[Model], frame: pl.DataFrame) -> int:
+    """Update stored rows by key: ``frame``'s ``id`` column names the row, its other columns
+    (named and typed as for ``insert_new``) the values. Call inside a transaction.
+    PostgreSQL: ``COPY`` into a temporary table and one ``UPDATE … FROM``; others: one prepared
+    UPDATE run with ``executemany`` on values formatted by polars."""
+    if not frame.height:
+        return 0
+    meta = model._meta
+    names = [name for name in frame.columns if name != "id"]
+    fields: list[Any] = [meta.get_field(name) for name in names]
+    relations = [name for name in names if meta.get_field(name).is_relation]
+    hold_parents(model, {name: frame[name].unique() for name in relations})
+    quote = connection.ops.quote_name
+    table, key = quote(meta.db_table), quote(str(meta.pk.column))
+    frame = _moments_as_text(frame.select("id", *names), fields)
+    # Table and column names come from the model, values are data: nothing user-given in SQL.
+    if connection.vendor == "postgresql":
+        columns = ", ".join(quote(str(f.column)) for f in fields)
+        sets = ", ".join(
+            f"{quote(str(f.column))} = incoming.{quote(str(f.column))}" for f in fields
+        )
+        data = frame.write_csv(include_header=False, null_value="\\N").encode()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE incoming ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {key}, {columns} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(
+                f"COPY incoming ({key}, {columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
+            ) as copy:
+                copy.write(data)
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM incoming "  # noqa: S608
+                f"WHERE {table}.{key} = incoming.{key}"
+            )
+            cursor.execute("DROP TABLE incoming")
+        return frame.height
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*row[1:], row[0]) for row in frame.iter_rows()])
+    return frame.height
