@@ -8,7 +8,8 @@ import io
 import polars as pl
 import pytest
 
-from minsheng.core.columnar import from_table, numbers, read_columns
+from minsheng.core.columnar import from_table, numbers, read_columns, utc_times
+from minsheng.core.ratings.records import parse_time
 from minsheng.core.tabular import TableError, read_table
 
 TEXT = '地区, 数值 ,备注\n320101, 1.5 ,甲\n\n320102,,\n ,,\n320103,"1,234",乙\n'
@@ -67,3 +68,18 @@ def test_a_size_limit_is_for_uploads_only() -> None:
     with pytest.raises(TableError, match="文件超过 1 MB"):
         read_columns(data, filename="x.csv", limit=1024 * 1024)
     assert len(read_columns(data, filename="x.csv")) == 600_000
+
+
+def test_utc_times_read_every_spelling_as_parse_time_does() -> None:
+    """The whole-column reader against the one-cell reader (Python's ``fromisoformat``, naive
+    = Asia/Shanghai) on every spelling an export uses, and on some it should not."""
+    spellings = [
+        "2026-10-09 10:00", "2026-10-09T10:00:30", "2026-10-09T10:00+08:00",
+        "2026-10-09 10:00:30+08:00", "2026-10-09T02:00Z", "2026-10-09T10:00:30.250",
+        "2026-10-09T10:00-05:00", "2026-10-09", "2026-02-30 10:00", "十月", "", None,
+        "2026-10-09 25:00", "2026-01-01T00:00:00+00:00",
+    ]  # fmt: skip
+    got = utc_times(pl.Series("t", spellings, dtype=pl.String), parse_time).to_list()
+    for text, moment in zip(spellings, got, strict=True):
+        expected = parse_time(text) if text else None
+        assert moment == expected, text

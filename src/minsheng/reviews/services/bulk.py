@@ -3,8 +3,10 @@
 ``insert_rows``: the demo's year and the benchmarks, one prepared INSERT run with
 ``executemany`` (ten times faster than ``bulk_create`` for half a million rows; no signals, no
 model validation: only for generated data valid by construction). ``insert_new`` /
-``insert_returning``: the imports' and the exchange's checked rows, in batches; both check the
-batch's references first (``hold_parents``), which the database no longer does row by row."""
+``insert_returning``: the imports' and the exchange's checked rows, in batches, and
+``update_frame`` for the rows an import finds stored; each checks the batch's references first
+(``hold_parents``) where the database no longer does it row by row. ``model_frame`` fills a
+batch's columns with the model's defaults."""
 
 from __future__ import annotations
 
