@@ -234,3 +234,30 @@ def utc_times(texts: pl.Series, parse: Callable[[str], dt.datetime | None]) -> p
         slow = texts.replace_strict(parsed, default=None, return_dtype=utc)
         out = out.fill_null(slow)
     return out.alias(texts.name)
+
+
+class Problems:
+    """The bad cells of a file found a whole column at a time: each check gives a column, the
+    mask of its bad rows and a message (one text, or one per row); ``failed`` is every row with
+    some problem, ``errors`` each problem located by row and column, in row order."""
+
+    def __init__(self, columns: Columns, headers: dict[str, str]) -> None:
+        self.columns, self.headers = columns, headers
+        self.failed = pl.repeat(False, len(columns), eager=True)
+        self.errors: list[CellError] = []
+
+    def add(self, column: str, mask: pl.Series, message: pl.Series | str) -> None:
+        mask = mask.fill_null(False)
+        if not mask.any():
+            return
+        self.failed = self.failed | mask
+        rows = self.columns.rows[mask.to_numpy()].tolist()
+        texts = message.filter(mask).to_list() if isinstance(message, pl.Series) else None
+        header = self.headers.get(column, column)
+        self.errors.extend(
+            self.columns.error(row, header, texts[k] if texts is not None else str(message))
+            for k, row in enumerate(rows)
+        )
+
+    def sorted_errors(self) -> list[CellError]:
+        return sorted(self.errors, key=lambda e: e.row)

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from minsheng.core.columnar import Columns, each_distinct, resolve, utc_times
+from minsheng.core.columnar import Columns, Problems, each_distinct, resolve, utc_times
 from minsheng.core.hotline.vocabulary import (
     CHANNEL_LABELS,
     FOLLOWUP_LABELS,
@@ -123,12 +123,8 @@ def read_order_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
         return source[header].alias(name)
 
     texts = {name: raw(name).fill_null("") for name in (*TEXTS, "reopened", "urgent", "solved")}
-    problems: list[tuple[str, pl.Series, pl.Series | str]] = []  # (column, bad mask, message)
-
-    def bad(column: str, mask: pl.Series, message: pl.Series | str) -> None:
-        mask = mask.fill_null(False)
-        if mask.any():
-            problems.append((column, mask, message))
+    problems = Problems(columns, headers)
+    bad = problems.add
 
     bad("order_no", texts["order_no"] == "", "不能为空 / required")
     bad("order_no", texts["order_no"].str.len_chars() > MAX_ORDER_NO,
@@ -167,26 +163,15 @@ def read_order_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
         "有回访结果但没有办结时间")  # fmt: skip
 
     rows = pl.Series("row", columns.rows, dtype=pl.Int64)
-    errors: list[CellError] = []
-    failed = pl.repeat(False, height, eager=True)
-    for column, mask, message in problems:
-        failed = failed | mask
-        messages = message.filter(mask).to_list() if isinstance(message, pl.Series) else None
-        header = headers.get(column, column)
-        for k, row in enumerate(rows.filter(mask).to_list()):
-            errors.append(columns.error(row, header, messages[k] if messages else str(message)))
     # An order number seen on an earlier good row: a problem of this one.
-    good = pl.DataFrame([rows, texts["order_no"]]).with_columns(ok=~failed)
+    good = pl.DataFrame([rows, texts["order_no"]]).with_columns(ok=~problems.failed)
     first = good.filter("ok").group_by("order_no").agg(first=pl.col("row").min())
     seen = good.join(first, on="order_no", how="left", maintain_order="left")
     repeated = seen.select(pl.col("ok") & (pl.col("row") != pl.col("first"))).to_series()
-    again = "工单编号与第 {} 行重复 / order number repeated"
-    errors.extend(
-        columns.error(row, headers["order_no"], again.format(earlier))
-        for row, earlier in seen.filter(repeated).select("row", "first").iter_rows()
+    again = (
+        pl.lit("工单编号与第 ") + seen["first"].cast(pl.String) + " 行重复 / order number repeated"
     )
-    failed = failed | repeated
-    errors.sort(key=lambda e: e.row)
+    bad("order_no", repeated, pl.select(again).to_series())
     frame = pl.DataFrame(
         {
             "row": rows,
@@ -202,7 +187,7 @@ def read_order_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
             ),
         }
     )
-    return frame.select(list(FRAME_SCHEMA)).filter(~failed), errors
+    return frame.select(list(FRAME_SCHEMA)).filter(~problems.failed), problems.sorted_errors()
 
 
 def _code(parse: Callable[[str], Any]) -> Callable[[str], str | None]:

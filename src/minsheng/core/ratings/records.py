@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from minsheng.core.columnar import Columns, each_distinct, resolve, utc_times
+from minsheng.core.columnar import Columns, Problems, each_distinct, resolve, utc_times
 from minsheng.core.ratings.vocabulary import (
     Channel,
     Source,
@@ -136,16 +136,8 @@ def read_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
         return source[header].fill_null("").alias(name)
 
     texts = {name: text(name) for name in COLUMNS}
-    problems: list[tuple[str, pl.Series, pl.Series]] = []  # (column, bad mask, messages)
-
-    def bad(column: str, mask: pl.Series, message: pl.Series | str) -> None:
-        if mask.any():
-            messages = (
-                message
-                if isinstance(message, pl.Series)
-                else pl.repeat(message, height, eager=True)
-            )
-            problems.append((column, mask, messages))
+    problems = Problems(columns, headers)
+    bad = problems.add
 
     for name in ("case_no", "department", "centre"):
         bad(name, texts[name] == "", "不能为空 / required")
@@ -173,18 +165,6 @@ def read_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
     bad("rated_at", rated_at.is_null(), "不是 ISO 8601 时间：“" + texts["rated_at"] + "”")
 
     rows = pl.Series("row", columns.rows, dtype=pl.Int64)
-    errors: list[CellError] = []
-    failed = pl.repeat(False, height, eager=True)
-    for column, mask, messages in problems:
-        failed = failed | mask
-        header = headers.get(column, column)
-        errors.extend(
-            columns.error(row, header, message)
-            for row, message in zip(
-                rows.filter(mask).to_list(), messages.filter(mask).to_list(), strict=True
-            )
-        )
-    errors.sort(key=lambda e: e.row)
     frame = (
         pl.DataFrame(
             [
@@ -194,9 +174,9 @@ def read_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
         )
         .with_columns(channel=channel, level=level, source=kind, rated_at=rated_at)
         .select(list(FRAME_SCHEMA))
-        .filter(~failed)
+        .filter(~problems.failed)
     )
-    return frame, errors
+    return frame, problems.sorted_errors()
 
 
 def split_reasons(text: str) -> tuple[str, ...]:

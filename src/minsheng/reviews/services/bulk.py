@@ -289,16 +289,8 @@ def insert_new(
     frame = _moments_as_text(frame, fields)
     # Table and column names come from the model, values are data: nothing user-given in SQL.
     if connection.vendor == "postgresql":
-        data = frame.write_csv(include_header=False, null_value="\\N").encode()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE incoming ON COMMIT DROP AS "  # noqa: S608
-                f"SELECT {columns} FROM {table} WITH NO DATA"
-            )
-            with cursor.cursor.copy(
-                f"COPY incoming ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
-            ) as copy:
-                copy.write(data)
+            _copy_incoming(cursor, table, columns, frame)
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming "  # noqa: S608
                 f"ON CONFLICT {unique} DO NOTHING RETURNING {back}"
@@ -320,6 +312,20 @@ def insert_new(
             )
             stored.extend(tuple(row) for row in cursor.fetchall())
     return stored
+
+
+def _copy_incoming(cursor: Any, table: str, columns: str, frame: pl.DataFrame) -> None:
+    """PostgreSQL: ``frame`` (its columns are ``columns`` of ``table``, date-times as text) in
+    a temporary table ``incoming`` shaped as ``table``, by ``COPY`` of the CSV polars writes;
+    dropped at commit at the latest."""
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE incoming ON COMMIT DROP AS "  # noqa: S608
+        f"SELECT {columns} FROM {table} WITH NO DATA"
+    )
+    with cursor.cursor.copy(
+        f"COPY incoming ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    ) as copy:
+        copy.write(frame.write_csv(include_header=False, null_value="\\N").encode())
 
 
 def _moments_as_text(frame: pl.DataFrame, fields: Sequence[Any]) -> pl.DataFrame:
@@ -360,16 +366,8 @@ def update_frame(model: type[Model], frame: pl.DataFrame) -> int:
         sets = ", ".join(
             f"{quote(str(f.column))} = incoming.{quote(str(f.column))}" for f in fields
         )
-        data = frame.write_csv(include_header=False, null_value="\\N").encode()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE incoming ON COMMIT DROP AS "  # noqa: S608
-                f"SELECT {key}, {columns} FROM {table} WITH NO DATA"
-            )
-            with cursor.cursor.copy(
-                f"COPY incoming ({key}, {columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
-            ) as copy:
-                copy.write(data)
+            _copy_incoming(cursor, table, f"{key}, {columns}", frame)
             cursor.execute(
                 f"UPDATE {table} SET {sets} FROM incoming "  # noqa: S608
                 f"WHERE {table}.{key} = incoming.{key}"
