@@ -57,6 +57,14 @@ class Columns:
     def error(self, row: int, column: str, message: str) -> CellError:
         return CellError(self.sheet, row, column, message)
 
+    def named(self, headers: dict[str, str], name: str) -> pl.Series:
+        """The column ``resolve`` found for ``name`` (blank cells null), all null when the
+        file has none."""
+        header = headers.get(name)
+        if header is None:
+            return pl.Series(name, [None] * self.frame.height, dtype=pl.String)
+        return self.frame[header].alias(name)
+
 
 def read_columns(data: bytes, *, filename: str, limit: int | None = None) -> Columns:
     """The first sheet of an Excel file, a Parquet file or a CSV file as text columns."""

@@ -113,14 +113,9 @@ def read_order_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
     row and column; an order number twice is a problem of the later row. Whole columns are
     checked at once; a distinct word or time is parsed once."""
     headers = resolve(columns, REQUIRED, ALIASES)
-    source = columns.frame
-    height = source.height
 
     def raw(name: str) -> pl.Series:
-        header = headers.get(name)
-        if header is None:
-            return pl.Series(name, [None] * height, dtype=pl.String)
-        return source[header].alias(name)
+        return columns.named(headers, name)
 
     texts = {name: raw(name).fill_null("") for name in (*TEXTS, "reopened", "urgent", "solved")}
     problems = Problems(columns, headers)

@@ -126,16 +126,7 @@ def read_frame(columns: Columns) -> tuple[pl.DataFrame, list[CellError]]:
     others, located by row and column. Whole columns are checked at once; a distinct value
     (a channel word, a level) is parsed once."""
     headers = resolve(columns, REQUIRED, ALIASES)
-    source = columns.frame
-    height = source.height
-
-    def text(name: str) -> pl.Series:
-        header = headers.get(name)
-        if header is None:
-            return pl.Series(name, [""] * height, dtype=pl.String)
-        return source[header].fill_null("").alias(name)
-
-    texts = {name: text(name) for name in COLUMNS}
+    texts = {name: columns.named(headers, name).fill_null("") for name in COLUMNS}
     problems = Problems(columns, headers)
     bad = problems.add
 
