@@ -11,6 +11,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from minsheng.core.tabular import TableError
 from minsheng.core.workdays.calendar import SHANGHAI
@@ -113,3 +115,22 @@ def test_words_the_columns_do_not_know_are_located(city: City) -> None:
         (6, "工单编号", "工单编号与第 5 行重复 / order number repeated"),
     }
     assert not WorkOrder.objects.exists()
+
+
+def test_the_settings_page_lists_a_files_problems_in_chinese(city: City) -> None:
+    rows = [
+        ["P1", "电话", "咨询", "", "2026-10-08T09:00", "", "", "", "", "", "", ""],
+        ["P1", "电话", "咨询", "", "2026-10-08T09:00", "", "", "", "", "", "", ""],
+        ["", "电话", "咨询", "", "", "", "", "", "", "", "", ""],
+    ]
+    upload = SimpleUploadedFile("工单.csv", _file(rows), content_type="text/csv")
+    page = city.client("dispatcher").post(
+        reverse("hotline_settings"), {"what": "orders", "file": upload}
+    )
+    shown = [(e.row, e.column, e.message) for e in page.context["errors"]]
+    assert shown == [
+        (3, "工单编号", "工单编号与第 2 行重复"),
+        (4, "受理时间", "不能为空"),
+        (4, "工单编号", "不能为空"),
+    ]
+    assert "order number" not in page.content.decode() and not WorkOrder.objects.exists()

@@ -4,6 +4,7 @@ category table, importing a platform export)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.access import user_scope
@@ -127,6 +128,14 @@ def _city_of(request: HttpRequest) -> Region | None:
     return region.city or (region if region.level == 2 else None)
 
 
+def _in_page_language(error: CellError) -> CellError:
+    """A file's problem as the page shows it: the half of a "中文 / English" message in the
+    page's language."""
+    chinese, _, english = error.message.partition(" / ")
+    shown = (english or chinese) if translation.get_language() == "en" else chinese
+    return dataclasses.replace(error, message=shown)
+
+
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
     """The dispatchers' settings of their city: deadline rules (JSON), the category table and
@@ -185,7 +194,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                             % {"new": report.created, "old": report.updated},
                         )
                 except TableError as exc:
-                    errors = list(exc.errors)
+                    errors = [_in_page_language(e) for e in exc.errors]
                 else:
                     return redirect("hotline_settings")
         else:
