@@ -233,24 +233,25 @@ def hold_parents(model: type[Model], columns: Mapping[str, Iterable[Any]]) -> No
     parent is locked until the transaction ends — on PostgreSQL ``FOR KEY SHARE``, the lock a
     foreign key's own check takes for each row — and a missing one raises ``MissingParentError``.
     Call inside the batch's transaction, before its rows are written."""
+    wanted: dict[Any, set[int]] = {}  # parent model → ids (a department and a centre: one)
     for name, values in columns.items():
         field: Any = model._meta.get_field(name)
-        if not field.is_relation or field.db_constraint:
+        if field.is_relation and not field.db_constraint:
+            ids = wanted.setdefault(field.related_model, set())
+            ids.update(int(v) for v in values if v is not None)
+    for parent, ids in wanted.items():
+        if not ids:
             continue
-        wanted = {int(v) for v in values if v is not None}
-        if not wanted:
-            continue
-        parent: Any = field.related_model
         table = connection.ops.quote_name(parent._meta.db_table)
         if connection.vendor == "postgresql":
             sql = f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE"  # noqa: S608
-            given: Any = sorted(wanted)
+            given: Any = sorted(ids)
         else:  # one parameter however many: SQLite's variables are limited
             sql = f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(%s))"  # noqa: S608
-            given = json.dumps(sorted(wanted))
+            given = json.dumps(sorted(ids))
         with connection.cursor() as cursor:
             cursor.execute(sql, [given])
-            missing = wanted - {int(row[0]) for row in cursor.fetchall()}
+            missing = ids - {int(row[0]) for row in cursor.fetchall()}
         if missing:
             label = parent._meta.verbose_name
             shown = "、".join(str(pk) for pk in sorted(missing)[:5])
