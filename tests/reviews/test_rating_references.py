@@ -63,8 +63,9 @@ def test_hold_parents_checks_only_the_references_the_database_does_not(city: Cit
     centre, window = _new_window(city)
     hold_parents(Rating, {"window_id": [window.pk, None], "centre_id": [centre.pk]})
     missing = Window.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1
-    with pytest.raises(MissingParentError, match=str(missing)):
+    with pytest.raises(MissingParentError, match=str(missing)) as caught:
         hold_parents(Rating, {"window_id": [window.pk, missing]})
+    assert caught.value.fields == ("window",)  # what an API client is told to look at
     # The client's foreign key is the database's own: not asked again.
     hold_parents(Rating, {"client_id": [10**9], "case_no": ["X"]})
 

@@ -36,7 +36,7 @@ from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.hotline.models import Category, State, WorkOrder
 from minsheng.hotline.rules import city_rules
 from minsheng.orgs.models import Region
-from minsheng.reviews.services.bulk import insert_new, insert_rows, update_frame
+from minsheng.reviews.services.bulk import insert_new, insert_rows, polars_type, update_frame
 from minsheng.reviews.services.contact import encrypt, mask
 from minsheng.reviews.services.deadlines import work_calendar
 from minsheng.reviews.services.directory import Directory
@@ -218,21 +218,8 @@ def insert_orders(rows: list[dict[str, Any]]) -> int:
     return insert_rows(WorkOrder, COLUMNS, ([r[c] for c in COLUMNS] for r in rows))
 
 
-# The types of a work order's columns, as an import reads and writes them.
-_INTS = {"city_id", "category_id", "region_id", "unit_id", "centre_id", "service_item_id",
-         "reopened", "returned", "extension_days", "merged_into_id", "reminded"}  # fmt: skip
-_BOOLS = {"urgent", "solved"}
-_TIMES = {"received_at", "dispatched_at", "accepted_at", "accept_due", "answer_due",
-          "answered_at", "followed_up_at", "due_reminded_at", "escalated_at",
-          "updated_at"}  # fmt: skip
-
-
 def _dtype(name: str) -> Any:
-    if name in _INTS:
-        return pl.Int64
-    if name in _BOOLS:
-        return pl.Boolean
-    return UTC_TIME if name in _TIMES else pl.String
+    return polars_type(WorkOrder._meta.get_field(name))
 
 
 @transaction.atomic
@@ -306,13 +293,13 @@ def _contacts(rows: pl.DataFrame) -> list[pl.Series]:
     """The caller's name and number encrypted and masked (once per distinct one in the batch),
     and the number's keyed hash; a blank cell keeps what was stored."""
     out = []
-    for name, prefix in (("caller", "caller"), ("phone", "phone")):
+    for name in ("caller", "phone"):
         given = rows[name]
         texts = _distinct(given)
         cipher = {t: encrypt(t) for t in texts}
         masked = {t: mask(t) for t in texts}
         for suffix, table in (("cipher", cipher), ("masked", masked)):
-            column = f"{prefix}_{suffix}"
+            column = f"{name}_{suffix}"
             mapped = given.replace_strict(table, default=None, return_dtype=pl.String)
             out.append(mapped.fill_null(rows[f"{column}_old"]).fill_null("").alias(column))
     hashed = rows["phone"].replace_strict(

@@ -20,7 +20,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     BooleanField,
     DateTimeField,
-    Field,
     IntegerField,
     JSONField,
     Model,
@@ -187,7 +186,8 @@ def _insert_unnest(rows: Sequence[Sequence[Any]]) -> list[int]:
     return ids
 
 
-def _dtype(field: Field[Any, Any]) -> Any:
+def polars_type(field: Any) -> Any:
+    """The polars type a field's values travel in through ``insert_new`` / ``update_frame``."""
     if isinstance(field, DateTimeField):
         return pl.Datetime("us", "UTC")
     if isinstance(field, BooleanField):
@@ -206,7 +206,7 @@ def model_frame(model: type[Model], given: Mapping[str, Sequence[Any]]) -> pl.Da
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
-        name, dtype = field.attname, _dtype(field)
+        name, dtype = field.attname, polars_type(field)
         if name in given:
             values = list(given[name])
             if isinstance(field, DateTimeField):
@@ -224,7 +224,11 @@ def model_frame(model: type[Model], given: Mapping[str, Sequence[Any]]) -> pl.Da
 
 class MissingParentError(Exception):
     """A batch names a parent (department, centre, window, staff member, item) deleted since
-    it was looked up; nothing of the batch is stored."""
+    it was looked up; nothing of the batch is stored. ``fields``: the fields that name it."""
+
+    def __init__(self, message: str, fields: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.fields = fields
 
 
 def hold_parents(model: type[Model], columns: Mapping[str, Iterable[Any]]) -> None:
@@ -234,9 +238,11 @@ def hold_parents(model: type[Model], columns: Mapping[str, Iterable[Any]]) -> No
     foreign key's own check takes for each row — and a missing one raises ``MissingParentError``.
     Call inside the batch's transaction, before its rows are written."""
     wanted: dict[Any, set[int]] = {}  # parent model → ids (a department and a centre: one)
+    naming: dict[Any, tuple[str, ...]] = {}  # parent model → the fields naming it
     for name, values in columns.items():
         field: Any = model._meta.get_field(name)
         if field.is_relation and not field.db_constraint:
+            naming[field.related_model] = (*naming.get(field.related_model, ()), field.name)
             ids = wanted.setdefault(field.related_model, set())
             ids.update(int(v) for v in values if v is not None)
     for parent, ids in wanted.items():
@@ -258,7 +264,8 @@ def hold_parents(model: type[Model], columns: Mapping[str, Iterable[Any]]) -> No
             raise MissingParentError(
                 f"{label}（编号 {shown}）已被删除，本批未保存，请重新导入 / "
                 f"{parent._meta.model_name} {shown} was deleted meanwhile; the batch was not "
-                "stored, import again"
+                "stored, import again",
+                naming[parent],
             )
 
 

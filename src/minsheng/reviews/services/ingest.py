@@ -256,7 +256,8 @@ def _store(pending: list[tuple[ItemResult, tuple[Any, ...]]], actor_label: str) 
         for result, _ in pending:
             result.status = "error"
             result.rating_id = None
-            result.fail("centre", str(exc))
+            for name in exc.fields:
+                result.fail(name, str(exc))
     except IntegrityError:
         # Another request stored some of these meanwhile: one by one, the rest are duplicates.
         for result, row in pending:
