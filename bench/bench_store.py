@@ -37,14 +37,15 @@ def chunk(first: int, n: int, rng: np.random.Generator) -> pl.DataFrame:
     """Ratings ``first … first + n − 1`` of October and November 2026 (Shanghai)."""
     start = np.datetime64("2026-09-30T16:00:00", "us")  # 1 October, 00:00 in Shanghai
     at = start + rng.integers(0, 61 * 86400, n).astype("timedelta64[s]")
+    centre = rng.integers(1, CENTRES + 1, n)
     frame = pl.DataFrame(
         {
             "id": np.arange(first, first + n, dtype=np.int64),
             "rated_at": at,
             "department_id": rng.integers(1, 40, n),
-            "centre_id": rng.integers(1, CENTRES + 1, n),
+            "centre_id": centre,
             "window_id": rng.integers(1, 20_000, n),
-            "staff_id": rng.integers(1, 40_000, n),
+            "staff_id": centre * 20 + rng.integers(0, 20, n),  # a centre's own 20 people
             "service_item_id": rng.integers(1, 3_000, n),
             "channel": rng.choice(["window", "app", "web", "sms"], n),
             "level": rng.choice([1, 2, 3, 4, 5], n, p=[0.02, 0.03, 0.1, 0.3, 0.55]).astype(
@@ -60,10 +61,34 @@ def chunk(first: int, n: int, rng: np.random.Generator) -> pl.DataFrame:
             "township_id": rng.integers(130, 2_000, n),
         }
     )
+    done = at - rng.integers(0, 6 * 3600, n).astype("timedelta64[s]")
+    comments = np.array(["", "", "", "", "满意", "办事效率很高，工作人员热情周到"])
     local = pl.col("rated_at").dt.replace_time_zone("UTC").dt.convert_time_zone("Asia/Shanghai")
     return frame.with_columns(
-        month=local.dt.strftime("%Y-%m"), day=local.dt.strftime("%Y-%m-%d")
+        month=local.dt.strftime("%Y-%m"),
+        day=local.dt.strftime("%Y-%m-%d"),
+        case_no=pl.lit("B") + pl.col("id").cast(pl.String),
+        handled_at=pl.Series(done).set(pl.Series(rng.random(n) < 0.2), None),
+        device=pl.when(pl.Series(rng.random(n) < 0.6))  # a centre's own 5 tablets, or none
+        .then(pl.format("pad-{}-{}", "centre_id", pl.Series(rng.integers(0, 5, n))))
+        .otherwise(pl.lit("")),
+        comment=pl.Series(comments[rng.integers(0, len(comments), n)]),
     ).sort("id")
+
+
+CENTRES_SQL = """
+import django
+django.setup()
+from minsheng.orgs.models import Organisation, OrgKind, Region, RegionLevel
+province = Region.objects.create(code="390000000000", name="测试省", level=RegionLevel.PROVINCE)
+Organisation.objects.bulk_create(
+    Organisation(
+        name=f"服务中心{k}", key=f"centre-{k}", kind=OrgKind.SERVICE_CENTRE, region=province,
+        centre_level=3,
+    )
+    for k in range(1, %d + 1)
+)
+"""
 
 
 def command(argv: list[str], env: dict[str, str], repeat: int) -> tuple[float, float, str]:
@@ -80,6 +105,10 @@ def main() -> None:
     }
     minsheng = str(ROOT / ".venv/bin/minsheng")
     subprocess.run([minsheng, "migrate", "--verbosity", "0"], env=env, check=True)
+    # the centres the ratings name (ids 1 … CENTRES), for the integrity findings to refer to
+    script = CENTRES_SQL % CENTRES
+    setup_env = {**env, "DJANGO_SETTINGS_MODULE": "minsheng.site.settings"}
+    subprocess.run([sys.executable, "-c", script], env=setup_env, check=True)
     root = tmp / "analytics"
     rng = np.random.default_rng(2026)
     written, seconds = 0, 0.0
@@ -113,6 +142,17 @@ def main() -> None:
             "of which start-up: Django and the command's imports (`reviews stats --help`)",
             f"{t_start:.2f} s",
             "",
+        )
+    )
+    t_check, peak_check, _ = command(
+        [minsheng, "reviews", "integrity", "--month", "2026-10"], env, 1
+    )
+    rows.append(
+        (
+            "`minsheng reviews integrity --month 2026-10` (the checks over the month's ratings"
+            " in the store)",
+            f"{t_check:.1f} s",
+            f"peak {peak_check:.2f} GiB",
         )
     )
     spark_env = {**env, "MINSHENG_ANALYTICS": "spark", "MINSHENG_SPARK_MASTER": "local[2]"}

@@ -54,6 +54,7 @@ class Source:
     max_id: Callable[[], int]  # the largest id in the database
     count_upto: Callable[[int], int]  # rows with id ≤ n in the database
     read_after: Callable[[int, int], pl.DataFrame]  # rows with id > n, at most k of them
+    columns: tuple[str, ...] = ()  # what a part holds; parts written before a change are redone
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +109,30 @@ def engine() -> engines.Engine:
     return engines.engine(settings.MINSHENG_ANALYTICS, root(), settings.MINSHENG_SPARK_MASTER)
 
 
+_LAYOUT_CHECKED: set[str] = set()  # parts (paths) already found to hold the current columns
+
+
+def _layout(source: Source, base: Path) -> None:
+    """A table whose parts were written with other columns (an upgrade added one) is dropped,
+    to be copied again whole by this sync. One footer read per process."""
+    found = store.parts(base, source.table)
+    if not source.columns or not found or str(found[0].path) in _LAYOUT_CHECKED:
+        return
+    wanted = sorted(c for c in source.columns if c != "month")
+    with store.locked(base, source.table):
+        found = store.parts(base, source.table)
+        if found and sorted(store.part_columns(found[0])) != wanted:
+            store.drop(base, source.table)
+        elif found:
+            _LAYOUT_CHECKED.add(str(found[0].path))
+
+
 def sync(table: str, progress: Callable[[int], None] | None = None) -> int:
     """Copy the rows above the watermark; returns how many. Cheap when nothing is new (one
     indexed ``MAX(id)``), so readers call it first and always see every stored row."""
     source = sources()[table]
     base = root()
+    _layout(source, base)
     newest = source.max_id()
     if newest <= store.watermark(base, table):
         return 0
@@ -208,7 +228,7 @@ def sync_all(*, verify: bool = False) -> list[dict[str, Any]]:
 
 def clear() -> None:
     """Empty the store (the demo starts a new database)."""
-    for table in (*sources(), *snapshots()):
+    for table in (*sources(), *snapshots(), ".results"):  # and queries' leftover scratch
         store.drop(root(), table)
 
 
@@ -239,8 +259,8 @@ def month_rows(name: str, month: str) -> pl.DataFrame:
     snapshot, with the rows changed since replacing their copies."""
     table = monthly()[name]
     found = store.latest_snapshot(root(), name, f"month={month}")
-    if found is None:
-        return month_rebuild(name, month)
+    if found is None or found[1].columns != list(table.columns):
+        return month_rebuild(name, month)  # none yet, or kept before a column was added
     version, frame = found
     changed_rows = _in_month(table, month).filter(updated_at__gte=_moment(version) - MARGIN)
     changed = query_frame(changed_rows.order_by(), table.columns)

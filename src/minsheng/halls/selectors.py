@@ -11,11 +11,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minsheng.analytics.frames import query_frame
 from minsheng.analytics.store import month_rows
 from minsheng.core.analytics.store import months_between
 from minsheng.core.halls.metrics import CaseMetrics, Cases, case_metrics
@@ -23,7 +21,7 @@ from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.halls.models import Application
 from minsheng.halls.store import COLUMNS, TABLE
 from minsheng.orgs.models import ANCESTOR_FIELDS, Organisation, Region
-from minsheng.reviews.models import Rating, Source
+from minsheng.reviews import store as ratings_store
 from minsheng.reviews.selectors import CHILD_COLUMN, OWN_LEVEL, TOTAL, RatingSlice, rating_stats
 from minsheng.reviews.services.deadlines import work_calendar
 
@@ -89,8 +87,7 @@ def case_rows(
     """The region's metrics over cases received from ``start`` to ``end`` (inclusive), and
     each group's (``by``: region, centre or item), largest groups first. The cases come as
     columns from the analytics store (``halls.store``: each month's snapshot and the records
-    changed since); whether a case was rated is asked of the database (one query for the span's
-    rated cases)."""
+    changed since); whether a case was rated, of the ratings in the store (``rated_sql``)."""
     begin, stop = span(start, end)
     parts = [month_rows(TABLE, month) for month in months_between(begin, stop)]
     frame = pl.concat(parts) if parts else pl.DataFrame(schema=TYPES)
@@ -101,22 +98,7 @@ def case_rows(
         & (pl.col("received_at") < after)
         & (pl.col(f"{place}_id" if place else "region_id") == region.pk)
     )
-    rated = query_frame(
-        Application.objects.filter(
-            received_at__gte=begin,
-            received_at__lt=stop,
-            **region.subtree_filter("centre__region__"),
-        )
-        .filter(
-            Exists(
-                Rating.objects.filter(
-                    case_no=OuterRef("case_no"), source=Source.ACTIVE, is_follow_up=False
-                )
-            )
-        )
-        .order_by(),
-        {"id": ("pk", pl.Int64)},
-    )
+    rated = ratings_store.rated(frame["case_no"])
     if by == "region" and region.level in CHILD_COLUMN:
         field = CHILD_COLUMN[region.level]  # the same grouping as the ratings' pages
         child = (
@@ -141,7 +123,7 @@ def case_rows(
         visits=_numbers(frame["visits"]),
         notice=frame["notice"].fill_null(False).to_numpy(),
         assisted=(frame["assisted"].fill_null("") != "").to_numpy(),
-        rated=frame["id"].is_in(rated["id"].implode()).to_numpy(),
+        rated=frame["case_no"].is_in(rated.implode()).to_numpy(),
     )
     moment = as_of or timezone.now()
     calendar = work_calendar()

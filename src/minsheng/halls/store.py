@@ -21,6 +21,7 @@ COLUMNS = {
     "city_id": ("centre__region__city_id", pl.Int64),
     "county_id": ("centre__region__county_id", pl.Int64),
     "township_id": ("centre__region__township_id", pl.Int64),
+    "case_no": ("case_no", pl.String),
     "item_code": ("item_code", pl.String),
     "item_name": ("item_name", pl.String),
     "received_at": ("received_at", UTC_TIME),

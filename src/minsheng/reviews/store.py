@@ -18,7 +18,18 @@ from django.db.models.functions import Coalesce, TruncDay, TruncMonth
 
 from minsheng.analytics import store
 from minsheng.analytics.frames import query_frame
-from minsheng.core.analytics.ratings import GROUP_COLUMNS, TABLE, Slice, tally_from_rows, tally_sql
+from minsheng.core.analytics import engines
+from minsheng.core.analytics.ratings import (
+    COLUMNS,
+    GROUP_COLUMNS,
+    TABLE,
+    Slice,
+    events_sql,
+    history_sql,
+    rated_sql,
+    tally_from_rows,
+    tally_sql,
+)
 from minsheng.core.regions import Level
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.orgs.models import ANCESTOR_FIELDS
@@ -28,16 +39,20 @@ FIELDS = (
     "id", "rated_at", "department_id", "centre_id", "window_id", "staff_id", "service_item_id",
     "channel", "level", "source", "is_follow_up", "contact_cipher", "centre__region_id",
     "centre__region__province_id", "centre__region__city_id", "centre__region__county_id",
-    "centre__region__township_id",
+    "centre__region__township_id", "case_no", "handled_at", "device", "comment",
 )  # fmt: skip
 NAMES = (
     "id", "rated_at", "department_id", "centre_id", "window_id", "staff_id", "service_item_id",
     "channel", "level", "source", "is_follow_up", "reachable", "region_id", "province_id",
-    "city_id", "county_id", "township_id",
+    "city_id", "county_id", "township_id", "case_no", "handled_at", "device", "comment",
 )  # fmt: skip
 SCHEMA: dict[str, Any] = {
     **dict.fromkeys(NAMES, pl.Int64),
     "rated_at": pl.Datetime("us", "UTC"),
+    "handled_at": pl.Datetime("us", "UTC"),
+    "case_no": pl.String,
+    "device": pl.String,
+    "comment": pl.String,
     "channel": pl.String,
     "source": pl.String,
     "level": pl.Int16,
@@ -58,6 +73,7 @@ def _read_after(mark: int, limit: int) -> pl.DataFrame:
         month=local.dt.strftime("%Y-%m"),
         day=local.dt.strftime("%Y-%m-%d"),
         rated_at=pl.col("rated_at").dt.replace_time_zone(None),
+        handled_at=pl.col("handled_at").dt.replace_time_zone(None),
     )
 
 
@@ -67,6 +83,7 @@ store.register(
         max_id=lambda: Rating.objects.aggregate(m=Max("pk"))["m"] or 0,
         count_upto=lambda n: Rating.objects.filter(pk__lte=n).count(),
         read_after=_read_after,
+        columns=tuple(COLUMNS),
     )
 )
 
@@ -84,15 +101,61 @@ def _scope_column(scope: Any) -> tuple[str, int]:
     return (f"{column}_id" if column else "region_id"), scope.pk
 
 
+def _scope_where(scope: Any) -> dict[str, int | str]:
+    if scope is None:
+        return {}
+    column, pk = _scope_column(scope)
+    return {column: pk}
+
+
+EVENT_TYPES: dict[str, Any] = {
+    "id": pl.Int64, "centre": pl.Int64, "staff": pl.Int64, "device": pl.String,
+    "level": pl.Int16, "source": pl.String, "channel": pl.String, "rated_at": pl.Datetime("us"),
+    "handled_at": pl.Datetime("us"), "comment": pl.String, "case_no": pl.String,
+}  # fmt: skip
+
+
+def month_events(month: str, scope: Any) -> pl.DataFrame:
+    """The month's first ratings in the scope's subtree with what the integrity checks read
+    (times in UTC, without zone), by id."""
+    store.sync(TABLE)
+    frame = store.engine().frame(events_sql(month, _scope_where(scope)), [TABLE])
+    if frame is None:
+        return pl.DataFrame(schema=EVENT_TYPES)
+    return frame.cast(EVENT_TYPES)  # type: ignore[arg-type]
+
+
+def rated(case_numbers: pl.Series) -> pl.Series:
+    """The case numbers among these that an active first rating carries."""
+    store.sync(TABLE)
+    with engines.scratch_folder(store.root()) as folder:
+        folder.mkdir()
+        path = folder / "cases.parquet"
+        pl.DataFrame({"case_no": case_numbers.unique()}).write_parquet(path)
+        found = store.engine().frame(rated_sql("cases"), [TABLE], {"cases": path})
+    return pl.Series("case_no", [], pl.String) if found is None else found["case_no"]
+
+
+HISTORY_TYPES: dict[str, Any] = {
+    "centre": pl.Int64, "device": pl.String, "staff": pl.Int64, "n": pl.Int64, "bad": pl.Int64,
+}  # fmt: skip
+
+
+def history(months: list[str], scope: Any) -> pl.DataFrame:
+    """The months' active first ratings counted per centre, device and staff member."""
+    store.sync(TABLE)
+    frame = store.engine().frame(history_sql(months, _scope_where(scope)), [TABLE])
+    if frame is None:
+        return pl.DataFrame(schema=HISTORY_TYPES)
+    return frame.cast(HISTORY_TYPES)  # type: ignore[arg-type]
+
+
 def tally(
     begin: Any, end: Any, scope: Any, only: dict[str, Any], by: str, root: Any
 ) -> tuple[list[Any], dict[str, Any], dict[str, Any]]:
     """Keys, rating counts (store) and case counts (database) per group, in the same order."""
     store.sync(TABLE)
-    where: dict[str, int | str] = {}
-    if scope is not None:
-        column, pk = _scope_column(scope)
-        where[column] = pk
+    where = _scope_where(scope)
     for key, value in only.items():
         where[f"{key}_id" if hasattr(value, "pk") else key] = getattr(value, "pk", value)
     if by == "region":

@@ -17,12 +17,17 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
+
+import polars as pl
 
 from minsheng.core.analytics import store
 
@@ -40,7 +45,27 @@ class Engine(Protocol):
         self, sql: str, tables: Sequence[str], files: Mapping[str, Path] | None = None
     ) -> list[tuple[Any, ...]]: ...
 
+    def frame(
+        self, sql: str, tables: Sequence[str], files: Mapping[str, Path] | None = None
+    ) -> pl.DataFrame | None:
+        """The rows as columns (for many rows: no Python tuple per row): the engine writes them
+        as Parquet under the store's folder and polars reads them back. None when a table has
+        nothing copied yet (the caller knows the columns it asked for)."""
+        ...
+
     def quote(self, name: str) -> str: ...
+
+
+@contextmanager
+def scratch_folder(root: Path) -> Iterator[Path]:
+    """A fresh folder's path under the store (shared storage, so a cluster's executors can
+    read and write there too) for one query's input or result, removed afterwards."""
+    folder = root / ".results" / uuid.uuid4().hex
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class DuckDB:
@@ -69,6 +94,17 @@ class DuckDB:
         self._connection.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {source}")  # noqa: S608
         self._seen[table] = key
 
+    def _views(self, tables: Sequence[str], files: Mapping[str, Path] | None) -> None:
+        for table in tables:
+            self._view(table)
+        for name, path in (files or {}).items():
+            self._seen.pop(name, None)
+            source = str(path).replace("'", "''")
+            # The view names and paths are the store's own.
+            self._connection.execute(
+                f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{source}')"  # noqa: S608
+            )
+
     def rows(
         self, sql: str, tables: Sequence[str], files: Mapping[str, Path] | None = None
     ) -> list[tuple[Any, ...]]:
@@ -77,16 +113,21 @@ class DuckDB:
         if not all(store.parts(self.root, t) for t in tables):
             return []  # a table with nothing copied yet has no rows to group
         with self._lock:
-            for table in tables:
-                self._view(table)
-            for name, path in (files or {}).items():
-                self._seen.pop(name, None)
-                source = str(path).replace("'", "''")
-                # The view names and paths are the store's own.
-                self._connection.execute(
-                    f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{source}')"  # noqa: S608
-                )
+            self._views(tables, files)
             return self._connection.execute(sql).fetchall()
+
+    def frame(
+        self, sql: str, tables: Sequence[str], files: Mapping[str, Path] | None = None
+    ) -> pl.DataFrame | None:
+        if not all(store.parts(self.root, t) for t in tables):
+            return None
+        with self._lock, scratch_folder(self.root) as folder:
+            self._views(tables, files)
+            folder.mkdir()
+            target = folder / "result.parquet"
+            path = str(target).replace("'", "''")
+            self._connection.execute(f"COPY ({sql}) TO '{path}' (FORMAT parquet)")
+            return pl.read_parquet(target)
 
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
@@ -113,6 +154,7 @@ class Spark:
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
             .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
             .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="minsheng-spark-"))
             .getOrCreate()
         )
@@ -129,6 +171,19 @@ class Spark:
         for name, path in (files or {}).items():
             self.session.read.parquet(str(path)).createOrReplaceTempView(name)
         return [tuple(row) for row in self.session.sql(sql).collect()]
+
+    def frame(
+        self, sql: str, tables: Sequence[str], files: Mapping[str, Path] | None = None
+    ) -> pl.DataFrame | None:
+        if not all(store.parts(self.root, t) for t in tables):
+            return None
+        for table in tables:
+            self.session.read.parquet(str(self.root / table)).createOrReplaceTempView(table)
+        for name, path in (files or {}).items():
+            self.session.read.parquet(str(path)).createOrReplaceTempView(name)
+        with scratch_folder(self.root) as folder:
+            self.session.sql(sql).write.parquet(str(folder))
+            return pl.read_parquet(folder / "*.parquet")
 
     def quote(self, name: str) -> str:
         return "`" + name.replace("`", "``") + "`"

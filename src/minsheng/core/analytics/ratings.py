@@ -38,6 +38,11 @@ COLUMNS: dict[str, str] = {
     "city_id": "Int64",
     "county_id": "Int64",
     "township_id": "Int64",
+    # what the integrity checks and 办件统计 read besides the counts
+    "case_no": "String",
+    "handled_at": "Datetime",  # UTC, without zone; the completion the rating carries
+    "device": "String",
+    "comment": "String",
 }
 # What a grouping reads (the scope's own regions group as 0: see reviews.selectors).
 GROUP_COLUMNS = {
@@ -83,6 +88,56 @@ def _utc(moment: dt.datetime) -> str:
     return f"TIMESTAMP '{utc.isoformat(sep=' ', timespec='microseconds')}'"
 
 
+def _equalities(where: Mapping[str, int | str] | None) -> list[str]:
+    conditions = []
+    for column, value in (where or {}).items():
+        if column not in COLUMNS:
+            raise ValueError(f"not a stored column: {column}")
+        conditions.append(f"{column} = {_literal(value)}")
+    return conditions
+
+
+def events_sql(month: str, where: Mapping[str, int | str] | None = None) -> str:
+    """A month's first ratings (追评 are not) with what the integrity checks read, by id."""
+    conditions = [f"month = {_literal(month)}", "NOT is_follow_up", *_equalities(where)]
+    return (
+        "SELECT id, centre_id AS centre, staff_id AS staff, device, level, source, channel,\n"
+        "  rated_at, handled_at, comment, case_no\n"
+        f"FROM {TABLE}\n"
+        f"WHERE {' AND '.join(conditions)}\n"
+        "ORDER BY id"
+    )
+
+
+def history_sql(months: Sequence[str], where: Mapping[str, int | str] | None = None) -> str:
+    """The months' active first ratings per centre, device and staff member: how many, how
+    many bad — a centre's history for the integrity checks, in few rows."""
+    listed = ", ".join(_literal(m) for m in months)
+    conditions = [
+        f"month IN ({listed})",
+        "NOT is_follow_up",
+        "source = 'active'",
+        *_equalities(where),
+    ]
+    return (
+        "SELECT centre_id AS centre, device, staff_id AS staff, COUNT(*) AS n,\n"
+        "  SUM(CASE WHEN level <= 2 THEN 1 ELSE 0 END) AS bad\n"
+        f"FROM {TABLE}\n"
+        f"WHERE {' AND '.join(conditions)}\n"
+        "GROUP BY centre_id, device, staff_id"
+    )
+
+
+def rated_sql(cases: str) -> str:
+    """Which of the case numbers in view ``cases`` (a column ``case_no``) an active first
+    rating carries — 办件统计's "rated". ``cases`` is the caller's own view name."""
+    return (
+        f"SELECT DISTINCT r.case_no AS case_no FROM {TABLE} r\n"  # noqa: S608
+        f"JOIN {cases} c ON r.case_no = c.case_no\n"
+        "WHERE r.source = 'active' AND NOT r.is_follow_up"
+    )
+
+
 def tally_sql(part: Slice, group: str) -> str:
     """Counts per group: active, default and system ratings (追评 not counted again) and the
     active ones by level 1–5. ``group``: a stored column or SQL over them (``1`` for all)."""
@@ -91,11 +146,8 @@ def tally_sql(part: Slice, group: str) -> str:
         f"month IN ({months})",
         f"rated_at >= {_utc(part.begin)}",
         f"rated_at < {_utc(part.end)}",
+        *_equalities(part.where),
     ]
-    for column, value in (part.where or {}).items():
-        if column not in COLUMNS:
-            raise ValueError(f"not a stored column: {column}")
-        conditions.append(f"{column} = {_literal(value)}")
     active = "NOT is_follow_up AND source = 'active'"
     levels = ",\n  ".join(
         f"SUM(CASE WHEN {active} AND level = {k} THEN 1 ELSE 0 END) AS l{k}" for k in range(1, 6)

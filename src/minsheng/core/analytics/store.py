@@ -63,6 +63,11 @@ def parts(root: Path, table: str) -> list[Part]:
     return sorted(found, key=lambda p: (p.first, p.month))
 
 
+def part_columns(part: Part) -> list[str]:
+    """The columns a part holds (from its footer; the month is the folder's)."""
+    return list(pl.read_parquet_schema(part.path))
+
+
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     """[first moment, first moment of the next month) in Asia/Shanghai for "2026-10"."""
     year, number = (int(x) for x in month.split("-"))

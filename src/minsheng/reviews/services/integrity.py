@@ -12,25 +12,28 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minsheng.analytics.frames import UTC_TIME, query_frame
+from minsheng.analytics.store import month_rows
 from minsheng.audit.models import AuditAction, AuditEntry
 from minsheng.audit.services import audit_record
-from minsheng.core.analytics.store import month_bounds
+from minsheng.core.analytics.store import month_bounds, months_between
 from minsheng.core.halls.hours import Hours, parse_hours
 from minsheng.core.integrity.findings import Finding
-from minsheng.core.integrity.ratings import CentreHistory, Context, find
-from minsheng.halls.models import Application, CentreProfile
+from minsheng.core.integrity.ratings import EVENT_SCHEMA, CentreHistory, Context, find
+from minsheng.halls.models import CentreProfile
+from minsheng.halls.store import TABLE as APPLICATIONS
 from minsheng.orgs.models import Region
-from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag, Rating, Source
-from minsheng.reviews.selectors import ratings_in
+from minsheng.reviews import store
+from minsheng.reviews.models import FindingDomain, FlagStatus, IntegrityFlag
 from minsheng.reviews.services.deadlines import work_calendar
 
 HISTORY_MONTHS = 3
+# An application record's completion replaces the one a rating carries when the record was
+# received within this many months before the rating's month, or since.
+COMPLETION_MONTHS = 12
 
 
 def _previous(month: str, k: int) -> str:
@@ -41,28 +44,18 @@ def _previous(month: str, k: int) -> str:
 
 def _history(month: str, scope: Region | None) -> dict[int, CentreHistory]:
     """Per centre, the earlier months' active ratings and the devices and staff seen in them
-    (one read of their columns)."""
-    start, _ = month_bounds(_previous(month, HISTORY_MONTHS))
-    end, _ = month_bounds(month)
-    qs = Rating.objects.filter(
-        rated_at__gte=start, rated_at__lt=end, source=Source.ACTIVE, is_follow_up=False
-    ).order_by()
-    if scope is not None:
-        qs = qs.filter(**scope.subtree_filter("centre__region__"))
-    rows = query_frame(
-        qs,
-        {
-            "centre": ("centre_id", pl.Int64),
-            "device": ("device", pl.String),
-            "staff": ("staff_id", pl.Int64),
-            "level": ("level", pl.Int8),
-        },
-    )
-    per = rows.group_by("centre").agg(
-        n=pl.len(),
-        bad=(pl.col("level") <= 2).sum(),
-        devices=pl.col("device").filter(pl.col("device") != "").unique(),
-        staff=pl.col("staff").drop_nulls().unique(),
+    (from the analytics store, counted per centre, device and staff member)."""
+    months = [_previous(month, k) for k in range(HISTORY_MONTHS, 0, -1)]
+    per = (
+        store.history(months, scope)
+        .group_by("centre")
+        .agg(
+            n=pl.col("n").sum(),
+            bad=pl.col("bad").sum(),
+            devices=pl.col("device").filter(pl.col("device") != "").unique(),
+            staff=pl.col("staff").drop_nulls().unique(),
+        )
+        .select("centre", "n", "bad", "devices", "staff")
     )
     return {
         centre: CentreHistory(int(bad), int(n), frozenset(devices), frozenset(staff))
@@ -70,33 +63,36 @@ def _history(month: str, scope: Region | None) -> dict[int, CentreHistory]:
     }
 
 
+def _completions(month: str) -> pl.DataFrame:
+    """Case number → completion time (UTC, without zone) of the application records received
+    from ``COMPLETION_MONTHS`` before the month to now (the analytics store's months)."""
+    first, _ = month_bounds(_previous(month, COMPLETION_MONTHS))
+    frames = [
+        month_rows(APPLICATIONS, m)
+        .filter(pl.col("completed_at").is_not_null())
+        .select("case_no", done=pl.col("completed_at").dt.replace_time_zone(None))
+        for m in months_between(first, max(timezone.now(), month_bounds(month)[1]))
+    ]
+    schema: dict[str, Any] = {"case_no": pl.String, "done": pl.Datetime("us")}
+    return pl.concat([pl.DataFrame(schema=schema), *frames]).unique("case_no", keep="last")
+
+
 def month_events(month: str, scope: Region | None) -> pl.DataFrame:
-    """The month's ratings as the checks' columns; a rating whose case number names an
-    application record is checked against the application's real completion time, not the one
-    it carries."""
-    completed = Application.objects.filter(case_no=OuterRef("case_no")).values("completed_at")
-    qs = ratings_in(month, scope).filter(is_follow_up=False).order_by()
-    qs = qs.annotate(done=Coalesce(Subquery(completed[:1]), F("handled_at")))
-    frame = query_frame(
-        qs,
-        {
-            "id": ("pk", pl.Int64),
-            "centre": ("centre_id", pl.Int64),
-            "staff": ("staff_id", pl.Int64),
-            "device": ("device", pl.String),
-            "level": ("level", pl.Int8),
-            "source": ("source", pl.String),
-            "channel": ("channel", pl.String),
-            "rated_at": ("rated_at", UTC_TIME),
-            "handled_at": ("done", UTC_TIME),
-            "comment": ("comment", pl.String),
-        },
-    )
+    """The month's ratings as the checks' columns (from the analytics store); a rating whose
+    case number names an application record is checked against the application's real
+    completion time, not the one it carries."""
+    events = store.month_events(month, scope)
+    if events.height:
+        events = events.join(_completions(month), on="case_no", how="left").with_columns(
+            handled_at=pl.coalesce("done", "handled_at")
+        )
     seconds = [
         (pl.col(c).dt.epoch("us").cast(pl.Float64) / 1e6).alias(c)
         for c in ("rated_at", "handled_at")
     ]
-    return frame.with_columns(seconds)
+    return events.with_columns(seconds).select(
+        pl.col(name).cast(dtype) for name, dtype in EVENT_SCHEMA.items()
+    )
 
 
 def _context(centres: list[int]) -> Context:
