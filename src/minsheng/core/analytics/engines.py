@@ -78,6 +78,9 @@ class DuckDB:
         self._lock = threading.Lock()
         self._connection = duckdb.connect(":memory:")
         self._connection.execute("SET TimeZone = 'UTC'")
+        self._connection.execute("SET enable_progress_bar = false")  # no bars on a command's
+        # output; and results need not keep the files' row order (less memory for millions)
+        self._connection.execute("SET preserve_insertion_order = false")
         self._seen: dict[str, tuple[int, int]] = {}
 
     def _view(self, table: str) -> None:

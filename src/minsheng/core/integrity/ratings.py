@@ -35,7 +35,7 @@ from minsheng.core.integrity.stats import (
     binom_sf,
     concentrated,
     peer_beta,
-    scan_tail,
+    scan_tails,
     spikes,
 )
 
@@ -103,7 +103,8 @@ def find(
 
 
 def _ids(frame: pl.DataFrame) -> list[int]:
-    return [int(i) for i in frame["id"].head(EXAMPLES)]
+    """The first ``EXAMPLES`` ids (the smallest: the same whatever order the rows came in)."""
+    return [int(i) for i in frame["id"].bottom_k(EXAMPLES).sort()]
 
 
 def _subjects(active: pl.DataFrame) -> pl.DataFrame:
@@ -119,36 +120,63 @@ def _subjects(active: pl.DataFrame) -> pl.DataFrame:
 
 
 def _bursts(active: pl.DataFrame) -> list[Finding]:
-    rows = _subjects(active)
+    """Per subject, the most "非常满意" in any ``BURST_SECONDS`` (one sorted pass over all
+    subjects at once), judged against the subject's own pace."""
+    narrow = active.select("id", "centre", "staff", "device", "level", "rated_at")
+    # A subject as a number (even: a device, odd: a staff member), named only when found.
+    rows = pl.concat(
+        [
+            narrow.filter(pl.col("device") != "").with_columns(
+                key=pl.col("device").cast(pl.Categorical).to_physical().cast(pl.Int64) * 2
+            ),
+            narrow.filter(pl.col("staff").is_not_null()).with_columns(key=pl.col("staff") * 2 + 1),
+        ]
+    )
     if rows.is_empty():
         return []
-    per_centre = rows.group_by("centre").agg(pl.col("subject").n_unique().alias("m"))
-    tests = dict(zip(per_centre["centre"], per_centre["m"], strict=True))
-    grouped = (
-        rows.sort("rated_at")
-        .group_by("centre", "subject")
-        .agg(
-            pl.col("rated_at"),
-            pl.col("level"),
-            pl.col("id"),
-            days=(pl.col("rated_at") // 86400).n_unique(),
-        )
+    tests = rows.group_by("centre").agg(m=pl.col("key").n_unique())
+    subjects = rows.group_by("centre", "key").agg(
+        total=pl.len(), days=(pl.col("rated_at") // 86400).n_unique()
     )
+    top = (
+        rows.filter(pl.col("level") == 5)
+        .select("centre", "key", "rated_at", "id", "device", "staff")
+        .filter(pl.len().over("centre", "key") >= 5)
+        .sort("centre", "key", "rated_at", "id")
+    )
+    if top.is_empty():
+        return []
+    # One sorted key for every subject's stamps: the subject's place, then its microseconds,
+    # far enough apart that no window reaches into the next subject.
+    micros = (top["rated_at"] * 1e6).round().cast(pl.Int64).to_numpy()
+    micros = micros - micros.min()
+    width = int(BURST_SECONDS * 1e6)
+    step = int(micros.max()) + width + 1
+    first = (
+        (top["centre"] != top["centre"].shift(1)) | (top["key"] != top["key"].shift(1))
+    ).fill_null(True)
+    number = first.cast(pl.Int64).cum_sum().to_numpy() - 1
+    if (int(number.max()) + 1) * step >= 2**62:
+        raise ValueError("too many subjects over too long a span for one pass")
+    place = number * step + micros
+    counts = np.searchsorted(place, place + width, side="right") - np.arange(len(place))
+    best = (
+        top.select("centre", "key")
+        .with_columns(count=pl.Series(counts), at=pl.int_range(pl.len()))
+        .group_by("centre", "key", maintain_order=True)
+        .agg(k=pl.col("count").max(), i=pl.col("at").get(pl.col("count").arg_max()))
+        .join(subjects, on=["centre", "key"])
+        .join(tests, on="centre")
+    )
+    span = best["days"].cast(pl.Float64).to_numpy() * DAY_OPEN_SECONDS
+    total = best["total"].to_numpy()
+    p = scan_tails(best["k"].to_numpy(), total / span, BURST_SECONDS, span)
+    p = np.minimum(1.0, p * best["m"].to_numpy())
+    times, ids = top["rated_at"].to_numpy(), top["id"].to_numpy()
     found = []
-    for centre, subject, times_all, levels, ids, days in grouped.iter_rows():
-        levels_np = np.asarray(levels)
-        top = np.flatnonzero(levels_np == 5)
-        if len(top) < 5:
-            continue
-        times = np.asarray(times_all, dtype=np.float64)[top]
-        ends = np.searchsorted(times, times + BURST_SECONDS, side="right")
-        counts = ends - np.arange(len(times))
-        i = int(np.argmax(counts))
-        k = int(counts[i])
-        span = days * DAY_OPEN_SECONDS
-        p = min(1.0, scan_tail(k, len(times_all) / span, BURST_SECONDS, span) * tests[centre])
-        if p >= ALPHA:
-            continue
+    for row in np.flatnonzero(p < ALPHA):
+        centre, key, k, i = best.row(int(row))[:4]
+        subject = f"device:{top['device'][i]}" if key % 2 == 0 else f"staff:{top['staff'][i]}"
         window = times[i : i + k]
         who = "同一设备" if subject.startswith("device:") else "同一工作人员"
         minutes = (window[-1] - window[0]) / 60
@@ -157,15 +185,14 @@ def _bursts(active: pl.DataFrame) -> list[Finding]:
                 "burst",
                 centre,
                 subject,
-                p,
-                f"{who}在 {minutes:.0f} 分钟内产生 {k} 条“非常满意”"
-                f"（本月共 {len(times_all)} 条评价）",
+                float(p[row]),
+                f"{who}在 {minutes:.0f} 分钟内产生 {k} 条“非常满意”（本月共 {total[row]} 条评价）",
                 {
-                    "count": k,
+                    "count": int(k),
                     "from": float(window[0]),
                     "to": float(window[-1]),
-                    "ratings": [int(ids[j]) for j in top[i : i + k]][:EXAMPLES],
-                    "total": len(times_all),
+                    "ratings": [int(j) for j in ids[i : i + k]][:EXAMPLES],
+                    "total": int(total[row]),
                 },
             )
         )
@@ -333,7 +360,11 @@ def _filled_in(active: pl.DataFrame, context: Context) -> list[Finding]:
     found = []
     minute = ((pl.col("rated_at") + context.utc_offset) % 86400 // 60).cast(pl.Int64)
     delay = ((pl.col("rated_at") - pl.col("handled_at")) // 60).cast(pl.Int64)
-    by_centre = active.with_columns(minute=minute, delay=delay).partition_by("centre", as_dict=True)
+    by_centre = (
+        active.select("id", "centre", "rated_at", "handled_at")
+        .with_columns(minute=minute, delay=delay)
+        .partition_by("centre", as_dict=True)
+    )
     for (centre,), rows in sorted(by_centre.items()):
         clock = np.bincount(rows["minute"].to_numpy(), minlength=1440)
         best = [("minute", s) for s in spikes(clock, span=SPAN, circular=True, alpha=ALPHA)]
@@ -386,7 +417,9 @@ def _copied_comments(active: pl.DataFrame) -> list[Finding]:
         return []
     share = rows.group_by("centre").agg(s=pl.len() / len(rows))
     long = rows.filter(pl.col("text").str.len_chars() >= MIN_COMMENT)
-    counts = long.group_by("centre", "text").agg(x=pl.len(), ids=pl.col("id").head(EXAMPLES))
+    counts = long.group_by("centre", "text").agg(
+        x=pl.len(), ids=pl.col("id").bottom_k(EXAMPLES).sort()
+    )
     counts = counts.join(long.group_by("text").agg(total=pl.len()), on="text").join(
         share, on="centre"
     )
@@ -411,11 +444,11 @@ def _copied_comments(active: pl.DataFrame) -> list[Finding]:
 
 
 def _new_subjects(active: pl.DataFrame, history: Mapping[int, CentreHistory]) -> list[Finding]:
-    rows = _subjects(active)
+    rows = _subjects(active.select("id", "centre", "staff", "device", "level"))
     if rows.is_empty():
         return []
     stats = rows.group_by("centre", "subject").agg(
-        n=pl.len(), x=(pl.col("level") <= 2).sum(), ids=pl.col("id").head(EXAMPLES)
+        n=pl.len(), x=(pl.col("level") <= 2).sum(), ids=pl.col("id").bottom_k(EXAMPLES).sort()
     )
     now = active.group_by("centre").agg(n=pl.len(), x=(pl.col("level") <= 2).sum())
     overall = {c: (int(x), int(n)) for c, n, x in now.iter_rows()}

@@ -66,18 +66,28 @@ def scan_tail(k: int, rate: float, window: float, span: float) -> float:
     """P(some window of length ``window`` within ``span`` holds ≥ k events) for a Poisson
     stream of ``rate`` events per unit time (Alm 1983, as given by Glaz, Naus & Wallenstein):
     1 − F(k−1; ψ) · exp(−((k − ψ)/k) · λ(T − w) · f(k−1; ψ)), ψ = λw."""
-    if k <= 1:
-        return 1.0
+    return float(scan_tails(np.array([k]), np.array([rate]), window, np.array([span]))[0])
+
+
+def scan_tails(
+    k: npt.NDArray[np.int64],
+    rate: npt.NDArray[np.float64],
+    window: float,
+    span: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """``scan_tail`` of many streams at once (each k, rate and span its own)."""
+    k = np.asarray(k, dtype=np.float64)
+    rate = np.asarray(rate, dtype=np.float64)
     psi = rate * window
-    if psi <= 0:
-        return 0.0
-    if k <= psi:
-        return 1.0
-    sf = float(stats.poisson.sf(k - 1, psi))  # 1 − F(k−1; ψ), kept in logs: tails are tiny
-    pmf = float(stats.poisson.pmf(k - 1, psi))
-    exponent = ((k - psi) / k) * rate * max(span - window, 0.0) * pmf
-    tail = -math.expm1(math.log1p(-sf) - exponent) if sf < 1 else 1.0
-    return float(min(1.0, max(tail, 0.0)))
+    sf = stats.poisson.sf(k - 1, psi)  # 1 − F(k−1; ψ), kept in logs: tails are tiny
+    pmf = stats.poisson.pmf(k - 1, psi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = ((k - psi) / k) * rate * np.maximum(span - window, 0.0) * pmf
+        tail = np.where(sf < 1, -np.expm1(np.log1p(-np.minimum(sf, 1.0)) - exponent), 1.0)
+    tail = np.clip(np.nan_to_num(tail, nan=1.0), 0.0, 1.0)
+    tail = np.where(k <= psi, 1.0, tail)
+    tail = np.where(psi <= 0, 0.0, tail)
+    return np.where(k <= 1, 1.0, tail).astype(np.float64)
 
 
 @dataclass(frozen=True, slots=True)

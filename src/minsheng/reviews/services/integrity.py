@@ -82,10 +82,12 @@ def month_events(month: str, scope: Region | None) -> pl.DataFrame:
     case number names an application record is checked against the application's real
     completion time, not the one it carries."""
     events = store.month_events(month, scope)
-    if events.height:
-        events = events.join(_completions(month), on="case_no", how="left").with_columns(
-            handled_at=pl.coalesce("done", "handled_at")
+    done = _completions(month) if events.height else None
+    if done is not None and done.height:  # looked up, not joined: no copy of every column
+        real = events["case_no"].replace_strict(
+            done["case_no"], done["done"], default=None, return_dtype=pl.Datetime("us")
         )
+        events = events.with_columns(handled_at=pl.coalesce(real, "handled_at"))
     seconds = [
         (pl.col(c).dt.epoch("us").cast(pl.Float64) / 1e6).alias(c)
         for c in ("rated_at", "handled_at")
