@@ -160,3 +160,28 @@ def test_a_deleted_rating_makes_the_store_copy_again(city: City, ratings: int) -
     (row,) = [r for r in json.loads(out.getvalue()) if r["table"] == "ratings"]
     assert row["rebuilt"] is True and row["store"] == row["database"] + 1
     assert store.stored_count("ratings") == Rating.objects.count()
+
+
+@pytest.mark.usefixtures("ratings")
+def test_the_monthly_trend_is_the_database_count_of_each_month(city: City) -> None:
+    from django.db.models import Count, Q
+
+    from minsheng.core.analytics.store import month_bounds
+    from minsheng.reviews.selectors import monthly_trend
+
+    months = ["2026-11", "2026-10", "2026-09", "2026-08"]
+    department = Rating.objects.filter(case_no__startswith="S").first().department  # type: ignore[union-attr]
+    for scope, only in ((None, {}), (city.county, {}), (None, {"department": department})):
+        trend = monthly_trend(scope, months, only)
+        assert [t["month"] for t in trend] == months[::-1]
+        for row in trend:
+            start, end = month_bounds(row["month"])
+            qs = Rating.objects.filter(
+                rated_at__gte=start, rated_at__lt=end, source="active", is_follow_up=False, **only
+            )
+            if scope is not None:
+                qs = qs.filter(**scope.subtree_filter("centre__region__"))
+            counts = qs.aggregate(n=Count("pk"), good=Count("pk", filter=Q(level__gte=3)))
+            assert row["n"] == counts["n"]
+            assert row["good_rate"] == (counts["good"] / counts["n"] if counts["n"] else None)
+        assert any(row["n"] for row in trend) and any(row["n"] == 0 for row in trend)

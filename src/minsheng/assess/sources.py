@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg
 from django.utils import timezone
 
 from minsheng.assess.units import Unit
@@ -53,7 +53,6 @@ from minsheng.indicators.selectors import index_result, load_panel
 from minsheng.orgs.models import Region
 from minsheng.polls.models import Poll
 from minsheng.polls.results import poll_results
-from minsheng.reviews.models import Rating, Source
 from minsheng.supervision.board import tally
 from minsheng.supervision.models import Task
 
@@ -118,18 +117,11 @@ def components(
                 out[code]["expert"] = float(mean)
     begin = dt.datetime.combine(start, dt.time(), tzinfo=SHANGHAI)
     stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
+    if "ratings" in wanted and units:
+        for code, rate in _good_rates(units, begin, stop).items():
+            out[code]["ratings"] = rate
     for unit in units:
         dept = unit.department
-        if "ratings" in wanted:
-            whose = {"department": dept} if dept else unit.region.subtree_filter("centre__region__")
-            active = Rating.objects.filter(
-                rated_at__gte=begin, rated_at__lt=stop, source=Source.ACTIVE,
-                is_follow_up=False, **whose,
-            )  # fmt: skip
-            good = Count("pk", filter=Q(level__in=GOOD_LEVELS))
-            counts = active.aggregate(n=Count("pk"), good=good)
-            if counts["n"]:
-                out[unit.code]["ratings"] = 100 * counts["good"] / counts["n"]
         if "tasks" in wanted or "overdue_task" in per:
             owner = {"unit": dept} if dept else unit.region.subtree_filter("region__")
             tasks = Task.objects.filter(due__gte=start, due__lte=end, **owner)
@@ -151,6 +143,27 @@ def components(
                 reason = f"deduction:{DEDUCTIONS['missed_target']}"
                 out[unit.code][reason] = per["missed_target"] * missed
     return out
+
+
+def _good_rates(units: list[Unit], begin: dt.datetime, stop: dt.datetime) -> dict[str, float]:
+    """好评率 (levels 3–5 among active first ratings, in per cent) of each unit that has
+    ratings: one count of the analytics store grouped by department — the ratings a department
+    handled, wherever — or by the scheme region's child regions."""
+    from minsheng.reviews.store import rating_counts
+
+    if units[0].department is not None:
+        keys, counts = rating_counts(begin, stop, None, {}, "department", None)
+        code_of = {u.department.pk: u.code for u in units if u.department is not None}
+    else:
+        root = units[0].region.parent
+        keys, counts = rating_counts(begin, stop, root, {}, "region", root)
+        code_of = {u.region.pk: u.code for u in units}
+    good = sum(counts[f"l{level}"] for level in sorted(GOOD_LEVELS))
+    return {
+        code_of[key]: 100 * int(good[i]) / int(counts["n_active"][i])
+        for i, key in enumerate(keys)
+        if key in code_of and counts["n_active"][i]
+    }
 
 
 def _poll(regions: list[Region], period: Period, out: dict[str, dict[str, float]]) -> None:

@@ -345,17 +345,18 @@ def months_available(scope: Region | None) -> list[str]:
 def monthly_trend(
     scope: Region | None, months: list[str], only: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """好评率 and active ratings per month (oldest first): one indexed range count per month
-    (truncating half a million timestamps to months is slower on SQLite)."""
-    base = Rating.objects.filter(source="active", is_follow_up=False, **(only or {}))
-    if scope is not None:
-        base = base.filter(**scope.subtree_filter("centre__region__"))
+    """好评率 and active ratings per month (oldest first), from the analytics store in one
+    count grouped by month."""
+    from minsheng.reviews.store import rating_counts
+
+    if not months:
+        return []
+    begin, end = month_bounds(min(months))[0], month_bounds(max(months))[1]
+    keys, counts = rating_counts(begin, end, scope, dict(only or {}), "month", None)
+    good = counts["l3"] + counts["l4"] + counts["l5"]
+    found = {k: (int(counts["n_active"][i]), int(good[i])) for i, k in enumerate(keys)}
     out = []
     for month in reversed(months):
-        start, end = month_bounds(month)
-        counts = base.filter(rated_at__gte=start, rated_at__lt=end).aggregate(
-            n=Count("pk"), good=Count("pk", filter=Q(level__gte=3))
-        )
-        n, good = counts["n"], counts["good"]
-        out.append({"month": month, "n": n, "good_rate": good / n if n else None})
+        n, g = found.get(month, (0, 0))
+        out.append({"month": month, "n": n, "good_rate": g / n if n else None})
     return out

@@ -154,6 +154,15 @@ def tally(
     begin: Any, end: Any, scope: Any, only: dict[str, Any], by: str, root: Any
 ) -> tuple[list[Any], dict[str, Any], dict[str, Any]]:
     """Keys, rating counts (store) and case counts (database) per group, in the same order."""
+    keys, counts = rating_counts(begin, end, scope, only, by, root)
+    cases = _case_counts(begin, end, scope, only, by, root, keys)
+    return keys, counts, cases
+
+
+def rating_counts(
+    begin: Any, end: Any, scope: Any, only: dict[str, Any], by: str, root: Any
+) -> tuple[list[Any], dict[str, Any]]:
+    """Keys and rating counts per group (``TALLIES``), from the store alone."""
     store.sync(TABLE)
     where = _scope_where(scope)
     for key, value in only.items():
@@ -163,9 +172,7 @@ def tally(
     else:
         group = GROUP_COLUMNS[by]
     rows = store.engine().rows(tally_sql(Slice(begin, end, where), group), [TABLE])
-    keys, counts = tally_from_rows(rows)
-    cases = _case_counts(begin, end, scope, only, by, root, keys)
-    return keys, counts, cases
+    return tally_from_rows(rows)
 
 
 def _case_counts(
