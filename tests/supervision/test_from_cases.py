@@ -81,6 +81,11 @@ def test_the_bad_rating_rate_decides(city: City) -> None:
     before = (latest - dt.timedelta(days=120)).replace(day=1)
     _ratings(dept, centre, before, bad=30, good=70)
     _ratings(dept, centre, latest, bad=10, good=90)
+    Rating.objects.create(  # a 追评 of a bad case, not counted again
+        case_no=f"T{latest:%Y%m}-0", department=dept, centre=centre, channel="window_tablet",
+        level=1, source=Source.ACTIVE, is_follow_up=True,
+        rated_at=dt.datetime(latest.year, latest.month, 3, 12, tzinfo=SHANGHAI),
+    )  # fmt: skip
     task = Task.objects.create(
         title="差评整改",
         unit=dept,

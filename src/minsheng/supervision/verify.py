@@ -196,11 +196,15 @@ def _poll(task: Task) -> tuple[str, str]:
 
 
 def _bad_rate(department_id: int, month: str) -> tuple[int, int]:
-    """(bad, all) active ratings of the department in the month (Asia/Shanghai)."""
+    """(bad, all) active first ratings of the department in the month (Asia/Shanghai), as the
+    ratings pages count them (a 追评 is not counted again)."""
     from minsheng.reviews.models import Source
     from minsheng.reviews.selectors import ratings_in
 
-    rows = ratings_in(month, only={"department_id": department_id, "source": Source.ACTIVE})
+    rows = ratings_in(
+        month,
+        only={"department_id": department_id, "source": Source.ACTIVE, "is_follow_up": False},
+    )
     return rows.filter(level__lte=2).count(), rows.count()
 
 
