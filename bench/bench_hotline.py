@@ -4,7 +4,8 @@
 1. ``minsheng hotline import FILE`` as a whole command on ``BENCH_ORDERS`` orders (default
    1,000,000) of a platform export, and the same file again (every order updated);
 2. ``minsheng hotline stats --month --by department`` as a whole command over one month of a
-   megacity (``BENCH_MONTH`` orders, default 920,000 — Beijing's 11 million a year ÷ 12);
+   megacity (``BENCH_MONTH`` orders, default 920,000 — Beijing's 11 million a year ÷ 12), and
+   ``minsheng hotline hotspots`` over the same orders;
 3. routing suggestions: the model trained on 20,000 answered orders, then suggestions for
    single orders (the order page's path) and in batches, per second.
 
@@ -186,6 +187,12 @@ def main() -> None:
         seconds, peak, _out = command(*stats)
         print(f"| `hotline stats --by department`, one month of {MONTH:,} orders, {label} | "
               f"{seconds:.1f} s | {peak:,.0f} MiB |", flush=True)  # fmt: skip
+    spots = ("hotline", "hotspots", "--week", "2026-03-23", "--city", city.code)
+    for label in ("first", "again"):
+        seconds, peak, _out = command(*spots)
+        print(f"| `hotline hotspots`, the week of 23 March against the eight before, "
+              f"{MONTH:,} orders in March, {label} | {seconds:.1f} s | {peak:,.0f} MiB |",
+              flush=True)  # fmt: skip
     trained, single, batch = routing()
     print(f"| routing model trained on 20,000 orders | {trained:.1f} s | |")
     print(f"| routing suggestions, one order at a time | {single:,.0f} /s | |")

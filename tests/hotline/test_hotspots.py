@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.test import Client
 from django.urls import reverse
 
 from minsheng.core.workdays.calendar import SHANGHAI
@@ -81,3 +82,42 @@ def test_hot_spots_are_found_and_handed_on(city: City) -> None:
     assert topic.status_code == 302
     theme = Task.objects.get(source=TaskSource.HOTLINE, title__startswith="每月一题")
     assert "物业管理" in theme.title and theme.unit == category.department
+
+
+def test_hot_spots_by_command_and_api_within_scope(city: City) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from minsheng.accounts.models import ApiScope
+    from tests.conftest import token_client
+
+    _orders(city)
+    root = city.county.parent
+    assert root is not None
+    out = io.StringIO()
+    call_command("hotline", "hotspots", "--week", str(MONDAY + dt.timedelta(days=3)), stdout=out)
+    printed = json.loads(out.getvalue())
+    assert printed["week"] == str(MONDAY)  # any day names its week
+    kinds = {f["kind"] for f in printed["findings"]}
+    assert kinds == {"surge", "cluster", "repeat"}
+    page = city.client("quality").get(reverse("hotline_hotspots"), {"week": str(MONDAY)})
+    assert [f["key"] for f in printed["findings"]] == [f.key for f in page.context["findings"]]
+    dispatcher = city.users["dispatcher"].organisation
+    assert dispatcher is not None
+    reader = token_client(city, [ApiScope.READ_HOTLINE], dispatcher)
+    listed = reader.get("/api/hotline/hotspots", {"week": str(MONDAY)})
+    assert listed.status_code == 200 and listed.json() == printed["findings"]
+    assert reader.get("/api/hotline/hotspots", {"week": "三月"}).status_code == 422
+    writer = token_client(city, [ApiScope.WRITE_HOTLINE], dispatcher)
+    assert writer.get("/api/hotline/hotspots").status_code == 403
+    assert Client().get("/api/hotline/hotspots").status_code == 401
+    for outsider in ("window", "vendor"):
+        assert city.client(outsider).get("/api/hotline/hotspots").status_code == 403
+    mine = city.client("reporter").get("/api/hotline/hotspots", {"week": str(MONDAY)})
+    assert mine.status_code == 200 and mine.json() == []  # none of its orders
+    other = city.users["other_quality"].organisation
+    assert other is not None
+    elsewhere = token_client(city, [ApiScope.READ_HOTLINE], other)
+    assert elsewhere.get("/api/hotline/hotspots", {"week": str(MONDAY)}).json() == []

@@ -13,11 +13,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -26,6 +28,7 @@ from minsheng.api.auth import caller, require_scope
 from minsheng.api.schemas import ErrorOut
 from minsheng.core.tabular import Cell, Row, Table, TableError
 from minsheng.hotline.access import can_read_hotline, orders_visible
+from minsheng.hotline.hotspots import as_json, hot_spots, last_full_week
 from minsheng.hotline.models import WorkOrder
 from minsheng.hotline.selectors import BY_FIELDS, MONTH, in_month, month_metrics
 from minsheng.hotline.services.imports import import_table
@@ -126,3 +129,18 @@ def orders_get(request: HttpRequest, month: str = "", state: str = "") -> Any:
          "followup": o.followup or None}
         for o in orders.select_related("region", "unit").order_by("-received_at")[:500]
     ]  # fmt: skip
+
+
+@router.get("/hotline/hotspots", response={200: list[dict[str, Any]], **ERRORS})
+def hotspots_get(request: HttpRequest, week: str = "") -> Any:
+    """The hot spots of the week starting on ``week``'s Monday (default: the last full week)
+    over the orders the caller sees, as the 热点 page lists them."""
+    principal = caller(request)
+    require_scope(principal, ApiScope.READ_HOTLINE)
+    try:
+        day = dt.date.fromisoformat(week) if week else last_full_week(timezone.localdate())
+    except ValueError:
+        body = ErrorOut.of("invalid", "week 须为日期 YYYY-MM-DD")
+        return JsonResponse(body.model_dump(), status=422)
+    monday = day - dt.timedelta(days=day.weekday())
+    return [as_json(f) for f in hot_spots(_orders(principal), monday)]

@@ -8,12 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import polars as pl
 from django.db.models import QuerySet
 
 from minsheng.core.hotline.hotspots import BASELINE_WEEKS, MIN_REPEATS, clusters, surges
 from minsheng.core.hotline.routing import words
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.hotline.models import RequestType, State, WorkOrder
+from minsheng.hotline.selectors import orders_between
+from minsheng.orgs.models import Organisation, Region
+
+Key = tuple[str, str]
 
 WINDOW_DAYS = 14
 PROBLEM_TYPES = (RequestType.HELP, RequestType.COMPLAINT, RequestType.REPORT)
@@ -28,6 +33,19 @@ class Finding:
     strength: float  # higher: surer
     category: str = ""
     orders: list[int] = field(default_factory=list)
+
+
+def as_json(finding: Finding) -> dict[str, object]:
+    """A finding for the command and the API (the kind as a key, the texts as the page's)."""
+    return {
+        "kind": finding.kind,
+        "key": finding.key,
+        "title": finding.title,
+        "detail": finding.detail,
+        "strength": round(finding.strength, 2),
+        "category": finding.category,
+        "orders": finding.orders,
+    }
 
 
 def last_full_week(today: dt.date) -> dt.date:
@@ -47,26 +65,44 @@ def hot_spots(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
     return [*_surges(orders, monday), *_repeats(orders, monday), *_clusters(orders, monday)]
 
 
-def _week(monday: dt.date, moment: dt.datetime) -> int:
-    """Which week of the span a moment falls in: 0 … BASELINE_WEEKS - 1 the weeks before,
+def _weeks(monday: dt.date) -> pl.Expr:
+    """Which week of the span each order falls in: 0 … BASELINE_WEEKS - 1 the weeks before,
     BASELINE_WEEKS the week starting ``monday`` (a day belongs to its own Monday–Sunday week)."""
-    week = BASELINE_WEEKS + (moment.astimezone(SHANGHAI).date() - monday).days // 7
-    return min(max(week, 0), BASELINE_WEEKS)
+    day = pl.col("received_at").dt.convert_time_zone("Asia/Shanghai").dt.date()
+    days = (day - pl.lit(monday)).dt.total_days()
+    return (BASELINE_WEEKS + days.floordiv(7)).clip(0, BASELINE_WEEKS)
+
+
+def _weekly(counted: pl.DataFrame, names: dict[int, str] | None = None) -> dict[Key, list[int]]:
+    """(what, where, week, n) rows → (what, where) → orders per week; ``what`` given as an id
+    is named by ``names``."""
+    weekly: dict[Key, list[int]] = {}
+    for what, where, week, n in counted.sort(counted.columns[:3]).iter_rows():
+        label = names.get(what, str(what)) if names is not None else what
+        weekly.setdefault((label, where), [0] * (BASELINE_WEEKS + 1))[week] += n
+    return weekly
 
 
 def _surges(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
+    """Category surges, city-wide and per county, over the analytics store's orders."""
     start, end = _span(monday, BASELINE_WEEKS)
-    weekly: dict[tuple[str, str], list[int]] = {}
-    rows = (
-        orders.filter(received_at__gte=start, received_at__lt=end)
-        .exclude(state=State.MERGED)
-        .exclude(category_text="")
-        .values_list("category_text", "region__county__name", "received_at")
+    frame = orders_between(orders, start, end).filter(pl.col("category_text") != "")
+    frame = frame.with_columns(week=_weeks(monday))
+    county_names = dict(
+        Region.objects.filter(
+            pk__in=frame["county_id"].drop_nulls().unique().to_list()
+        ).values_list("pk", "name")
     )
-    for category, county, received in rows.iterator(chunk_size=5000):
-        week = _week(monday, received)
-        for key in [(category, "")] + ([(category, county)] if county else []):
-            weekly.setdefault(key, [0] * (BASELINE_WEEKS + 1))[week] += 1
+    city_wide = frame.group_by("category_text", "week").agg(n=pl.len())
+    per_county = (
+        frame.filter(pl.col("county_id").is_not_null())
+        .with_columns(county=pl.col("county_id").replace_strict(county_names, default=""))
+        .group_by("category_text", "county", "week")
+        .agg(n=pl.len())
+    )
+    weekly = _weekly(city_wide.select("category_text", pl.lit("").alias("where"), "week", "n"))
+    for key, counts in _weekly(per_county.filter(pl.col("county") != "")).items():
+        weekly[key] = counts
     label = f"{monday.month}月{monday.day}日起一周"
     return [
         Finding(
@@ -89,16 +125,23 @@ def _window(orders: QuerySet[WorkOrder], monday: dt.date) -> QuerySet[WorkOrder]
 
 
 def _repeats(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
+    """Complaints about a service centre beyond its own weeks before (the analytics store)."""
     start, end = _span(monday, BASELINE_WEEKS)
-    weekly: dict[tuple[str, str], list[int]] = {}
-    rows = (
-        orders.filter(received_at__gte=start, received_at__lt=end, type=RequestType.COMPLAINT)
-        .exclude(centre=None)
-        .exclude(state=State.MERGED)
-        .values_list("centre__name", "received_at")
+    frame = orders_between(orders, start, end).filter(
+        (pl.col("type") == RequestType.COMPLAINT) & pl.col("centre_id").is_not_null()
     )
-    for name, received in rows.iterator(chunk_size=5000):
-        weekly.setdefault((name, ""), [0] * (BASELINE_WEEKS + 1))[_week(monday, received)] += 1
+    counted = (
+        frame.with_columns(week=_weeks(monday))
+        .group_by("centre_id", "week")
+        .agg(n=pl.len())
+        .select("centre_id", pl.lit("").alias("where"), "week", "n")
+    )
+    names = dict(
+        Organisation.objects.filter(pk__in=counted["centre_id"].unique().to_list()).values_list(
+            "pk", "name"
+        )
+    )
+    weekly = _weekly(counted, names)
     return [
         Finding(
             "repeat",

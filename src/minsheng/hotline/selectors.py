@@ -18,7 +18,7 @@ from django.db.models import Count, QuerySet
 from minsheng.analytics.frames import query_frame
 from minsheng.analytics.store import engine, root
 from minsheng.core.analytics.hotline import CALENDAR, calendar_frame, counts_from_rows, metrics_sql
-from minsheng.core.analytics.store import month_bounds
+from minsheng.core.analytics.store import month_bounds, months_between
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.metrics import (
     GroupMetrics,
@@ -76,16 +76,33 @@ class Grouped:
     keys: list[Any]  # the group's key (unit or region id, category text, type) per row
 
 
-def month_metrics(orders: QuerySet[WorkOrder], month: str, by: str) -> Grouped:
-    """The metrics of the month's orders (received in it) grouped ``by`` (``BY_FIELDS``),
-    largest group first. The orders' columns come from the analytics store
-    (``store.month_orders``: a snapshot and the rows changed since); the queryset decides which
-    of them the reader sees — when it sees as many as the month holds, all of them (one count),
-    else the ids it sees (one indexed query)."""
-    frame = month_orders(month).filter(pl.col("state") != "merged")
-    visible = in_month(orders, month).order_by()
+def orders_between(
+    orders: QuerySet[WorkOrder], start: dt.datetime, end: dt.datetime
+) -> pl.DataFrame:
+    """The orders received in [start, end), merged ones left out, as the analytics store's
+    columns (``store.month_orders``: each month's snapshot and the rows changed since); the
+    queryset decides which of them the reader sees — when it sees as many as the span holds,
+    all of them (one count), else the ids it sees (one indexed query)."""
+    first, after = (pl.lit(m.astimezone(dt.UTC)).dt.cast_time_unit("us") for m in (start, end))
+    frame = pl.concat([month_orders(m) for m in months_between(start, end)]).filter(
+        (pl.col("received_at") >= first)
+        & (pl.col("received_at") < after)
+        & (pl.col("state") != "merged")
+    )
+    visible = (
+        orders.filter(received_at__gte=start, received_at__lt=end)
+        .exclude(state="merged")
+        .order_by()
+    )
     if visible.count() != frame.height:
         frame = frame.join(query_frame(visible, {"id": ("pk", pl.Int64)}), on="id", how="semi")
+    return frame
+
+
+def month_metrics(orders: QuerySet[WorkOrder], month: str, by: str) -> Grouped:
+    """The metrics of the month's orders (received in it) grouped ``by`` (``BY_FIELDS``),
+    largest group first (``orders_between``: from the analytics store)."""
+    frame = orders_between(orders, *month_bounds(month))
     return grouped_metrics(frame.rename({BY_FIELDS[by]: "key"}), by)
 
 

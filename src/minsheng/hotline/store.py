@@ -1,6 +1,7 @@
 """The hotline's orders in the analytics store, a month at a time (``analytics.store.Monthly``:
 a snapshot read with the orders changed since), for the monthly figures
-(``selectors.month_metrics``: the pages, ``minsheng hotline stats``, the API)."""
+(``selectors.month_metrics``: the pages, ``minsheng hotline stats``, the API) and the weeks of
+the hot spots' surges and repeated complaints (``hotspots``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ COLUMNS = {
     "region_id": ("region_id", pl.Int64),
     "township_id": ("region__township_id", pl.Int64),
     "county_id": ("region__county_id", pl.Int64),
+    "centre_id": ("centre_id", pl.Int64),  # the service centre complained of (热点: repeats)
     "category_text": ("category_text", pl.String),
     "type": ("type", pl.String),
     "state": ("state", pl.String),

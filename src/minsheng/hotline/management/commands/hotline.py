@@ -1,19 +1,23 @@
 """``minsheng hotline import FILE [--city CODE] [--create-missing]`` (a hotline platform's
 export, idempotent by order number) and ``minsheng hotline stats --month 2026-10
 --by department|region|township|county|category|type [--format json|xlsx] [--output FILE]``
-(the month's metrics). Input errors exit 2 with every problem located."""
+(the month's metrics), ``minsheng hotline hotspots [--week DAY]`` (the week's hot spots, JSON).
+Input errors exit 2 with every problem located."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from minsheng.core.tabular import TableError
 from minsheng.core.xlsx import write_workbook
 from minsheng.hotline.documents import metrics_sheet
+from minsheng.hotline.hotspots import as_json, hot_spots, last_full_week
 from minsheng.hotline.models import WorkOrder
 from minsheng.hotline.routing import suggestions_for, train_city
 from minsheng.hotline.selectors import BY_FIELDS, MONTH, month_metrics, region_codes
@@ -64,6 +68,9 @@ class Command(DataCommand):
         st.add_argument("--format", choices=("json", "xlsx"), default="json")
         st.add_argument("--output", type=Path, default=None)
         st.add_argument("--city", default=None)
+        hs = sub.add_parser("hotspots", help="the week's hot spots (surges, repeats, clusters)")
+        hs.add_argument("--week", default=None, help="a day of the week (default: the last full)")
+        hs.add_argument("--city", default=None)
         sub.add_parser("sweep", help="deadline reminders and escalations of open orders")
         tr = sub.add_parser("train", help="train the routing model on the answered orders")
         tr.add_argument("--city", default=None)
@@ -84,8 +91,31 @@ class Command(DataCommand):
             self.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2))
         elif options["action"] == "route":
             self.do_route(options)
+        elif options["action"] == "hotspots":
+            self.do_hotspots(options)
         else:
             self.do_stats(options)
+
+    def do_hotspots(self, options: dict[str, Any]) -> None:
+        try:
+            day = (
+                dt.date.fromisoformat(options["week"])
+                if options["week"]
+                else last_full_week(timezone.localdate())
+            )
+        except ValueError:
+            raise CommandError(
+                f"--week 须为日期 YYYY-MM-DD：{options['week']}", returncode=EXIT_INPUT
+            ) from None
+        monday = day - dt.timedelta(days=day.weekday())
+        found = hot_spots(WorkOrder.objects.filter(city=_city(options["city"])), monday)
+        self.stdout.write(
+            json.dumps(
+                {"week": str(monday), "findings": [as_json(f) for f in found]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
 
     def do_route(self, options: dict[str, Any]) -> None:
         city = _city(options["city"])
