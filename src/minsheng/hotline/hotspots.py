@@ -62,7 +62,8 @@ def _span(monday: dt.date, weeks: int) -> tuple[dt.datetime, dt.datetime]:
 def hot_spots(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
     """The findings of the week starting ``monday`` against the eight before it (surges,
     repeats) and of the two weeks up to its end (clusters), strongest first within each kind."""
-    return [*_surges(orders, monday), *_repeats(orders, monday), *_clusters(orders, monday)]
+    weeks = orders_between(orders, *_span(monday, BASELINE_WEEKS))  # the analytics store's
+    return [*_surges(weeks, monday), *_repeats(weeks, monday), *_clusters(orders, monday)]
 
 
 def _weeks(monday: dt.date) -> pl.Expr:
@@ -83,10 +84,9 @@ def _weekly(counted: pl.DataFrame, names: dict[int, str] | None = None) -> dict[
     return weekly
 
 
-def _surges(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
-    """Category surges, city-wide and per county, over the analytics store's orders."""
-    start, end = _span(monday, BASELINE_WEEKS)
-    frame = orders_between(orders, start, end).filter(pl.col("category_text") != "")
+def _surges(weeks: pl.DataFrame, monday: dt.date) -> list[Finding]:
+    """Category surges, city-wide and per county, over the span's orders (store columns)."""
+    frame = weeks.filter(pl.col("category_text") != "")
     frame = frame.with_columns(week=_weeks(monday))
     county_names = dict(
         Region.objects.filter(
@@ -124,10 +124,9 @@ def _window(orders: QuerySet[WorkOrder], monday: dt.date) -> QuerySet[WorkOrder]
     return orders.filter(received_at__gte=begin, received_at__lt=end).exclude(state=State.MERGED)
 
 
-def _repeats(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
-    """Complaints about a service centre beyond its own weeks before (the analytics store)."""
-    start, end = _span(monday, BASELINE_WEEKS)
-    frame = orders_between(orders, start, end).filter(
+def _repeats(weeks: pl.DataFrame, monday: dt.date) -> list[Finding]:
+    """Complaints about a service centre beyond its own weeks before (store columns)."""
+    frame = weeks.filter(
         (pl.col("type") == RequestType.COMPLAINT) & pl.col("centre_id").is_not_null()
     )
     counted = (
