@@ -185,3 +185,23 @@ def test_the_monthly_trend_is_the_database_count_of_each_month(city: City) -> No
             assert row["n"] == counts["n"]
             assert row["good_rate"] == (counts["good"] / counts["n"] if counts["n"] else None)
         assert any(row["n"] for row in trend) and any(row["n"] == 0 for row in trend)
+
+
+@pytest.mark.usefixtures("ratings")
+def test_the_months_on_offer_span_the_databases_first_and_last(city: City) -> None:
+    from django.db.models import Max, Min
+
+    from minsheng.reviews.selectors import default_month, months_available
+
+    for scope in (None, city.county):
+        qs = Rating.objects.all()
+        if scope is not None:
+            qs = qs.filter(**scope.subtree_filter("centre__region__"))
+        span = qs.aggregate(first=Min("rated_at"), last=Max("rated_at"))
+        first = span["first"].astimezone(SHANGHAI).strftime("%Y-%m")
+        last = span["last"].astimezone(SHANGHAI).strftime("%Y-%m")
+        months = months_available(scope)
+        assert months[0] == last and months[-1] == first and months == sorted(months)[::-1]
+        assert default_month(scope, today=dt.date(2026, 11, 15)) == "2026-10"
+        assert default_month(scope, today=dt.date(2026, 10, 15)) == "2026-09"
+        assert default_month(scope, today=dt.date(2026, 9, 1)) == last  # nothing earlier

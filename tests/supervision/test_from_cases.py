@@ -53,11 +53,13 @@ def test_a_case_in_time_and_alone_is_refused(city: City) -> None:
     assert response.status_code == 302 and not Task.objects.filter(source=TaskSource.CASE).exists()
 
 
-def _ratings(dept: Organisation, centre: Organisation, month: dt.date, bad: int, good: int) -> None:
+def _ratings(
+    dept: Organisation, centre: Organisation, month: dt.date, bad: int, good: int, batch: str = ""
+) -> None:
     moment = dt.datetime(month.year, month.month, 10, 10, tzinfo=SHANGHAI)
     Rating.objects.bulk_create(
         Rating(
-            case_no=f"T{month:%Y%m}-{k}",
+            case_no=f"T{month:%Y%m}{batch}-{k}",
             department=dept,
             centre=centre,
             channel="window_tablet",
@@ -102,10 +104,10 @@ def test_the_bad_rating_rate_decides(city: City) -> None:
     assert abs(z - 3.5355) < 1e-3
     verdict, note = verdict_for(task)
     assert verdict == Verdict.VERIFIED and "10.0%（10/100）" in note and "30.0%（30/100）" in note
-    good = Rating.objects.filter(department=dept, rated_at__month=latest.month, level=5)
-    Rating.objects.filter(pk__in=list(good.values_list("pk", flat=True)[:15])).update(level=1)
-    # 25/100 against 30/100: z ≈ 0.8, within chance.
-    assert verdict_for(task)[0] == Verdict.NOT_MET
+    _ratings(dept, centre, latest, bad=20, good=0, batch="b")  # ratings arriving later
+    # 30/120 = 25 % against 30/100: pooled 60/220, z ≈ 0.83, within chance.
+    verdict, note = verdict_for(task)
+    assert verdict == Verdict.NOT_MET and "25.0%（30/120）" in note
     Task.objects.filter(pk=task.pk).update(created_at=timezone.now())
     task.refresh_from_db()
     assert verdict_for(task)[0] == Verdict.NO_DATA

@@ -309,34 +309,29 @@ def _handled(month: str, by: str, keys: list[Any]) -> list[int | None] | None:
 def default_month(scope: Region | None, *, today: dt.date | None = None) -> str | None:
     """The month a statistics page opens on: the newest complete month that holds ratings in
     the scope (one rating on the 1st must not switch the page to a month that has barely
-    begun); the running month only when nothing earlier exists."""
+    begun); the running month only when nothing earlier exists. From the analytics store."""
+    from minsheng.reviews.store import month_span
+
     now = today or dt.datetime.now(SHANGHAI).date()
-    running = dt.datetime(now.year, now.month, 1, tzinfo=SHANGHAI)
-    qs = Rating.objects.all()
-    if scope is not None:
-        qs = qs.filter(**scope.subtree_filter("centre__region__"))
-    last = (
-        qs.filter(rated_at__lt=running).order_by("-rated_at").values_list("rated_at", flat=True)
-    ).first() or qs.order_by("-rated_at").values_list("rated_at", flat=True).first()
-    if last is None:
+    span = month_span(scope, f"{now.year:04d}-{now.month:02d}")
+    if span is None:
         return None
-    local = last.astimezone(SHANGHAI)
-    return f"{local.year:04d}-{local.month:02d}"
+    _first, last, earlier = span
+    return earlier or last
 
 
 def months_available(scope: Region | None) -> list[str]:
-    """Months (YYYY-MM, Shanghai) that hold ratings in the scope, newest first."""
-    qs = Rating.objects.all()
-    if scope is not None:
-        qs = qs.filter(**scope.subtree_filter("centre__region__"))
-    first = qs.order_by("rated_at").values_list("rated_at", flat=True).first()
-    last = qs.order_by("-rated_at").values_list("rated_at", flat=True).first()
-    if first is None or last is None:
+    """Months (YYYY-MM, Shanghai) from the first to the last holding ratings in the scope,
+    newest first. From the analytics store."""
+    from minsheng.reviews.store import month_span
+
+    span = month_span(scope, "0000-00")
+    if span is None:
         return []
-    start, end = first.astimezone(SHANGHAI), last.astimezone(SHANGHAI)
+    first, last, _earlier = span
     months = []
-    year, month = end.year, end.month
-    while (year, month) >= (start.year, start.month):
+    year, month = (int(p) for p in last.split("-"))
+    while f"{year:04d}-{month:02d}" >= first:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months

@@ -26,6 +26,7 @@ from minsheng.core.analytics.ratings import (
     Slice,
     events_sql,
     history_sql,
+    months_sql,
     rated_sql,
     tally_from_rows,
     tally_sql,
@@ -123,6 +124,17 @@ def month_events(month: str, scope: Any) -> pl.DataFrame:
     if frame is None:
         return pl.DataFrame(schema=EVENT_TYPES)
     return frame.cast(EVENT_TYPES)  # type: ignore[arg-type]
+
+
+def month_span(scope: Any, before: str) -> tuple[str, str, str | None] | None:
+    """The first and last month (YYYY-MM, Shanghai) holding ratings in the scope's subtree,
+    and the last one before ``before``; None when it holds none."""
+    store.sync(TABLE)
+    rows = store.engine().rows(months_sql(before, _scope_where(scope)), [TABLE])
+    if not rows or rows[0][0] is None:
+        return None
+    first, last, earlier = rows[0]
+    return str(first), str(last), (str(earlier) if earlier is not None else None)
 
 
 def rated(case_numbers: pl.Series) -> pl.Series:

@@ -197,15 +197,15 @@ def _poll(task: Task) -> tuple[str, str]:
 
 def _bad_rate(department_id: int, month: str) -> tuple[int, int]:
     """(bad, all) active first ratings of the department in the month (Asia/Shanghai), as the
-    ratings pages count them (a 追评 is not counted again)."""
-    from minsheng.reviews.models import Source
-    from minsheng.reviews.selectors import ratings_in
+    ratings pages count them (a 追评 is not counted again): from the analytics store."""
+    from minsheng.core.analytics.store import month_bounds
+    from minsheng.reviews.store import rating_counts
 
-    rows = ratings_in(
-        month,
-        only={"department_id": department_id, "source": Source.ACTIVE, "is_follow_up": False},
-    )
-    return rows.filter(level__lte=2).count(), rows.count()
+    start, end = month_bounds(month)
+    keys, counts = rating_counts(start, end, None, {"department_id": department_id}, "total", None)
+    if not keys:
+        return 0, 0
+    return int(counts["l1"][0] + counts["l2"][0]), int(counts["n_active"][0])
 
 
 def _case(task: Task) -> tuple[str, str]:

@@ -138,6 +138,17 @@ def rated_sql(cases: str) -> str:
     )
 
 
+def months_sql(before: str, where: Mapping[str, int | str] | None = None) -> str:
+    """The first and last month holding ratings, and the last one before ``before``."""
+    conditions = ["1 = 1", *_equalities(where)]
+    return (
+        "SELECT MIN(month), MAX(month),\n"
+        f"  MAX(CASE WHEN month < {_literal(before)} THEN month END)\n"
+        f"FROM {TABLE}\n"
+        f"WHERE {' AND '.join(conditions)}"
+    )
+
+
 def tally_sql(part: Slice, group: str) -> str:
     """Counts per group: active, default and system ratings (追评 not counted again) and the
     active ones by level 1–5. ``group``: a stored column or SQL over them (``1`` for all)."""
