@@ -17,6 +17,7 @@
     window.addEventListener("resize", function () { rank.resize(); });
   }
   var trendEl = document.getElementById("review-trend-chart");
+  function percent(v) { return v == null ? "—" : (v * 100).toFixed(1) + "%"; }
   if (trendEl && d.trend.length) {
     var trend = echarts.init(trendEl);
     trend.setOption({
@@ -25,10 +26,12 @@
       legend: { top: 0 },
       grid: { left: 48, right: 48, bottom: 24, top: 40 },
       xAxis: { type: "category", data: d.trend.map(function (t) { return t.month; }) },
-      yAxis: [{ type: "value", name: d.labels.good, min: function (v) { return Math.floor(v.min * 100) / 100; }, max: 1 },
+      yAxis: [{ type: "value", name: d.labels.good, min: function (v) { return Math.floor(v.min * 100) / 100; }, max: 1,
+                axisLabel: { formatter: percent } },
               { type: "value", name: d.labels.n }],
       series: [
-        { name: d.labels.good, type: "line", data: d.trend.map(function (t) { return t.good_rate; }) },
+        { name: d.labels.good, type: "line", data: d.trend.map(function (t) { return t.good_rate; }),
+          tooltip: { valueFormatter: percent } },
         { name: d.labels.n, type: "bar", yAxisIndex: 1, data: d.trend.map(function (t) { return t.n; }), itemStyle: { opacity: 0.3 } }
       ]
     });
