@@ -158,7 +158,7 @@ def _clusters(orders: QuerySet[WorkOrder], monday: dt.date) -> list[Finding]:
     rows = list(
         _window(orders, monday)
         .filter(type__in=PROBLEM_TYPES)
-        .order_by("received_at")
+        .order_by("received_at", "pk")  # ties in time: the same seed whoever asks
         .values_list("pk", "text", "phone_hash", "category_text", "region__township_id")[:20_000]
     )
     sets = [frozenset(words(row[1])) for row in rows]
