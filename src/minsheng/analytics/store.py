@@ -112,19 +112,21 @@ def engine() -> engines.Engine:
 _LAYOUT_CHECKED: set[str] = set()  # parts (paths) already found to hold the current columns
 
 
-def _layout(source: Source, base: Path) -> None:
-    """A table whose parts were written with other columns (an upgrade added one) is dropped,
-    to be copied again whole by this sync. One footer read per process."""
-    found = store.parts(base, source.table)
+def _layout(source: Source, base: Path, found: list[store.Part]) -> list[store.Part]:
+    """The table's parts (``found``), or none when they were written with other columns (an
+    upgrade added one): the table is dropped, to be copied again whole by this sync. One
+    footer read per process."""
     if not source.columns or not found or str(found[0].path) in _LAYOUT_CHECKED:
-        return
+        return found
     wanted = sorted(c for c in source.columns if c != "month")
     with store.locked(base, source.table):
         found = store.parts(base, source.table)
         if found and sorted(store.part_columns(found[0])) != wanted:
             store.drop(base, source.table)
-        elif found:
+            return []
+        if found:
             _LAYOUT_CHECKED.add(str(found[0].path))
+    return found
 
 
 def sync(table: str, progress: Callable[[int], None] | None = None) -> int:
@@ -132,9 +134,9 @@ def sync(table: str, progress: Callable[[int], None] | None = None) -> int:
     indexed ``MAX(id)``), so readers call it first and always see every stored row."""
     source = sources()[table]
     base = root()
-    _layout(source, base)
+    found = _layout(source, base, store.parts(base, table))
     newest = source.max_id()
-    if newest <= store.watermark(base, table):
+    if newest <= max((p.last for p in found), default=0):  # the watermark
         return 0
     copied = 0
     with store.locked(base, table):
@@ -272,6 +274,18 @@ def month_rows(name: str, month: str) -> pl.DataFrame:
     if _in_month(table, month).filter(pk__lte=last).count() != frame.height:
         return month_rebuild(name, month)  # a row deleted, or one committed out of order
     return frame
+
+
+def span_rows(name: str, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """Every row of a ``Monthly`` table whose moment falls in [start, end), as the database has
+    it now: ``month_rows`` of each month the span touches, cut to the span."""
+    table = monthly()[name]
+    frames = [month_rows(name, month) for month in store.months_between(start, end)]
+    if not frames:
+        return pl.DataFrame(schema={column: dtype for column, (_, dtype) in table.columns.items()})
+    first, after = (pl.lit(m.astimezone(dt.UTC)).dt.cast_time_unit("us") for m in (start, end))
+    moment = pl.col(table.moment)
+    return pl.concat(frames).filter((moment >= first) & (moment < after))
 
 
 def refresh_months(now: dt.datetime | None = None, *, whole: bool = False) -> dict[str, int]:

@@ -14,19 +14,17 @@ import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minsheng.analytics.store import month_rows
-from minsheng.core.analytics.store import months_between
+from minsheng.analytics.store import span_rows
 from minsheng.core.halls.metrics import CaseMetrics, Cases, case_metrics
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.halls.models import Application
-from minsheng.halls.store import COLUMNS, TABLE
+from minsheng.halls.store import TABLE
 from minsheng.orgs.models import ANCESTOR_FIELDS, Organisation, Region
 from minsheng.reviews import store as ratings_store
 from minsheng.reviews.selectors import CHILD_COLUMN, OWN_LEVEL, TOTAL, RatingSlice, rating_stats
 from minsheng.reviews.services.deadlines import work_calendar
 
 BY = ("region", "centre", "item")
-TYPES: dict[str, Any] = {name: dtype for name, (_, dtype) in COLUMNS.items()}
 NO_DAY = -1
 
 
@@ -89,14 +87,9 @@ def case_rows(
     columns from the analytics store (``halls.store``: each month's snapshot and the records
     changed since); whether a case was rated, of the ratings in the store (``rated_sql``)."""
     begin, stop = span(start, end)
-    parts = [month_rows(TABLE, month) for month in months_between(begin, stop)]
-    frame = pl.concat(parts) if parts else pl.DataFrame(schema=TYPES)
     place = ANCESTOR_FIELDS.get(region.level)
-    first, after = (pl.lit(m.astimezone(dt.UTC)).dt.cast_time_unit("us") for m in (begin, stop))
-    frame = frame.filter(
-        (pl.col("received_at") >= first)
-        & (pl.col("received_at") < after)
-        & (pl.col(f"{place}_id" if place else "region_id") == region.pk)
+    frame = span_rows(TABLE, begin, stop).filter(
+        pl.col(f"{place}_id" if place else "region_id") == region.pk
     )
     rated = ratings_store.rated(frame["case_no"])
     if by == "region" and region.level in CHILD_COLUMN:

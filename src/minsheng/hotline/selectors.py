@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from minsheng.analytics.frames import query_frame
-from minsheng.analytics.store import engine, root
+from minsheng.analytics.store import engine, root, span_rows
 from minsheng.core.analytics.hotline import CALENDAR, calendar_frame, counts_from_rows, metrics_sql
-from minsheng.core.analytics.store import month_bounds, months_between
+from minsheng.core.analytics.store import month_bounds
 from minsheng.core.hotline.deadlines import DeadlineRules
 from minsheng.core.hotline.metrics import (
     GroupMetrics,
@@ -31,7 +31,7 @@ from minsheng.core.hotline.metrics import (
 from minsheng.core.hotline.vocabulary import TYPE_LABELS
 from minsheng.core.workdays.calendar import SHANGHAI
 from minsheng.hotline.models import RequestType, WorkOrder
-from minsheng.hotline.store import TABLE, month_orders
+from minsheng.hotline.store import TABLE
 from minsheng.orgs.models import Organisation, Region
 from minsheng.reviews.services.deadlines import work_calendar
 
@@ -80,15 +80,10 @@ def orders_between(
     orders: QuerySet[WorkOrder], start: dt.datetime, end: dt.datetime
 ) -> pl.DataFrame:
     """The orders received in [start, end), merged ones left out, as the analytics store's
-    columns (``store.month_orders``: each month's snapshot and the rows changed since); the
+    columns (``analytics.store.span_rows``: each month's snapshot and the rows changed since); the
     queryset decides which of them the reader sees — when it sees as many as the span holds,
     all of them (one count), else the ids it sees (one indexed query)."""
-    first, after = (pl.lit(m.astimezone(dt.UTC)).dt.cast_time_unit("us") for m in (start, end))
-    frame = pl.concat([month_orders(m) for m in months_between(start, end)]).filter(
-        (pl.col("received_at") >= first)
-        & (pl.col("received_at") < after)
-        & (pl.col("state") != "merged")
-    )
+    frame = span_rows(TABLE, start, end).filter(pl.col("state") != "merged")
     visible = (
         orders.filter(received_at__gte=start, received_at__lt=end)
         .exclude(state="merged")

@@ -116,14 +116,19 @@ EVENT_TYPES: dict[str, Any] = {
 }  # fmt: skip
 
 
+def _frame(sql: str, types: dict[str, Any], files: dict[str, Any] | None = None) -> pl.DataFrame:
+    """The rows of ``sql`` over the ratings (copied up to now) as columns of ``types``."""
+    store.sync(TABLE)
+    frame = store.engine().frame(sql, [TABLE], files)
+    if frame is None:
+        return pl.DataFrame(schema=types)
+    return frame.cast(types)  # type: ignore[arg-type]
+
+
 def month_events(month: str, scope: Any) -> pl.DataFrame:
     """The month's first ratings in the scope's subtree with what the integrity checks read
-    (times in UTC, without zone), by id."""
-    store.sync(TABLE)
-    frame = store.engine().frame(events_sql(month, _scope_where(scope)), [TABLE])
-    if frame is None:
-        return pl.DataFrame(schema=EVENT_TYPES)
-    return frame.cast(EVENT_TYPES)  # type: ignore[arg-type]
+    (times in UTC, without zone), in no particular order."""
+    return _frame(events_sql(month, _scope_where(scope)), EVENT_TYPES)
 
 
 def month_span(scope: Any, before: str) -> tuple[str, str, str | None] | None:
@@ -139,13 +144,12 @@ def month_span(scope: Any, before: str) -> tuple[str, str, str | None] | None:
 
 def rated(case_numbers: pl.Series) -> pl.Series:
     """The case numbers among these that an active first rating carries."""
-    store.sync(TABLE)
     with engines.scratch_folder(store.root()) as folder:
         folder.mkdir()
         path = folder / "cases.parquet"
         pl.DataFrame({"case_no": case_numbers.unique()}).write_parquet(path)
-        found = store.engine().frame(rated_sql("cases"), [TABLE], {"cases": path})
-    return pl.Series("case_no", [], pl.String) if found is None else found["case_no"]
+        found = _frame(rated_sql("cases"), {"case_no": pl.String}, {"cases": path})
+    return found["case_no"]
 
 
 HISTORY_TYPES: dict[str, Any] = {
@@ -155,11 +159,7 @@ HISTORY_TYPES: dict[str, Any] = {
 
 def history(months: list[str], scope: Any) -> pl.DataFrame:
     """The months' active first ratings counted per centre, device and staff member."""
-    store.sync(TABLE)
-    frame = store.engine().frame(history_sql(months, _scope_where(scope)), [TABLE])
-    if frame is None:
-        return pl.DataFrame(schema=HISTORY_TYPES)
-    return frame.cast(HISTORY_TYPES)  # type: ignore[arg-type]
+    return _frame(history_sql(months, _scope_where(scope)), HISTORY_TYPES)
 
 
 def tally(

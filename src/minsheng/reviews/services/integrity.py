@@ -16,10 +16,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minsheng.analytics.store import month_rows
+from minsheng.analytics.store import span_rows
 from minsheng.audit.models import AuditAction, AuditEntry
 from minsheng.audit.services import audit_record
-from minsheng.core.analytics.store import month_bounds, months_between
+from minsheng.core.analytics.store import month_bounds
 from minsheng.core.halls.hours import Hours, parse_hours
 from minsheng.core.integrity.findings import Finding
 from minsheng.core.integrity.ratings import EVENT_SCHEMA, CentreHistory, Context, find
@@ -67,14 +67,12 @@ def _completions(month: str) -> pl.DataFrame:
     """Case number → completion time (UTC, without zone) of the application records received
     from ``COMPLETION_MONTHS`` before the month to now (the analytics store's months)."""
     first, _ = month_bounds(_previous(month, COMPLETION_MONTHS))
-    frames = [
-        month_rows(APPLICATIONS, m)
+    return (
+        span_rows(APPLICATIONS, first, max(timezone.now(), month_bounds(month)[1]))
         .filter(pl.col("completed_at").is_not_null())
         .select("case_no", done=pl.col("completed_at").dt.replace_time_zone(None))
-        for m in months_between(first, max(timezone.now(), month_bounds(month)[1]))
-    ]
-    schema: dict[str, Any] = {"case_no": pl.String, "done": pl.Datetime("us")}
-    return pl.concat([pl.DataFrame(schema=schema), *frames]).unique("case_no", keep="last")
+        .unique("case_no", keep="last")
+    )
 
 
 def month_events(month: str, scope: Region | None) -> pl.DataFrame:
